@@ -1,0 +1,8 @@
+// Top-level layout of the page.
+export function App() {
+  return (
+    <main>
+      <h1>nflens</h1>
+    </main>
+  );
+}
