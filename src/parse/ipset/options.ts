@@ -57,7 +57,8 @@ export function parseCreateOptions(words: readonly Word[], bag: DiagnosticBag): 
       continue;
     }
     if (OBSOLETE_WITH_VALUE.has(name)) {
-      bag.warning(IPS.obsoleteOption(word.text).code, IPS.obsoleteOption(word.text).message, word.range);
+      const m = IPS.obsoleteOption(word.text);
+      bag.warning(m.code, m.message, word.range);
       i++;
       continue;
     }
@@ -92,7 +93,8 @@ function optionName(text: string): string {
   return text.startsWith('--') ? text.slice(2) : text;
 }
 
-/** Reads option `name` at words[i] into `options`; returns the index of the last word consumed. */
+/** Reads option `name` at words[i] into `options`; returns the index of the last word consumed. After an
+ *  unknown option the rest of the line is skipped (what follows may be its value; ipset stops there too). */
 function readOption(
   words: readonly Word[],
   i: number,
@@ -106,7 +108,7 @@ function readOption(
   const kind = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
   if (kind === undefined) {
     report(bag, IPS.unknownOption(word.text, where), word);
-    return i;
+    return words.length;
   }
   if (kind === 'flag') {
     options[name] = true;
