@@ -475,7 +475,8 @@ export function parseEndpoint(text: string): Endpoint | undefined {
     family = 'ip';
   }
   const hostName = family === 'ip' && !isIPv4(addr);
-  if (hostName && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(addr)) return undefined;
+  // A host name has a letter somewhere (`10.0.0.300` is a bad address, not a name).
+  if (hostName && (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(addr) || !/[a-zA-Z]/.test(addr))) return undefined;
   const base = hostName ? { addr, family, hostName } : { addr, family };
   if (portText === undefined || portText === '') return { ...base, port: undefined };
   if (/^\d+$/.test(portText)) return Number(portText) <= 65535 ? { ...base, port: Number(portText) } : undefined;
