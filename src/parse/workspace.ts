@@ -108,9 +108,15 @@ function ipVersions(family: Family): readonly (4 | 6)[] {
   return family === 'ip' ? [4] : family === 'ip6' ? [6] : family === 'inet' ? [4, 6] : [];
 }
 
-/** A base chain that can change a packet's fate: it has rules or a drop policy. */
+/** The hook a chain is attached to: its base chain spec, or for an iptables table a built-in chain's name. */
+function hookOf(table: Table, chain: Chain): string | undefined {
+  if (chain.base) return chain.base.hook;
+  return table.origin !== undefined && IPTABLES_ORIGINS.has(table.origin) ? IPTABLES_HOOK_OF[chain.name] : undefined;
+}
+
+/** A hooked chain that can change a packet's fate: it has rules or a drop policy. */
 function isActive(chain: Chain): boolean {
-  return chain.base !== undefined && (chain.rules.length > 0 || chain.base.policy === 'drop');
+  return chain.rules.length > 0 || chain.base?.policy === 'drop';
 }
 
 /** Which hooks a table sits on: xtables (iptables-legacy), nf_tables, or unknown (iptables-save whose
@@ -128,9 +134,10 @@ function hookUses(workspace: Workspace, legacy: boolean): Map<string, HookUse[]>
     for (const table of tablesOf(source)) {
       if (backendOf(source, table) !== (legacy ? 'legacy' : 'nftables')) continue;
       for (const chain of table.chains) {
-        if (!isActive(chain)) continue;
+        const hook = hookOf(table, chain);
+        if (hook === undefined || !isActive(chain)) continue;
         for (const v of ipVersions(table.family)) {
-          const key = `${v === 4 ? 'ip' : 'ip6'} ${chain.base?.hook}`;
+          const key = `${v === 4 ? 'ip' : 'ip6'} ${hook}`;
           uses.set(key, [...(uses.get(key) ?? []), { source, table, chain }]);
         }
       }
