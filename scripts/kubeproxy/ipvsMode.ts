@@ -110,9 +110,11 @@ export function buildIpvsMode(cluster: Cluster, seed: number): IpvsDump {
 /** ipvsadm sorts services by protocol number, address, port (libipvs ipvs_cmp_services) and destinations by address, port. */
 function printIpvsadm(servers: VirtualServer[], rng: Rng): string {
   const protoNumber = (p: string) => (p === 'tcp' ? 6 : 17);
-  const sorted = [...servers].sort(
-    (a, b) => protoNumber(a.protocol) - protoNumber(b.protocol) || ipv4ToInt(a.address) - ipv4ToInt(b.address) || a.port - b.port,
-  );
+  // Decorate once: parsing addresses inside the comparator dominates at 10 000 Services.
+  const sorted = servers
+    .map((s) => ({ s, proto: protoNumber(s.protocol), addr: ipv4ToInt(s.address) }))
+    .sort((a, b) => a.proto - b.proto || a.addr - b.addr || a.s.port - b.s.port)
+    .map((x) => x.s);
   const out = [
     'IP Virtual Server version 1.2.1 (size=4096)',
     'Prot LocalAddress:Port Scheduler Flags',
@@ -120,7 +122,10 @@ function printIpvsadm(servers: VirtualServer[], rng: Rng): string {
   ];
   for (const s of sorted) {
     out.push(`${s.protocol.toUpperCase()}  ${s.address}:${s.port} rr${s.persistent !== undefined ? ` persistent ${s.persistent}` : ''}`);
-    const dests = [...s.realServers].sort((a, b) => ipv4ToInt(a.ip) - ipv4ToInt(b.ip) || a.port - b.port);
+    const dests = s.realServers
+      .map((d) => ({ d, addr: ipv4ToInt(d.ip) }))
+      .sort((a, b) => a.addr - b.addr || a.d.port - b.d.port)
+      .map((x) => x.d);
     for (const d of dests) {
       // A live node shows some connections; most real servers are idle at any instant.
       const active = rng.chance(0.2) ? rng.int(1, 40) : 0;
