@@ -5,15 +5,20 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateKubeProxy, type KubeProxyMode } from './generate.ts';
 
-const USAGE = 'usage: cli.ts --mode iptables|nftables|ipvs --services N --endpoints M [--seed S] --out DIR';
+const USAGE = 'usage: cli.ts --mode iptables|nftables|ipvs --services N --endpoints M [--seed S] [--nfacct] --out DIR';
 
-function parseArgs(argv: readonly string[]): { mode: KubeProxyMode; services: number; endpoints: number; seed: number; out: string } {
+function parseArgs(argv: readonly string[]): { mode: KubeProxyMode; services: number; endpoints: number; seed: number; nfacct: boolean; out: string } {
   const values = new Map<string, string>();
+  let nfacct = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] ?? '';
     if (flag === '--help' || flag === '-h') {
       console.log(USAGE);
       process.exit(0);
+    }
+    if (flag === '--nfacct') {
+      nfacct = true;
+      continue;
     }
     if (!flag.startsWith('--')) throw new Error(`unexpected argument "${flag}"`);
     const eq = flag.indexOf('=');
@@ -34,7 +39,7 @@ function parseArgs(argv: readonly string[]): { mode: KubeProxyMode; services: nu
   };
   const out = values.get('out');
   if (out === undefined || out === '') throw new Error('--out is required');
-  return { mode, services: integer('services'), endpoints: integer('endpoints'), seed: integer('seed', 1), out };
+  return { mode, services: integer('services'), endpoints: integer('endpoints'), seed: integer('seed', 1), nfacct, out };
 }
 
 function main(): void {
@@ -46,7 +51,7 @@ function main(): void {
     process.exit(2);
   }
   const start = performance.now();
-  const result = generateKubeProxy({ services: args.services, endpointsPerService: args.endpoints, seed: args.seed, mode: args.mode });
+  const result = generateKubeProxy({ services: args.services, endpointsPerService: args.endpoints, seed: args.seed, mode: args.mode, nfacct: args.nfacct });
   const elapsed = performance.now() - start;
   mkdirSync(args.out, { recursive: true });
   for (const f of result.files) writeFileSync(join(args.out, f.name), f.text);

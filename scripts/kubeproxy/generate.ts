@@ -16,6 +16,11 @@ export interface GenerateOptions {
   readonly endpointsPerService: number;
   readonly seed: number;
   readonly mode: KubeProxyMode;
+  /**
+   * iptables mode: include kube-proxy 1.29+'s nfacct counter matches (off by default: iptables-restore only
+   * accepts them where the nfacct objects exist, see kernel.test.ts).
+   */
+  readonly nfacct?: boolean;
 }
 
 export interface GeneratedFile {
@@ -62,7 +67,7 @@ export function generateKubeProxy(options: GenerateOptions): GenerateResult {
 function renderMode(cluster: Cluster, options: GenerateOptions): GeneratedFile[] {
   switch (options.mode) {
     case 'iptables':
-      return [{ name: 'iptables-save.txt', text: renderIptablesSave(buildIptablesMode(cluster)) }];
+      return [{ name: 'iptables-save.txt', text: renderIptablesSave(buildIptablesMode(cluster, { nfacct: options.nfacct ?? false })) }];
     case 'nftables': {
       const dump = buildNftablesMode(cluster);
       return [

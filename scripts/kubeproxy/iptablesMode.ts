@@ -5,7 +5,9 @@
 // iptablesJumpChains), written in the canonical form iptables-save prints them back (addresses with /32,
 // -p before the matches, MARK --or-mark shown as --set-xmark, REJECT with its default --reject-with).
 // Assumed kube-proxy settings: masquerade bit 14 (0x4000), cluster CIDR local-traffic detection,
-// localhostNodePorts on but no nfacct counters, nodePortAddresses unset, MASQUERADE --random-fully.
+// localhostNodePorts on, nodePortAddresses unset, MASQUERADE --random-fully. With `nfacct` the node has the
+// nfnetlink_acct counters kube-proxy 1.29+ uses (ct_state_invalid_dropped_pkts, localhost_nps_accepted_pkts);
+// a kernel only accepts those rules once the counters exist.
 import type { Cluster, ServicePort } from './cluster.ts';
 import { endpointChainName, portProtoHash, servicePortNameString } from './names.ts';
 import { savedProbability } from './probability.ts';
@@ -16,7 +18,14 @@ export const LARGE_CLUSTER_ENDPOINTS = 1000;
 
 const MASQ = 'KUBE-MARK-MASQ';
 
-export function buildIptablesMode(cluster: Cluster): SaveTable[] {
+/** The nfacct counters kube-proxy's rules name (pkg/proxy/metrics). */
+export const NFACCT_COUNTERS = ['ct_state_invalid_dropped_pkts', 'localhost_nps_accepted_pkts'] as const;
+
+// libxt_nfacct saves the name through xtables_save_string, which adds its own leading space.
+const nfacctMatch = (counter: (typeof NFACCT_COUNTERS)[number]) => `-m nfacct --nfacct-name  ${counter}`;
+
+export function buildIptablesMode(cluster: Cluster, options: { nfacct?: boolean } = {}): SaveTable[] {
+  const nfacct = options.nfacct ?? false;
   const mangle = new SaveTable('mangle');
   const filter = new SaveTable('filter');
   const nat = new SaveTable('nat');
@@ -41,13 +50,13 @@ export function buildIptablesMode(cluster: Cluster): SaveTable[] {
 
   const totalEndpoints = cluster.servicePorts.reduce((n, sp) => n + sp.endpoints.length, 0);
   const large = totalEndpoints > LARGE_CLUSTER_ENDPOINTS;
-  for (const sp of cluster.servicePorts) writeServicePort(filter, nat, sp, cluster, large);
+  for (const sp of cluster.servicePorts) writeServicePort(filter, nat, sp, cluster, large, nfacct);
 
   nat.append(
     'KUBE-SERVICES',
     `${comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`,
   );
-  filter.append('KUBE-FORWARD', '-m conntrack --ctstate INVALID -j DROP');
+  filter.append('KUBE-FORWARD', `-m conntrack --ctstate INVALID ${nfacct ? nfacctMatch('ct_state_invalid_dropped_pkts') + ' ' : ''}-j DROP`);
   filter.append('KUBE-FORWARD', `${comment('kubernetes forwarding rules')} -m mark --mark 0x4000/0x4000 -j ACCEPT`);
   filter.append('KUBE-FORWARD', `${comment('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`);
 
@@ -79,7 +88,7 @@ function writeJumpRules(filter: SaveTable, nat: SaveTable): void {
   for (const [table, from, to, args] of jumps.reverse()) table.append(from, `${args === '' ? '' : args + ' '}-j ${to}`);
 }
 
-function writeServicePort(filter: SaveTable, nat: SaveTable, sp: ServicePort, cluster: Cluster, large: boolean): void {
+function writeServicePort(filter: SaveTable, nat: SaveTable, sp: ServicePort, cluster: Cluster, large: boolean, nfacct: boolean): void {
   const name = servicePortNameString(sp);
   const proto = sp.protocol;
   const hash = portProtoHash(sp, proto);
@@ -125,6 +134,10 @@ function writeServicePort(filter: SaveTable, nat: SaveTable, sp: ServicePort, cl
   }
   if (sp.nodePort !== undefined) {
     const npPort = `-m ${proto} --dport ${sp.nodePort}`;
+    if (hasEndpoints && nfacct) {
+      // NodePorts on 127.0.0.0/8 (route_localnet), counted for the localhost NodePort metric.
+      nat.append('KUBE-NODEPORTS', `-d 127.0.0.0/8 -p ${proto} ${comment(name)} ${npPort} ${nfacctMatch('localhost_nps_accepted_pkts')} -j ${extChain}`);
+    }
     if (hasEndpoints) nat.append('KUBE-NODEPORTS', `-p ${proto} ${comment(name)} ${npPort} -j ${extChain}`);
     if (!hasExternalEndpoints) {
       filter.append('KUBE-EXTERNAL-SERVICES', `-p ${proto} ${comment(extComment)} -m addrtype --dst-type LOCAL ${npPort} -j ${extTarget}`);
