@@ -190,7 +190,8 @@ export class ObjectMapper {
 
   /** `"ipv4_addr"`, `["ipv4_addr", "inet_service"]` or `{"typeof": expr}`. */
   typeSpec(v: JsonNode): TypeSpec | undefined {
-    if (v.kind === 'string') return { kind: 'type', names: [v.value] };
+    // nft 1.0.x prints a map's concatenated data type as one string, "ipv4_addr . inet_service".
+    if (v.kind === 'string') return { kind: 'type', names: v.value.split(' . ') };
     if (v.kind === 'array') {
       if (v.items.length === 0) {
         this.r.report('emptySetType', v);
@@ -198,7 +199,7 @@ export class ObjectMapper {
       }
       const names: string[] = [];
       for (const item of v.items) {
-        if (item.kind === 'string') names.push(item.value);
+        if (item.kind === 'string') names.push(...item.value.split(' . '));
         else this.r.report('badExpression', item, `a data type name must be a string, found ${describeJson(item)}`);
       }
       return { kind: 'type', names };
