@@ -29,6 +29,8 @@ export interface LoadResult {
   readonly error: string;
   /** `nft -j list ruleset` after a successful load. */
   readonly json: string;
+  /** `nft list ruleset` after a successful load: nft's own rendering, which keeps what its JSON omits. */
+  readonly text: string;
 }
 
 /** Loads each text in turn (flushing the ruleset before each) in ONE fresh network namespace and lists it. */
@@ -40,7 +42,7 @@ export function loadAndList(texts: readonly string[]): LoadResult[] {
       'set -u',
       `i=0; while [ $i -lt ${texts.length} ]; do`,
       '  nft flush ruleset',
-      '  if nft -f "$D/$i.nft" 2>"$D/$i.err"; then nft -j list ruleset >"$D/$i.json" 2>>"$D/$i.err"; fi',
+      '  if nft -f "$D/$i.nft" 2>"$D/$i.err"; then nft -j list ruleset >"$D/$i.json" 2>>"$D/$i.err"; nft list ruleset >"$D/$i.txt" 2>>"$D/$i.err"; fi',
       '  i=$((i+1))',
       'done',
       'nft flush ruleset',
@@ -54,6 +56,7 @@ export function loadAndList(texts: readonly string[]): LoadResult[] {
         loaded,
         error: existsSync(join(dir, `${i}.err`)) ? readFileSync(join(dir, `${i}.err`), 'utf8') : '',
         json: loaded ? readFileSync(jsonPath, 'utf8') : '',
+        text: loaded ? readFileSync(join(dir, `${i}.txt`), 'utf8') : '',
       };
     });
   } finally {

@@ -1,8 +1,8 @@
 // IR → canonical nft text in the style of `nft list ruleset` (nested blocks, tabs), which `nft -f` loads.
 // Owns the layout of tables, chains, sets, flowtables and named objects; rules, statements and expressions
 // are printed by printRule.ts. Imports only the model.
-import { assertNever, type Chain, type Expr, type Flowtable, type Literal, type NamedObject, type NamedSet, type Ruleset, type Table, type TypeSpec } from '../../model/ir.ts';
-import { ctxOfType, printExpr, printName, printStmt, quote } from './printRule.ts';
+import { assertNever, type Chain, type Expr, type Flowtable, type Literal, type NamedObject, type NamedSet, type Priority, type Ruleset, type Table, type TypeSpec } from '../../model/ir.ts';
+import { ctxOfType, printBytes, printDuration, printExpr, printName, printStmt, quote } from './printRule.ts';
 
 export { printExpr, printRule, printStmt, printVerdict, ctxOf, ctxOfType, type ValueCtx } from './printRule.ts';
 
@@ -29,6 +29,11 @@ export function printTable(t: Table): string {
   return `table ${t.family} ${printName(t.name)} {\n${body ? `${body}\n` : ''}}`;
 }
 
+/** The written form when the IR kept one (nft text input), else the number (nft -j has only numbers). */
+function printPriority(p: Priority): string {
+  return p.text ?? String(p.value);
+}
+
 export function printChain(c: Chain): string {
   const lines: string[] = [];
   if (c.comment !== undefined) lines.push(`${T2}comment ${quote(c.comment)}`);
@@ -36,7 +41,7 @@ export function printChain(c: Chain): string {
     const b = c.base;
     const devices = !b.devices?.length ? '' : b.devices.length === 1 ? ` device ${quote(b.devices[0] as string)}` : ` devices = { ${b.devices.map(quote).join(', ')} }`;
     const policy = b.policy ? ` policy ${b.policy};` : '';
-    lines.push(`${T2}type ${b.type} hook ${b.hook}${devices} priority ${b.priority.value};${policy}`);
+    lines.push(`${T2}type ${b.type} hook ${b.hook}${devices} priority ${printPriority(b.priority)};${policy}`);
   }
   if (c.flags?.length) lines.push(`${T2}flags ${c.flags.join(',')};`);
   for (const r of c.rules) {
@@ -53,7 +58,7 @@ export function printChain(c: Chain): string {
 const EXPR_OF_TYPE: Readonly<Record<string, string>> = {
   ipv4_addr: 'ip daddr',
   ipv6_addr: 'ip6 daddr',
-  inet_service: 'th dport',
+  inet_service: 'tcp dport',
   inet_proto: 'meta l4proto',
   ether_addr: 'ether daddr',
   ether_type: 'ether type',
@@ -129,15 +134,20 @@ function printTypeSpec(key: TypeSpec, data: TypeSpec | undefined): string {
   return `${key.kind} ${key.kind === 'typeof' ? printExpr(key.expr) : keyNames} : ${dataNames ?? dataExprs}`;
 }
 
+/** nft writes set flags in this order (src/rule.c set_print_declaration); the IR keeps nft -j's order. */
+const SET_FLAG_TEXT_ORDER = ['constant', 'dynamic', 'interval', 'timeout'];
+const setFlagRank = (f: string) => (SET_FLAG_TEXT_ORDER.includes(f) ? SET_FLAG_TEXT_ORDER.indexOf(f) : SET_FLAG_TEXT_ORDER.length);
+
 export function printSet(s: NamedSet): string {
+  // The order of nft 1.0.6's set_print_declaration (src/rule.c).
   const lines: string[] = [printTypeSpec(s.key, s.kind === 'map' ? s.data : undefined)];
-  if (s.flags?.length) lines.push(`flags ${s.flags.join(',')}`);
-  if (s.timeout !== undefined) lines.push(`timeout ${s.timeout}s`);
-  if (s.gcInterval !== undefined) lines.push(`gc-interval ${s.gcInterval}s`);
-  if (s.size !== undefined) lines.push(`size ${s.size}`);
   if (s.policy !== undefined) lines.push(`policy ${s.policy}`);
-  if (s.autoMerge) lines.push('auto-merge');
+  if (s.size !== undefined) lines.push(`size ${s.size}`);
+  if (s.flags?.length) lines.push(`flags ${[...s.flags].sort((a, b) => setFlagRank(a) - setFlagRank(b)).join(',')}`);
   for (const st of s.stmts ?? []) lines.push(printStmt(st));
+  if (s.autoMerge) lines.push('auto-merge');
+  if (s.timeout !== undefined) lines.push(`timeout ${printDuration(s.timeout * 1000)}`);
+  if (s.gcInterval !== undefined) lines.push(`gc-interval ${printDuration(s.gcInterval * 1000)}`);
   if (s.comment !== undefined) lines.push(`comment ${quote(s.comment)}`);
   if (s.elements.length) {
     const keyCtx = ctxOfType(s.key);
@@ -165,7 +175,7 @@ function withoutMismatchedStmts(e: Expr, setStmts: number): Expr {
 }
 
 export function printFlowtable(f: Flowtable): string {
-  const lines = [`hook ${f.hook} priority ${f.priority.value}`];
+  const lines = [`hook ${f.hook} priority ${printPriority(f.priority)}`];
   if (f.devices.length) lines.push(`devices = { ${f.devices.map(quote).join(', ')} }`);
   if (f.flags?.length) lines.push(`flags ${f.flags.join(',')}`);
   if (f.counter) lines.push('counter');
@@ -181,14 +191,15 @@ function objectLines(o: NamedObject): string[] {
     case 'counter':
       return [`packets ${lit(p['packets']) ?? 0} bytes ${lit(p['bytes']) ?? 0}`];
     case 'quota': {
-      const used = lit(p['used']);
-      return [`${p['inv'] === true ? 'over ' : ''}${lit(p['bytes']) ?? 0} bytes${used ? ` used ${used} bytes` : ''}`];
+      const used = Number(lit(p['used']) ?? 0);
+      return [`${p['inv'] === true ? 'over ' : ''}${printBytes(Number(lit(p['bytes']) ?? 0))}${used ? ` used ${printBytes(used)}` : ''}`];
     }
     case 'limit': {
       const unit = lit(p['rate_unit']);
       const bytes = unit !== undefined && unit !== 'packets';
       const burst = lit(p['burst']);
-      const burstText = burst ? ` burst ${burst} ${bytes ? (lit(p['burst_unit']) ?? 'bytes') : 'packets'}` : '';
+      // 5 packets is the default burst, which nft list does not print.
+      const burstText = burst && (bytes || burst !== 5) ? ` burst ${burst} ${bytes ? (lit(p['burst_unit']) ?? 'bytes') : 'packets'}` : '';
       return [`rate ${p['inv'] === true ? 'over ' : ''}${lit(p['rate']) ?? 0}${bytes ? ` ${unit}` : ''}/${lit(p['per']) ?? 'second'}${burstText}`];
     }
     case 'ct helper':
@@ -206,7 +217,7 @@ function objectLines(o: NamedObject): string[] {
       return [
         `protocol ${lit(p['protocol']) ?? 'tcp'}`,
         `dport ${lit(p['dport']) ?? 0}`,
-        `timeout ${lit(p['timeout']) ?? 0}ms`,
+        `timeout ${printDuration(Number(lit(p['timeout']) ?? 0))}`,
         `size ${lit(p['size']) ?? 0}`,
         `l3proto ${lit(p['l3proto']) ?? 'ip'}`,
       ];

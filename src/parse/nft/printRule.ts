@@ -5,26 +5,27 @@ import { assertNever, type BinOp, type Expr, type Rule, type Stmt, type TypeSpec
 
 /** How the values inside an expression print: `string` quoted, `time` with a seconds unit, `plain` as they
  *  are; an array gives one context per item of a concatenation. */
-export type ValueCtx = 'string' | 'time' | 'plain' | readonly ValueCtx[];
+export type ValueCtx = 'string' | 'time' | 'mark' | 'plain' | readonly ValueCtx[];
 
 /** Meta keys printed without `meta` (nftables src/meta.c meta_key_is_unqualified). */
 const UNQUALIFIED_META = new Set(['iif', 'oif', 'iifname', 'oifname', 'iifgroup', 'oifgroup']);
-/** Meta keys of string type (ifname_type, nftables src/meta.c meta_templates). */
-const STRING_META = new Set(['iifname', 'oifname', 'ibrname', 'obrname', 'ibridgename', 'obridgename', 'sdifname', 'iifkind', 'oifkind']);
-/** Datatype names of string types in set declarations (nftables src/datatype.c). */
-const STRING_TYPES = new Set(['ifname', 'string']);
+/** Meta keys whose values nft writes in double quotes: strings (ifname_type) and interface indexes, which
+ *  it shows by name (nftables src/meta.c meta_templates, ifindex_type_print). */
+const STRING_META = new Set(['iifname', 'oifname', 'ibrname', 'obrname', 'ibridgename', 'obridgename', 'sdifname', 'iifkind', 'oifkind', 'iif', 'oif', 'sdif']);
+/** Datatype names written the same way in set declarations (nftables src/datatype.c). */
+const STRING_TYPES = new Set(['ifname', 'string', 'iface_index']);
 
 /** The value context an expression's values are compared with or assigned to. */
 export function ctxOf(e: Expr): ValueCtx {
   switch (e.kind) {
     case 'meta':
-      return STRING_META.has(e.key) ? 'string' : 'plain';
+      return STRING_META.has(e.key) ? 'string' : e.key === 'mark' ? 'mark' : 'plain';
     case 'ct':
-      return e.key === 'helper' ? 'string' : e.key === 'expiration' ? 'time' : 'plain';
+      return e.key === 'helper' ? 'string' : e.key === 'expiration' ? 'time' : e.key === 'mark' ? 'mark' : 'plain';
     case 'osf':
       return 'string';
     case 'fib':
-      return e.result === 'oifname' ? 'string' : 'plain';
+      return e.result === 'oifname' || e.result === 'oif' ? 'string' : 'plain';
     case 'concat':
       return e.items.map(ctxOf);
     case 'binop':
@@ -38,7 +39,7 @@ export function ctxOf(e: Expr): ValueCtx {
 export function ctxOfType(t: TypeSpec | undefined): ValueCtx {
   if (!t) return 'plain';
   if (t.kind === 'typeof') return ctxOf(t.expr);
-  const ctx = t.names.map((n): ValueCtx => (STRING_TYPES.has(n) ? 'string' : n === 'time' ? 'time' : 'plain'));
+  const ctx = t.names.map((n): ValueCtx => (STRING_TYPES.has(n) ? 'string' : n === 'time' ? 'time' : n === 'mark' ? 'mark' : 'plain'));
   return ctx.length === 1 ? (ctx[0] as ValueCtx) : ctx;
 }
 
@@ -61,13 +62,43 @@ export function printName(name: string): string {
 
 function printValue(v: string | number | boolean, ctx: ValueCtx, inRange: boolean): string {
   if (typeof v === 'boolean') return v ? 'exists' : 'missing';
-  if (typeof v === 'number') return ctx === 'time' ? `${v}s` : String(v);
+  if (typeof v === 'number') {
+    if (ctx === 'time') return printDuration(v * 1000);
+    // nft writes marks as 32-bit hex (src/datatype.c mark_type: BASE_HEXADECIMAL, 4 bytes).
+    if (ctx === 'mark' && v >= 0) return `0x${v.toString(16).padStart(8, '0')}`;
+    return String(v);
+  }
   // JSON "*" is always the catch-all element (parser_json.c json_parse_immediate).
   if (v === '*') return '*';
   if (ctx === 'string') return quote(v);
   // In a range `a-b`, a symbol containing `-` (`echo-reply`) would be ambiguous unquoted.
   if (!BARE.test(v) || (inRange && v.includes('-'))) return quote(v);
   return v;
+}
+
+/** A duration as nft writes it (src/datatype.c time_print): `1d2h3m4s`, `250ms`, `0s`. */
+export function printDuration(ms: number): string {
+  const units: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's'], [1, 'ms']];
+  let rest = Math.round(ms);
+  let out = '';
+  for (const [size, unit] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0) out += `${n}${unit}`;
+    rest -= n * size;
+  }
+  return out || '0s';
+}
+
+/** A byte count in the largest unit that divides it, as nft writes quotas (src/statement.c get_rate). */
+export function printBytes(bytes: number): string {
+  const units = ['bytes', 'kbytes', 'mbytes'];
+  let n = bytes;
+  let i = 0;
+  while (i < units.length - 1 && n > 0 && n % 1024 === 0) {
+    n /= 1024;
+    i++;
+  }
+  return `${n} ${units[i]}`;
 }
 
 /** Binding strength of binary operators in nft's grammar (src/parser_bison.y: shift > and > xor > or). */
@@ -157,11 +188,12 @@ class ExprPrinter {
   }
 
   elem(e: Extract<Expr, { kind: 'elem' }>, ctx: ValueCtx): string {
+    // Statements come before the options in nft's grammar (src/parser_bison.y set_elem_expr).
     const parts = [this.expr(e.value, ctx)];
-    if (e.timeout !== undefined) parts.push(`timeout ${e.timeout}s`);
-    if (e.expires !== undefined) parts.push(`expires ${e.expires}s`);
     if (e.counter) parts.push(`counter packets ${e.counter.packets} bytes ${e.counter.bytes}`);
     for (const s of e.stmts ?? []) parts.push(printStmt(s));
+    if (e.timeout !== undefined) parts.push(`timeout ${printDuration(e.timeout * 1000)}`);
+    if (e.expires !== undefined) parts.push(`expires ${printDuration(e.expires * 1000)}`);
     if (e.comment !== undefined) parts.push(`comment ${quote(e.comment)}`);
     return parts.join(' ');
   }

@@ -23,6 +23,8 @@ export type ElemStmtMapper = (member: JsonMember, at: JsonNode) => Stmt | undefi
 const BINOPS: readonly string[] = ['&', '|', '^', '<<', '>>'];
 const SIMPLE_VERDICTS = ['accept', 'drop', 'continue', 'return', 'queue'] as const;
 const ELEM_OPTIONS = ['val', 'timeout', 'expires', 'comment'];
+/** In bit order, as json.c fib_expr_json prints them. */
+const FIB_FLAGS = ['saddr', 'daddr', 'mark', 'iif', 'oif'];
 
 export class ExprMapper {
   elemStmt: ElemStmtMapper = () => undefined;
@@ -180,7 +182,7 @@ export class ExprMapper {
         const p = this.props(v, node, 'fib', ['result', 'flags']);
         const result = this.oneOf(p?.str('result', true), ['oif', 'oifname', 'type', 'check'] as const, p?.rangeOf('result') ?? range, 'fib result');
         if (!p || !result) return this.opaque(node);
-        return { kind: 'fib', result, flags: p.strList('flags') ?? [], range };
+        return { kind: 'fib', result, flags: p.flags('flags', FIB_FLAGS, 'fib') ?? [], range };
       }
       case 'rt': {
         const p = this.props(v, node, 'rt', ['key', 'family']);

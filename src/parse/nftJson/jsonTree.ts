@@ -84,9 +84,10 @@ export function parseJsonTree(text: string, maxDepth = DEFAULT_MAX_DEPTH): JsonP
   const n = text.length;
   const stack: (JsonObject | JsonArray)[] = [];
   const duplicateKeys: JsonMember[] = [];
-  const keySets: (Set<string> | undefined)[] = [];
   let root: JsonNode | undefined;
-  let pendingKey: { key: string; start: number; end: number } | undefined;
+  let pendingKey = '';
+  let pendingKeyStart = 0;
+  let pendingKeyEnd = 0;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let state = State.Value as State;
 
@@ -108,21 +109,21 @@ export function parseJsonTree(text: string, maxDepth = DEFAULT_MAX_DEPTH): JsonP
       root = node;
     } else if (top.kind === 'array') {
       top.items.push(node);
-    } else if (pendingKey) {
-      const member: JsonMember = { key: pendingKey.key, keyStart: pendingKey.start, keyEnd: pendingKey.end, value: node };
-      let keys = keySets[stack.length - 1];
-      if (!keys) {
-        keys = new Set(top.members.map((m) => m.key));
-        keySets[stack.length - 1] = keys;
+    } else {
+      const members = top.members;
+      // Duplicate keys are rare and objects small: a scan is cheaper than a Set per object.
+      for (let k = 0; k < members.length; k++) {
+        if ((members[k] as JsonMember).key === pendingKey) {
+          duplicateKeys.push({ key: pendingKey, keyStart: pendingKeyStart, keyEnd: pendingKeyEnd, value: node });
+          break;
+        }
       }
-      if (keys.has(member.key)) duplicateKeys.push(member);
-      keys.add(member.key);
-      top.members.push(member);
-      pendingKey = undefined;
+      members.push({ key: pendingKey, keyStart: pendingKeyStart, keyEnd: pendingKeyEnd, value: node });
     }
   };
 
-  const scanString = (): { value: string; start: number; end: number } => {
+  /** Scans the string at `i` (its opening quote) and returns its value; `i` ends after the closing quote. */
+  const scanString = (): string => {
     const start = i;
     i++; // opening quote
     const contentStart = i;
@@ -132,7 +133,7 @@ export function parseJsonTree(text: string, maxDepth = DEFAULT_MAX_DEPTH): JsonP
       if (c === 34) {
         const value = text.slice(contentStart, i);
         i++;
-        return { value, start, end: i };
+        return value;
       }
       if (c === 92) break;
       if (c < 0x20) fail('control character in string (must be escaped)', i);
@@ -144,7 +145,7 @@ export function parseJsonTree(text: string, maxDepth = DEFAULT_MAX_DEPTH): JsonP
       const c = text.charCodeAt(i);
       if (c === 34) {
         i++;
-        return { value: parts.join(''), start, end: i };
+        return parts.join('');
       }
       if (c < 0x20) fail('control character in string (must be escaped)', i);
       if (c !== 92) {
@@ -230,7 +231,6 @@ export function parseJsonTree(text: string, maxDepth = DEFAULT_MAX_DEPTH): JsonP
     if (stack.length >= maxDepth) fail(`nesting deeper than ${maxDepth} levels`, i, i + 1, true);
     attach(node);
     stack.push(node);
-    keySets[stack.length - 1] = undefined;
     i++;
   };
 
@@ -249,8 +249,9 @@ export function parseJsonTree(text: string, maxDepth = DEFAULT_MAX_DEPTH): JsonP
       open({ kind: 'array', start: i, end: i, items: [] });
       state = State.ValueOrClose;
     } else if (c === 34) {
-      const s = scanString();
-      attach({ kind: 'string', start: s.start, end: s.end, value: s.value });
+      const start = i;
+      const value = scanString();
+      attach({ kind: 'string', start, end: i, value });
       state = State.After;
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       attach(scanNumber());
@@ -274,11 +275,12 @@ export function parseJsonTree(text: string, maxDepth = DEFAULT_MAX_DEPTH): JsonP
 
   const key = (c: number) => {
     if (c !== 34) fail(`property name in double quotes expected, found ${describe(i)}`, i);
-    const s = scanString();
+    pendingKeyStart = i;
+    pendingKey = scanString();
+    pendingKeyEnd = i;
     skipWs();
     if (text.charCodeAt(i) !== 58) fail(`':' expected after property name, found ${describe(i)}`, i);
     i++;
-    pendingKey = { key: s.value, start: s.start, end: s.end };
     state = State.Value;
   };
 

@@ -69,7 +69,7 @@ export class ObjectMapper {
   }
 
   tableFields(p: Props): { flags?: string[]; comment?: string; handle?: number } {
-    return clean({ flags: this.flags(p, 'flags', TABLE_FLAGS, 'table'), comment: p.str('comment'), handle: p.int('handle') });
+    return clean({ flags: p.flags('flags', TABLE_FLAGS, 'table'), comment: p.str('comment'), handle: p.int('handle') });
   }
 
   /** A chain body; `base` only when `type` and `hook` are given (parser_json.c json_parse_cmd_add_chain). */
@@ -81,7 +81,7 @@ export class ObjectMapper {
     if (handle !== undefined) chain.handle = handle;
     const comment = p.str('comment');
     if (comment !== undefined) chain.comment = comment;
-    const flags = this.flags(p, 'flags', CHAIN_FLAGS, 'chain');
+    const flags = p.flags('flags', CHAIN_FLAGS, 'chain');
     if (flags) chain.flags = flags;
     const base = this.baseSpec(p, family);
     if (base) chain.base = base;
@@ -159,7 +159,7 @@ export class ObjectMapper {
     }
     const extra = clean({
       handle: p.int('handle'),
-      flags: this.flags(p, 'flags', SET_FLAGS, 'set'),
+      flags: p.flags('flags', SET_FLAGS, 'set'),
       // json.c set_print_json prints timeout and gc-interval (seconds) and size only when not 0.
       timeout: p.int('timeout') || undefined,
       gcInterval: p.int('gc-interval') || undefined,
@@ -217,7 +217,7 @@ export class ObjectMapper {
     const prio = p.need('prio') ? this.priority(p, family) : undefined;
     const devices = this.devices(p) ?? [];
     if (name === undefined || !hook || prio === undefined) return undefined;
-    const flags = this.flags(p, 'flags', FLOWTABLE_FLAGS, 'flowtable');
+    const flags = p.flags('flags', FLOWTABLE_FLAGS, 'flowtable');
     return { kind: 'flowtable', name, hook, priority: { value: prio }, devices, ...clean({ handle: p.int('handle'), flags }), range: this.r.range(node) };
   }
 
@@ -324,12 +324,6 @@ export class ObjectMapper {
     return lit(v);
   }
 
-  flags(p: Props, key: string, known: readonly string[], what: string): string[] | undefined {
-    const list = p.strList(key);
-    if (!list) return undefined;
-    for (const f of list) if (!known.includes(f)) this.r.report('unknownFlag', p.rangeOf(key), what, f);
-    return list.length ? list : undefined;
-  }
 }
 
 function utf8Length(s: string): number {

@@ -110,6 +110,17 @@ export class Props {
     return this.wrong(key, v, 'a string or an array of strings');
   }
 
+  /** Flags given as one string or an array: an array in `known`'s order (the order nft -j prints them in,
+   *  bit by bit), without duplicates, absent when empty. Unknown flags are reported and kept at the end. */
+  flags(key: string, known: readonly string[], what: string): string[] | undefined {
+    const list = this.strList(key);
+    if (!list) return undefined;
+    for (const f of list) if (!known.includes(f)) this.r.report('unknownFlag', this.rangeOf(key), what, f);
+    const rank = (f: string) => (known.includes(f) ? known.indexOf(f) : known.length);
+    const out = [...new Set(list)].sort((a, b) => rank(a) - rank(b));
+    return out.length ? out : undefined;
+  }
+
   /** Range of a property's value, or of the whole object when it is absent. */
   rangeOf(key: string): SourceRange {
     const v = this.get(key);

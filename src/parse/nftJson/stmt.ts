@@ -166,8 +166,8 @@ export class StmtMapper {
           family: x.oneOf(p.str('family'), ['ip', 'ip6'] as const, p.rangeOf('family'), `${key} family`),
           addr: this.optExpr(p, 'addr'),
           port: this.optExpr(p, 'port'),
-          flags: this.flags(p, 'flags', NAT_FLAGS, 'nat'),
-          typeFlags: this.flags(p, 'type_flags', NAT_TYPE_FLAGS, 'nat type'),
+          flags: p.flags('flags', NAT_FLAGS, 'nat'),
+          typeFlags: p.flags('type_flags', NAT_TYPE_FLAGS, 'nat type'),
         });
       }
       case 'reject':
@@ -201,7 +201,7 @@ export class StmtMapper {
           group: p.int('group'),
           snaplen: p.int('snaplen'),
           queueThreshold: p.int('queue-threshold'),
-          flags: this.flags(p, 'flags', LOG_FLAGS, 'log'),
+          flags: p.flags('flags', LOG_FLAGS, 'log'),
         });
       }
       case 'ct helper':
@@ -217,7 +217,7 @@ export class StmtMapper {
         return withOptional({ kind: 'synproxy', range } as Stmt, {
           mss: p.int('mss'),
           wscale: p.int('wscale'),
-          flags: this.flags(p, 'flags', SYNPROXY_FLAGS, 'synproxy'),
+          flags: p.flags('flags', SYNPROXY_FLAGS, 'synproxy'),
         });
       }
       case 'meter': {
@@ -232,7 +232,7 @@ export class StmtMapper {
         if (v.kind === 'null') return { kind: 'queue', range };
         const p = this.props(v, node, 'queue', ['num', 'flags']);
         if (!p) return this.opaque(node);
-        return withOptional({ kind: 'queue', range } as Stmt, { num: this.optExpr(p, 'num'), flags: this.flags(p, 'flags', QUEUE_FLAGS, 'queue') });
+        return withOptional({ kind: 'queue', range } as Stmt, { num: this.optExpr(p, 'num'), flags: p.flags('flags', QUEUE_FLAGS, 'queue') });
       }
       case 'vmap': {
         const p = this.props(v, node, 'vmap', ['key', 'data']);
@@ -333,11 +333,4 @@ export class StmtMapper {
     return this.x.oneOf(p.str(key), allowed, p.rangeOf(key), key.replace('_', ' '));
   }
 
-  /** Flags given as one string or an array: always an array (absent when empty). */
-  private flags(p: Props, key: string, known: readonly string[], what: string): string[] | undefined {
-    const list = p.strList(key);
-    if (!list) return undefined;
-    for (const f of list) if (!known.includes(f)) this.r.report('unknownFlag', p.rangeOf(key), what, f);
-    return list.length ? list : undefined;
-  }
 }
