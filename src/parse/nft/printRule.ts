@@ -201,9 +201,12 @@ class ExprPrinter {
   /** Left-associative with parentheses where the grammar needs them; a flag list as an operand is the
    *  OR of its flags (`tcp flags & (syn | ack)`). */
   binop(op: BinOp, left: Expr, right: Expr, ctx: ValueCtx): string {
+    // The operand values have the type of the selector on the left (`ct mark & 0x000000ff`).
+    const leftCtx = ctxOf(left);
+    const valueCtx = leftCtx === 'plain' ? ctx : leftCtx;
     const side = (x: Expr, isRight: boolean) => {
-      if (x.kind === 'list') return `(${x.items.map((i) => this.expr(i, ctx)).join(' | ')})`;
-      const s = this.expr(x, x === left ? 'plain' : ctx);
+      if (x.kind === 'list') return `(${x.items.map((i) => this.expr(i, valueCtx)).join(' | ')})`;
+      const s = this.expr(x, valueCtx);
       if (x.kind !== 'binop') return s;
       const p = PRECEDENCE[x.op];
       return p < PRECEDENCE[op] || (isRight && p === PRECEDENCE[op]) ? `(${s})` : s;
