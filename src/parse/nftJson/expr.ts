@@ -1,7 +1,7 @@
 // nft JSON expressions (libnftables-json(5) "EXPRESSIONS") → IR `Expr`. Owns the expression mapping and its
 // canonical forms; imports the model, the tree and the reader. Statements live in stmt.ts.
 import type { BinOp, Expr, Literal, SourceRange, Stmt, Verdict } from '../../model/ir.ts';
-import type { JsonMember, JsonNode, JsonObject } from './jsonTree.ts';
+import { DEFAULT_MAX_DEPTH, type JsonMember, type JsonNode, type JsonObject } from './jsonTree.ts';
 import { describeJson, type Reader } from './reader.ts';
 
 /** Where an expression sits; decides how arrays and `"*"` read (libnftables-json(5): a map's elements are
@@ -254,6 +254,8 @@ export class ExprMapper {
   /** `{"&": [a, b, c]}` is `(a & b) & c` (libnftables-json(5): extra operands are appended). */
   private binop(op: BinOp, v: JsonNode, node: JsonNode): Expr {
     if (v.kind !== 'array' || v.items.length < 2) return this.bad(node, `"${op}" needs an array of at least two expressions, found ${describeJson(v)}`);
+    // Each extra operand nests one level deeper in the IR; keep that within what the JSON itself may nest.
+    if (v.items.length > DEFAULT_MAX_DEPTH) return this.bad(node, `"${op}" has ${v.items.length} operands, more than the ${DEFAULT_MAX_DEPTH} nflens reads`);
     const [first, ...rest] = v.items as [JsonNode, ...JsonNode[]];
     let left = this.map(first);
     for (const item of rest) {

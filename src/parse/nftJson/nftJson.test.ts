@@ -109,6 +109,9 @@ describe('parseNftJson: robustness', () => {
     const r = parseNftJson(text);
     expect(codes(r.diagnostics)).toEqual(['NJS1002']);
     expect(r.diagnostics[0]?.range.start).toBeLessThan(text.length);
+    // Operands of one binary operation nest in the IR: bounded the same way.
+    const wide = parse([table, chain, rule({ match: { op: '==', left: { '|': Array.from({ length: 100_000 }, () => 1) }, right: 1 } })]);
+    expect(codes(wide.diagnostics)).toEqual(['NJS1053']);
   });
 
   it('keeps what precedes the cut of a truncated dump, with one syntax error at the cut', () => {
@@ -126,6 +129,34 @@ describe('parseNftJson: robustness', () => {
       // Every rule read before the cut is complete and identical to the one in the whole file.
       expect(normalizeForCompare(got)).toEqual(normalizeForCompare(rules(whole).slice(0, got.length)));
     }
+  });
+
+  it('never throws on mutated dumps, and keeps every diagnostic inside the text (property test)', () => {
+    let seed = 42;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const odd = [null, [], {}, 'x', 1, -1, 1.5, true, '@', '*', [1], [[]], { a: 1 }, { accept: null }, 'ip', ['a', 'b']];
+    const mutate = (x: unknown): unknown => {
+      if (rnd() < 0.03) return odd[Math.floor(rnd() * odd.length)];
+      if (Array.isArray(x)) return x.filter(() => rnd() > 0.02).map(mutate);
+      if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).filter(() => rnd() > 0.02).map(([k, y]) => [k, mutate(y)]));
+      return x;
+    };
+    const texts: string[] = [];
+    for (const f of corpusFiles('nft-json').filter((_, i) => i % 4 === 0)) {
+      const original = readFileSync(f, 'utf8');
+      texts.push(JSON.stringify(mutate(JSON.parse(original))));
+      // Byte-level damage: a character removed or doubled somewhere.
+      const at = Math.floor(rnd() * original.length);
+      texts.push(rnd() < 0.5 ? original.slice(0, at) + original.slice(at + 1) : original.slice(0, at) + original[at] + original.slice(at));
+    }
+    for (const text of texts) {
+      const r = parseNftJson(text);
+      for (const d of r.diagnostics) {
+        expect(d.range.start).toBeGreaterThanOrEqual(0);
+        expect(d.range.end).toBeLessThanOrEqual(text.length);
+      }
+    }
+    expect(texts.length).toBeGreaterThan(150);
   });
 
   it('points at the offending value', () => {
