@@ -109,7 +109,9 @@ describe('printStmt / printExpr', () => {
   });
 
   it('writes a rule comment last', () => {
-    expect(printRule({ kind: 'rule', stmts: [{ kind: 'verdict', verdict: { kind: 'goto', target: 'my chain' } }], comment: 'why' })).toBe('goto "my chain" comment "why"');
+    expect(printRule({ kind: 'rule', stmts: [{ kind: 'verdict', verdict: { kind: 'goto', target: 'KUBE-SVC/x.y' } }], comment: 'why' })).toBe('goto KUBE-SVC/x.y comment "why"');
+    // nft 1.0.6 reads no quoted names; only a name that cannot be one word is quoted (newer nft reads it).
+    expect(printRule({ kind: 'rule', stmts: [{ kind: 'verdict', verdict: { kind: 'jump', target: 'my chain' } }] })).toBe('jump "my chain"');
   });
 });
 

@@ -55,9 +55,11 @@ export function quote(s: string): string {
   return `"${s}"`;
 }
 
-/** A name (table, chain, set, object): bare when nft's scanner reads it back as one identifier. */
+/** A name (table, chain, set, object) is written bare, as nft list does: nft 1.0.6 reads no quoted
+ *  identifiers ("unexpected quoted string, expecting string"). Only a name that can never be one word
+ *  is quoted, which newer nft versions accept. */
 export function printName(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_.\-/]*$/.test(name) ? name : quote(name);
+  return name !== '' && !/[\s"{}();#,@$=]/.test(name) ? name : quote(name);
 }
 
 function printValue(v: string | number | boolean, ctx: ValueCtx, inRange: boolean): string {

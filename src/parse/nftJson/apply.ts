@@ -84,7 +84,7 @@ export class CommandApplier {
       case 'map':
         return this.addSet(type, v, at, create);
       case 'element':
-        return this.addElements(v, at);
+        return this.addElements(v);
       case 'flowtable':
         return this.addFlowtable(v, at, create);
       default:
@@ -187,7 +187,7 @@ export class CommandApplier {
     existing.elements.push(...set.elements);
   }
 
-  private addElements(v: JsonNode, at: JsonNode): void {
+  private addElements(v: JsonNode): void {
     const p = this.o.props(v, 'element', ELEMENT_KEYS);
     const ref = p && this.o.tableRef(p);
     const name = p?.str('name', true);

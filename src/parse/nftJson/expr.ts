@@ -59,7 +59,7 @@ export class ExprMapper {
       case 'array':
         return this.array(node.items, node, pos);
       case 'object':
-        return this.object(node, pos);
+        return this.object(node);
     }
   }
 
@@ -94,7 +94,7 @@ export class ExprMapper {
     return { kind: 'list', items: items.map((i) => this.map(i)), range };
   }
 
-  private object(node: JsonObject, pos: ExprPos): Expr {
+  private object(node: JsonObject): Expr {
     const m = this.r.single(node, 'an expression');
     if (!m) return this.opaque(node);
     const range = this.r.range(node);
