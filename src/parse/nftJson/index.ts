@@ -1,6 +1,19 @@
 // nft JSON parser: `nft -j list ruleset` output, or the command form `nft -j -f` reads, → IR.
 // Reads the document and its metainfo, then applies its elements in order. Imports the model, the
 // diagnostics helper and this folder's modules. Never throws.
+//
+// Canonical forms (what `nft -j list ruleset` prints; the nft text parser must produce the same):
+// - flags of every kind are arrays in nft -j's bit order (sets: constant, interval, timeout, dynamic);
+//   `dev` is always an array; a map's data type "a . b" is split like the key's.
+// - durations (set timeout / gc-interval, element timeout / expires, ct timeout policy) are seconds;
+//   ct expectation timeout is milliseconds (nft -j units).
+// - defaults nft -j always prints are filled: base chain policy `accept`, numgen offset 0, limit burst
+//   (5 packets, 0 bytes) and burst_unit, quota val_unit `bytes`, counter/quota object values 0;
+//   defaults it never prints are dropped: log level `warn`, limit/quota/ct count `inv: false`, quota
+//   `used: 0`, set policy `performance`, `auto-merge: false`, 0 timeouts and sizes, hash offset 0.
+// - `ct helper set` written as a mangle is the `objref` nft -j prints; a counter with packets and bytes
+//   on a set element is `elem.counter`, other element statements are `elem.stmts`.
+// - chain priorities are numbers without `text`; handles are kept; `"@x"` is a setref, `"*"` a value.
 import type { JsonNode, JsonObject } from './jsonTree.ts';
 import type { ParseResult, Ruleset } from '../../model/ir.ts';
 import { DiagnosticBag } from '../diagnostics.ts';
