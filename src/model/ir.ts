@@ -41,8 +41,9 @@ export type Expr =
   | { readonly kind: 'value'; readonly value: Literal; readonly range?: SourceRange }
   /** `$name` that could not be resolved (resolved variables are substituted by the parser). */
   | { readonly kind: 'variable'; readonly name: string; readonly range?: SourceRange }
-  /** `ip saddr`, `tcp dport`, `th dport`, `ether type`, `vlan id`, … */
-  | { readonly kind: 'payload'; readonly protocol: string; readonly field: string; readonly range?: SourceRange }
+  /** `ip saddr`, `tcp dport`, `th dport`, `ether type`, `vlan id`, … With `tunnel`, a field of the header
+   *  inside a tunnel (`vxlan ip saddr`: nft 1.1+, JSON `{"payload": {"tunnel": "vxlan", …}}`). */
+  | { readonly kind: 'payload'; readonly protocol: string; readonly field: string; readonly tunnel?: string; readonly range?: SourceRange }
   /** `@nh,16,16` raw payload: base ll|nh|th|ih, offset and length in bits. */
   | { readonly kind: 'payload-raw'; readonly base: 'll' | 'nh' | 'th' | 'ih'; readonly offset: number; readonly len: number; readonly range?: SourceRange }
   /** IPv6 extension header field (`hbh nexthdr`, `frag more-fragments`, `rt0 addr[1]`), or `exthdr <name> exists`. */
@@ -53,8 +54,8 @@ export type Expr =
   | { readonly kind: 'meta'; readonly key: string; readonly range?: SourceRange }
   /** `ct state`, `ct original saddr`, `ct reply ip daddr`, `ct mark`, … */
   | { readonly kind: 'ct'; readonly key: string; readonly dir?: 'original' | 'reply'; readonly family?: 'ip' | 'ip6'; readonly range?: SourceRange }
-  /** `fib saddr . iif oif`, `fib daddr type` */
-  | { readonly kind: 'fib'; readonly result: 'oif' | 'oifname' | 'type'; readonly flags: readonly string[]; readonly range?: SourceRange }
+  /** `fib saddr . iif oif`, `fib daddr type`, `fib saddr . iif check` (nft 1.1+: route exists, boolean) */
+  | { readonly kind: 'fib'; readonly result: 'oif' | 'oifname' | 'type' | 'check'; readonly flags: readonly string[]; readonly range?: SourceRange }
   /** `rt nexthop`, `rt mtu`, `rt classid`, `rt ipsec` */
   | { readonly kind: 'rt'; readonly key: string; readonly family?: 'ip' | 'ip6'; readonly range?: SourceRange }
   /** `socket transparent`, `socket mark`, `socket wildcard`, `socket cgroupv2 level N` */
@@ -371,6 +372,15 @@ export interface IpvsReal {
 export interface Ruleset {
   readonly tables: readonly Table[];
   readonly ipvs: readonly IpvsService[];
+  /** Top-level constructs the parser did not understand (e.g. an unknown object type in nft JSON), kept
+   *  verbatim with a warning, never dropped. Absent when there are none. */
+  readonly opaque?: readonly OpaqueItem[];
+}
+
+/** A top-level construct kept verbatim (see `Ruleset.opaque`). */
+export interface OpaqueItem {
+  readonly text: string;
+  readonly range?: SourceRange;
 }
 
 export type Severity = 'error' | 'warning' | 'info';
