@@ -303,6 +303,19 @@ const FIB_ADDRTYPE: SymTable = [
   ['prohibit', 8],
 ];
 
+// src/tcpopt.c mptcp_subtype_tbl (MPTCP option subtypes, RFC 8684).
+const MPTCP_SUBTYPE: SymTable = [
+  ['mp-capable', 0],
+  ['mp-join', 1],
+  ['dss', 2],
+  ['add-addr', 3],
+  ['remove-addr', 4],
+  ['mp-prio', 5],
+  ['mp-fail', 6],
+  ['mp-fastclose', 7],
+  ['mp-tcprst', 8],
+];
+
 // src/exthdr.c mh_type_tbl (IPv6 mobility header types).
 const MH_TYPE: SymTable = [
   ['binding-refresh-request', 0],
@@ -459,6 +472,7 @@ export const DATATYPES: Readonly<Record<string, DatatypeInfo>> = Object.fromEntr
     dt('ct_label', 'bitmask', 128),
     dt('cgroupsv2', 'integer', 64),
     dt('ct_id', 'integer', 32),
+    dt('mptcpopt_subtype', 'integer', 4, MPTCP_SUBTYPE),
   ] as DatatypeInfo[]).map((d) => [d.name, d] as const),
 );
 
@@ -954,7 +968,7 @@ export const TCP_OPTIONS: Readonly<Record<string, OptionInfo>> = {
   md5sig: { kind: 19, fields: { kind: f('integer', 0, 8), length: f('integer', 8, 8) } },
   mptcp: {
     kind: 30,
-    fields: { kind: f('integer', 0, 8), length: f('integer', 8, 8), subtype: f('integer', 16, 4) },
+    fields: { kind: f('integer', 0, 8), length: f('integer', 8, 8), subtype: f('mptcpopt_subtype', 16, 4) },
   },
   fastopen: { kind: 34, fields: { kind: f('integer', 0, 8), length: f('integer', 8, 8) } },
 };
@@ -1057,9 +1071,11 @@ export function datatypeOf(expr: Expr, family?: Family): string | undefined {
       return fields && has(fields, expr.field) ? fields[expr.field]?.datatype : undefined;
     }
     case 'option': {
-      // Every option field is a plain integer (src/tcpopt.c, ipopt.c, sctp_chunk.c); without a field the
-      // expression tests presence.
-      return expr.field === undefined ? 'boolean' : 'integer';
+      // Without a field the expression tests presence; option fields are integers except the MPTCP subtype.
+      if (expr.field === undefined) return 'boolean';
+      const table = expr.protocol === 'tcp' ? TCP_OPTIONS : expr.protocol === 'ip' ? IP_OPTIONS : expr.protocol === 'sctp' ? SCTP_CHUNKS : undefined;
+      const opt = table && has(table, expr.name) ? table[expr.name] : undefined;
+      return (opt && has(opt.fields, expr.field) ? opt.fields[expr.field]?.datatype : undefined) ?? 'integer';
     }
     case 'meta': {
       const key = META_KEY_ALIASES[expr.key] ?? expr.key;

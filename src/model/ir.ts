@@ -40,8 +40,9 @@ export type Expr =
   | { readonly kind: 'value'; readonly value: Literal; readonly range?: SourceRange }
   /** `$name` that could not be resolved (resolved variables are substituted by the parser). */
   | { readonly kind: 'variable'; readonly name: string; readonly range?: SourceRange }
-  /** `ip saddr`, `tcp dport`, `th dport`, `ether type`, `vlan id`, … */
-  | { readonly kind: 'payload'; readonly protocol: string; readonly field: string; readonly range?: SourceRange }
+  /** `ip saddr`, `tcp dport`, `th dport`, `ether type`, `vlan id`, …; `tunnel` for an inner header
+   *  (`vxlan ip saddr`: nft -j prints `"tunnel": "vxlan"`). */
+  | { readonly kind: 'payload'; readonly protocol: string; readonly field: string; readonly tunnel?: string; readonly range?: SourceRange }
   /** `@nh,16,16` raw payload: base ll|nh|th|ih, offset and length in bits. */
   | { readonly kind: 'payload-raw'; readonly base: 'll' | 'nh' | 'th' | 'ih'; readonly offset: number; readonly len: number; readonly range?: SourceRange }
   /** IPv6 extension header field (`hbh nexthdr`, `frag more-fragments`, `rt0 addr[1]`), or `exthdr <name> exists`. */
@@ -52,8 +53,8 @@ export type Expr =
   | { readonly kind: 'meta'; readonly key: string; readonly range?: SourceRange }
   /** `ct state`, `ct original saddr`, `ct reply ip daddr`, `ct mark`, … */
   | { readonly kind: 'ct'; readonly key: string; readonly dir?: 'original' | 'reply'; readonly family?: 'ip' | 'ip6'; readonly range?: SourceRange }
-  /** `fib saddr . iif oif`, `fib daddr type` */
-  | { readonly kind: 'fib'; readonly result: 'oif' | 'oifname' | 'type'; readonly flags: readonly string[]; readonly range?: SourceRange }
+  /** `fib saddr . iif oif`, `fib daddr type`, `fib daddr check` (route exists: nft -j result `check`) */
+  | { readonly kind: 'fib'; readonly result: 'oif' | 'oifname' | 'type' | 'check'; readonly flags: readonly string[]; readonly range?: SourceRange }
   /** `rt nexthop`, `rt mtu`, `rt classid`, `rt ipsec` */
   | { readonly kind: 'rt'; readonly key: string; readonly family?: 'ip' | 'ip6'; readonly range?: SourceRange }
   /** `socket transparent`, `socket mark`, `socket wildcard`, `socket cgroupv2 level N` */
@@ -102,8 +103,8 @@ export type BinOp = '&' | '|' | '^' | '<<' | '>>';
 
 /** Relational operators. `implicit` never appears after parsing: the parser resolves it
  *  to `==` (plain values, sets), or `in` (bitmask types such as ct state, tcp flags: "any of these bits"),
- *  exactly as `nft -j` prints them. */
-export type RelOp = '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in';
+ *  exactly as `nft -j` prints them. `!` is "none of these bits" on a bitmask (`ct status ! dnat`). */
+export type RelOp = '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | '!';
 
 /** An option of an xt (iptables) match or target: a value, possibly negated with `!`. */
 export interface XtOption {

@@ -1,0 +1,927 @@
+// Statements of nft rules (nftables parser_bison.y `stmt`): matches with their relational operator resolved
+// as nft -j prints it, verdicts, counter, log, limit, quota, NAT, reject, queue, dup, fwd, dynamic set
+// updates and meters, tproxy, synproxy, object references, ct count, flow offload, last, xt, and mangling
+// (`… set …`). Imports the model, the parser core and the expression parser.
+import type { Expr, ObjectType, RelOp, SourceRange, Stmt, Verdict } from '../../model/ir.ts';
+import { bitsOf, datatypeOf, isBitmaskType, symbolName, symbolValue } from '../../model/datatypes.ts';
+import { rangeOf } from './core.ts';
+import { ExprParser, STATEMENT_WORDS, type ValueType } from './exprs.ts';
+import { M } from './messages.ts';
+import { suggestName } from './misspell.ts';
+import { normaliseBytes, parseInteger, parseTime } from './values.ts';
+
+const REL_OPS: Readonly<Record<string, RelOp>> = {
+  '==': '==',
+  '!=': '!=',
+  '<': '<',
+  '>': '>',
+  '<=': '<=',
+  '>=': '>=',
+  eq: '==',
+  ne: '!=',
+  lt: '<',
+  gt: '>',
+  le: '<=',
+  ge: '>=',
+  '!': '!',
+};
+
+const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug', 'audit'];
+const TIME_UNITS = ['second', 'minute', 'hour', 'day', 'week'];
+const NAT_FLAGS = ['random', 'fully-random', 'persistent', 'netmap'];
+
+/** A parsed rule before it is placed in a chain. */
+export interface ParsedRule {
+  readonly stmts: Stmt[];
+  readonly comment?: string;
+  readonly handle?: number;
+  readonly range: SourceRange;
+}
+
+/** An anonymous chain (`jump { … }`) met while parsing a rule; the builder adds it to the table. */
+export interface AnonChain {
+  readonly name: string;
+  readonly rules: ParsedRule[];
+  readonly range: SourceRange;
+}
+
+const STATEMENT_NAMES = [...STATEMENT_WORDS, 'ct', 'meta', 'ip', 'ip6', 'tcp', 'udp', 'ether', 'fib', 'rt', 'socket', 'numgen'];
+
+export class StmtParser {
+  /** Anonymous chains created while parsing (drained by the command parser after each rule). */
+  readonly anonChains: AnonChain[] = [];
+  private anonCount = 0;
+
+  constructor(readonly e: ExprParser) {
+    e.elemStmt = () => this.parseElemStatement();
+    e.anonChain = () => this.parseAnonChain();
+  }
+
+  private get p() {
+    return this.e.p;
+  }
+
+  /** Statements up to the end of the rule (newline, `;`, `}`); a trailing `comment "…"` is the rule's
+   *  comment. Never consumes the separator. */
+  parseRule(): ParsedRule {
+    const start = this.p.peek().start;
+    const stmts: Stmt[] = [];
+    let comment: string | undefined;
+    const saved = this.e.rule;
+    this.e.rule = {};
+    while (!this.p.atSeparator()) {
+      const before = this.p.peek();
+      if (this.p.at('comment')) {
+        this.p.next();
+        const c = this.p.next();
+        if (c.kind !== 'string' && c.kind !== 'word') this.p.errorExpected('a comment string', c);
+        else comment = c.value;
+        if (comment !== undefined && comment.length > 128) this.p.error(M.nameTooLong.code, M.nameTooLong.text('comment', 128), rangeOf(c));
+        continue;
+      }
+      const s = this.parseStatement();
+      if (s) stmts.push(s);
+      if (this.p.peek() === before) {
+        // Nothing consumed: report and skip the token so the loop always advances.
+        this.p.errorExpected('a statement', before);
+        this.p.next();
+      }
+    }
+    this.e.rule = saved;
+    const range = this.p.range(start);
+    if (stmts.length === 0 && comment === undefined) this.p.error(M.emptyRule.code, M.emptyRule.text, range);
+    const handle = this.p.takeHandle(start);
+    return { stmts, ...(comment !== undefined ? { comment } : {}), ...(handle !== undefined ? { handle } : {}), range };
+  }
+
+  /** One statement. Unknown leading words become `opaque` statements (with an error when they look like a
+   *  misspelt keyword, a warning otherwise), consuming the rest of the rule. */
+  parseStatement(): Stmt | undefined {
+    const t = this.p.peek();
+    const start = t.start;
+    if (t.kind === 'word') {
+      switch (t.value) {
+        case 'accept':
+        case 'drop':
+        case 'continue':
+        case 'return':
+        case 'jump':
+        case 'goto': {
+          const v = this.e.parseVerdict();
+          return v ? { kind: 'verdict', verdict: v, range: this.p.range(start) } : undefined;
+        }
+        case 'counter':
+          return this.parseCounter();
+        case 'log':
+          return this.parseLog();
+        case 'limit':
+          return this.parseLimit();
+        case 'quota':
+          return this.parseQuota();
+        case 'snat':
+        case 'dnat':
+        case 'masquerade':
+        case 'redirect':
+          return this.parseNat();
+        case 'reject':
+          return this.parseReject();
+        case 'notrack':
+          this.p.next();
+          return { kind: 'notrack', range: rangeOf(t) };
+        case 'queue':
+          return this.parseQueue();
+        case 'dup':
+          return this.parseDup();
+        case 'fwd':
+          return this.parseFwd();
+        case 'tproxy':
+          return this.parseTproxy();
+        case 'synproxy':
+          return this.parseSynproxy();
+        case 'meter':
+          return this.parseMeter();
+        case 'flow':
+          return this.parseFlow();
+        case 'xt':
+          return this.parseXt();
+        case 'last':
+          return this.parseLast();
+        case 'add':
+        case 'update':
+        case 'delete':
+          if (this.p.at('@', 1)) return this.parseSetStmt();
+          break;
+        case 'ct': {
+          const n = this.p.peek(1);
+          if (n.kind === 'word' && (n.value === 'helper' || n.value === 'timeout' || n.value === 'expectation') && this.p.at('set', 2)) {
+            this.p.next();
+            this.p.next();
+            this.p.next();
+            const name = this.parseObjName();
+            return { kind: 'objref', type: `ct ${n.value}` as ObjectType, name, range: this.p.range(start) };
+          }
+          if (n.kind === 'word' && n.value === 'count') return this.parseConnlimit();
+          break;
+        }
+        case 'meta':
+          if (this.p.at('secmark', 1) && this.p.at('set', 2) && this.p.peek(3).kind === 'string') {
+            this.p.next();
+            this.p.next();
+            this.p.next();
+            const name = this.parseObjName();
+            return { kind: 'objref', type: 'secmark', name, range: this.p.range(start) };
+          }
+          break;
+      }
+    }
+    if (this.e.startsKeywordExpr()) return this.parseExprStatement();
+    return this.parseUnknown();
+  }
+
+  private parseUnknown(): Stmt {
+    const t = this.p.peek();
+    const start = t.start;
+    const hint = t.kind === 'word' ? suggestName(t.value, STATEMENT_NAMES) : undefined;
+    // Skip to the end of the rule, keeping braces balanced.
+    this.p.recover();
+    const range = this.p.range(start);
+    const text = this.p.slice(range);
+    if (hint || t.kind !== 'word') this.p.error(M.unknownStatement.code, M.unknownStatement.text(t.value, hint), rangeOf(t));
+    else this.p.warning(M.unknownStatement.code, M.unknownStatement.text(t.value), rangeOf(t));
+    return { kind: 'opaque', text, range };
+  }
+
+  // ───────────────────────────── matches and mangling ─────────────────────────────
+
+  private parseExprStatement(): Stmt | undefined {
+    const start = this.p.peek().start;
+    let left = this.e.parseExpr();
+    const fam = this.e.rule.l3 === 'ip' || this.e.rule.l3 === 'ip6' ? this.e.rule.l3 : this.e.family;
+    const dt = datatypeOf(left, fam);
+    const type: ValueType = { dt, bits: bitsOf(left, fam) };
+    const setFirst = this.e.pendingSet;
+    this.e.pendingSet = false;
+    if (setFirst || this.p.at('set')) {
+      if (!setFirst) this.p.next();
+      let value = this.e.parseExpr(type);
+      if (this.p.at(',') && isBitmaskType(dt)) {
+        const items: Expr[] = [value];
+        while (this.p.eat(',')) items.push(this.e.parseExpr(type));
+        value = { kind: 'list', items, range: this.p.range(value.range?.start ?? start) };
+      }
+      this.checkMangle(left, this.p.range(start));
+      return { kind: 'mangle', key: left, value, range: this.p.range(start) };
+    }
+    if (this.p.at('vmap')) {
+      this.p.next();
+      const data = this.p.at('@') ? this.e.parseSetRef() : this.p.at('{') ? this.e.parseSetLiteral({ keyDt: dt, dataDt: 'verdict', map: true }) : this.missing("'{' or '@map' after 'vmap'");
+      return { kind: 'vmap', key: left, data, range: this.p.range(start) };
+    }
+    let op: RelOp | undefined;
+    const t = this.p.peek();
+    if ((t.kind === 'punct' || t.kind === 'word') && Object.prototype.hasOwnProperty.call(REL_OPS, t.value) && !(t.kind === 'word' && t.value.length > 2)) {
+      // `!` is only an operator when a value follows (not `!=`, handled as one token).
+      op = REL_OPS[t.value];
+      this.p.next();
+    }
+    if (this.p.atSeparator() || (this.p.peek().kind === 'word' && STATEMENT_WORDS.has(this.p.peek().value) && op === undefined && !this.valueWordFor(dt))) {
+      if (left.kind !== 'opaque') this.p.errorExpected(`a value to compare '${this.p.slice(left.range ?? { start, end: start })}' with`);
+      return left.kind === 'opaque' ? { kind: 'opaque', text: left.text, range: left.range } : undefined;
+    }
+    let right = this.e.parseRhs(type, true);
+    if (this.p.at('/') && isBitmaskType(dt)) {
+      // `tcp flags syn / syn,ack`: (flags & mask) == value.
+      this.p.next();
+      const mask = this.e.parseRhs(type, true);
+      left = { kind: 'binop', op: '&', left, right: mask, range: this.p.range(start) };
+      if (op === undefined) op = '==';
+    }
+    // A one-element anonymous set is a plain comparison for nft.
+    if (right.kind === 'set' && right.items.length === 1 && (op === undefined || op === '==' || op === '!=')) {
+      const only = right.items[0];
+      if (only && only.kind !== 'elem' && only.kind !== 'mapping') right = only;
+    }
+    if (op === undefined) op = implicitOp(dt, right);
+    this.trackProtocols(left, op, right);
+    this.checkMatch(left, op, right, this.p.range(start));
+    return { kind: 'match', op, left, right, range: this.p.range(start) };
+  }
+
+  /** A statement keyword that is also a value of the datatype (`ct event set … ` aside, e.g. `meta l4proto
+   *  dccp`) is read as the value. */
+  private valueWordFor(dt: string | undefined): boolean {
+    const t = this.p.peek();
+    return dt !== undefined && t.kind === 'word' && symbolValue(dt, t.value) !== undefined;
+  }
+
+  private missing(what: string): Expr {
+    this.p.errorExpected(what);
+    return { kind: 'opaque', text: '', range: rangeOf(this.p.peek()) };
+  }
+
+  /** Remembers the protocols a rule matched (`meta l4proto tcp`, `meta nfproto ipv6`, `ether type ip`). */
+  private trackProtocols(left: Expr, op: RelOp, right: Expr): void {
+    if ((left.kind === 'meta' && left.key === 'l4proto') || (left.kind === 'payload' && (left.field === 'protocol' || left.field === 'nexthdr'))) this.e.rule.l4Any = true;
+    if (op !== '==' || right.kind !== 'value' || typeof right.value !== 'string') return;
+    const v = right.value;
+    const range = left.range ?? { start: 0, end: 0 };
+    if ((left.kind === 'meta' && left.key === 'l4proto') || (left.kind === 'payload' && ((left.protocol === 'ip' && left.field === 'protocol') || (left.protocol === 'ip6' && left.field === 'nexthdr')))) {
+      const proto = v === 'ipv6-icmp' ? 'icmpv6' : v;
+      if (['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'icmpv6', 'igmp', 'esp', 'ah', 'comp'].includes(proto)) this.e.noteL4(proto, range);
+    }
+    if (left.kind === 'meta' && left.key === 'nfproto' && (v === 'ipv4' || v === 'ipv6')) {
+      if (!this.e.rule.l3) this.e.rule.l3 = v === 'ipv4' ? 'ip' : 'ip6';
+    }
+    if ((left.kind === 'meta' && left.key === 'protocol') || (left.kind === 'payload' && left.protocol === 'ether' && left.field === 'type')) {
+      if ((v === 'ip' || v === 'ip6' || v === 'arp') && !this.e.rule.l3) this.e.rule.l3 = v;
+    }
+  }
+
+  /** Checks nft's evaluator makes on a match. */
+  private checkMatch(left: Expr, op: RelOp, right: Expr, range: SourceRange): void {
+    if (right.kind === 'list' && !isBitmaskType(datatypeOf(left, this.e.family)) && left.kind !== 'binop') {
+      this.p.error(M.typeMismatch.code, M.typeMismatch.text("a comma list of values only works on flag types (ct state, tcp flags, …); use a set '{ a, b }'"), right.range ?? range);
+    }
+    if (op === '!' && !isBitmaskType(datatypeOf(left, this.e.family))) {
+      this.p.error(M.typeMismatch.code, M.typeMismatch.text("'!' (none of these bits) only works on flag types"), range);
+    }
+    if ((op === '<' || op === '>' || op === '<=' || op === '>=') && (right.kind === 'set' || right.kind === 'setref' || right.kind === 'range' || right.kind === 'prefix')) {
+      this.p.error(M.typeMismatch.code, M.typeMismatch.text(`'${op}' needs a single value on its right`), right.range ?? range);
+    }
+  }
+
+  private checkMangle(left: Expr, range: SourceRange): void {
+    const readOnly =
+      (left.kind === 'meta' && ['iif', 'oif', 'iifname', 'oifname', 'iiftype', 'oiftype', 'l4proto', 'nfproto', 'length', 'skuid', 'skgid', 'cpu', 'iifgroup', 'oifgroup', 'cgroup', 'iifkind', 'oifkind', 'sdif', 'sdifname', 'time', 'day', 'hour', 'ibrname', 'obrname', 'protocol', 'rtclassid', 'ipsec'].includes(left.key)) ||
+      (left.kind === 'ct' && ['state', 'status', 'direction', 'expiration', 'l3proto', 'protocol', 'bytes', 'packets', 'avgpkt', 'saddr', 'daddr', 'proto-src', 'proto-dst', 'id'].includes(left.key)) ||
+      left.kind === 'fib' || left.kind === 'rt' || left.kind === 'socket' || left.kind === 'osf' || left.kind === 'numgen' || left.kind === 'hash' || left.kind === 'ipsec';
+    if (readOnly) this.p.error(M.badStatement.code, M.badStatement.text(`'${this.p.slice(left.range ?? range)}' cannot be set`), range);
+  }
+
+  // ───────────────────────────── stateful statements ─────────────────────────────
+
+  private parseCounter(): Stmt {
+    const t = this.p.next();
+    if (this.p.at('name')) {
+      this.p.next();
+      return { kind: 'objref', type: 'counter', name: this.parseObjName(), range: this.p.range(t.start) };
+    }
+    let packets = 0;
+    let bytes = 0;
+    if (this.p.eat('packets')) packets = this.e.intWord('a packet count');
+    if (this.p.eat('bytes')) bytes = this.e.intWord('a byte count');
+    return { kind: 'counter', packets, bytes, range: this.p.range(t.start) };
+  }
+
+  /** The name of a referenced object: a string, a word, or a map lookup (`counter name ip saddr map @m`). */
+  parseObjName(): Expr {
+    const t = this.p.peek();
+    if (this.e.startsKeywordExpr()) {
+      const key = this.e.parseExpr({ dt: 'string' });
+      if (key.kind === 'map') return key;
+      this.p.errorExpected("'map' after the key of an object map");
+      return key;
+    }
+    if (t.kind === 'string' || t.kind === 'word') {
+      this.p.next();
+      if (t.value.length > 256) this.p.error(M.nameTooLong.code, M.nameTooLong.text('object name', 256), rangeOf(t));
+      return { kind: 'value', value: t.value, range: rangeOf(t) };
+    }
+    if (t.kind === 'variable') {
+      this.p.next();
+      this.p.error(M.undefinedVariable.code, M.undefinedVariable.text(t.value), rangeOf(t));
+      return { kind: 'variable', name: t.value, range: rangeOf(t) };
+    }
+    this.p.errorExpected('an object name');
+    return { kind: 'opaque', text: '', range: rangeOf(t) };
+  }
+
+  private parseLog(): Stmt {
+    const t = this.p.next();
+    let prefix: string | undefined;
+    let level: string | undefined;
+    let group: number | undefined;
+    let snaplen: number | undefined;
+    let queueThreshold: number | undefined;
+    const flags: string[] = [];
+    for (;;) {
+      const o = this.p.peek();
+      if (o.kind !== 'word') break;
+      if (o.value === 'prefix') {
+        this.p.next();
+        const v = this.p.next();
+        if (v.kind !== 'string' && v.kind !== 'word') this.p.errorExpected('a log prefix string', v);
+        prefix = v.value;
+        if (prefix.length > 127) this.p.error(M.nameTooLong.code, M.nameTooLong.text('log prefix', 127), rangeOf(v));
+      } else if (o.value === 'level') {
+        this.p.next();
+        const v = this.p.next();
+        if (!LOG_LEVELS.includes(v.value)) this.p.errorUnknown('log level', v, LOG_LEVELS);
+        level = v.value;
+      } else if (o.value === 'group') {
+        this.p.next();
+        const gt = this.p.peek();
+        group = this.e.intWord('a log group');
+        if (group > 65535) this.p.error(M.outOfRange.code, M.outOfRange.text(String(group), 'log group', '65535'), rangeOf(gt));
+      } else if (o.value === 'snaplen') {
+        this.p.next();
+        snaplen = this.e.intWord('a snapshot length');
+      } else if (o.value === 'queue-threshold') {
+        this.p.next();
+        queueThreshold = this.e.intWord('a queue threshold');
+      } else if (o.value === 'flags') {
+        this.p.next();
+        this.parseLogFlags(flags);
+      } else break;
+    }
+    const range = this.p.range(t.start);
+    if (group !== undefined && (level !== undefined || flags.length > 0)) {
+      this.p.error(M.badStatement.code, M.badStatement.text('log group cannot be combined with level or flags'), range);
+    }
+    if (group === undefined && (snaplen !== undefined || queueThreshold !== undefined)) {
+      this.p.error(M.badStatement.code, M.badStatement.text('log snaplen and queue-threshold need a log group'), range);
+    }
+    // `warn` is the default level: nft does not list it.
+    if (level === 'warn') level = undefined;
+    return {
+      kind: 'log',
+      ...(prefix !== undefined ? { prefix } : {}),
+      ...(level !== undefined ? { level } : {}),
+      ...(group !== undefined ? { group } : {}),
+      ...(snaplen !== undefined ? { snaplen } : {}),
+      ...(queueThreshold !== undefined ? { queueThreshold } : {}),
+      ...(flags.length ? { flags } : {}),
+      range,
+    };
+  }
+
+  /** `flags all`, `flags tcp sequence,options`, `flags ip options`, `flags ether`, `flags skuid`. */
+  private parseLogFlags(flags: string[]): void {
+    const w = this.p.next();
+    switch (w.value) {
+      case 'all':
+      case 'ether':
+      case 'skuid':
+        flags.push(w.value);
+        return;
+      case 'ip':
+        this.p.expect('options');
+        flags.push('ip options');
+        return;
+      case 'tcp': {
+        do {
+          const f = this.p.next();
+          if (f.value === 'sequence' || f.value === 'options') flags.push(`tcp ${f.value}`);
+          else this.p.errorUnknown('tcp log flag', f, ['sequence', 'options']);
+        } while (this.p.eat(','));
+        return;
+      }
+      default:
+        this.p.errorUnknown('log flag', w, ['all', 'ether', 'skuid', 'ip', 'tcp']);
+    }
+  }
+
+  private parseLimit(): Stmt {
+    const t = this.p.next();
+    if (this.p.at('name')) {
+      this.p.next();
+      return { kind: 'objref', type: 'limit', name: this.parseObjName(), range: this.p.range(t.start) };
+    }
+    this.p.expect('rate');
+    const spec = this.parseRate();
+    return { kind: 'limit', ...spec, range: this.p.range(t.start) };
+  }
+
+  /** `[over] N[ unit]/per [burst N [unit]]` of limit statements and objects, as nft -j prints it: the
+   *  default burst (5 packets, 0 bytes), byte rates in the largest exact unit. */
+  parseRate(): { rate: number; per: string; rateUnit?: string; burst: number; burstUnit?: string; inv?: boolean } {
+    let inv = false;
+    if (this.p.eat('over')) inv = true;
+    else this.p.eat('until');
+    const rt = this.p.peek();
+    const rate = this.e.intWord('a rate');
+    let unit: string | undefined;
+    let per = 'second';
+    const u = this.p.peek();
+    // `mbytes/second` is one word for the scanner (names may contain '/').
+    const glued = u.kind === 'word' ? /^(bytes|kbytes|mbytes)\/(\w+)$/.exec(u.value) : null;
+    if (glued) {
+      this.p.next();
+      unit = glued[1];
+      if (!TIME_UNITS.includes(glued[2] ?? '')) this.p.errorUnknown('time unit', { ...u, value: glued[2] ?? '' }, TIME_UNITS);
+      else per = glued[2] ?? 'second';
+    } else {
+      if (u.kind === 'word' && ['bytes', 'kbytes', 'mbytes'].includes(u.value)) unit = this.p.next().value;
+      if (this.p.eat('/')) {
+        const pt = this.p.next();
+        if (!TIME_UNITS.includes(pt.value)) this.p.errorUnknown('time unit', pt, TIME_UNITS);
+        else per = pt.value;
+      } else this.p.errorExpected("'/' and a time unit (second, minute, hour, day, week)");
+    }
+    if (rate === 0) this.p.error(M.badStatement.code, M.badStatement.text('limit rate must be above zero'), rangeOf(rt));
+    let burst = unit ? 0 : 5;
+    let burstUnit: string | undefined = unit ? 'bytes' : undefined;
+    if (this.p.eat('burst')) {
+      burst = this.e.intWord('a burst');
+      const bu = this.p.peek();
+      if (bu.kind === 'word' && ['bytes', 'kbytes', 'mbytes'].includes(bu.value)) {
+        this.p.next();
+        if (!unit) this.p.error(M.badStatement.code, M.badStatement.text('a byte burst needs a byte rate'), rangeOf(bu));
+        const nb = normaliseBytes(burst, bu.value, ['mbytes', 'kbytes', 'bytes']);
+        burst = nb.value;
+        burstUnit = nb.unit;
+      } else if (bu.kind === 'word' && bu.value === 'packets') {
+        this.p.next();
+        if (unit) this.p.error(M.badStatement.code, M.badStatement.text('a packet burst needs a packet rate'), rangeOf(bu));
+      } else if (unit) {
+        const nb = normaliseBytes(burst, 'bytes', ['mbytes', 'kbytes', 'bytes']);
+        burst = nb.value;
+        burstUnit = nb.unit;
+      }
+    }
+    if (unit) {
+      const n = normaliseBytes(rate, unit, ['mbytes', 'kbytes', 'bytes']);
+      return { rate: n.value, per, rateUnit: n.unit, burst, burstUnit: burstUnit ?? 'bytes', ...(inv ? { inv } : {}) };
+    }
+    return { rate, per, burst, ...(inv ? { inv } : {}) };
+  }
+
+  private parseQuota(): Stmt {
+    const t = this.p.next();
+    if (this.p.at('name')) {
+      this.p.next();
+      return { kind: 'objref', type: 'quota', name: this.parseObjName(), range: this.p.range(t.start) };
+    }
+    const q = this.parseQuotaSpec();
+    return { kind: 'quota', ...q, range: this.p.range(t.start) };
+  }
+
+  parseQuotaSpec(): { val: number; valUnit: string; used?: number; usedUnit?: string; inv?: boolean } {
+    let inv = false;
+    if (this.p.eat('over')) inv = true;
+    else this.p.eat('until');
+    const { value, unit } = this.parseBytes();
+    let used: number | undefined;
+    let usedUnit: string | undefined;
+    if (this.p.eat('used')) {
+      const u = this.parseBytes();
+      if (u.value > 0) {
+        used = u.value;
+        usedUnit = u.unit;
+      }
+    }
+    return { val: value, valUnit: unit, ...(used !== undefined ? { used, usedUnit } : {}), ...(inv ? { inv } : {}) };
+  }
+
+  /** `N [bytes|kbytes|mbytes|gbytes]` (also written `10mbytes`), normalised to the largest exact unit. */
+  private parseBytes(): { value: number; unit: string } {
+    const t = this.p.peek();
+    if (t.kind === 'word') {
+      const m = /^([0-9]+)(bytes|kbytes|mbytes|gbytes)?$/.exec(t.value);
+      if (m) {
+        this.p.next();
+        let unit = m[2];
+        if (!unit) {
+          const u = this.p.peek();
+          if (u.kind === 'word' && ['bytes', 'kbytes', 'mbytes', 'gbytes'].includes(u.value)) unit = this.p.next().value;
+          else this.p.errorExpected('a byte unit (bytes, kbytes, mbytes, gbytes)');
+        }
+        return normaliseBytes(Number(m[1]), unit ?? 'bytes');
+      }
+    }
+    this.p.errorExpected('a byte count');
+    if (t.kind === 'word') this.p.next();
+    return { value: 0, unit: 'bytes' };
+  }
+
+  private parseConnlimit(): Stmt {
+    const t = this.p.next();
+    this.p.next(); // count
+    const inv = this.p.eat('over') !== undefined;
+    const val = this.e.intWord('a connection count');
+    return { kind: 'connlimit', val, ...(inv ? { inv } : {}), range: this.p.range(t.start) };
+  }
+
+  private parseLast(): Stmt {
+    const t = this.p.next();
+    if (this.p.eat('used')) {
+      const v = this.p.next();
+      if (v.value === 'never') return { kind: 'last', range: this.p.range(t.start) };
+      const ms = parseTime(v.value);
+      if (ms === undefined) this.p.error(M.badTime.code, M.badTime.text(v.value), rangeOf(v));
+      return { kind: 'last', used: ms ?? 0, range: this.p.range(t.start) };
+    }
+    return { kind: 'last', range: this.p.range(t.start) };
+  }
+
+  /** Statements allowed in set elements and set declarations. */
+  parseElemStatement(): Stmt | undefined {
+    const t = this.p.peek();
+    switch (t.value) {
+      case 'counter':
+        return this.parseCounter();
+      case 'quota':
+        return this.parseQuota();
+      case 'limit':
+        return this.parseLimit();
+      case 'last':
+        return this.parseLast();
+      case 'ct':
+        if (this.p.at('count', 1)) return this.parseConnlimit();
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  // ───────────────────────────── NAT and friends ─────────────────────────────
+
+  private parseNat(): Stmt {
+    const t = this.p.next();
+    const type = t.value as 'snat' | 'dnat' | 'masquerade' | 'redirect';
+    let family: 'ip' | 'ip6' | undefined;
+    const typeFlags: string[] = [];
+    let addr: Expr | undefined;
+    let port: Expr | undefined;
+    if (type === 'snat' || type === 'dnat') {
+      if ((this.p.at('ip') || this.p.at('ip6')) && !this.e.startsKeywordExpr()) family = this.p.next().value as 'ip' | 'ip6';
+      for (;;) {
+        if (this.p.at('prefix') || this.p.at('interval')) typeFlags.push(this.p.next().value);
+        else break;
+      }
+      this.p.eat('to');
+      const r = this.parseAddrPort(family, true);
+      addr = r.addr;
+      port = r.port;
+      if (!addr && !port) this.p.errorExpected(`an address after '${type} to'`);
+    } else if (this.p.eat('to')) {
+      const r = this.parseAddrPort(undefined, false);
+      port = r.port;
+      if (r.addr) this.p.error(M.badStatement.code, M.badStatement.text(`${type} takes a port only ('${type} to :port')`), r.addr.range ?? rangeOf(t));
+    }
+    const flags: string[] = [];
+    for (;;) {
+      const f = this.p.peek();
+      if (f.kind === 'word' && NAT_FLAGS.includes(f.value)) {
+        this.p.next();
+        flags.push(f.value);
+        if (this.p.eat(',')) continue;
+        continue;
+      }
+      break;
+    }
+    const range = this.p.range(t.start);
+    this.checkNat(type, family, range);
+    return {
+      kind: 'nat',
+      type,
+      ...(family ? { family } : {}),
+      ...(addr ? { addr } : {}),
+      ...(port ? { port } : {}),
+      ...(flags.length ? { flags } : {}),
+      ...(typeFlags.length ? { typeFlags } : {}),
+      range,
+    };
+  }
+
+  private checkNat(type: string, family: 'ip' | 'ip6' | undefined, range: SourceRange): void {
+    const fam = this.e.family;
+    if (fam === 'arp' || fam === 'netdev' || (fam === 'bridge' && type !== 'redirect' && type !== 'dnat' && type !== 'snat')) {
+      this.p.error(M.wrongFamily.code, M.wrongFamily.text(type, fam), range);
+    }
+    if (family && ((fam === 'ip' && family === 'ip6') || (fam === 'ip6' && family === 'ip'))) {
+      this.p.error(M.wrongFamily.code, M.wrongFamily.text(`${type} ${family}`, fam), range);
+    }
+    const ct = this.p.ctx.chainType;
+    if (ct && ct !== 'nat') this.p.error(M.wrongHook.code, M.badStatement.text(`${type} is only valid in chains of type nat`), range);
+    const hook = this.p.ctx.hook;
+    if (hook) {
+      const ok = type === 'snat' || type === 'masquerade' ? ['postrouting', 'input'].includes(hook) : ['prerouting', 'output'].includes(hook);
+      if (!ok) this.p.error(M.wrongHook.code, M.wrongHook.text(type, hook), range);
+    }
+  }
+
+  /** `addr`, `addr:port`, `:port`, `[ip6]:port`, `addr-addr:port-port`, `expr map …`. */
+  private parseAddrPort(family: 'ip' | 'ip6' | undefined, allowAddr: boolean): { addr?: Expr; port?: Expr } {
+    const portType: ValueType = { dt: 'inet_service', bits: 16 };
+    if (this.p.at(':')) {
+      this.p.next();
+      return { port: this.e.parseExpr(portType) };
+    }
+    if (!allowAddr && !this.p.at('[')) return {};
+    const fam = family ?? (this.e.family === 'ip' || this.e.family === 'ip6' ? this.e.family : undefined);
+    let addrType: ValueType = fam === 'ip6' ? { dt: 'ipv6_addr', bits: 128 } : fam === 'ip' ? { dt: 'ipv4_addr', bits: 32 } : {};
+    let addr: Expr;
+    if (this.p.at('[')) {
+      this.p.next();
+      addr = this.e.parseExpr({ dt: 'ipv6_addr', bits: 128 });
+      this.p.expect(']');
+    } else {
+      const t = this.p.peek();
+      if (!fam && t.kind === 'word') {
+        if (t.value.includes(':')) addrType = { dt: 'ipv6_addr', bits: 128 };
+        else if (/^[0-9]+\.[0-9]/.test(t.value)) addrType = { dt: 'ipv4_addr', bits: 32 };
+      }
+      addr = this.e.parseExpr(addrType);
+    }
+    if (this.p.at(':')) {
+      this.p.next();
+      return { addr, port: this.e.parseExpr(portType) };
+    }
+    return { addr };
+  }
+
+  private parseReject(): Stmt {
+    const t = this.p.next();
+    const fam = this.e.family;
+    if (!this.p.eat('with')) {
+      const type = fam === 'ip' ? 'icmp' : fam === 'ip6' ? 'icmpv6' : 'icmpx';
+      this.checkRejectHook(this.p.range(t.start));
+      return { kind: 'reject', type, expr: 'port-unreachable', range: this.p.range(t.start) };
+    }
+    const w = this.p.next();
+    if (w.value === 'tcp') {
+      this.p.expect('reset');
+      if (this.e.rule.l4 && this.e.rule.l4 !== 'tcp') this.p.error(M.conflictingProtocols.code, M.conflictingProtocols.text(this.e.rule.l4, 'tcp'), this.p.range(t.start));
+      return { kind: 'reject', type: 'tcp reset', range: this.p.range(t.start) };
+    }
+    if (w.value !== 'icmp' && w.value !== 'icmpv6' && w.value !== 'icmpx') {
+      this.p.errorUnknown('reject type', w, ['icmp', 'icmpv6', 'icmpx', 'tcp']);
+      this.p.recover();
+      return { kind: 'reject', range: this.p.range(t.start) };
+    }
+    this.p.eat('type');
+    const c = this.p.next();
+    const dt = w.value === 'icmp' ? 'icmp_code' : w.value === 'icmpv6' ? 'icmpv6_code' : 'icmpx_code';
+    let code: string = c.value;
+    const num = parseInteger(c.value);
+    if (num !== undefined) {
+      if (num > 255n) this.p.error(M.outOfRange.code, M.outOfRange.text(c.value, dt, '255'), rangeOf(c));
+      code = symbolName(dt, Number(num)) ?? c.value;
+    } else if (symbolValue(dt, c.value) === undefined) {
+      this.p.errorUnknown(`${w.value} code`, c, (dt === 'icmp_code' ? ['net-unreachable', 'host-unreachable', 'prot-unreachable', 'port-unreachable', 'frag-needed', 'net-prohibited', 'host-prohibited', 'admin-prohibited'] : dt === 'icmpv6_code' ? ['no-route', 'admin-prohibited', 'addr-unreachable', 'port-unreachable', 'policy-fail', 'reject-route'] : ['port-unreachable', 'admin-prohibited', 'no-route', 'host-unreachable']));
+    } else code = symbolName(dt, symbolValue(dt, c.value) ?? 0) ?? c.value;
+    const range = this.p.range(t.start);
+    if ((w.value === 'icmp' && (fam === 'ip6' || this.e.rule.l3 === 'ip6')) || (w.value === 'icmpv6' && (fam === 'ip' || this.e.rule.l3 === 'ip')) || (w.value === 'icmpx' && (fam === 'ip' || fam === 'ip6')) || fam === 'arp') {
+      this.p.error(M.wrongFamily.code, M.wrongFamily.text(`reject with ${w.value}`, fam), range);
+    }
+    this.checkRejectHook(range);
+    return { kind: 'reject', type: w.value, expr: code, range };
+  }
+
+  private checkRejectHook(range: SourceRange): void {
+    const hook = this.p.ctx.hook;
+    if (hook && !['input', 'forward', 'output', 'prerouting', 'ingress'].includes(hook)) {
+      this.p.error(M.wrongHook.code, M.wrongHook.text('reject', hook), range);
+    }
+  }
+
+  private parseQueue(): Stmt {
+    const t = this.p.next();
+    let num: Expr | undefined;
+    const flags: string[] = [];
+    for (;;) {
+      if (this.p.eat('num')) {
+        num = this.e.parseExpr({ dt: 'integer', bits: 16 });
+      } else if (this.p.eat('flags')) {
+        do {
+          const f = this.p.next();
+          if (f.value === 'bypass' || f.value === 'fanout') flags.push(f.value);
+          else this.p.errorUnknown('queue flag', f, ['bypass', 'fanout']);
+        } while (this.p.eat(','));
+      } else if (this.p.at('bypass') || this.p.at('fanout')) {
+        flags.push(this.p.next().value);
+        this.p.eat(',');
+      } else if (this.p.eat('to')) {
+        num = this.e.parseExpr({ dt: 'integer', bits: 16 });
+      } else break;
+    }
+    return { kind: 'queue', ...(num ? { num } : {}), ...(flags.length ? { flags } : {}), range: this.p.range(t.start) };
+  }
+
+  private parseDup(): Stmt {
+    const t = this.p.next();
+    this.p.expect('to');
+    const fam = this.e.family;
+    let addr: Expr | undefined;
+    let dev: Expr | undefined;
+    if (fam === 'netdev') dev = this.e.parseExpr({ dt: 'ifname' });
+    else addr = this.e.parseExpr(fam === 'ip6' ? { dt: 'ipv6_addr', bits: 128 } : fam === 'ip' ? { dt: 'ipv4_addr', bits: 32 } : {});
+    if (this.p.eat('device')) dev = this.e.parseExpr({ dt: 'ifname' });
+    const range = this.p.range(t.start);
+    if (fam === 'arp' || fam === 'bridge' || fam === 'inet') this.p.error(M.wrongFamily.code, M.wrongFamily.text('dup', fam), range);
+    return { kind: 'dup', ...(addr ? { addr } : {}), ...(dev ? { dev } : {}), range };
+  }
+
+  private parseFwd(): Stmt {
+    const t = this.p.next();
+    let family: 'ip' | 'ip6' | undefined;
+    if (this.p.at('ip') || this.p.at('ip6')) family = this.p.next().value as 'ip' | 'ip6';
+    this.p.expect('to');
+    let dev: Expr;
+    let addr: Expr | undefined;
+    if (family) {
+      addr = this.e.parseExpr(family === 'ip6' ? { dt: 'ipv6_addr', bits: 128 } : { dt: 'ipv4_addr', bits: 32 });
+      this.p.expect('device');
+      dev = this.e.parseExpr({ dt: 'ifname' });
+    } else dev = this.e.parseExpr({ dt: 'ifname' });
+    const range = this.p.range(t.start);
+    if (this.e.family !== 'netdev') this.p.error(M.wrongFamily.code, M.wrongFamily.text('fwd', this.e.family), range);
+    return { kind: 'fwd', dev, ...(family ? { family } : {}), ...(addr ? { addr } : {}), range };
+  }
+
+  private parseTproxy(): Stmt {
+    const t = this.p.next();
+    let family: 'ip' | 'ip6' | undefined;
+    if (this.p.at('ip') || this.p.at('ip6')) family = this.p.next().value as 'ip' | 'ip6';
+    this.p.expect('to');
+    const r = this.parseAddrPort(family, true);
+    const range = this.p.range(t.start);
+    if (!this.e.rule.l4 && !this.e.rule.l4Any) this.p.error(M.badStatement.code, M.badStatement.text("tproxy needs a transport protocol match before it (e.g. 'meta l4proto tcp')"), range);
+    const fam = this.e.family;
+    if (fam !== 'ip' && fam !== 'ip6' && fam !== 'inet') this.p.error(M.wrongFamily.code, M.wrongFamily.text('tproxy', fam), range);
+    if (fam === 'inet' && r.addr && !family) this.p.error(M.needsFamily.code, M.needsFamily.text('tproxy to <address>'), range);
+    if (family && ((fam === 'ip' && family === 'ip6') || (fam === 'ip6' && family === 'ip'))) this.p.error(M.wrongFamily.code, M.wrongFamily.text(`tproxy ${family}`, fam), range);
+    return { kind: 'tproxy', ...(family ? { family } : {}), ...(r.addr ? { addr: r.addr } : {}), ...(r.port ? { port: r.port } : {}), range };
+  }
+
+  private parseSynproxy(): Stmt {
+    const t = this.p.next();
+    if (this.p.at('name')) {
+      this.p.next();
+      return { kind: 'objref', type: 'synproxy', name: this.parseObjName(), range: this.p.range(t.start) };
+    }
+    const s = this.parseSynproxySpec();
+    return { kind: 'synproxy', ...s, range: this.p.range(t.start) };
+  }
+
+  parseSynproxySpec(): { mss?: number; wscale?: number; flags?: string[] } {
+    let mss: number | undefined;
+    let wscale: number | undefined;
+    const flags: string[] = [];
+    for (;;) {
+      if (this.p.eat('mss')) {
+        const mt = this.p.peek();
+        mss = this.e.intWord('an MSS');
+        if (mss > 65535) this.p.error(M.outOfRange.code, M.outOfRange.text(String(mss), 'mss', '65535'), rangeOf(mt));
+      } else if (this.p.eat('wscale')) {
+        const wt = this.p.peek();
+        wscale = this.e.intWord('a window scale');
+        if (wscale > 14) this.p.error(M.outOfRange.code, M.outOfRange.text(String(wscale), 'wscale', '14'), rangeOf(wt));
+      } else if (this.p.at('timestamp') || this.p.at('sack-perm')) flags.push(this.p.next().value);
+      else break;
+      this.p.eat(';');
+    }
+    return { ...(mss !== undefined ? { mss } : {}), ...(wscale !== undefined ? { wscale } : {}), ...(flags.length ? { flags } : {}) };
+  }
+
+  // ───────────────────────────── dynamic sets, meters, flow, xt ─────────────────────────────
+
+  private parseSetStmt(): Stmt {
+    const t = this.p.next();
+    const op = t.value as 'add' | 'update' | 'delete';
+    const ref = this.e.parseSetRef();
+    const name = ref.kind === 'setref' ? ref.name : '';
+    const open = this.p.expect('{');
+    const start = this.p.peek().start;
+    let elem = this.e.parseExpr();
+    elem = this.e.parseElemOptions(elem, start);
+    let data: Expr | undefined;
+    const stmts: Stmt[] = [];
+    for (;;) {
+      const s = this.p.peek();
+      if (s.kind === 'word' && ['counter', 'quota', 'limit', 'last', 'log'].includes(s.value)) {
+        const st = s.value === 'log' ? this.parseLog() : this.parseElemStatement();
+        if (st) stmts.push(st);
+        continue;
+      }
+      if (s.kind === 'word' && s.value === 'ct' && this.p.at('count', 1)) {
+        stmts.push(this.parseConnlimit());
+        continue;
+      }
+      break;
+    }
+    if (this.p.eat(':')) data = this.e.parseExpr();
+    this.closeBrace(open);
+    return {
+      kind: 'set',
+      op,
+      set: name,
+      elem,
+      ...(data ? { data, isMap: true } : {}),
+      ...(stmts.length ? { stmts } : {}),
+      range: this.p.range(t.start),
+    };
+  }
+
+  private closeBrace(open: { start: number; end: number } | undefined): void {
+    this.p.skipLineBreaks();
+    if (this.p.eat('}')) return;
+    const t = this.p.peek();
+    this.p.error(M.unclosedBlock.code, M.unclosedBlock.text(this.p.describe(t)), rangeOf(t), open ? { message: M.blockOpenedHere.text, range: { start: open.start, end: open.end } } : undefined);
+  }
+
+  private parseMeter(): Stmt {
+    const t = this.p.next();
+    const n = this.p.next();
+    if (n.kind !== 'word' && n.kind !== 'string') this.p.errorExpected('a meter name', n);
+    let size: number | undefined;
+    if (this.p.eat('size')) size = this.e.intWord('a size');
+    const open = this.p.expect('{');
+    const start = this.p.peek().start;
+    let key = this.e.parseExpr();
+    key = this.e.parseElemOptions(key, start);
+    let stmt: Stmt | undefined = this.parseStatement();
+    if (!stmt) stmt = { kind: 'opaque', text: '', range: rangeOf(this.p.peek()) };
+    this.closeBrace(open);
+    return { kind: 'meter', name: n.value, key, stmt, ...(size !== undefined ? { size } : {}), range: this.p.range(t.start) };
+  }
+
+  private parseFlow(): Stmt {
+    const t = this.p.next();
+    const op = this.p.next();
+    if (op.value !== 'add' && op.value !== 'offload') this.p.errorUnknown('flow operation', op, ['add', 'offload']);
+    const ref = this.p.at('@') ? this.e.parseSetRef() : this.missing("'@flowtable'");
+    return { kind: 'flow', op: 'add', flowtable: ref.kind === 'setref' ? ref.name : '', range: this.p.range(t.start) };
+  }
+
+  private parseXt(): Stmt {
+    const t = this.p.next();
+    const ty = this.p.next();
+    if (ty.value !== 'match' && ty.value !== 'target' && ty.value !== 'watcher') this.p.errorUnknown('xt type', ty, ['match', 'target', 'watcher']);
+    const n = this.p.next();
+    const range = this.p.range(t.start);
+    return { kind: 'xt', type: ty.value === 'target' ? 'target' : ty.value === 'watcher' ? 'watcher' : 'match', name: n.value, options: {}, text: this.p.slice(range), range };
+  }
+
+  // ───────────────────────────── anonymous chains ─────────────────────────────
+
+  /** `jump { rule; rule }`: the rules go to a new chain named like nft's bindings, the verdict jumps to it. */
+  parseAnonChain(): Verdict | undefined {
+    const open = this.p.next();
+    const rules: ParsedRule[] = [];
+    const savedRule = this.e.rule;
+    for (;;) {
+      this.p.skipNewlines();
+      if (this.p.at('}') || this.p.atEnd()) break;
+      const r = this.parseRule();
+      if (r.stmts.length) rules.push(r);
+      if (!this.p.at('}') && !this.p.atEnd() && !this.p.atSeparator()) this.p.recover();
+    }
+    this.e.rule = savedRule;
+    const close = this.p.peek();
+    if (!this.p.eat('}')) {
+      this.p.error(M.unclosedBlock.code, M.unclosedBlock.text(this.p.describe(close)), rangeOf(close), { message: M.blockOpenedHere.text, range: rangeOf(open) });
+    }
+    const name = `__chain${this.anonCount++}`;
+    this.anonChains.push({ name, rules, range: this.p.range(open.start) });
+    return { kind: 'jump', target: name };
+  }
+}
+
+/** The operator nft -j shows for a match written without one: `in` ("any of these bits") for flag types
+ *  with values or flag lists, `==` otherwise (sets, ranges, prefixes, plain values). */
+export function implicitOp(dt: string | undefined, right: Expr): RelOp {
+  if (!isBitmaskType(dt)) return '==';
+  return right.kind === 'value' || right.kind === 'list' || right.kind === 'binop' ? 'in' : '==';
+}
