@@ -30,7 +30,7 @@ import {
 import { ParserCore, rangeOf } from './core.ts';
 import { M } from './messages.ts';
 import type { Token } from './scanner.ts';
-import { convertValue, maskAddress, parseInteger, parseTime, rangeAsPrefix, sortElements } from './values.ts';
+import { convertValue, integerLiteral, maskAddress, parseInteger, parseTime, rangeAsPrefix, sortElements } from './values.ts';
 
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -149,6 +149,8 @@ export class ExprParser {
 
   /** The type constants on the right of a binary operation take: that of the left operand. */
   private operandType(left: Expr, outer: ValueType): ValueType {
+    // A shifted value is a plain integer for nft (`ip dscp << 2 | 0x10`: 16, not cs2).
+    if (left.kind === 'binop' && (left.op === '<<' || left.op === '>>')) return { dt: 'integer', bits: bitsOf(left, this.family) };
     const dt = datatypeOf(left, this.family);
     if (dt) return { dt, bits: bitsOf(left, this.family) };
     return outer;
@@ -194,9 +196,18 @@ export class ExprParser {
       this.p.next();
       const to = this.parsePrimary(type);
       this.checkRange(e, to);
-      return { kind: 'range', from: e, to, range: this.p.range(e.range?.start ?? this.p.lastEnd) };
+      // nft -j prints range ends of symbolic integer types as numbers (`10-20` of inet_proto, not hmp).
+      const from = this.numericEnd(e);
+      return { kind: 'range', from, to: this.numericEnd(to), range: this.p.range(e.range?.start ?? this.p.lastEnd) };
     }
     return e;
+  }
+
+  private numericEnd(e: Expr): Expr {
+    if (e.kind !== 'value' || typeof e.value !== 'string' || !e.range) return e;
+    const written = this.p.slice(e.range);
+    const n = parseInteger(written);
+    return n !== undefined ? { ...e, value: integerLiteral(n) } : e;
   }
 
   private startsValue(k: number): boolean {
@@ -292,6 +303,10 @@ export class ExprParser {
       this.p.warning(M.unsupportedConstruct.code, M.unsupportedConstruct.text(`a value printed as '[invalid type]'`), this.p.range(t.start));
       const n = parseInteger(text);
       return { kind: 'value', value: n !== undefined ? Number(n) : text, range };
+    }
+    // `exists`/`missing` test presence for any expression (`fib daddr oif missing`, `tcp option sack exists`).
+    if (t.kind === 'word' && (text === 'exists' || text === 'missing') && !(type.dt && symbolValue(type.dt, text) !== undefined)) {
+      return { kind: 'value', value: text === 'exists', range };
     }
     const value = this.convert(text, t.kind === 'string', type, range);
     return { kind: 'value', value, range };
@@ -396,9 +411,8 @@ export class ExprParser {
       });
     const range = this.p.range(open.start);
     const keyDts = opts.keyDt ? opts.keyDt.split(' . ') : [];
-    // A one-element anonymous set is a plain match for nft (`ip saddr { 10.0.0.0-10.0.0.255 }` lists as
-    // the range), so its element is kept as written; the statement parser unwraps it.
-    const single = items.length === 1 && items[0]?.kind !== 'elem' && items[0]?.kind !== 'mapping';
+    // A one-element set keeps its element as written (`ip saddr { 1.1.1.1-1.1.1.2 }` lists unchanged).
+    const single = items.length === 1;
     const interval = !single && (opts.interval || items.some((e) => isIntervalElem(e)));
     let out = interval ? items.map(toIntervalElem) : items;
     if (!opts.keepOrder) out = sortElements(out, keyDts);
@@ -430,7 +444,7 @@ export class ExprParser {
   }
 
   /** `timeout 1s expires 2s comment "x" counter …` after a set element. */
-  parseElemOptions(value: Expr, start: number): Expr {
+  parseElemOptions(value: Expr, start: number, dynamic = false): Expr {
     let timeout: number | undefined;
     let expires: number | undefined;
     let comment: string | undefined;
@@ -459,7 +473,7 @@ export class ExprParser {
         any = true;
         continue;
       }
-      if (t.value === 'counter') {
+      if (t.value === 'counter' && !dynamic) {
         this.p.next();
         let packets = 0;
         let bytes = 0;
@@ -475,7 +489,7 @@ export class ExprParser {
         any = true;
         continue;
       }
-      if (t.value === 'quota' || t.value === 'limit' || t.value === 'last' || (t.value === 'ct' && this.p.at('count', 1))) {
+      if (!dynamic && (t.value === 'quota' || t.value === 'limit' || t.value === 'last' || (t.value === 'ct' && this.p.at('count', 1)))) {
         const s = this.elemStmt(this);
         if (s) {
           stmts.push(s);

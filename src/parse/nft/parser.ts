@@ -1047,7 +1047,9 @@ export class NftParser {
               const dexpr = this.e.parseExpr();
               this.e.rule = {};
               this.checkTypeofExpr(dexpr);
-              data = { kind: 'typeof', expr: dexpr };
+              // nft -j lists a map's data as datatype names even when declared with typeof.
+              const ddt = datatypeOf(dexpr, this.p.ctx.family);
+              data = ddt ? { kind: 'type', names: ddt.split(' . ') } : { kind: 'typeof', expr: dexpr };
             }
           }
           return;
@@ -1136,6 +1138,8 @@ export class NftParser {
       this.p.error(M.badSetSpec.code, M.badSetSpec.text(`set '${name}' cannot have a data type; declare it as a map`), nameRange);
     }
     if (dataInterval && !flags.includes('interval')) flags.push('interval');
+    // A default element timeout makes it a timeout set (nft -j lists flag timeout).
+    if (timeout !== undefined && !flags.includes('timeout')) flags.push('timeout');
     if (elements.some((e) => hasInterval(e)) && !flags.includes('interval')) {
       this.p.error(M.badSetSpec.code, M.badSetSpec.text(`${kind} '${name}' has ranges or prefixes among its elements but no 'flags interval'`), nameRange);
     }
@@ -1341,9 +1345,9 @@ export class NftParser {
         const r = this.s.parseRate();
         props.rate = r.rate;
         props.per = r.per;
-        props.burst = r.burst;
+        if (!r.rateUnit || r.burst > 0) props.burst = r.burst;
         if (r.rateUnit) props.rate_unit = r.rateUnit;
-        if (r.burstUnit && r.rateUnit) props.burst_unit = r.burstUnit;
+        if (r.burstUnit && r.rateUnit && r.burst > 0) props.burst_unit = r.burstUnit;
         if (r.inv) props.inv = true;
         return;
       }

@@ -236,11 +236,6 @@ export class StmtParser {
       left = { kind: 'binop', op: '&', left, right: mask, range: this.p.range(start) };
       if (op === undefined) op = '==';
     }
-    // A one-element anonymous set is a plain comparison for nft.
-    if (right.kind === 'set' && right.items.length === 1 && (op === undefined || op === '==' || op === '!=')) {
-      const only = right.items[0];
-      if (only && only.kind !== 'elem' && only.kind !== 'mapping') right = only;
-    }
     if (op === undefined) op = implicitOp(dt, right);
     this.trackProtocols(left, op, right);
     this.checkMatch(left, op, right, this.p.range(start));
@@ -610,6 +605,8 @@ export class StmtParser {
       }
       break;
     }
+    // `snat ip prefix to …` is the netmap form: nft -j lists flag netmap with type flag prefix.
+    if (typeFlags.includes('prefix') && !flags.includes('netmap')) flags.push('netmap');
     const range = this.p.range(t.start);
     this.checkNat(type, family, range);
     return {
@@ -825,14 +822,14 @@ export class StmtParser {
     const open = this.p.expect('{');
     const start = this.p.peek().start;
     let elem = this.e.parseExpr();
-    elem = this.e.parseElemOptions(elem, start);
+    elem = this.e.parseElemOptions(elem, start, true);
     let data: Expr | undefined;
     const stmts: Stmt[] = [];
     for (;;) {
       const s = this.p.peek();
       if (s.kind === 'word' && ['counter', 'quota', 'limit', 'last', 'log'].includes(s.value)) {
         const st = s.value === 'log' ? this.parseLog() : this.parseElemStatement();
-        if (st) stmts.push(st);
+        if (st) stmts.push(templateStmt(st));
         continue;
       }
       if (s.kind === 'word' && s.value === 'ct' && this.p.at('count', 1)) {
@@ -873,6 +870,7 @@ export class StmtParser {
     key = this.e.parseElemOptions(key, start);
     let stmt: Stmt | undefined = this.parseStatement();
     if (!stmt) stmt = { kind: 'opaque', text: '', range: rangeOf(this.p.peek()) };
+    stmt = templateStmt(stmt);
     this.closeBrace(open);
     return { kind: 'meter', name: n.value, key, stmt, ...(size !== undefined ? { size } : {}), range: this.p.range(t.start) };
   }
@@ -917,6 +915,12 @@ export class StmtParser {
     this.anonChains.push({ name, rules, range: this.p.range(open.start) });
     return { kind: 'jump', target: name };
   }
+}
+
+/** A statement that the kernel instantiates per element (dynamic sets, meters): its counter carries no
+ *  values of its own (nft -j prints `"counter": null`). */
+function templateStmt(s: Stmt): Stmt {
+  return s.kind === 'counter' ? { kind: 'counter', ...(s.range ? { range: s.range } : {}) } : s;
 }
 
 /** The operator nft -j shows for a match written without one: `in` ("any of these bits") for flag types

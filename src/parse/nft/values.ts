@@ -24,7 +24,8 @@ export function parseInteger(text: string): bigint | undefined {
 
 /** A JSON-safe literal for an integer: a number up to 2^53, a string beyond (as the IR documents). */
 export function integerLiteral(v: bigint): Literal {
-  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  // nft -j prints integers wider than a JSON number in hexadecimal.
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : `0x${v.toString(16)}`;
 }
 
 /** Converts one constant written in the text to its literal for a datatype (`dt` undefined: untyped, numbers
@@ -83,6 +84,8 @@ const NAME_TYPES = new Set(['uid', 'gid', 'iface_index', 'devgroup', 'realm', 'c
 
 function convertInteger(text: string, quoted: boolean, dt: string, bits: number): ValueResult {
   const n = parseInteger(text);
+  // Interface indexes print as interface names; an index without a name prints as a string too.
+  if (dt === 'iface_index') return ok(n !== undefined ? n.toString() : text);
   if (n !== undefined) {
     if (bits > 0 && bits < 128 && n >= 1n << BigInt(bits)) {
       return fail(M.outOfRange.code, M.outOfRange.text(text, dt, ((1n << BigInt(bits)) - 1n).toString()));
@@ -307,16 +310,8 @@ export function sortKey(e: Expr, dt: string | undefined): bigint | undefined {
 export function sortElements(items: readonly Expr[], dts: readonly (string | undefined)[]): Expr[] {
   const keyOf = (e: Expr): bigint[] | undefined => {
     const inner = e.kind === 'elem' ? e.value : e.kind === 'mapping' ? (e.key.kind === 'elem' ? e.key.value : e.key) : e;
-    if (inner.kind === 'concat') {
-      const ks: bigint[] = [];
-      for (let i = 0; i < inner.items.length; i++) {
-        const it = inner.items[i];
-        const k = it ? sortKey(it, dts[i]) : undefined;
-        if (k === undefined) return undefined;
-        ks.push(k);
-      }
-      return ks;
-    }
+    // Concatenations list in the kernel's order (hash or pipapo), which the input already shows.
+    if (inner.kind === 'concat') return undefined;
     const k = sortKey(inner, dts[0]);
     return k === undefined ? undefined : [k];
   };
