@@ -409,7 +409,9 @@ function parseNameTable(text: string): SymTable {
   return out;
 }
 
-const INET_PROTO: SymTable = parseNameTable(PROTOCOLS_TEXT);
+// nft's own keywords for protocols that /etc/protocols names differently (parser_bison.y: ICMP6 → 58,
+// COMP → 108); accepted on input, printed with the /etc/protocols name.
+const INET_PROTO: SymTable = [...parseNameTable(PROTOCOLS_TEXT), ['icmpv6', 58], ['comp', 108]];
 const INET_SERVICE: SymTable = parseNameTable(SERVICES_TEXT);
 
 function dt(
@@ -811,6 +813,9 @@ export const META_UNQUALIFIED_KEYS: readonly string[] = [
   'secpath', 'iifkind', 'oifkind', 'ibrpvid', 'ibrvproto', 'time', 'day', 'hour', 'random',
 ];
 
+/** meta keys only meaningful in bridge tables (src/meta.c, NFT_META_BRI_*). */
+export const META_BRIDGE_KEYS: readonly string[] = ['ibrname', 'obrname', 'ibrpvid', 'ibrvproto', 'broute'];
+
 /** Whether a ct key takes a direction (`ct original …`): `never`, `optional`, or `required`
  *  (src/ct.c, parser_bison.y ct_key / ct_key_dir / ct_key_dir_optional). */
 export type CtDirUse = 'never' | 'optional' | 'required';
@@ -1044,11 +1049,11 @@ export const SCTP_CHUNKS: Readonly<Record<string, OptionInfo>> = {
   error: { kind: 9, fields: SCTP_COMMON },
   'cookie-echo': { kind: 10, fields: SCTP_COMMON },
   'cookie-ack': { kind: 11, fields: SCTP_COMMON },
-  ecne: { kind: 12, fields: { ...SCTP_COMMON, lowest_tsn: f('integer', 32, 32) } },
-  cwr: { kind: 13, fields: { ...SCTP_COMMON, lowest_tsn: f('integer', 32, 32) } },
+  ecne: { kind: 12, fields: { ...SCTP_COMMON, 'lowest-tsn': f('integer', 32, 32) } },
+  cwr: { kind: 13, fields: { ...SCTP_COMMON, 'lowest-tsn': f('integer', 32, 32) } },
   'shutdown-complete': { kind: 14, fields: SCTP_COMMON },
   'asconf-ack': { kind: 0x80, fields: { ...SCTP_COMMON, seqno: f('integer', 32, 32) } },
-  'forward-tsn': { kind: 0xc0, fields: { ...SCTP_COMMON, new_cum_tsn: f('integer', 32, 32) } },
+  'forward-tsn': { kind: 0xc0, fields: { ...SCTP_COMMON, 'new-cum-tsn': f('integer', 32, 32) } },
   asconf: { kind: 0xc1, fields: { ...SCTP_COMMON, seqno: f('integer', 32, 32) } },
 };
 
@@ -1082,6 +1087,7 @@ export function datatypeOf(expr: Expr, family?: Family): string | undefined {
       return has(META_KEYS, key) ? META_KEYS[key]?.datatype : undefined;
     }
     case 'ct': {
+      if (/^ip6? [sd]addr$/.test(expr.key)) return expr.key.startsWith('ip6') ? 'ipv6_addr' : 'ipv4_addr';
       if (!has(CT_KEYS, expr.key)) return undefined;
       const info = CT_KEYS[expr.key];
       if (info?.needsFamily) {
@@ -1150,6 +1156,8 @@ export function bitsOf(expr: Expr, family?: Family): number | undefined {
     }
     case 'option': {
       if (expr.field === undefined) return 1;
+      // Raw option field `@offset,len`.
+      if (expr.field.startsWith('@')) return Number(expr.field.split(',')[1]);
       const table = expr.protocol === 'tcp' ? TCP_OPTIONS : expr.protocol === 'ip' ? IP_OPTIONS : expr.protocol === 'sctp' ? SCTP_CHUNKS : undefined;
       const opt = table && has(table, expr.name) ? table[expr.name] : undefined;
       return opt && has(opt.fields, expr.field) ? opt.fields[expr.field]?.len : undefined;
@@ -1159,6 +1167,7 @@ export function bitsOf(expr: Expr, family?: Family): number | undefined {
       return has(META_KEYS, key) ? META_KEYS[key]?.bits : undefined;
     }
     case 'ct': {
+      if (/^ip6? [sd]addr$/.test(expr.key)) return expr.key.startsWith('ip6') ? 128 : 32;
       if (!has(CT_KEYS, expr.key)) return undefined;
       const info = CT_KEYS[expr.key];
       if (info?.needsFamily) {
@@ -1173,6 +1182,8 @@ export function bitsOf(expr: Expr, family?: Family): number | undefined {
       return has(SOCKET_KEYS, expr.key) ? SOCKET_KEYS[expr.key]?.bits : undefined;
     case 'fib':
       return FIB_RESULTS[expr.result]?.bits;
+    case 'osf':
+      return 128; // NFT_OSF_MAXGENRELEN
     case 'numgen':
     case 'hash':
       return 32;

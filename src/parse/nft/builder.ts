@@ -24,7 +24,7 @@ import { toIntervalElem } from './exprs.ts';
 import { M } from './messages.ts';
 import { suggestName } from './misspell.ts';
 import type { AnonChain, ParsedRule } from './stmts.ts';
-import { sortElements } from './values.ts';
+import { firstOverlap, sortElements } from './values.ts';
 
 export interface TableRef {
   readonly family: Family;
@@ -145,6 +145,87 @@ export class RulesetBuilder {
       this.index = i;
       this.apply(c);
     });
+    this.checkReferences();
+  }
+
+  /** What the kernel refuses once the whole input is applied: references to sets, chains, flowtables and
+   *  objects that do not exist in the rule's table, overlapping intervals in sets without auto-merge. */
+  private checkReferences(): void {
+    for (const t of this.tables.values()) {
+      const setName = (n: string, r?: SourceRange): void => {
+        if (!t.sets.has(n)) this.bag.error(M.unknownSet.code, M.unknownSet.text(n, suggestName(n, t.sets.keys())), r ?? { start: 0, end: 0 });
+      };
+      const visit = (e: Expr | undefined): void => {
+        if (!e) return;
+        switch (e.kind) {
+          case 'setref':
+            return setName(e.name, e.range);
+          case 'map':
+            visit(e.key);
+            return visit(e.data);
+          case 'binop':
+            visit(e.left);
+            return visit(e.right);
+          case 'concat':
+          case 'list':
+          case 'set':
+            return e.items.forEach(visit);
+          case 'mapping':
+            visit(e.key);
+            return visit(e.data);
+          case 'verdict':
+            if ((e.verdict.kind === 'jump' || e.verdict.kind === 'goto') && !t.chains.has(e.verdict.target)) {
+              this.bag.error(M.unknownChain.code, M.unknownChain.text(e.verdict.target, suggestName(e.verdict.target, t.chains.keys())), e.range ?? { start: 0, end: 0 });
+            }
+            return;
+          default:
+            return;
+        }
+      };
+      for (const ch of t.chains.values()) {
+        for (const { rule } of ch.rules) {
+          for (const st of rule.stmts) this.checkStmtRefs(t, st, visit, setName);
+        }
+      }
+      for (const s of t.sets.values()) {
+        s.elements.forEach(visit);
+        const interval = s.set.flags?.includes('interval') ?? false;
+        if (interval && !s.set.autoMerge) {
+          const bad = firstOverlap(s.elements);
+          if (bad) this.bag.error(M.badSetSpec.code, M.badSetSpec.text(`element overlaps another interval of '${s.set.name}' (the set has no auto-merge)`), bad.range ?? s.set.range ?? { start: 0, end: 0 });
+        }
+      }
+    }
+  }
+
+  private checkStmtRefs(t: TableState, st: Stmt, visit: (e: Expr | undefined) => void, setName: (n: string, r?: SourceRange) => void): void {
+    switch (st.kind) {
+      case 'match':
+        visit(st.left);
+        return visit(st.right);
+      case 'vmap':
+        visit(st.key);
+        return visit(st.data);
+      case 'mangle':
+        return visit(st.value);
+      case 'nat':
+        visit(st.addr);
+        return visit(st.port);
+      case 'verdict':
+        return visit({ kind: 'verdict', verdict: st.verdict, ...(st.range ? { range: st.range } : {}) });
+      case 'set':
+        return setName(st.set, st.range);
+      case 'flow':
+        if (!t.flowtables.has(st.flowtable)) this.bag.error(M.unknownObject.code, M.unknownObject.text('flowtable', st.flowtable), st.range ?? { start: 0, end: 0 });
+        return;
+      case 'objref':
+        if (st.name.kind === 'value' && typeof st.name.value === 'string') {
+          if (!t.objects.has(`${st.type} ${st.name.value}`)) this.bag.error(M.unknownObject.code, M.unknownObject.text(st.type, st.name.value), st.name.range ?? st.range ?? { start: 0, end: 0 });
+        } else visit(st.name);
+        return;
+      default:
+        return;
+    }
   }
 
   build(): Ruleset {

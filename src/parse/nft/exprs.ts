@@ -11,6 +11,7 @@ import {
   INNER_TUNNELS,
   IP_OPTIONS,
   IPSEC_KEYS,
+  META_BRIDGE_KEYS,
   META_KEY_ALIASES,
   META_KEYS,
   META_UNQUALIFIED_KEYS,
@@ -30,7 +31,7 @@ import {
 import { ParserCore, rangeOf } from './core.ts';
 import { M } from './messages.ts';
 import type { Token } from './scanner.ts';
-import { convertValue, integerLiteral, maskAddress, parseInteger, parseTime, rangeAsPrefix, sortElements } from './values.ts';
+import { convertValue, firstOverlap, integerLiteral, maskAddress, parseInteger, parseTime, rangeAsPrefix, sortElements } from './values.ts';
 
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -54,6 +55,8 @@ export interface RuleProtoContext {
   l4At?: SourceRange;
   /** Some transport protocol match (possibly a set) was seen. */
   l4Any?: boolean;
+  /** The protocol an `ether type` match announced. */
+  l2next?: string;
 }
 
 /** What a constant is compared with: its datatype and width, so that `ssh` becomes 22. */
@@ -64,6 +67,10 @@ export interface ValueType {
 
 export class ExprParser {
   rule: RuleProtoContext = {};
+  /** Parsing a set's `typeof` expression: a type, not a match, so protocol context checks do not apply. */
+  typeofMode = false;
+  /** Parsing the inner header of a tunnel (`vxlan ip saddr`): the outer protocol context is left alone. */
+  inner = false;
   /** Set by `meta set <key>`: the statement is a mangle even though `set` came first. */
   pendingSet = false;
   /** Parses statements inside set elements (`counter`, `quota`, `limit`, `last`, `ct count`) and anonymous
@@ -150,9 +157,12 @@ export class ExprParser {
   /** The type constants on the right of a binary operation take: that of the left operand. */
   private operandType(left: Expr, outer: ValueType): ValueType {
     // A shifted value is a plain integer for nft (`ip dscp << 2 | 0x10`: 16, not cs2).
-    if (left.kind === 'binop' && (left.op === '<<' || left.op === '>>')) return { dt: 'integer', bits: bitsOf(left, this.family) };
+    if (left.kind === 'binop' && (left.op === '<<' || left.op === '>>')) return { dt: 'integer' };
     const dt = datatypeOf(left, this.family);
-    if (dt) return { dt, bits: bitsOf(left, this.family) };
+    // Masks of addresses are written as numbers or addresses (`ip saddr & 0xff`, `& 255.255.0.0`); nft
+    // does not range-check binop operands against the field width (`ip dscp | 0x40`).
+    if (dt === 'ipv4_addr' || dt === 'ipv6_addr' || dt === 'ether_addr') return {};
+    if (dt) return { dt, bits: 0 };
     return outer;
   }
 
@@ -235,7 +245,7 @@ export class ExprParser {
           return e;
         }
         case '{':
-          return this.parseSetLiteral({ keyDt: type.dt });
+          return this.parseSetLiteral({ keyDt: type.dt, keyBits: type.bits });
         case '@':
           if (!constantsOnly) {
             const raw = this.tryRawPayload();
@@ -375,10 +385,10 @@ export class ExprParser {
   /** `{ a, b, c }` or `{ k : v, … }`: elements (with options such as timeout, comment, counter), nested sets
    *  flattened, sorted as nft lists them; interval elements written as ranges that are prefixes become
    *  prefixes. */
-  parseSetLiteral(opts: { keyDt?: string; dataDt?: string; map?: boolean; interval?: boolean; keepOrder?: boolean }): Expr {
+  parseSetLiteral(opts: { keyDt?: string; keyBits?: number; dataDt?: string; map?: boolean; interval?: boolean; keepOrder?: boolean }): Expr {
     const open = this.p.next();
     const items: Expr[] = [];
-    const keyType: ValueType = { dt: opts.keyDt, bits: opts.keyDt ? datatypeInfo(opts.keyDt)?.bits : undefined };
+    const keyType: ValueType = { dt: opts.keyDt, bits: opts.keyBits ?? (opts.keyDt ? datatypeInfo(opts.keyDt)?.bits : undefined) };
     for (;;) {
       this.p.skipLineBreaks();
       const t = this.p.peek();
@@ -414,6 +424,10 @@ export class ExprParser {
     // A one-element set keeps its element as written (`ip saddr { 1.1.1.1-1.1.1.2 }` lists unchanged).
     const single = items.length === 1;
     const interval = !single && (opts.interval || items.some((e) => isIntervalElem(e)));
+    if (interval && items.some((e) => e.kind === 'mapping')) {
+      const bad = firstOverlap(items);
+      if (bad) this.p.error(M.badSetSpec.code, M.badSetSpec.text('this map element overlaps another interval of the map'), bad.range ?? range);
+    }
     let out = interval ? items.map(toIntervalElem) : items;
     if (!opts.keepOrder) out = sortElements(out, keyDts);
     return { kind: 'set', items: out, range };
@@ -667,6 +681,7 @@ export class ExprParser {
     if (META_UNQUALIFIED_KEYS.includes(w)) {
       this.p.next();
       const key = META_KEY_ALIASES[w] ?? w;
+      this.checkMetaKey(key, rangeOf(t));
       return { kind: 'meta', key, range: rangeOf(t) };
     }
     return undefined;
@@ -678,6 +693,7 @@ export class ExprParser {
   }
 
   private noteL3(proto: 'ip' | 'ip6' | 'arp', range: SourceRange): void {
+    if (this.inner) return;
     const fam = this.family;
     const fixed = fam === 'ip' ? 'ip' : fam === 'ip6' ? 'ip6' : fam === 'arp' ? 'arp' : undefined;
     if (fixed && fixed !== proto) {
@@ -693,6 +709,7 @@ export class ExprParser {
   }
 
   noteL4(proto: string, range: SourceRange): void {
+    if (this.inner) return;
     if (this.rule.l4 && this.rule.l4 !== proto) {
       this.p.error(M.conflictingProtocols.code, M.conflictingProtocols.text(this.rule.l4, proto), range);
       return;
@@ -708,8 +725,18 @@ export class ExprParser {
     if ((proto === 'tcp' || proto === 'ip' || proto === 'dccp') && n.kind === 'word' && n.value === 'option') return this.parseOption(proto, t);
     if (proto === 'sctp' && n.kind === 'word' && n.value === 'chunk') return this.parseOption('sctp', t);
     if (INNER_TUNNELS.includes(proto) && n.kind === 'word' && has(PAYLOAD_PROTOCOLS, n.value) && !has(PAYLOAD_PROTOCOLS[proto]?.fields ?? {}, n.value)) {
-      // Inner header of a tunnel: `vxlan ip saddr`, `gre ip6 daddr`.
+      // Inner header of a tunnel: `vxlan ip saddr`, `gre ip6 daddr`; it does not change the outer
+      // protocol context. gre carries network headers only (gretap carries Ethernet).
+      this.checkTunnel(proto, t);
+      if (proto === 'gre' && (n.value === 'ether' || n.value === 'vlan')) {
+        this.p.error(M.typeMismatch.code, M.typeMismatch.text(`gre carries no '${n.value}' header (use gretap)`), rangeOf(n));
+      }
+      const saved = this.rule;
+      this.rule = {};
+      this.inner = true;
       const inner = this.parsePayload();
+      this.inner = false;
+      this.rule = saved;
       if (inner.kind === 'payload') return { ...inner, tunnel: proto, range: this.p.range(t.start) };
       return inner;
     }
@@ -728,12 +755,24 @@ export class ExprParser {
       return this.opaqueFrom(t.start);
     }
     const range = this.p.range(t.start);
+    if (proto === 'vxlan' || proto === 'geneve') this.checkTunnel(proto, t);
+    if (proto === 'vlan' && this.rule.l2next && !['8021q', '8021ad', 'vlan'].includes(this.rule.l2next)) {
+      this.p.error(M.conflictingProtocols.code, M.conflictingProtocols.text(`ether type ${this.rule.l2next}`, 'vlan'), range);
+    }
     if (proto === 'ip' || proto === 'ip6' || proto === 'arp') this.noteL3(proto, range);
     else if (TRANSPORT_PROTOS.has(proto)) {
       if (proto === 'icmp' || proto === 'igmp') this.noteL3Compatible('ip', range);
       this.noteL4(proto, range);
     }
     return { kind: 'payload', protocol: proto, field, range };
+  }
+
+  /** vxlan and geneve headers follow a UDP match on their port (nft needs the transport context). */
+  private checkTunnel(proto: string, t: Token): void {
+    if (this.typeofMode) return;
+    if ((proto === 'vxlan' || proto === 'geneve') && this.rule.l4 !== 'udp') {
+      this.p.error(M.badStatement.code, M.badStatement.text(`'${proto}' needs a 'udp dport' match before it`), rangeOf(t));
+    }
   }
 
   /** ICMP in an ip6-only context (and ICMPv6 in ip) is allowed by nft (it adds a meta l4proto dependency). */
@@ -867,7 +906,15 @@ export class ExprParser {
       this.p.errorUnknown('meta key', n, Object.keys(META_KEYS));
       return this.opaqueFrom(t.start);
     }
+    this.checkMetaKey(key, this.p.range(t.start));
     return { kind: 'meta', key, range: this.p.range(t.start) };
+  }
+
+  private checkMetaKey(key: string, range: SourceRange): void {
+    if (this.typeofMode) return;
+    if (META_BRIDGE_KEYS.includes(key) && this.family !== 'bridge') {
+      this.p.error(M.wrongFamily.code, M.wrongFamily.text(`meta ${key}`, this.family), range);
+    }
   }
 
   private parseCt(): Expr {
@@ -892,6 +939,8 @@ export class ExprParser {
     if (info?.dir === 'never' && dir) this.p.error(M.badStatement.code, M.badStatement.text(`'ct ${key}' does not take a direction`), range);
     if (info?.dir === 'required' && !dir) this.p.error(M.badStatement.code, M.badStatement.text(`'ct ${key}' needs a direction: 'ct original ${key}' or 'ct reply ${key}'`), range);
     if (fam) {
+      const l3 = this.rule.l3 ?? (this.family === 'ip' || this.family === 'ip6' ? this.family : undefined);
+      if (l3 && l3 !== fam) this.p.error(M.conflictingProtocols.code, M.conflictingProtocols.text(l3, fam), range);
       return { kind: 'ct', key: `${fam} ${key}`, ...(dir ? { dir } : {}), range };
     }
     if (info?.needsFamily) {
@@ -925,6 +974,9 @@ export class ExprParser {
     if (flags.includes('saddr') === flags.includes('daddr'))
       this.p.error(M.badStatement.code, M.badStatement.text('fib takes exactly one of saddr and daddr'), range);
     if (flags.includes('iif') && flags.includes('oif')) this.p.error(M.badStatement.code, M.badStatement.text('fib cannot use both iif and oif'), range);
+    const hook = this.p.ctx.hook;
+    if (hook && flags.includes('oif') && (hook === 'prerouting' || hook === 'input' || hook === 'ingress')) this.p.error(M.wrongHook.code, M.wrongHook.text('fib … oif', hook), range);
+    if (hook && flags.includes('iif') && (hook === 'output' || hook === 'postrouting')) this.p.error(M.wrongHook.code, M.wrongHook.text('fib … iif', hook), range);
     return { kind: 'fib', result: r.value as 'oif' | 'oifname' | 'type', flags, range };
   }
 
@@ -949,6 +1001,9 @@ export class ExprParser {
     }
     this.p.next();
     const range = this.p.range(t.start);
+    if (fam && (this.family === 'ip' || this.family === 'ip6') && fam !== this.family) {
+      this.p.error(M.wrongFamily.code, M.wrongFamily.text(`rt ${fam}`, this.family), range);
+    }
     if (n.value === 'nexthop') {
       const f = fam ?? (this.family === 'ip' || this.family === 'ip6' ? this.family : this.rule.l3 === 'ip' || this.rule.l3 === 'ip6' ? this.rule.l3 : undefined);
       if (!f) this.p.error(M.needsFamily.code, M.needsFamily.text(this.p.slice(range)), range);

@@ -43,6 +43,18 @@ const CHAIN_TYPES = ['filter', 'nat', 'route'];
 const SET_FLAGS = ['constant', 'interval', 'timeout', 'dynamic', 'eval'];
 const TABLE_FLAGS = ['dormant', 'owner', 'persist'];
 const OBJECT_MAP_TYPES = ['counter', 'quota', 'limit', 'secmark', 'synproxy', 'ct helper', 'ct timeout', 'ct expectation'];
+/** Conntrack timeout states per protocol (nftables src/ct.c timeout_protocol[]). */
+const CT_TIMEOUT_STATES: Readonly<Record<string, readonly string[]>> = {
+  tcp: ['syn_sent', 'syn_recv', 'established', 'fin_wait', 'close_wait', 'last_ack', 'time_wait', 'close', 'syn_sent2', 'retrans', 'unacknowledged'],
+  udp: ['unreplied', 'replied'],
+  dccp: ['request', 'respond', 'partopen', 'open', 'closereq', 'closing', 'timewait'],
+  sctp: ['closed', 'cookie_wait', 'cookie_echoed', 'established', 'shutdown_sent', 'shutdown_recd', 'shutdown_ack_sent', 'heartbeat_sent'],
+  icmp: ['timeout'],
+  icmpv6: ['timeout'],
+  gre: ['unreplied', 'replied'],
+  udplite: ['unreplied', 'replied'],
+};
+
 /** NFT_NAME_MAXLEN (include/uapi/linux/netfilter/nf_tables.h) counts the terminating NUL. */
 const NAME_MAX = 255;
 
@@ -58,6 +70,7 @@ export class NftParser {
     this.p = new ParserCore(text, tokens, bag);
     this.e = new ExprParser(this.p);
     this.s = new StmtParser(this.e);
+    this.s.setKeyType = (name) => this.setTypes.get(`${this.p.ctx.family} ${this.p.ctx.table} ${name}`)?.keyDt;
   }
 
   parse(): Command[] {
@@ -485,7 +498,10 @@ export class NftParser {
       return;
     }
     const set = this.parseSetBlock(kind, name.value, this.p.range(name.range.start));
-    if (set) this.commands.push({ op: verb === 'create' ? 'create' : 'add', obj: 'set', ref, set, nameRange: name.range });
+    if (set) {
+      this.commands.push({ op: verb === 'create' ? 'create' : 'add', obj: 'set', ref, set, nameRange: name.range });
+      this.recordSetTypes(ref, set);
+    }
   }
 
   private cmdElement(verb: string, start: number): void {
@@ -501,6 +517,8 @@ export class NftParser {
       this.p.errorExpected("'{' and the elements");
       return this.p.recover();
     }
+    this.p.ctx.family = ref.family;
+    this.p.ctx.table = ref.table;
     const { keyDt, dataDt, interval } = this.setTypesOf(ref, set.value);
     const lit = this.e.parseSetLiteral({ keyDt, dataDt, interval, keepOrder: true });
     const elements = lit.kind === 'set' ? lit.items : [];
@@ -1031,9 +1049,11 @@ export class NftParser {
         case 'typeof': {
           this.p.next();
           this.e.rule = {};
+          this.e.typeofMode = true;
           const expr = this.e.parseExpr();
           this.e.rule = {};
           this.checkTypeofExpr(expr);
+          if (!this.p.at(':')) this.e.typeofMode = false;
           key = { kind: 'typeof', expr };
           if (this.p.eat(':')) {
             if (this.p.eat('interval')) dataInterval = true;
@@ -1046,6 +1066,7 @@ export class NftParser {
             } else {
               const dexpr = this.e.parseExpr();
               this.e.rule = {};
+              this.e.typeofMode = false;
               this.checkTypeofExpr(dexpr);
               // nft -j lists a map's data as datatype names even when declared with typeof.
               const ddt = datatypeOf(dexpr, this.p.ctx.family);
@@ -1395,6 +1416,8 @@ export class NftParser {
               break;
             }
             this.p.next();
+            const states = CT_TIMEOUT_STATES[String(props.protocol ?? 'tcp')] ?? [];
+            if (states.length && !states.includes(k.value)) this.p.errorUnknown(`ct timeout state for ${String(props.protocol ?? 'tcp')}`, k, states);
             this.p.expect(':');
             const v = this.p.next();
             const ms = parseTime(v.value);
@@ -1437,6 +1460,10 @@ export class NftParser {
     }
     if (type === 'ct helper' && props.type === undefined) this.p.error(M.badSetSpec.code, M.badSetSpec.text("ct helper needs 'type \"name\" protocol tcp|udp'"), range);
     if ((type === 'ct timeout' || type === 'ct expectation') && props.protocol === undefined) this.p.error(M.badSetSpec.code, M.badSetSpec.text(`${type} needs a 'protocol'`), range);
+    if (type === 'ct expectation') {
+      const missing = ['dport', 'timeout', 'size'].filter((k) => props[k] === undefined);
+      if (missing.length) this.p.error(M.badSetSpec.code, M.badSetSpec.text(`ct expectation needs ${missing.join(', ')}`), range);
+    }
     if (type === 'limit' && props.rate === undefined) this.p.error(M.badSetSpec.code, M.badSetSpec.text("limit needs 'rate N/unit'"), range);
   }
 

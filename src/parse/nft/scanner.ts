@@ -242,6 +242,15 @@ function scanWord(text: string, i: number): number {
         const cand = text.slice(i, end);
         if ((isIpv6(cand) || isMac(cand)) && !identContinues(text, end)) return end;
       }
+      // A tc class id `1:2`, `bcad:dada` (hex{1,4}:hex{1,4}), as nft's scanner reads it.
+      const colon = run.indexOf(':');
+      let k = colon + 1;
+      while (k < run.length && k - colon <= 4 && isHex(run.charCodeAt(k))) k++;
+      const end = i + k;
+      if (colon >= 1 && colon <= 4 && k > colon + 1 && k - colon <= 5 && !identContinues(text, end)) {
+        const after = end < n ? text.charCodeAt(end) : 0;
+        if (after !== Ch.Colon && after !== Ch.Dot) return end;
+      }
     }
   }
   if (isDigit(c)) {

@@ -8,7 +8,7 @@ import { rangeOf } from './core.ts';
 import { ExprParser, STATEMENT_WORDS, type ValueType } from './exprs.ts';
 import { M } from './messages.ts';
 import { suggestName } from './misspell.ts';
-import { normaliseBytes, parseInteger, parseTime } from './values.ts';
+import { maskAddress, normaliseBytes, parseInteger, parseTime } from './values.ts';
 
 const REL_OPS: Readonly<Record<string, RelOp>> = {
   '==': '==',
@@ -45,6 +45,9 @@ export interface AnonChain {
   readonly range: SourceRange;
 }
 
+/** Words of the nft grammar that never begin a statement: meeting one there is a syntax error. */
+const NOT_STATEMENTS = new Set(['to', 'with', 'set', 'map', 'vmap', 'flags', 'prefix', 'type', 'name', 'over', 'burst', 'packets', 'bytes', 'timeout', 'level', 'offset', 'mod', 'seed', 'device', 'random', 'persistent', 'fully-random', 'original', 'reply', 'saddr', 'daddr', 'sport', 'dport', 'eq', 'ne', 'lt', 'gt', 'le', 'ge', 'and', 'or', 'xor']);
+
 const STATEMENT_NAMES = [...STATEMENT_WORDS, 'ct', 'meta', 'ip', 'ip6', 'tcp', 'udp', 'ether', 'fib', 'rt', 'socket', 'numgen'];
 
 export class StmtParser {
@@ -80,7 +83,13 @@ export class StmtParser {
         continue;
       }
       const s = this.parseStatement();
-      if (s) stmts.push(s);
+      if (s) {
+        const last = stmts[stmts.length - 1];
+        if (last && isTerminal(last) && s.kind !== 'opaque') {
+          this.p.error(M.badStatement.code, M.badStatement.text('statement after a terminal statement has no effect'), s.range ?? rangeOf(before));
+        }
+        stmts.push(s);
+      }
       if (this.p.peek() === before) {
         // Nothing consumed: report and skip the token so the loop always advances.
         this.p.errorExpected('a statement', before);
@@ -151,6 +160,16 @@ export class StmtParser {
         case 'delete':
           if (this.p.at('@', 1)) return this.parseSetStmt();
           break;
+        case 'reset':
+          if (this.p.at('tcp', 1) && this.p.at('option', 2)) {
+            // `reset tcp option X`: strips a TCP option (nft 1.1); not modelled.
+            this.p.next();
+            const opt = this.e.parseExpr();
+            const range = this.p.range(start);
+            this.p.warning(M.unsupportedConstruct.code, M.unsupportedConstruct.text(`'${this.p.slice(range)}'`), range);
+            return opt.kind === 'opaque' ? opt as Stmt : { kind: 'opaque', text: this.p.slice(range), range };
+          }
+          break;
         case 'ct': {
           const n = this.p.peek(1);
           if (n.kind === 'word' && (n.value === 'helper' || n.value === 'timeout' || n.value === 'expectation') && this.p.at('set', 2)) {
@@ -186,7 +205,8 @@ export class StmtParser {
     this.p.recover();
     const range = this.p.range(start);
     const text = this.p.slice(range);
-    if (hint || t.kind !== 'word') this.p.error(M.unknownStatement.code, M.unknownStatement.text(t.value, hint), rangeOf(t));
+    const impossible = t.kind !== 'word' || !/^[a-z]/i.test(t.value) || NOT_STATEMENTS.has(t.value) || t.value.includes(':');
+    if (hint || impossible) this.p.error(M.unknownStatement.code, M.unknownStatement.text(t.value, hint), rangeOf(t));
     else this.p.warning(M.unknownStatement.code, M.unknownStatement.text(t.value), rangeOf(t));
     return { kind: 'opaque', text, range };
   }
@@ -210,6 +230,10 @@ export class StmtParser {
         value = { kind: 'list', items, range: this.p.range(value.range?.start ?? start) };
       }
       this.checkMangle(left, this.p.range(start));
+      this.checkMangleWidth(value, type.bits);
+      if (value.kind === 'set' || value.kind === 'list' && !isBitmaskType(dt)) {
+        this.p.error(M.typeMismatch.code, M.typeMismatch.text("a set of values cannot be assigned; use 'map' to pick one"), value.range ?? this.p.range(start));
+      }
       return { kind: 'mangle', key: left, value, range: this.p.range(start) };
     }
     if (this.p.at('vmap')) {
@@ -256,6 +280,7 @@ export class StmtParser {
 
   /** Remembers the protocols a rule matched (`meta l4proto tcp`, `meta nfproto ipv6`, `ether type ip`). */
   private trackProtocols(left: Expr, op: RelOp, right: Expr): void {
+    if (left.kind === 'payload' && left.tunnel) return;
     if ((left.kind === 'meta' && left.key === 'l4proto') || (left.kind === 'payload' && (left.field === 'protocol' || left.field === 'nexthdr'))) this.e.rule.l4Any = true;
     if (op !== '==' || right.kind !== 'value' || typeof right.value !== 'string') return;
     const v = right.value;
@@ -269,6 +294,7 @@ export class StmtParser {
     }
     if ((left.kind === 'meta' && left.key === 'protocol') || (left.kind === 'payload' && left.protocol === 'ether' && left.field === 'type')) {
       if ((v === 'ip' || v === 'ip6' || v === 'arp') && !this.e.rule.l3) this.e.rule.l3 = v;
+      if (left.kind === 'payload') this.e.rule.l2next = v;
     }
   }
 
@@ -277,15 +303,49 @@ export class StmtParser {
     if (right.kind === 'list' && !isBitmaskType(datatypeOf(left, this.e.family)) && left.kind !== 'binop') {
       this.p.error(M.typeMismatch.code, M.typeMismatch.text("a comma list of values only works on flag types (ct state, tcp flags, …); use a set '{ a, b }'"), right.range ?? range);
     }
-    if (op === '!' && !isBitmaskType(datatypeOf(left, this.e.family))) {
+    if (op === '!' && (left.kind === 'binop' || !isBitmaskType(datatypeOf(left, this.e.family)))) {
       this.p.error(M.typeMismatch.code, M.typeMismatch.text("'!' (none of these bits) only works on flag types"), range);
     }
+    if (right.kind === 'setref') this.checkSetRef(left, right.name, right.range ?? range);
     if ((op === '<' || op === '>' || op === '<=' || op === '>=') && (right.kind === 'set' || right.kind === 'setref' || right.kind === 'range' || right.kind === 'prefix')) {
       this.p.error(M.typeMismatch.code, M.typeMismatch.text(`'${op}' needs a single value on its right`), right.range ?? range);
     }
   }
 
+  /** The key datatype of a named set declared so far (installed by the command parser). */
+  setKeyType: (name: string) => string | undefined = () => undefined;
+
+  /** A set lookup must compare values of the set's key type (`ip6 saddr @ipv4set` is refused by nft). */
+  checkSetRef(left: Expr, name: string, range: SourceRange): void {
+    const want = this.setKeyType(name);
+    const fam = this.e.rule.l3 === 'ip' || this.e.rule.l3 === 'ip6' ? this.e.rule.l3 : this.e.family;
+    const have = datatypeOf(left, fam);
+    if (!want || !have || want === have) return;
+    const base = (d: string) => d.split(' . ').map((x) => (x === 'mark' || x === 'integer' ? 'integer' : x)).join(' . ');
+    if (base(want) === base(have)) return;
+    this.p.error(M.typeMismatch.code, M.typeMismatch.text(`set '${name}' holds ${want}, but is looked up with ${have}`), range);
+  }
+
+  /** Constants OR-ed or XOR-ed into a value must fit the field being set (`ip version set ip version | 0x1f`). */
+  private checkMangleWidth(value: Expr, bits: number | undefined): void {
+    if (!bits || bits >= 64 || value.kind !== 'binop' || value.op === '<<' || value.op === '>>') return;
+    const max = (1n << BigInt(bits)) - 1n;
+    const visit = (e: Expr): void => {
+      if (e.kind === 'binop' && e.op !== '<<' && e.op !== '>>') {
+        visit(e.left);
+        visit(e.right);
+      } else if (e.kind === 'value' && typeof e.value === 'number' && BigInt(e.value) > max) {
+        this.p.error(M.outOfRange.code, M.outOfRange.text(String(e.value), 'the field being set', max.toString()), e.range ?? { start: 0, end: 0 });
+      }
+    };
+    visit(value);
+  }
+
   private checkMangle(left: Expr, range: SourceRange): void {
+    if (left.kind === 'payload' && left.tunnel) {
+      this.p.error(M.badStatement.code, M.badStatement.text('inner (tunnelled) header fields cannot be set'), range);
+      return;
+    }
     const readOnly =
       (left.kind === 'meta' && ['iif', 'oif', 'iifname', 'oifname', 'iiftype', 'oiftype', 'l4proto', 'nfproto', 'length', 'skuid', 'skgid', 'cpu', 'iifgroup', 'oifgroup', 'cgroup', 'iifkind', 'oifkind', 'sdif', 'sdifname', 'time', 'day', 'hour', 'ibrname', 'obrname', 'protocol', 'rtclassid', 'ipsec'].includes(left.key)) ||
       (left.kind === 'ct' && ['state', 'status', 'direction', 'expiration', 'l3proto', 'protocol', 'bytes', 'packets', 'avgpkt', 'saddr', 'daddr', 'proto-src', 'proto-dst', 'id'].includes(left.key)) ||
@@ -303,8 +363,11 @@ export class StmtParser {
     }
     let packets = 0;
     let bytes = 0;
-    if (this.p.eat('packets')) packets = this.e.intWord('a packet count');
-    if (this.p.eat('bytes')) bytes = this.e.intWord('a byte count');
+    for (;;) {
+      if (this.p.eat('packets')) packets = this.e.intWord('a packet count');
+      else if (this.p.eat('bytes')) bytes = this.e.intWord('a byte count');
+      else break;
+    }
     return { kind: 'counter', packets, bytes, range: this.p.range(t.start) };
   }
 
@@ -375,6 +438,9 @@ export class StmtParser {
     }
     if (group === undefined && (snaplen !== undefined || queueThreshold !== undefined)) {
       this.p.error(M.badStatement.code, M.badStatement.text('log snaplen and queue-threshold need a log group'), range);
+    }
+    if (level === 'audit' && (prefix !== undefined || flags.length > 0 || group !== undefined)) {
+      this.p.error(M.badStatement.code, M.badStatement.text('log level audit takes no other options'), range);
     }
     // `warn` is the default level: nft does not list it.
     if (level === 'warn') level = undefined;
@@ -608,7 +674,7 @@ export class StmtParser {
     // `snat ip prefix to …` is the netmap form: nft -j lists flag netmap with type flag prefix.
     if (typeFlags.includes('prefix') && !flags.includes('netmap')) flags.push('netmap');
     const range = this.p.range(t.start);
-    this.checkNat(type, family, range);
+    this.checkNat(type, family, range, addr, port);
     return {
       kind: 'nat',
       type,
@@ -621,8 +687,24 @@ export class StmtParser {
     };
   }
 
-  private checkNat(type: string, family: 'ip' | 'ip6' | undefined, range: SourceRange): void {
+  private checkNat(type: string, family: 'ip' | 'ip6' | undefined, range: SourceRange, addr?: Expr, port?: Expr): void {
     const fam = this.e.family;
+    const l3 = this.e.rule.l3;
+    if (family && l3 && l3 !== family) this.p.error(M.conflictingProtocols.code, M.conflictingProtocols.text(l3, family), range);
+    if (fam === 'inet' && addr && !family && addr.kind !== 'map') {
+      // nft needs to know the address family of an inet NAT target (`dnat ip to …`) unless the rule matched it.
+      const v = addr.kind === 'value' ? addr.value : addr.kind === 'range' && addr.from.kind === 'value' ? addr.from.value : addr.kind === 'prefix' && addr.expr.kind === 'value' ? addr.expr.value : undefined;
+      const isV6 = typeof v === 'string' && v.includes(':');
+      if (!l3) this.p.error(M.needsFamily.code, M.needsFamily.text(`${type} to …' (write '${type} ${isV6 ? 'ip6' : 'ip'} to …')`), range);
+      else if ((l3 === 'ip') === isV6 && typeof v === 'string') this.p.error(M.conflictingProtocols.code, M.conflictingProtocols.text(l3, isV6 ? 'ip6' : 'ip'), range);
+    }
+    const mapGivesPort = addr?.kind === 'map' && addr.data.kind === 'set' && addr.data.items.some((i) => i.kind === 'mapping' && i.data.kind === 'concat');
+    if (mapGivesPort && !this.e.rule.l4 && !this.e.rule.l4Any) {
+      this.p.error(M.badStatement.code, M.badStatement.text(`a ${type} port needs a transport protocol match before it (e.g. 'meta l4proto tcp')`), addr?.range ?? range);
+    }
+    if (port && port.kind !== 'map' && !this.e.rule.l4 && !this.e.rule.l4Any) {
+      this.p.error(M.badStatement.code, M.badStatement.text(`a ${type} port needs a transport protocol match before it (e.g. 'meta l4proto tcp')`), port.range ?? range);
+    }
     if (fam === 'arp' || fam === 'netdev' || (fam === 'bridge' && type !== 'redirect' && type !== 'dnat' && type !== 'snat')) {
       this.p.error(M.wrongFamily.code, M.wrongFamily.text(type, fam), range);
     }
@@ -650,9 +732,16 @@ export class StmtParser {
     let addrType: ValueType = fam === 'ip6' ? { dt: 'ipv6_addr', bits: 128 } : fam === 'ip' ? { dt: 'ipv4_addr', bits: 32 } : {};
     let addr: Expr;
     if (this.p.at('[')) {
-      this.p.next();
-      addr = this.e.parseExpr({ dt: 'ipv6_addr', bits: 128 });
-      this.p.expect(']');
+      addr = this.bracketAddr();
+      if (this.p.at('-') && this.p.at('[', 1)) {
+        this.p.next();
+        const to = this.bracketAddr();
+        addr = { kind: 'range', from: addr, to, range: this.p.range(addr.range?.start ?? 0) };
+      } else if (this.p.at('/') && addr.kind === 'value') {
+        this.p.next();
+        const len = this.e.intWord('a prefix length');
+        addr = { kind: 'prefix', expr: { ...addr, value: maskAddress(addr.value, len) }, len, range: this.p.range(addr.range?.start ?? 0) };
+      }
     } else {
       const t = this.p.peek();
       if (!fam && t.kind === 'word') {
@@ -668,6 +757,13 @@ export class StmtParser {
     return { addr };
   }
 
+  private bracketAddr(): Expr {
+    this.p.next();
+    const a = this.e.parseExpr({ dt: 'ipv6_addr', bits: 128 });
+    this.p.expect(']');
+    return a;
+  }
+
   private parseReject(): Stmt {
     const t = this.p.next();
     const fam = this.e.family;
@@ -679,6 +775,7 @@ export class StmtParser {
     const w = this.p.next();
     if (w.value === 'tcp') {
       this.p.expect('reset');
+      this.checkRejectHook(this.p.range(t.start));
       if (this.e.rule.l4 && this.e.rule.l4 !== 'tcp') this.p.error(M.conflictingProtocols.code, M.conflictingProtocols.text(this.e.rule.l4, 'tcp'), this.p.range(t.start));
       return { kind: 'reject', type: 'tcp reset', range: this.p.range(t.start) };
     }
@@ -707,6 +804,7 @@ export class StmtParser {
   }
 
   private checkRejectHook(range: SourceRange): void {
+    if (this.e.rule.l3 === 'arp' || this.e.rule.l2next === 'arp') this.p.error(M.conflictingProtocols.code, M.badStatement.text('reject needs IPv4 or IPv6 traffic, not arp'), range);
     const hook = this.p.ctx.hook;
     if (hook && !['input', 'forward', 'output', 'prerouting', 'ingress'].includes(hook)) {
       this.p.error(M.wrongHook.code, M.wrongHook.text('reject', hook), range);
@@ -720,6 +818,7 @@ export class StmtParser {
     for (;;) {
       if (this.p.eat('num')) {
         num = this.e.parseExpr({ dt: 'integer', bits: 16 });
+        if (num.kind !== 'value' && num.kind !== 'range') this.p.error(M.badStatement.code, M.badStatement.text("'queue num' takes a number or a range; use 'queue to' for an expression"), num.range ?? rangeOf(t));
       } else if (this.p.eat('flags')) {
         do {
           const f = this.p.next();
@@ -733,7 +832,19 @@ export class StmtParser {
         num = this.e.parseExpr({ dt: 'integer', bits: 16 });
       } else break;
     }
+    if (num) this.checkQueueNum(num);
+    if (num && flags.includes('fanout') && num.kind !== 'range') this.p.error(M.badStatement.code, M.badStatement.text("queue fanout needs a range of queue numbers"), num.range ?? rangeOf(t));
     return { kind: 'queue', ...(num ? { num } : {}), ...(flags.length ? { flags } : {}), range: this.p.range(t.start) };
+  }
+
+  /** Queue numbers are 16 bits; an expression must be a hash or numgen whose results fit. */
+  private checkQueueNum(num: Expr): void {
+    const range = num.range ?? { start: 0, end: 0 };
+    if (num.kind === 'hash' || num.kind === 'numgen') {
+      if (num.mod + (num.offset ?? 0) > 65536) this.p.error(M.outOfRange.code, M.outOfRange.text(String(num.mod + (num.offset ?? 0) - 1), 'queue number', '65535'), range);
+    } else if (num.kind !== 'value' && num.kind !== 'range' && num.kind !== 'map') {
+      this.p.error(M.badStatement.code, M.badStatement.text('queue takes a number, a range, a hash or numgen'), range);
+    }
   }
 
   private parseDup(): Stmt {
@@ -779,6 +890,7 @@ export class StmtParser {
     if (fam !== 'ip' && fam !== 'ip6' && fam !== 'inet') this.p.error(M.wrongFamily.code, M.wrongFamily.text('tproxy', fam), range);
     if (fam === 'inet' && r.addr && !family) this.p.error(M.needsFamily.code, M.needsFamily.text('tproxy to <address>'), range);
     if (family && ((fam === 'ip' && family === 'ip6') || (fam === 'ip6' && family === 'ip'))) this.p.error(M.wrongFamily.code, M.wrongFamily.text(`tproxy ${family}`, fam), range);
+    if (family && this.e.rule.l3 && this.e.rule.l3 !== family) this.p.error(M.conflictingProtocols.code, M.conflictingProtocols.text(this.e.rule.l3, family), range);
     return { kind: 'tproxy', ...(family ? { family } : {}), ...(r.addr ? { addr: r.addr } : {}), ...(r.port ? { port: r.port } : {}), range };
   }
 
@@ -915,6 +1027,11 @@ export class StmtParser {
     this.anonChains.push({ name, rules, range: this.p.range(open.start) });
     return { kind: 'jump', target: name };
   }
+}
+
+/** Statements that end rule evaluation (nft refuses statements after them). */
+function isTerminal(s: Stmt): boolean {
+  return s.kind === 'verdict' || s.kind === 'reject' || s.kind === 'nat' || s.kind === 'queue' || s.kind === 'fwd';
 }
 
 /** A statement that the kernel instantiates per element (dynamic sets, meters): its counter carries no

@@ -37,12 +37,20 @@ export function convertValue(text: string, quoted: boolean, dt: string | undefin
     return ok(n !== undefined ? integerLiteral(n) : text);
   }
   switch (info.base) {
-    case 'string':
-      if (dt === 'ifname' && text.length > 16) return fail(M.nameTooLong.code, M.nameTooLong.text(`interface name '${text}'`, 16));
+    case 'string': {
+      // Strings are fixed-size in the kernel (IFNAMSIZ, NF_CT_HELPER_NAME_LEN, NFT_OSF_MAXGENRELEN).
+      const max = (bits ?? info.bits) / 8;
+      if (text.length === 0) return fail(M.emptyName.code, M.emptyName.text(`a ${dt} value`));
+      if (max > 0 && text.length > max) return fail(M.nameTooLong.code, M.nameTooLong.text(`${dt} value '${text}'`, max));
       return ok(text);
-    case 'ipv4_addr':
+    }
+    case 'ipv4_addr': {
       if (isIpv4(text)) return ok(text);
+      // An address written as a number (`ip saddr & 0xff == 1`).
+      const n = quoted ? undefined : parseInteger(text);
+      if (n !== undefined && n <= 0xffffffffn) return ok([24n, 16n, 8n, 0n].map((sh) => ((n >> sh) & 0xffn).toString()).join('.'));
       return hostnameOr(text, quoted, 'IPv4 address');
+    }
     case 'ipv6_addr':
       if (isIpv6(text)) return ok(canonicalIpv6(text));
       return hostnameOr(text, quoted, 'IPv6 address');
@@ -59,6 +67,8 @@ export function convertValue(text: string, quoted: boolean, dt: string | undefin
     case 'time': {
       const n = parseInteger(text);
       if (n !== undefined) return ok(integerLiteral(n));
+      // `meta time "2019-06-21 17:00:00"`: an absolute date.
+      if (quoted && /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/.test(text)) return ok(text);
       const ms = parseTime(text);
       if (ms === undefined) return fail(M.badTime.code, M.badTime.text(text));
       return ok(Math.floor(ms / 1000));
@@ -80,10 +90,20 @@ function hostnameOr(text: string, quoted: boolean, what: string): ValueResult {
 
 /** Datatypes whose values are free-form text nft resolves through system tables we do not have
  *  (user and group names, iproute2 tables, connlabel.conf, interface names for iif/oif). */
-const NAME_TYPES = new Set(['uid', 'gid', 'iface_index', 'devgroup', 'realm', 'ct_label', 'classid', 'hour', 'day', 'cgroupsv2']);
+const NAME_TYPES = new Set(['uid', 'gid', 'iface_index', 'devgroup', 'realm', 'ct_label', 'classid', 'hour', 'cgroupsv2']);
+
+/** Largest value of datatypes whose range is narrower than their width (src/meta.c day/hour, ct.c label). */
+const MAX_VALUE: Readonly<Record<string, bigint>> = { day: 6n, ct_label: 127n };
 
 function convertInteger(text: string, quoted: boolean, dt: string, bits: number): ValueResult {
   const n = parseInteger(text);
+  const max = MAX_VALUE[dt];
+  if (n !== undefined && max !== undefined && n > max) return fail(M.outOfRange.code, M.outOfRange.text(text, dt, max.toString()));
+  if (dt === 'hour' && n === undefined) {
+    const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text);
+    if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 60) return fail(M.badTime.code, M.badTime.text(text));
+    return ok(text);
+  }
   // Interface indexes print as interface names; an index without a name prints as a string too.
   if (dt === 'iface_index') return ok(n !== undefined ? n.toString() : text);
   if (n !== undefined) {
@@ -102,16 +122,25 @@ function convertInteger(text: string, quoted: boolean, dt: string, bits: number)
     }
     return ok(integerLiteral(n));
   }
-  const v = symbolValue(dt, text);
+  const v = symbolValue(dt, text) ?? (dt === 'day' ? dayByPrefix(text) : undefined);
   if (v !== undefined) {
     const info = datatypeInfo(dt);
     if (info?.printsSymbol) return ok(symbolName(dt, v) ?? text);
     return ok(v);
   }
-  if (NAME_TYPES.has(dt) || quoted) return ok(text);
   const names = symbolNames(dt);
+  if (NAME_TYPES.has(dt) || (quoted && names.length === 0)) return ok(text);
   if (names.length === 0) return fail(M.badNumber.code, M.badNumber.text(text));
   return fail(M.unknownSymbol.code, M.unknownSymbol.text(text, dt, suggestName(text, names)));
+}
+
+/** nft accepts day names case-insensitively and abbreviated (`mon`, `Tuesday`). */
+function dayByPrefix(text: string): number | undefined {
+  const t = text.toLowerCase();
+  if (t.length < 3) return undefined;
+  const days = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+  const i = days.findIndex((d) => d.startsWith(t));
+  return i >= 0 ? i : undefined;
 }
 
 // ───────────── addresses ─────────────
@@ -328,4 +357,45 @@ export function sortElements(items: readonly Expr[], dts: readonly (string | und
     return ka.length - kb.length;
   });
   return keyed.map((x) => x.e);
+}
+
+/** The closed interval `[from, to]` an element covers (values, prefixes, ranges of numbers and addresses),
+ *  or undefined for elements without an order (strings, concatenations). */
+export function intervalOf(e: Expr): [bigint, bigint] | undefined {
+  const inner = e.kind === 'elem' ? e.value : e.kind === 'mapping' ? (e.key.kind === 'elem' ? e.key.value : e.key) : e;
+  const key = (x: Expr): bigint | undefined => (x.kind === 'value' ? sortKey(x, undefined) : undefined);
+  if (inner.kind === 'value') {
+    const k = key(inner);
+    return k === undefined ? undefined : [k, k];
+  }
+  if (inner.kind === 'range') {
+    const a = key(inner.from);
+    const b = key(inner.to);
+    return a === undefined || b === undefined ? undefined : [a, b];
+  }
+  if (inner.kind === 'prefix' && inner.expr.kind === 'value' && typeof inner.expr.value === 'string') {
+    const a = key(inner.expr);
+    if (a === undefined) return undefined;
+    const width = inner.expr.value.includes(':') ? 128 : 32;
+    return [a, a + (1n << BigInt(width - inner.len)) - 1n];
+  }
+  return undefined;
+}
+
+/** The first element that overlaps an earlier one (nft refuses overlapping intervals in maps and in sets
+ *  without auto-merge), or undefined. */
+export function firstOverlap(items: readonly Expr[]): Expr | undefined {
+  const iv: { e: Expr; a: bigint; b: bigint }[] = [];
+  for (const e of items) {
+    const r = intervalOf(e);
+    if (!r) return undefined;
+    iv.push({ e, a: r[0], b: r[1] });
+  }
+  iv.sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : 0));
+  for (let i = 1; i < iv.length; i++) {
+    const prev = iv[i - 1];
+    const cur = iv[i];
+    if (prev && cur && cur.a <= prev.b && !(cur.a === prev.a && cur.b === prev.b && prev.a === prev.b)) return cur.e;
+  }
+  return undefined;
 }
