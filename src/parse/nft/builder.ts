@@ -162,6 +162,9 @@ export class RulesetBuilder {
             return setName(e.name, e.range);
           case 'map':
             visit(e.key);
+            if (e.data.kind === 'setref' && t.sets.get(e.data.name)?.set.kind === 'set') {
+              this.bag.error(M.typeMismatch.code, M.typeMismatch.text(`'${e.data.name}' is a set, not a map: it has no values to look up`), e.data.range ?? { start: 0, end: 0 });
+            }
             return visit(e.data);
           case 'binop':
             visit(e.left);
@@ -218,11 +221,19 @@ export class RulesetBuilder {
       case 'flow':
         if (!t.flowtables.has(st.flowtable)) this.bag.error(M.unknownObject.code, M.unknownObject.text('flowtable', st.flowtable), st.range ?? { start: 0, end: 0 });
         return;
-      case 'objref':
-        if (st.name.kind === 'value' && typeof st.name.value === 'string') {
-          if (!t.objects.has(`${st.type} ${st.name.value}`)) this.bag.error(M.unknownObject.code, M.unknownObject.text(st.type, st.name.value), st.name.range ?? st.range ?? { start: 0, end: 0 });
-        } else visit(st.name);
+      case 'objref': {
+        const obj = (v: Expr): void => {
+          if (v.kind === 'value' && typeof v.value === 'string' && !t.objects.has(`${st.type} ${v.value}`)) {
+            this.bag.error(M.unknownObject.code, M.unknownObject.text(st.type, v.value), v.range ?? st.range ?? { start: 0, end: 0 });
+          }
+        };
+        if (st.name.kind === 'map' && st.name.data.kind === 'set') {
+          for (const m of st.name.data.items) if (m.kind === 'mapping') obj(m.data);
+        }
+        obj(st.name);
+        visit(st.name);
         return;
+      }
       default:
         return;
     }
@@ -527,7 +538,8 @@ export class RulesetBuilder {
     if (!t) return;
     const existing = t.sets.get(c.set.name);
     if (existing && c.op === 'create') this.bag.error(M.alreadyExists.code, M.alreadyExists.text(c.set.kind, c.set.name), c.nameRange);
-    if (existing && existing.set.key.kind === 'type' && existing.set.key.names.length > 0 && JSON.stringify(normalizeForCompare(existing.set.key)) !== JSON.stringify(normalizeForCompare(c.set.key))) {
+    const sig = (x: NamedSet) => JSON.stringify(normalizeForCompare([x.kind, x.key, x.data ?? null]));
+    if (existing && existing.set.key.kind === 'type' && existing.set.key.names.length > 0 && sig(existing.set) !== sig(c.set)) {
       this.bag.error(M.badSetSpec.code, M.badSetSpec.text(`set '${c.set.name}' already exists with another type`), c.nameRange);
     }
     const state: SetState = existing ?? { set: c.set, handle: c.set.handle ?? ++t.hgen, elements: [], keys: new Set() };

@@ -168,6 +168,10 @@ export class ExprParser {
 
   private binop(op: '&' | '|' | '^' | '<<' | '>>', left: Expr, right: Expr): Expr {
     const start = left.range?.start ?? right.range?.start ?? this.p.lastEnd;
+    const dt = datatypeOf(left, this.family);
+    if (dt && datatypeInfo(dt)?.base === 'string') {
+      this.p.error(M.typeMismatch.code, M.typeMismatch.text(`'${op}' cannot be applied to ${dt} values`), this.p.range(start));
+    }
     return { kind: 'binop', op, left, right, range: this.p.range(start) };
   }
 
@@ -347,6 +351,8 @@ export class ExprParser {
   /** One right-side item: a concatenation of constants, ranges and prefixes, or a set, or `@set`. */
   parseRhsItem(type: ValueType): Expr {
     const start = this.p.peek().start;
+    // A set is typed by the whole (possibly concatenated) left side.
+    if (this.p.at('{')) return this.parseSetLiteral({ keyDt: type.dt, keyBits: type.bits });
     const first = this.parseRhsBinop(partType(type, 0));
     if (!this.p.at('.')) return first;
     const items: Expr[] = [first];
@@ -398,7 +404,10 @@ export class ExprParser {
       const tokBefore = this.p.peek();
       const elem = this.parseSetElement(keyType, opts);
       if (elem.kind === 'set') items.push(...elem.items);
-      else items.push(elem);
+      else {
+        this.checkElement(elem, opts.keyDt);
+        items.push(elem);
+      }
       this.p.skipLineBreaks();
       if (this.p.eat(',')) continue;
       if (this.p.at('}')) break;
@@ -424,6 +433,10 @@ export class ExprParser {
     // A one-element set keeps its element as written (`ip saddr { 1.1.1.1-1.1.1.2 }` lists unchanged).
     const single = items.length === 1;
     const interval = !single && (opts.interval || items.some((e) => isIntervalElem(e)));
+    const mappings = items.filter((e) => e.kind === 'mapping').length;
+    if (mappings > 0 && mappings < items.length) {
+      this.p.error(M.typeMismatch.code, M.typeMismatch.text("a map needs 'key : value' for every element"), items.find((e) => e.kind !== 'mapping')?.range ?? range);
+    }
     if (interval && items.some((e) => e.kind === 'mapping')) {
       const bad = firstOverlap(items);
       if (bad) this.p.error(M.badSetSpec.code, M.badSetSpec.text('this map element overlaps another interval of the map'), bad.range ?? range);
@@ -448,13 +461,32 @@ export class ExprParser {
       data = v ? { kind: 'verdict', verdict: v, range: this.p.range(start) } : { kind: 'opaque', text: '', range: rangeOf(this.p.peek()) };
     } else {
       data = this.parseRhsItem({ dt: opts.dataDt, bits: opts.dataDt ? datatypeInfo(opts.dataDt)?.bits : undefined });
-      if (data.kind === 'value' && opts.dataDt === undefined && this.p.at(':')) data = this.gluePort(data);
+      const ddt = opts.dataDt ?? '';
+      if (data.kind === 'prefix' && ddt && ddt !== 'ipv4_addr' && ddt !== 'ipv6_addr') {
+        this.p.error(M.typeMismatch.code, M.typeMismatch.text(`a prefix is not a valid ${ddt} value`), data.range ?? rangeOf(this.p.peek()));
+      }
     }
     return { kind: 'mapping', key, data, range: this.p.range(start) };
   }
 
-  private gluePort(addr: Expr): Expr {
-    return addr;
+  /** Set elements are constants of the set's key type (`tcp << 8` or a lone value in a concatenated set is
+   *  refused by nft). */
+  private checkElement(e: Expr, keyDt: string | undefined): void {
+    const key = e.kind === 'mapping' ? e.key : e;
+    const v = key.kind === 'elem' ? key.value : key;
+    const range = v.range ?? e.range ?? rangeOf(this.p.peek());
+    const constant = (x: Expr): boolean =>
+      x.kind === 'value' || x.kind === 'prefix' || x.kind === 'range' || x.kind === 'variable' || x.kind === 'opaque' || (x.kind === 'concat' && x.items.every(constant)) || (x.kind === 'binop' && x.op !== '<<' && x.op !== '>>' && constant(x.left) && constant(x.right));
+    if (!constant(v) && v.kind !== 'set') {
+      this.p.error(M.typeMismatch.code, M.typeMismatch.text('set elements must be constant values'), range);
+      return;
+    }
+    const parts = keyDt ? keyDt.split(' . ').length : 1;
+    if (parts > 1 && v.kind !== 'concat' && !(v.kind === 'value' && v.value === '*') && v.kind !== 'set') {
+      this.p.error(M.typeMismatch.code, M.typeMismatch.text(`elements of this set are concatenations of ${parts} values (${keyDt})`), range);
+    } else if (v.kind === 'concat' && keyDt && v.items.length !== parts) {
+      this.p.error(M.typeMismatch.code, M.typeMismatch.text(`element has ${v.items.length} values but the set key has ${parts} (${keyDt})`), range);
+    }
   }
 
   /** `timeout 1s expires 2s comment "x" counter …` after a set element. */

@@ -177,6 +177,11 @@ export class NftParser {
     const f = this.p.peek();
     if (f.kind === 'string' || f.kind === 'word') this.p.next();
     else this.p.errorExpected('a file name in quotes after include');
+    // nft only includes regular files; device nodes such as /dev/null are refused.
+    if (f.value.startsWith('/dev/') || f.value.startsWith('/proc/') || f.value.startsWith('/sys/')) {
+      this.p.error(M.badStatement.code, M.badStatement.text(`cannot include '${f.value}': not a regular file`), this.p.range(kw.start));
+      return;
+    }
     this.p.warning(M.includeNotFollowed.code, M.includeNotFollowed.text(f.value), this.p.range(kw.start));
   }
 
@@ -531,7 +536,7 @@ export class NftParser {
   }
 
   /** Key and data datatypes of a set declared earlier in the input (for typing `add element` values). */
-  private readonly setTypes = new Map<string, { keyDt?: string; dataDt?: string; interval?: boolean }>();
+  private readonly setTypes = new Map<string, { keyDt?: string; dataDt?: string; interval?: boolean; kind?: 'set' | 'map' }>();
 
   private setTypesOf(ref: TableRef, name: string): { keyDt?: string; dataDt?: string; interval?: boolean } {
     return this.setTypes.get(`${ref.family} ${ref.table} ${name}`) ?? {};
@@ -743,7 +748,7 @@ export class NftParser {
   private recordSetTypes(ref: TableRef, set: NamedSet): void {
     const keyDt = typeSpecDt(set.key, ref.family);
     const dataDt = set.data ? typeSpecDt(set.data, ref.family) : undefined;
-    this.setTypes.set(`${ref.family} ${ref.table} ${set.name}`, { keyDt, dataDt, interval: set.flags?.includes('interval') });
+    this.setTypes.set(`${ref.family} ${ref.table} ${set.name}`, { keyDt, dataDt, interval: set.flags?.includes('interval'), kind: set.kind });
   }
 
   private parseFlagList(what: string, known: readonly string[]): string[] {
@@ -842,6 +847,8 @@ export class NftParser {
         policy: spec.policy ?? 'accept',
       };
       this.checkBaseChain(ref.family, base, spec.specRange ?? name.range);
+    } else if (spec.devices && !spec.type) {
+      this.p.error(M.badChainSpec.code, M.badChainSpec.text("devices need a base chain ('type filter hook ingress …')"), name.range);
     } else if (spec.policy && !prevSpec?.hook) {
       this.p.error(M.badChainSpec.code, M.badChainSpec.text('a policy needs a base chain (type … hook … priority …)'), name.range);
     }

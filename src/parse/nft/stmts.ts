@@ -216,6 +216,10 @@ export class StmtParser {
   private parseExprStatement(): Stmt | undefined {
     const start = this.p.peek().start;
     let left = this.e.parseExpr();
+    // Constants may be concatenated with expressions (`ip saddr . "lo" @s`), but not stand alone, and a
+    // wildcard (`eth*`) is only valid on the right.
+    const badPart = left.kind === 'value' ? left : left.kind === 'concat' ? left.items.find((i) => i.kind === 'value' && typeof i.value === 'string' && i.value.endsWith('*')) : undefined;
+    if (badPart) this.p.error(M.typeMismatch.code, M.typeMismatch.text('the left side of a match must be an expression (such as ip saddr), not a constant'), badPart.range ?? rangeOf(this.p.peek()));
     const fam = this.e.rule.l3 === 'ip' || this.e.rule.l3 === 'ip6' ? this.e.rule.l3 : this.e.family;
     const dt = datatypeOf(left, fam);
     const type: ValueType = { dt, bits: bitsOf(left, fam) };
@@ -231,6 +235,9 @@ export class StmtParser {
       }
       this.checkMangle(left, this.p.range(start));
       this.checkMangleWidth(value, type.bits);
+      if (value.kind === 'range' || value.kind === 'prefix') {
+        this.p.error(M.typeMismatch.code, M.typeMismatch.text('a range or prefix cannot be assigned; set a single value'), value.range ?? this.p.range(start));
+      }
       if (value.kind === 'set' || value.kind === 'list' && !isBitmaskType(dt)) {
         this.p.error(M.typeMismatch.code, M.typeMismatch.text("a set of values cannot be assigned; use 'map' to pick one"), value.range ?? this.p.range(start));
       }
@@ -286,7 +293,7 @@ export class StmtParser {
     const v = right.value;
     const range = left.range ?? { start: 0, end: 0 };
     if ((left.kind === 'meta' && left.key === 'l4proto') || (left.kind === 'payload' && ((left.protocol === 'ip' && left.field === 'protocol') || (left.protocol === 'ip6' && left.field === 'nexthdr')))) {
-      const proto = v === 'ipv6-icmp' ? 'icmpv6' : v;
+      const proto = v === 'ipv6-icmp' ? 'icmpv6' : v === 'ipcomp' ? 'comp' : v;
       if (['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'icmpv6', 'igmp', 'esp', 'ah', 'comp'].includes(proto)) this.e.noteL4(proto, range);
     }
     if (left.kind === 'meta' && left.key === 'nfproto' && (v === 'ipv4' || v === 'ipv6')) {
@@ -699,6 +706,7 @@ export class StmtParser {
       else if ((l3 === 'ip') === isV6 && typeof v === 'string') this.p.error(M.conflictingProtocols.code, M.conflictingProtocols.text(l3, isV6 ? 'ip6' : 'ip'), range);
     }
     const mapGivesPort = addr?.kind === 'map' && addr.data.kind === 'set' && addr.data.items.some((i) => i.kind === 'mapping' && i.data.kind === 'concat');
+    if (mapGivesPort && port) this.p.error(M.badStatement.code, M.badStatement.text(`the map already gives ${type} an address and a port; remove ':port'`), port.range ?? range);
     if (mapGivesPort && !this.e.rule.l4 && !this.e.rule.l4Any) {
       this.p.error(M.badStatement.code, M.badStatement.text(`a ${type} port needs a transport protocol match before it (e.g. 'meta l4proto tcp')`), addr?.range ?? range);
     }
@@ -762,6 +770,15 @@ export class StmtParser {
     const a = this.e.parseExpr({ dt: 'ipv6_addr', bits: 128 });
     this.p.expect(']');
     return a;
+  }
+
+  /** dup, fwd and tproxy send to one address, device or port: ranges, prefixes and sets are refused. */
+  private singleValues(what: string, exprs: (Expr | undefined)[]): void {
+    for (const e of exprs) {
+      if (e && (e.kind === 'range' || e.kind === 'prefix' || e.kind === 'set')) {
+        this.p.error(M.typeMismatch.code, M.typeMismatch.text(`${what} needs a single value, not a ${e.kind}`), e.range ?? { start: 0, end: 0 });
+      }
+    }
   }
 
   private parseReject(): Stmt {
@@ -857,6 +874,7 @@ export class StmtParser {
     else addr = this.e.parseExpr(fam === 'ip6' ? { dt: 'ipv6_addr', bits: 128 } : fam === 'ip' ? { dt: 'ipv4_addr', bits: 32 } : {});
     if (this.p.eat('device')) dev = this.e.parseExpr({ dt: 'ifname' });
     const range = this.p.range(t.start);
+    this.singleValues('dup', [addr, dev]);
     if (fam === 'arp' || fam === 'bridge' || fam === 'inet') this.p.error(M.wrongFamily.code, M.wrongFamily.text('dup', fam), range);
     return { kind: 'dup', ...(addr ? { addr } : {}), ...(dev ? { dev } : {}), range };
   }
@@ -874,6 +892,7 @@ export class StmtParser {
       dev = this.e.parseExpr({ dt: 'ifname' });
     } else dev = this.e.parseExpr({ dt: 'ifname' });
     const range = this.p.range(t.start);
+    this.singleValues('fwd', [addr, dev]);
     if (this.e.family !== 'netdev') this.p.error(M.wrongFamily.code, M.wrongFamily.text('fwd', this.e.family), range);
     return { kind: 'fwd', dev, ...(family ? { family } : {}), ...(addr ? { addr } : {}), range };
   }
@@ -885,6 +904,7 @@ export class StmtParser {
     this.p.expect('to');
     const r = this.parseAddrPort(family, true);
     const range = this.p.range(t.start);
+    this.singleValues('tproxy', [r.addr, r.port]);
     if (!this.e.rule.l4 && !this.e.rule.l4Any) this.p.error(M.badStatement.code, M.badStatement.text("tproxy needs a transport protocol match before it (e.g. 'meta l4proto tcp')"), range);
     const fam = this.e.family;
     if (fam !== 'ip' && fam !== 'ip6' && fam !== 'inet') this.p.error(M.wrongFamily.code, M.wrongFamily.text('tproxy', fam), range);

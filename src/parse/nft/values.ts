@@ -99,6 +99,9 @@ function convertInteger(text: string, quoted: boolean, dt: string, bits: number)
   const n = parseInteger(text);
   const max = MAX_VALUE[dt];
   if (n !== undefined && max !== undefined && n > max) return fail(M.outOfRange.code, M.outOfRange.text(text, dt, max.toString()));
+  if (dt === 'classid' && n === undefined && !/^([0-9a-f]{1,4}:[0-9a-f]{0,4}|root|none)$/i.test(text)) {
+    return fail(M.badAddress.code, M.badAddress.text(text, 'tc class id (major:minor)'));
+  }
   if (dt === 'hour' && n === undefined) {
     const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text);
     if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 60) return fail(M.badTime.code, M.badTime.text(text));
