@@ -120,6 +120,9 @@ interface TableState {
   flowtables: Map<string, Flowtable>;
   objects: Map<string, NamedObject>;
   hgen: number;
+  /** Referenced by commands but never created in the input: it exists in a ruleset we do not see, so
+   *  missing chains, sets, objects and handles in it are warnings, not errors. */
+  assumed?: boolean;
 }
 
 const tableKey = (family: Family, name: string): string => `${family} ${name}`;
@@ -153,7 +156,7 @@ export class RulesetBuilder {
   private checkReferences(): void {
     for (const t of this.tables.values()) {
       const setName = (n: string, r?: SourceRange): void => {
-        if (!t.sets.has(n)) this.bag.error(M.unknownSet.code, M.unknownSet.text(n, suggestName(n, t.sets.keys())), r ?? { start: 0, end: 0 });
+        if (!t.sets.has(n)) this.problem(t, M.unknownSet.code, M.unknownSet.text(n, suggestName(n, t.sets.keys())), r ?? { start: 0, end: 0 });
       };
       const visit = (e: Expr | undefined): void => {
         if (!e) return;
@@ -178,7 +181,7 @@ export class RulesetBuilder {
             return visit(e.data);
           case 'verdict':
             if ((e.verdict.kind === 'jump' || e.verdict.kind === 'goto') && !t.chains.has(e.verdict.target)) {
-              this.bag.error(M.unknownChain.code, M.unknownChain.text(e.verdict.target, suggestName(e.verdict.target, t.chains.keys())), e.range ?? { start: 0, end: 0 });
+              this.problem(t, M.unknownChain.code, M.unknownChain.text(e.verdict.target, suggestName(e.verdict.target, t.chains.keys())), e.range ?? { start: 0, end: 0 });
             }
             return;
           default:
@@ -219,12 +222,12 @@ export class RulesetBuilder {
       case 'set':
         return setName(st.set, st.range);
       case 'flow':
-        if (!t.flowtables.has(st.flowtable)) this.bag.error(M.unknownObject.code, M.unknownObject.text('flowtable', st.flowtable), st.range ?? { start: 0, end: 0 });
+        if (!t.flowtables.has(st.flowtable)) this.problem(t, M.unknownObject.code, M.unknownObject.text('flowtable', st.flowtable), st.range ?? { start: 0, end: 0 });
         return;
       case 'objref': {
         const obj = (v: Expr): void => {
           if (v.kind === 'value' && typeof v.value === 'string' && !t.objects.has(`${st.type} ${v.value}`)) {
-            this.bag.error(M.unknownObject.code, M.unknownObject.text(st.type, v.value), v.range ?? st.range ?? { start: 0, end: 0 });
+            this.problem(t, M.unknownObject.code, M.unknownObject.text(st.type, v.value), v.range ?? st.range ?? { start: 0, end: 0 });
           }
         };
         if (st.name.kind === 'map' && st.name.data.kind === 'set') {
@@ -276,6 +279,12 @@ export class RulesetBuilder {
 
   // ───────────── lookups with forward references ─────────────
 
+  /** Deleting what the input never created is refused, as `nft -f` refuses it on the ruleset this input
+   *  builds (even when the table itself is assumed to exist). */
+  private assumedOf(_ref: TableRef): TableState | undefined {
+    return undefined;
+  }
+
   private createdLater(key: string): boolean {
     const at = this.created.get(key);
     return at !== undefined && at > this.index;
@@ -288,12 +297,23 @@ export class RulesetBuilder {
     if (t) return t;
     if (this.createdLater(key)) {
       this.bag.warning(M.forwardReference.code, M.forwardReference.text('table', `${ref.family} ${ref.table}`), ref.range);
+    } else if (!this.created.has(key)) {
+      this.bag.warning(M.assumedExisting.code, M.assumedExisting.text('table', `${ref.family} ${ref.table}`), ref.range);
+      const t = this.newTable(ref.family, ref.table, ref.range);
+      t.assumed = true;
+      return t;
     } else {
       const names = [...this.tables.values()].map((x) => x.name);
       this.bag.error(M.unknownTable.code, M.unknownTable.text(`${ref.family} ${ref.table}`, suggestName(ref.table, names)), ref.range);
       if (!create) return undefined;
     }
     return this.newTable(ref.family, ref.table, ref.range);
+  }
+
+  /** An error, or a warning when the object lives in a table this input only assumes. */
+  private problem(t: TableState | undefined, code: string, message: string, range: SourceRange): void {
+    if (t?.assumed) this.bag.warning(code, message, range);
+    else this.bag.error(code, message, range);
   }
 
   private newTable(family: Family, name: string, range?: SourceRange): TableState {
@@ -307,6 +327,7 @@ export class RulesetBuilder {
     if (c) return c;
     const key = `${tableKey(ref.family, ref.table)} chain ${name}`;
     if (this.createdLater(key)) this.bag.warning(M.forwardReference.code, M.forwardReference.text('chain', name), range);
+    else if (t.assumed) this.bag.warning(M.assumedExisting.code, M.assumedExisting.text('chain', name), range);
     else this.bag.error(M.unknownChain.code, M.unknownChain.text(name, suggestName(name, t.chains.keys())), range);
     const created: ChainState = { name, handle: ++t.hgen, rules: [], range };
     t.chains.set(name, created);
@@ -317,8 +338,9 @@ export class RulesetBuilder {
     const s = t.sets.get(name);
     if (s) return s;
     const key = `${tableKey(ref.family, ref.table)} set ${name}`;
-    if (this.createdLater(key)) {
-      this.bag.warning(M.forwardReference.code, M.forwardReference.text('set', name), range);
+    if (this.createdLater(key) || t.assumed) {
+      if (t.assumed && !this.createdLater(key)) this.bag.warning(M.assumedExisting.code, M.assumedExisting.text('set', name), range);
+      else this.bag.warning(M.forwardReference.code, M.forwardReference.text('set', name), range);
       const placeholder: SetState = {
         set: { kind: 'set', name, key: { kind: 'type', names: [] }, elements: [] },
         handle: ++t.hgen,
@@ -404,7 +426,7 @@ export class RulesetBuilder {
       if (found) key = found[0];
     }
     if (!this.tables.delete(key) && c.op === 'delete') {
-      this.bag.error(M.unknownTable.code, M.unknownTable.text(c.handle !== undefined ? `handle ${c.handle}` : c.ref.table), c.range);
+      this.problem(this.assumedOf(c.ref), M.unknownTable.code, M.unknownTable.text(c.handle !== undefined ? `handle ${c.handle}` : c.ref.table), c.range);
     }
   }
 
@@ -446,7 +468,7 @@ export class RulesetBuilder {
     let name = c.name;
     if (t && c.handle !== undefined) name = [...t.chains.values()].find((x) => x.explicitHandle === c.handle || x.handle === c.handle)?.name;
     if (!t || name === undefined || !t.chains.delete(name)) {
-      if (c.op === 'delete') this.bag.error(M.unknownChain.code, M.unknownChain.text(name ?? `handle ${c.handle}`), c.range);
+      if (c.op === 'delete') this.problem(this.assumedOf(c.ref), M.unknownChain.code, M.unknownChain.text(name ?? `handle ${c.handle}`), c.range);
     }
   }
 
@@ -494,7 +516,8 @@ export class RulesetBuilder {
     if (c.op === 'replace') {
       const i = pos ? ch.rules.findIndex((r) => r.handle === pos.value) : -1;
       if (i < 0) {
-        this.bag.error(M.unknownHandle.code, M.unknownHandle.text('rule', String(pos?.value ?? '?')), pos?.range ?? c.rule.range);
+        this.problem(t, M.unknownHandle.code, M.unknownHandle.text('rule', String(pos?.value ?? '?')), pos?.range ?? c.rule.range);
+        if (t.assumed) ch.rules.push(state);
         return;
       }
       ch.rules[i] = { rule: state.rule, handle: pos?.value ?? handle };
@@ -509,13 +532,13 @@ export class RulesetBuilder {
     if (pos.kind === 'index') {
       i = pos.value;
       if (i > ch.rules.length || (c.op === 'add' && i >= ch.rules.length)) {
-        this.bag.error(M.unknownHandle.code, M.unknownHandle.text('rule', `index ${pos.value}`), pos.range);
+        this.problem(t, M.unknownHandle.code, M.unknownHandle.text('rule', `index ${pos.value}`), pos.range);
         i = ch.rules.length - (c.op === 'add' ? 1 : 0);
       }
     } else {
       i = ch.rules.findIndex((r) => r.handle === pos.value);
       if (i < 0) {
-        this.bag.error(M.unknownHandle.code, M.unknownHandle.text('rule', String(pos.value)), pos.range);
+        this.problem(t, M.unknownHandle.code, M.unknownHandle.text('rule', String(pos.value)), pos.range);
         i = c.op === 'insert' ? 0 : ch.rules.length - 1;
       }
     }
@@ -527,7 +550,7 @@ export class RulesetBuilder {
     const ch = t?.chains.get(c.chain ?? '');
     const i = ch ? ch.rules.findIndex((r) => r.handle === c.handle) : -1;
     if (!ch || i < 0) {
-      if (c.op === 'delete') this.bag.error(M.unknownHandle.code, M.unknownHandle.text('rule', String(c.handle)), c.range);
+      if (c.op === 'delete') this.problem(this.assumedOf(c.ref), M.unknownHandle.code, M.unknownHandle.text('rule', String(c.handle)), c.range);
       return;
     }
     ch.rules.splice(i, 1);
@@ -584,7 +607,7 @@ export class RulesetBuilder {
     if (t && c.handle !== undefined && where === 'sets') name = [...t.sets.values()].find((s) => s.handle === c.handle)?.set.name;
     if (t && c.handle !== undefined && where === 'flowtables') name = [...t.flowtables.values()].find((f) => f.handle === c.handle)?.name;
     const ok = t && name !== undefined && t[where].delete(name);
-    if (!ok && c.op === 'delete') this.bag.error(M.unknownObject.code, M.unknownObject.text(what, name ?? `handle ${c.handle}`), c.range);
+    if (!ok && c.op === 'delete') this.problem(this.assumedOf(c.ref), M.unknownObject.code, M.unknownObject.text(what, name ?? `handle ${c.handle}`), c.range);
   }
 
   private addFlowtable(c: FlowtableCmd): void {
@@ -614,7 +637,7 @@ export class RulesetBuilder {
       if (found) key = found[0];
     }
     if ((!t || !t.objects.delete(key)) && c.op === 'delete') {
-      this.bag.error(M.unknownObject.code, M.unknownObject.text(c.objectType ?? 'object', c.name ?? `handle ${c.handle}`), c.range);
+      this.problem(this.assumedOf(c.ref), M.unknownObject.code, M.unknownObject.text(c.objectType ?? 'object', c.name ?? `handle ${c.handle}`), c.range);
     }
   }
 
@@ -742,15 +765,8 @@ function collectCreations(commands: readonly Command[]): Map<string, number> {
     const tk = 'ref' in c && c.ref ? tableKey(c.ref.family, c.ref.table) : undefined;
     if (!tk) return;
     if (c.obj === 'table') mark(tk, i);
-    if (c.obj === 'chain') {
-      mark(tk, i);
-      mark(`${tk} chain ${c.name}`, i);
-    }
-    if (c.obj === 'set') {
-      mark(tk, i);
-      mark(`${tk} set ${c.set.name}`, i);
-    }
-    if (c.obj === 'flowtable' || c.obj === 'object') mark(tk, i);
+    if (c.obj === 'chain') mark(`${tk} chain ${c.name}`, i);
+    if (c.obj === 'set') mark(`${tk} set ${c.set.name}`, i);
   });
   return out;
 }

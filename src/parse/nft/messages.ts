@@ -81,5 +81,11 @@ export const M = {
   },
   alreadyExists: { code: 'NFT1066', text: (what: string, name: string) => `${what} ${q(name)} already exists` },
   commandIgnored: { code: 'NFT1067', text: (cmd: string) => `command '${cmd}' does not change the ruleset; ignored` },
+  assumedExisting: {
+    code: 'NFT1069',
+    text: (what: string, name: string) =>
+      `${what} ${q(name)} is not created in this input; assumed to exist already (paste its listing as another source to see it)`,
+  },
+  shellEscape: { code: 'NFT1070', text: (c: string) => `shell escape '\\${c}' read as '${c}'` },
   unknownFamily: { code: 'NFT1068', text: (name: string, hint?: string) => `unknown family ${q(name)}${suggest(hint)}` },
 } as const;

@@ -322,14 +322,10 @@ export class NftParser {
       case 'flowtables':
         return this.cmdPlural(verb, obj, start);
     }
-    // `add ip t c tcp dport 22 accept`: `add` without `rule`.
-    if (verb === 'add' || verb === 'insert') {
-      const t = o;
-      if ((FAMILIES as readonly string[]).includes(t.value) || this.p.peek().kind === 'word' || this.p.peek().kind === 'string') {
-        this.p.errorUnknown(`object to ${verb}`, t, ['table', 'chain', 'rule', 'set', 'map', 'element', 'flowtable', 'counter', 'quota', 'limit', 'ct', 'synproxy', 'secmark']);
-        this.p.recover();
-        return;
-      }
+    // `add [family] t c tcp dport 22 accept`: `add`/`insert` without `rule` (nft base_cmd: rule_position rule).
+    if ((verb === 'add' || verb === 'insert') && !suggestName(o.value, ['table', 'chain', 'rule', 'set', 'map', 'element', 'flowtable', 'counter', 'quota', 'limit', 'synproxy', 'secmark'])) {
+      const n = this.p.peek();
+      if (n.kind === 'word' || n.kind === 'string') return this.cmdRuleAfter(verb, start, o);
     }
     this.p.errorUnknown(`object to ${verb}`, o, ['table', 'chain', 'rule', 'set', 'map', 'element', 'flowtable', 'counter', 'quota', 'limit', 'ct', 'synproxy', 'secmark', 'ruleset']);
     this.p.recover();
@@ -424,8 +420,19 @@ export class NftParser {
     else this.commands.push({ op: verb === 'create' ? 'create' : 'add', obj: 'chain', ref, name: name.value, nameRange: name.range });
   }
 
-  private cmdRule(verb: string, start: number): void {
-    const ref = this.parseTableRef();
+  /** `add t c …` where `t` (or the family) was already consumed as the object word. */
+  private cmdRuleAfter(verb: string, start: number, first: Token): void {
+    let ref: TableRef | undefined;
+    if ((FAMILIES as readonly string[]).includes(first.value) && (this.p.peek(1).kind === 'word' || this.p.peek(1).kind === 'string')) {
+      const name = this.parseName('table name');
+      if (!name) return this.p.recover();
+      ref = { family: first.value as Family, table: name.value, range: this.p.range(first.start) };
+    } else ref = { family: 'ip', table: first.value, range: rangeOf(first) };
+    this.cmdRule(verb, start, ref);
+  }
+
+  private cmdRule(verb: string, start: number, given?: TableRef): void {
+    const ref = given ?? this.parseTableRef();
     if (!ref) return this.p.recover();
     const chain = this.parseName('chain name');
     if (!chain) return this.p.recover();

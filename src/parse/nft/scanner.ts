@@ -138,6 +138,23 @@ export function scan(text: string, bag: DiagnosticBag): Token[] {
       spaced = true;
       continue;
     }
+    if (c === Ch.Backslash && i + 1 < n && (text.charCodeAt(i + 1) === Ch.Quote || text.charCodeAt(i + 1) === 59)) {
+      // `\"` and `\;` are shell escapes left in rulesets copied out of scripts; read them as `"` and `;`.
+      bag.warning(M.shellEscape.code, M.shellEscape.text(text[i + 1] ?? ''), { start: i, end: i + 2 });
+      if (text.charCodeAt(i + 1) === 59) {
+        push('punct', ';', i, i + 2);
+        i += 2;
+        continue;
+      }
+      // An escaped quote opens a string that an escaped (or plain) quote closes.
+      let j = i + 2;
+      while (j < n && text.charCodeAt(j) !== Ch.Quote && text.charCodeAt(j) !== Ch.LF) j++;
+      const end = j < n && text.charCodeAt(j) === Ch.Quote ? j + 1 : j;
+      const valueEnd = text.charCodeAt(j - 1) === Ch.Backslash ? j - 1 : j;
+      push('string', text.slice(i + 2, valueEnd), i, end);
+      i = end;
+      continue;
+    }
     if (c === Ch.Backslash) {
       // Line continuation: `\` followed by (spaces and) a newline joins the lines.
       let j = i + 1;

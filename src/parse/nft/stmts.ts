@@ -160,6 +160,10 @@ export class StmtParser {
         case 'delete':
           if (this.p.at('@', 1)) return this.parseSetStmt();
           break;
+        case 'set':
+          // Old syntax `set add|update <expr> [timeout T] @name`.
+          if ((this.p.at('add', 1) || this.p.at('update', 1)) && this.e.startsKeywordExpr(2)) return this.parseOldSetStmt();
+          break;
         case 'reset':
           if (this.p.at('tcp', 1) && this.p.at('option', 2)) {
             // `reset tcp option X`: strips a TCP option (nft 1.1); not modelled.
@@ -349,6 +353,9 @@ export class StmtParser {
   }
 
   private checkMangle(left: Expr, range: SourceRange): void {
+    if (left.kind === 'payload-raw' && left.offset % 8 !== 0 && left.len > 32) {
+      this.p.error(M.badStatement.code, M.badStatement.text('a raw payload that does not start on a byte can only be set up to 32 bits'), range);
+    }
     if (left.kind === 'payload' && left.tunnel) {
       this.p.error(M.badStatement.code, M.badStatement.text('inner (tunnelled) header fields cannot be set'), range);
       return;
@@ -655,7 +662,12 @@ export class StmtParser {
       if ((this.p.at('ip') || this.p.at('ip6')) && !this.e.startsKeywordExpr()) family = this.p.next().value as 'ip' | 'ip6';
       for (;;) {
         if (this.p.at('prefix') || this.p.at('interval')) typeFlags.push(this.p.next().value);
-        else break;
+        else if (this.p.at('addr') && this.p.at('.', 1) && this.p.at('port', 2)) {
+          // `dnat ip addr . port to <map>`: the map yields address and port (nft lists it without the words).
+          this.p.next();
+          this.p.next();
+          this.p.next();
+        } else break;
       }
       this.p.eat('to');
       const r = this.parseAddrPort(family, true);
@@ -983,6 +995,16 @@ export class StmtParser {
     };
   }
 
+  private parseOldSetStmt(): Stmt {
+    const t = this.p.next();
+    const op = this.p.next().value as 'add' | 'update';
+    const start = this.p.peek().start;
+    let elem = this.e.parseExpr();
+    elem = this.e.parseElemOptions(elem, start, true);
+    const ref = this.p.at('@') ? this.e.parseSetRef() : this.missing("'@set'");
+    return { kind: 'set', op, set: ref.kind === 'setref' ? ref.name : '', elem, range: this.p.range(t.start) };
+  }
+
   private closeBrace(open: { start: number; end: number } | undefined): void {
     this.p.skipLineBreaks();
     if (this.p.eat('}')) return;
@@ -999,7 +1021,7 @@ export class StmtParser {
     const open = this.p.expect('{');
     const start = this.p.peek().start;
     let key = this.e.parseExpr();
-    key = this.e.parseElemOptions(key, start);
+    key = this.e.parseElemOptions(key, start, true);
     let stmt: Stmt | undefined = this.parseStatement();
     if (!stmt) stmt = { kind: 'opaque', text: '', range: rangeOf(this.p.peek()) };
     stmt = templateStmt(stmt);
