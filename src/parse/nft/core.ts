@@ -5,7 +5,7 @@ import type { Family, SourceRange } from '../../model/ir.ts';
 import type { DiagnosticBag } from '../diagnostics.ts';
 import { M } from './messages.ts';
 import { suggestName } from './misspell.ts';
-import type { Token } from './scanner.ts';
+import type { Scanner, Token } from './scanner.ts';
 
 interface Expansion {
   readonly toks: readonly Token[];
@@ -24,7 +24,6 @@ export interface ParseContext {
 }
 
 export class ParserCore {
-  private pos = 0;
   private readonly la: Token[] = [];
   private readonly exp: Expansion[] = [];
   /** Scopes of `define`d variables, innermost last (table and chain blocks open scopes). */
@@ -37,7 +36,7 @@ export class ParserCore {
 
   constructor(
     readonly text: string,
-    private readonly tokens: readonly Token[],
+    private readonly scanner: Scanner,
     readonly bag: DiagnosticBag,
   ) {}
 
@@ -52,10 +51,7 @@ export class ParserCore {
       }
       this.exp.pop();
     }
-    const t = this.tokens[this.pos];
-    if (!t) return this.tokens[this.tokens.length - 1] as Token;
-    if (t.kind !== 'eof') this.pos++;
-    return t;
+    return this.scanner.next();
   }
 
   private fill(k: number): void {

@@ -5,12 +5,10 @@ import type { ParseResult } from '../../model/ir.ts';
 import { DiagnosticBag } from '../diagnostics.ts';
 import { RulesetBuilder } from './builder.ts';
 import { NftParser } from './parser.ts';
-import { scan } from './scanner.ts';
 
 export function parseNft(text: string): ParseResult {
   const bag = new DiagnosticBag();
-  const tokens = scan(text, bag);
-  const parser = new NftParser(text, tokens, bag);
+  const parser = new NftParser(text, bag);
   let commands;
   try {
     commands = parser.parse();

@@ -24,7 +24,7 @@ import { ParserCore, rangeOf } from './core.ts';
 import { ExprParser } from './exprs.ts';
 import { M } from './messages.ts';
 import { suggestName } from './misspell.ts';
-import type { Token } from './scanner.ts';
+import { Scanner, type Token } from './scanner.ts';
 import { StmtParser } from './stmts.ts';
 import { parseInteger, parseTime } from './values.ts';
 
@@ -66,8 +66,8 @@ export class NftParser {
   /** Base chain type and hook of chains seen so far, for checks of rules added by command later. */
   private readonly chainSpecs = new Map<string, { type?: string; hook?: string }>();
 
-  constructor(text: string, tokens: readonly Token[], bag: ParserCore['bag']) {
-    this.p = new ParserCore(text, tokens, bag);
+  constructor(text: string, bag: ParserCore['bag']) {
+    this.p = new ParserCore(text, new Scanner(text, bag), bag);
     this.e = new ExprParser(this.p);
     this.s = new StmtParser(this.e);
     this.s.setKeyType = (name) => this.setTypes.get(`${this.p.ctx.family} ${this.p.ctx.table} ${name}`)?.keyDt;

@@ -98,14 +98,22 @@ export function isIpv6(s: string): boolean {
 }
 
 export function isIpv4(s: string): boolean {
-  const parts = s.split('.');
-  if (parts.length !== 4) return false;
-  for (const p of parts) {
-    if (p.length === 0 || p.length > 3) return false;
-    for (let j = 0; j < p.length; j++) if (!isDigit(p.charCodeAt(j))) return false;
-    if (Number(p) > 255) return false;
+  // A character loop, not split(): this runs for every address of large dumps.
+  let dots = 0;
+  let digits = 0;
+  let value = 0;
+  for (let j = 0; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c === Ch.Dot) {
+      if (digits === 0 || ++dots > 3) return false;
+      digits = 0;
+      value = 0;
+    } else if (isDigit(c)) {
+      value = value * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return false;
+    } else return false;
   }
-  return true;
+  return dots === 3 && digits > 0;
 }
 
 export function isMac(s: string): boolean {
@@ -114,126 +122,150 @@ export function isMac(s: string): boolean {
   return parts.every((p) => p.length >= 1 && p.length <= 2 && isHex(p.charCodeAt(0)) && (p.length === 1 || isHex(p.charCodeAt(1))));
 }
 
-/** Scans the whole text into tokens. Errors (unterminated string, stray character) go to `bag`. */
-export function scan(text: string, bag: DiagnosticBag): Token[] {
-  const tokens: Token[] = [];
-  const n = text.length;
-  let i = 0;
-  let spaced = true;
-  // A shebang line (`#!/usr/sbin/nft -f`) is a comment like any other `#` line.
-  const push = (kind: TokenKind, value: string, start: number, end: number): void => {
-    tokens.push({ kind, value, start, end, spaced });
-    spaced = false;
-  };
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === Ch.Space || c === Ch.Tab || c === Ch.CR || c === 0x0c || c === 0x0b) {
-      i++;
-      spaced = true;
-      continue;
-    }
-    if (c === Ch.LF) {
-      push('newline', '\n', i, i + 1);
-      i++;
-      spaced = true;
-      continue;
-    }
-    if (c === Ch.Backslash && i + 1 < n && (text.charCodeAt(i + 1) === Ch.Quote || text.charCodeAt(i + 1) === 59)) {
-      // `\"` and `\;` are shell escapes left in rulesets copied out of scripts; read them as `"` and `;`.
-      bag.warning(M.shellEscape.code, M.shellEscape.text(text[i + 1] ?? ''), { start: i, end: i + 2 });
-      if (text.charCodeAt(i + 1) === 59) {
-        push('punct', ';', i, i + 2);
-        i += 2;
-        continue;
-      }
-      // An escaped quote opens a string that an escaped (or plain) quote closes.
-      let j = i + 2;
-      while (j < n && text.charCodeAt(j) !== Ch.Quote && text.charCodeAt(j) !== Ch.LF) j++;
-      const end = j < n && text.charCodeAt(j) === Ch.Quote ? j + 1 : j;
-      const valueEnd = text.charCodeAt(j - 1) === Ch.Backslash ? j - 1 : j;
-      push('string', text.slice(i + 2, valueEnd), i, end);
-      i = end;
-      continue;
-    }
-    if (c === Ch.Backslash) {
-      // Line continuation: `\` followed by (spaces and) a newline joins the lines.
-      let j = i + 1;
-      while (j < n && (text.charCodeAt(j) === Ch.Space || text.charCodeAt(j) === Ch.Tab || text.charCodeAt(j) === Ch.CR)) j++;
-      if (j >= n || text.charCodeAt(j) === Ch.LF) {
-        i = j + 1;
+/** A streaming scanner: tokens are produced as the parser asks for them, so a large dump never holds all
+ *  its tokens at once. Errors (unterminated string, stray character) go to `bag`. */
+export class Scanner {
+  private pos = 0;
+  private wasSpaced = true;
+
+  constructor(
+    private readonly text: string,
+    private readonly bag: DiagnosticBag,
+  ) {}
+
+  next(): Token {
+    const text = this.text;
+    const bag = this.bag;
+    const n = text.length;
+    let i = this.pos;
+    let spaced = this.wasSpaced;
+    let out: Token | undefined;
+    const push = (kind: TokenKind, value: string, start: number, end: number): void => {
+      out = { kind, value, start, end, spaced };
+      spaced = false;
+    };
+    while (out === undefined && i < n) {
+      const c = text.charCodeAt(i);
+      if (c === Ch.Space || c === Ch.Tab || c === Ch.CR || c === 0x0c || c === 0x0b) {
+        i++;
         spaced = true;
         continue;
       }
-      bag.error(M.strayCharacter.code, M.strayCharacter.text('\\'), { start: i, end: i + 1 });
-      i++;
-      continue;
-    }
-    if (c === Ch.Hash) {
-      let j = i + 1;
-      while (j < n && text.charCodeAt(j) !== Ch.LF) j++;
-      const body = text.slice(i + 1, j).trim();
-      if (body.startsWith('handle ')) {
-        const num = body.slice(7).trim();
-        if (/^\d+$/.test(num)) push('handle', num, i, j);
-      }
-      i = j;
-      spaced = true;
-      continue;
-    }
-    if (c === Ch.Quote) {
-      let j = i + 1;
-      while (j < n && text.charCodeAt(j) !== Ch.Quote && text.charCodeAt(j) !== Ch.LF) j++;
-      if (j >= n || text.charCodeAt(j) !== Ch.Quote) {
-        bag.error(M.unterminatedString.code, M.unterminatedString.text, { start: i, end: j });
-        push('string', text.slice(i + 1, j), i, j);
-        i = j;
-        continue;
-      }
-      push('string', text.slice(i + 1, j), i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    if (c === Ch.Dollar) {
-      let j = i + 1;
-      while (j < n && (isLetter(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)) || text.charCodeAt(j) === Ch.Underscore)) j++;
-      if (j === i + 1) {
-        bag.error(M.strayCharacter.code, M.strayCharacter.text('$'), { start: i, end: i + 1 });
+      if (c === Ch.LF) {
+        push('newline', '\n', i, i + 1);
         i++;
+        spaced = true;
         continue;
       }
-      push('variable', text.slice(i + 1, j), i, j);
-      i = j;
-      continue;
-    }
-    if (isDigit(c) || isLetter(c) || c === Ch.Underscore || c === Ch.Colon) {
-      const end = scanWord(text, i);
-      if (end > i) {
-        push('word', text.slice(i, end), i, end);
+      if (c === Ch.Backslash && i + 1 < n && (text.charCodeAt(i + 1) === Ch.Quote || text.charCodeAt(i + 1) === 59)) {
+        // `\"` and `\;` are shell escapes left in rulesets copied out of scripts; read them as `"` and `;`.
+        bag.warning(M.shellEscape.code, M.shellEscape.text(text[i + 1] ?? ''), { start: i, end: i + 2 });
+        if (text.charCodeAt(i + 1) === 59) {
+          push('punct', ';', i, i + 2);
+          i += 2;
+          continue;
+        }
+        // An escaped quote opens a string that an escaped (or plain) quote closes.
+        let j = i + 2;
+        while (j < n && text.charCodeAt(j) !== Ch.Quote && text.charCodeAt(j) !== Ch.LF) j++;
+        const end = j < n && text.charCodeAt(j) === Ch.Quote ? j + 1 : j;
+        const valueEnd = text.charCodeAt(j - 1) === Ch.Backslash ? j - 1 : j;
+        push('string', text.slice(i + 2, valueEnd), i, end);
         i = end;
         continue;
       }
+      if (c === Ch.Backslash) {
+        // Line continuation: `\` followed by (spaces and) a newline joins the lines.
+        let j = i + 1;
+        while (j < n && (text.charCodeAt(j) === Ch.Space || text.charCodeAt(j) === Ch.Tab || text.charCodeAt(j) === Ch.CR)) j++;
+        if (j >= n || text.charCodeAt(j) === Ch.LF) {
+          i = j + 1;
+          spaced = true;
+          continue;
+        }
+        bag.error(M.strayCharacter.code, M.strayCharacter.text('\\'), { start: i, end: i + 1 });
+        i++;
+        continue;
+      }
+      if (c === Ch.Hash) {
+        let j = i + 1;
+        while (j < n && text.charCodeAt(j) !== Ch.LF) j++;
+        const body = text.slice(i + 1, j).trim();
+        if (body.startsWith('handle ')) {
+          const num = body.slice(7).trim();
+          if (/^\d+$/.test(num)) push('handle', num, i, j);
+        }
+        i = j;
+        spaced = true;
+        continue;
+      }
+      if (c === Ch.Quote) {
+        let j = i + 1;
+        while (j < n && text.charCodeAt(j) !== Ch.Quote && text.charCodeAt(j) !== Ch.LF) j++;
+        if (j >= n || text.charCodeAt(j) !== Ch.Quote) {
+          bag.error(M.unterminatedString.code, M.unterminatedString.text, { start: i, end: j });
+          push('string', text.slice(i + 1, j), i, j);
+          i = j;
+          continue;
+        }
+        push('string', text.slice(i + 1, j), i, j + 1);
+        i = j + 1;
+        continue;
+      }
+      if (c === Ch.Dollar) {
+        let j = i + 1;
+        while (j < n && (isLetter(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)) || text.charCodeAt(j) === Ch.Underscore)) j++;
+        if (j === i + 1) {
+          bag.error(M.strayCharacter.code, M.strayCharacter.text('$'), { start: i, end: i + 1 });
+          i++;
+          continue;
+        }
+        push('variable', text.slice(i + 1, j), i, j);
+        i = j;
+        continue;
+      }
+      if (isDigit(c) || isLetter(c) || c === Ch.Underscore || c === Ch.Colon) {
+        const end = scanWord(text, i);
+        if (end > i) {
+          push('word', text.slice(i, end), i, end);
+          i = end;
+          continue;
+        }
+      }
+      // Punctuation, two-character operators first.
+      const c2 = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      if ((c === Ch.Lt && c2 === Ch.Lt) || (c === Ch.Gt && c2 === Ch.Gt) || (c === Ch.Lt && c2 === Ch.Eq) || (c === Ch.Gt && c2 === Ch.Eq) || (c === Ch.Eq && c2 === Ch.Eq) || (c === Ch.Bang && c2 === Ch.Eq)) {
+        push('punct', text.slice(i, i + 2), i, i + 2);
+        i += 2;
+        continue;
+      }
+      if ('{}()[],;:./-+=@!<>&|^*~'.includes(text[i] ?? '')) {
+        push('punct', text[i] ?? '', i, i + 1);
+        i++;
+        continue;
+      }
+      // Anything else (non-ASCII, control characters, stray quotes) is an error; skip the character.
+      const cp = text.codePointAt(i) ?? c;
+      const width = cp > 0xffff ? 2 : 1;
+      bag.error(M.strayCharacter.code, M.strayCharacter.text(text.slice(i, i + width)), { start: i, end: i + width });
+      i += width;
+      spaced = true;
     }
-    // Punctuation, two-character operators first.
-    const c2 = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-    if ((c === Ch.Lt && c2 === Ch.Lt) || (c === Ch.Gt && c2 === Ch.Gt) || (c === Ch.Lt && c2 === Ch.Eq) || (c === Ch.Gt && c2 === Ch.Eq) || (c === Ch.Eq && c2 === Ch.Eq) || (c === Ch.Bang && c2 === Ch.Eq)) {
-      push('punct', text.slice(i, i + 2), i, i + 2);
-      i += 2;
-      continue;
-    }
-    if ('{}()[],;:./-+=@!<>&|^*~'.includes(text[i] ?? '')) {
-      push('punct', text[i] ?? '', i, i + 1);
-      i++;
-      continue;
-    }
-    // Anything else (non-ASCII, control characters, stray quotes) is an error; skip the character.
-    const cp = text.codePointAt(i) ?? c;
-    const width = cp > 0xffff ? 2 : 1;
-    bag.error(M.strayCharacter.code, M.strayCharacter.text(text.slice(i, i + width)), { start: i, end: i + width });
-    i += width;
-    spaced = true;
+    this.pos = i;
+    this.wasSpaced = spaced;
+    return out ?? { kind: 'eof', value: '', start: n, end: n, spaced: true };
   }
-  tokens.push({ kind: 'eof', value: '', start: n, end: n, spaced: true });
-  return tokens;
+}
+
+/** Scans the whole text into tokens (ending with `eof`). */
+export function scan(text: string, bag: DiagnosticBag): Token[] {
+  const s = new Scanner(text, bag);
+  const tokens: Token[] = [];
+  for (;;) {
+    const t = s.next();
+    tokens.push(t);
+    if (t.kind === 'eof') return tokens;
+  }
 }
 
 /** The end of the word starting at `i` (longest of: IPv6/MAC address, IPv4 address, number or time string,

@@ -17,6 +17,9 @@ const fail = (code: string, message: string): ValueResult => ({ ok: false, code,
 
 /** A decimal or `0x` hexadecimal integer, or undefined. */
 export function parseInteger(text: string): bigint | undefined {
+  const c = text.charCodeAt(0);
+  if (!(c >= 48 && c <= 57)) return undefined;
+  if (text.length < 10 && /^[0-9]+$/.test(text)) return BigInt(Number(text));
   if (/^[0-9]+$/.test(text)) return BigInt(text);
   if (/^0[xX][0-9a-fA-F]+$/.test(text)) return BigInt(text);
   return undefined;
