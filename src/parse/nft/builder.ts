@@ -520,7 +520,9 @@ export class RulesetBuilder {
         if (t.assumed) ch.rules.push(state);
         return;
       }
-      ch.rules[i] = { rule: state.rule, handle: pos?.value ?? handle };
+      // A replaced rule keeps its handle.
+      const old = ch.rules[i];
+      ch.rules[i] = { rule: old?.rule.handle !== undefined ? { ...state.rule, handle: old.rule.handle } : state.rule, handle: pos?.value ?? handle };
       return;
     }
     if (!pos) {

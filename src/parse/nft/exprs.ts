@@ -610,6 +610,7 @@ export class ExprParser {
     if (has(PAYLOAD_PROTOCOLS, w)) {
       const proto = PAYLOAD_PROTOCOLS[w];
       if (proto && has(proto.fields, nw)) return true;
+      if (w === 'arp' && (nw === 'saddr' || nw === 'daddr')) return true;
       if ((w === 'tcp' || w === 'ip' || w === 'dccp') && nw === 'option') return true;
       if (w === 'sctp' && nw === 'chunk') return true;
       if (INNER_TUNNELS.includes(w) && has(PAYLOAD_PROTOCOLS, nw)) return true;

@@ -88,7 +88,8 @@ export class NftParser {
   /** After a command: a separator must follow. */
   private endOfCommand(): void {
     const t = this.p.peek();
-    if (t.kind === 'newline' || t.kind === 'eof' || this.p.at(';')) return;
+    // A block cut short by a missing `}` stops before the next command (already reported).
+    if (t.kind === 'newline' || t.kind === 'eof' || this.p.at(';') || this.atTopLevelCommand()) return;
     if (this.p.at('}')) {
       this.p.error(M.extraCloseBrace.code, M.extraCloseBrace.text, rangeOf(t));
       this.p.next();
@@ -165,6 +166,9 @@ export class NftParser {
     if (toks.length === 0) {
       this.p.errorExpected(`a value for $${n.value}`);
       return;
+    }
+    for (const t of toks) {
+      if (t.kind === 'variable') this.p.error(M.undefinedVariable.code, M.undefinedVariable.text(t.value), rangeOf(t));
     }
     if (kw.value === 'define' && scope.has(n.value)) {
       this.p.error(M.redefinedVariable.code, M.redefinedVariable.text(n.value), rangeOf(n));

@@ -3,9 +3,9 @@
 // updates and meters, tproxy, synproxy, object references, ct count, flow offload, last, xt, and mangling
 // (`… set …`). Imports the model, the parser core and the expression parser.
 import type { Expr, ObjectType, RelOp, SourceRange, Stmt, Verdict } from '../../model/ir.ts';
-import { bitsOf, datatypeOf, isBitmaskType, symbolName, symbolValue } from '../../model/datatypes.ts';
+import { PAYLOAD_PROTOCOLS, bitsOf, datatypeOf, isBitmaskType, symbolName, symbolValue } from '../../model/datatypes.ts';
 import { rangeOf } from './core.ts';
-import { ExprParser, STATEMENT_WORDS, type ValueType } from './exprs.ts';
+import { EXTHDR_NAMES, ExprParser, STATEMENT_WORDS, type ValueType } from './exprs.ts';
 import { M } from './messages.ts';
 import { suggestName } from './misspell.ts';
 import { maskAddress, normaliseBytes, parseInteger, parseTime } from './values.ts';
@@ -44,6 +44,12 @@ export interface AnonChain {
   readonly rules: ParsedRule[];
   readonly range: SourceRange;
 }
+
+/** Words that begin an expression (a misspelt field after them is reported as such, not as an unknown
+ *  statement). */
+const EXPRESSION_WORDS = new Set([
+  ...Object.keys(PAYLOAD_PROTOCOLS), ...EXTHDR_NAMES, 'meta', 'ct', 'fib', 'rt', 'socket', 'osf', 'numgen', 'jhash', 'symhash', 'ipsec', 'tunnel', 'exthdr',
+]);
 
 /** Words of the nft grammar that never begin a statement: meeting one there is a syntax error. */
 const NOT_STATEMENTS = new Set(['to', 'with', 'set', 'map', 'vmap', 'flags', 'prefix', 'type', 'name', 'over', 'burst', 'packets', 'bytes', 'timeout', 'level', 'offset', 'mod', 'seed', 'device', 'random', 'persistent', 'fully-random', 'original', 'reply', 'saddr', 'daddr', 'sport', 'dport', 'eq', 'ne', 'lt', 'gt', 'le', 'ge', 'and', 'or', 'xor']);
@@ -197,7 +203,7 @@ export class StmtParser {
           break;
       }
     }
-    if (this.e.startsKeywordExpr()) return this.parseExprStatement();
+    if (this.e.startsKeywordExpr() || (t.kind === 'word' && EXPRESSION_WORDS.has(t.value))) return this.parseExprStatement();
     return this.parseUnknown();
   }
 
@@ -219,7 +225,15 @@ export class StmtParser {
 
   private parseExprStatement(): Stmt | undefined {
     const start = this.p.peek().start;
-    let left = this.e.parseExpr();
+    // At the start of a statement a keyword is an expression even when the next word is wrong (`tcp dprot`):
+    // the keyword parser then reports the field.
+    let left = this.e.startsKeywordExpr() ? this.e.parseExpr() : (this.e.parseKeywordExpr() ?? this.e.parseExpr());
+    if (left.kind === 'opaque') {
+      // The expression was reported; keep the rest of the statement as text.
+      this.p.recover();
+      const range = this.p.range(start);
+      return { kind: 'opaque', text: this.p.slice(range), range };
+    }
     // Constants may be concatenated with expressions (`ip saddr . "lo" @s`), but not stand alone, and a
     // wildcard (`eth*`) is only valid on the right.
     const badPart = left.kind === 'value' ? left : left.kind === 'concat' ? left.items.find((i) => i.kind === 'value' && typeof i.value === 'string' && i.value.endsWith('*')) : undefined;
@@ -260,8 +274,8 @@ export class StmtParser {
       this.p.next();
     }
     if (this.p.atSeparator() || (this.p.peek().kind === 'word' && STATEMENT_WORDS.has(this.p.peek().value) && op === undefined && !this.valueWordFor(dt))) {
-      if (left.kind !== 'opaque') this.p.errorExpected(`a value to compare '${this.p.slice(left.range ?? { start, end: start })}' with`);
-      return left.kind === 'opaque' ? { kind: 'opaque', text: left.text, range: left.range } : undefined;
+      this.p.errorExpected(`a value to compare '${this.p.slice(left.range ?? { start, end: start })}' with`);
+      return undefined;
     }
     let right = this.e.parseRhs(type, true);
     if (this.p.at('/') && isBitmaskType(dt)) {
@@ -271,6 +285,7 @@ export class StmtParser {
       left = { kind: 'binop', op: '&', left, right: mask, range: this.p.range(start) };
       if (op === undefined) op = '==';
     }
+    right = sortFlags(right, dt);
     if (op === undefined) op = implicitOp(dt, right);
     this.trackProtocols(left, op, right);
     this.checkMatch(left, op, right, this.p.range(start));
@@ -1069,6 +1084,16 @@ export class StmtParser {
     this.anonChains.push({ name, rules, range: this.p.range(open.start) });
     return { kind: 'jump', target: name };
   }
+}
+
+/** A flag list as nft lists it: lowest bit first, each flag once (`new,established` → established,new). */
+function sortFlags(right: Expr, dt: string | undefined): Expr {
+  if (right.kind !== 'list' || !isBitmaskType(dt) || !dt) return right;
+  const keyed = right.items.map((e) => ({ e, v: e.kind === 'value' && typeof e.value === 'string' ? symbolValue(dt, e.value) : e.kind === 'value' && typeof e.value === 'number' ? e.value : undefined }));
+  if (keyed.some((k) => k.v === undefined)) return right;
+  keyed.sort((a, b) => (a.v ?? 0) - (b.v ?? 0));
+  const items = keyed.filter((k, i) => i === 0 || k.v !== keyed[i - 1]?.v).map((k) => k.e);
+  return { ...right, items };
 }
 
 /** Statements that end rule evaluation (nft refuses statements after them). */
