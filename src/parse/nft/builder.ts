@@ -703,8 +703,18 @@ function keyDatatypes(set: NamedSet, family: Family): (string | undefined)[] {
 function finishSet(s: SetState, family: Family): NamedSet {
   const interval = s.set.flags?.includes('interval') ?? false;
   let elements = interval ? s.elements.map(toIntervalElem) : s.elements;
+  // A set declared with `counter` gives every element its own counter (listed with the element).
+  if (s.set.stmts?.some((st) => st.kind === 'counter')) {
+    elements = elements.map((e) => withCounter(e));
+  }
   elements = sortElements(elements, keyDatatypes(s.set, family));
   return { ...s.set, elements };
+}
+
+function withCounter(e: Expr): Expr {
+  if (e.kind === 'mapping') return { ...e, key: withCounter(e.key) };
+  if (e.kind === 'elem') return e.counter ? e : { ...e, counter: { packets: 0, bytes: 0 } };
+  return { kind: 'elem', value: e, counter: { packets: 0, bytes: 0 }, ...(e.range ? { range: e.range } : {}) };
 }
 
 /** Anonymous sets a rule creates (set literals used as lookups or maps), each taking a handle. */

@@ -28,6 +28,7 @@ import {
   isBitmaskType,
   symbolValue,
 } from '../../model/datatypes.ts';
+import { normalizeForCompare } from '../../model/compare.ts';
 import { ParserCore, rangeOf } from './core.ts';
 import { M } from './messages.ts';
 import type { Token } from './scanner.ts';
@@ -433,6 +434,16 @@ export class ExprParser {
     // A one-element set keeps its element as written (`ip saddr { 1.1.1.1-1.1.1.2 }` lists unchanged).
     const single = items.length === 1;
     const interval = !single && (opts.interval || items.some((e) => isIntervalElem(e)));
+    // nft merges duplicate elements (also those coming from nested `define`d sets).
+    if (items.length > 1) {
+      const seen = new Set<string>();
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i] as Expr;
+        const k = JSON.stringify(normalizeForCompare(it.kind === 'mapping' ? it.key : it));
+        if (seen.has(k)) items.splice(i--, 1);
+        else seen.add(k);
+      }
+    }
     const mappings = items.filter((e) => e.kind === 'mapping').length;
     if (mappings > 0 && mappings < items.length) {
       this.p.error(M.typeMismatch.code, M.typeMismatch.text("a map needs 'key : value' for every element"), items.find((e) => e.kind !== 'mapping')?.range ?? range);

@@ -105,6 +105,7 @@ export class StmtParser {
     this.e.rule = saved;
     const range = this.p.range(start);
     if (stmts.length === 0 && comment === undefined) this.p.error(M.emptyRule.code, M.emptyRule.text, range);
+    killDependencies(stmts, this.e.family);
     const handle = this.p.takeHandle(start);
     return { stmts, ...(comment !== undefined ? { comment } : {}), ...(handle !== undefined ? { handle } : {}), range };
   }
@@ -438,7 +439,15 @@ export class StmtParser {
         this.p.next();
         const v = this.p.next();
         if (v.kind !== 'string' && v.kind !== 'word') this.p.errorExpected('a log prefix string', v);
-        prefix = v.value;
+        // `$name` inside a log prefix is replaced by the variable (nft expands defines in log prefixes).
+        prefix = v.value.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, name: string) => {
+          const toks = this.p.lookupVariable(name);
+          if (!toks) {
+            this.p.error(M.undefinedVariable.code, M.undefinedVariable.text(name), rangeOf(v));
+            return all;
+          }
+          return toks.map((x) => x.value).join(' ');
+        });
         if (prefix.length > 127) this.p.error(M.nameTooLong.code, M.nameTooLong.text('log prefix', 127), rangeOf(v));
       } else if (o.value === 'level') {
         this.p.next();
@@ -709,6 +718,10 @@ export class StmtParser {
     if (typeFlags.includes('prefix') && !flags.includes('netmap')) flags.push('netmap');
     const range = this.p.range(t.start);
     this.checkNat(type, family, range, addr, port);
+    // In an inet table the address family comes from the rule's protocol context when not written
+    // (`ip daddr 1.2.3.4 dnat to 10.0.0.1` lists as `dnat ip to`).
+    if (!family && addr && this.e.family === 'inet' && (this.e.rule.l3 === 'ip' || this.e.rule.l3 === 'ip6')) family = this.e.rule.l3;
+
     return {
       kind: 'nat',
       type,
@@ -1083,6 +1096,52 @@ export class StmtParser {
     const name = `__chain${this.anonCount++}`;
     this.anonChains.push({ name, rules, range: this.p.range(open.start) });
     return { kind: 'jump', target: name };
+  }
+}
+
+/** Protocol names as a protocol match writes them → the payload protocol they announce. */
+const L4_OF_VALUE: Readonly<Record<string, string>> = {
+  tcp: 'tcp', udp: 'udp', udplite: 'udplite', sctp: 'sctp', dccp: 'dccp', icmp: 'icmp', 'ipv6-icmp': 'icmpv6', igmp: 'igmp', esp: 'esp', ah: 'ah', ipcomp: 'comp', gre: 'gre',
+};
+const L3_OF_VALUE: Readonly<Record<string, string>> = { ipv4: 'ip', ipv6: 'ip6', ip: 'ip', ip6: 'ip6' };
+
+/** nft lists a protocol match that a later header match implies (`meta l4proto tcp tcp dport 22` lists
+ *  as `tcp dport 22`: netlink_delinearize's payload dependency elimination), so the rule the kernel holds
+ *  shows without it. */
+function killDependencies(stmts: Stmt[], family: string): void {
+  const implied = (i: number): string | undefined => {
+    const s = stmts[i];
+    if (s?.kind !== 'match' || s.op !== '==' || s.right.kind !== 'value' || typeof s.right.value !== 'string') return undefined;
+    const l = s.left;
+    const v = s.right.value;
+    if ((l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && !l.tunnel && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')))) return L4_OF_VALUE[v];
+    // A network protocol match is only redundant where the table family fixes it (ip, ip6): there any
+    // later header match lists without it.
+    if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
+      return L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6') ? '*' : undefined;
+    }
+    return undefined;
+  };
+  const usesPayload = (e: Expr | undefined, proto: string): boolean => {
+    if (!e) return false;
+    switch (e.kind) {
+      case 'payload':
+        return (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
+      case 'option':
+        return e.protocol === proto;
+      case 'binop':
+        return usesPayload(e.left, proto) || usesPayload(e.right, proto);
+      case 'concat':
+        return e.items.some((x) => usesPayload(x, proto));
+      default:
+        return false;
+    }
+  };
+  for (let i = stmts.length - 1; i >= 0; i--) {
+    const proto = implied(i);
+    if (!proto) continue;
+    const later = stmts.slice(i + 1).some((s) => (s.kind === 'match' || s.kind === 'vmap' ? usesPayload(s.kind === 'match' ? s.left : s.key, proto) : s.kind === 'mangle' && usesPayload(s.key, proto)));
+    if (later) stmts.splice(i, 1);
   }
 }
 

@@ -102,8 +102,12 @@ function convertInteger(text: string, quoted: boolean, dt: string, bits: number)
   const n = parseInteger(text);
   const max = MAX_VALUE[dt];
   if (n !== undefined && max !== undefined && n > max) return fail(M.outOfRange.code, M.outOfRange.text(text, dt, max.toString()));
-  if (dt === 'classid' && n === undefined && !/^([0-9a-f]{1,4}:[0-9a-f]{0,4}|root|none)$/i.test(text)) {
-    return fail(M.badAddress.code, M.badAddress.text(text, 'tc class id (major:minor)'));
+  if (dt === 'classid' && n === undefined) {
+    const m = /^([0-9a-f]{1,4}):([0-9a-f]{0,4})$/i.exec(text);
+    if (!m && text !== 'root' && text !== 'none') return fail(M.badAddress.code, M.badAddress.text(text, 'tc class id (major:minor)'));
+    // nft prints class ids as `%x:%x` (src/meta.c tchandle_type_print).
+    if (m) return ok(`${parseInt(m[1] ?? '0', 16).toString(16)}:${parseInt(m[2] || '0', 16).toString(16)}`);
+    return ok(text);
   }
   if (dt === 'hour' && n === undefined) {
     const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text);
