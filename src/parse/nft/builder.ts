@@ -20,7 +20,7 @@ import type {
 import { normalizeForCompare } from '../../model/compare.ts';
 import { datatypeOf } from '../../model/datatypes.ts';
 import type { DiagnosticBag } from '../diagnostics.ts';
-import { toIntervalElem } from './exprs.ts';
+import { elementKey, toIntervalElem } from './exprs.ts';
 import { M } from './messages.ts';
 import { suggestName } from './misspell.ts';
 import type { AnonChain, ParsedRule } from './stmts.ts';
@@ -127,11 +127,7 @@ interface TableState {
 
 const tableKey = (family: Family, name: string): string => `${family} ${name}`;
 
-function elementKey(e: Expr): string {
-  const key = e.kind === 'mapping' ? e.key : e;
-  const inner = key.kind === 'elem' ? key.value : key;
-  return JSON.stringify(normalizeForCompare(inner));
-}
+
 
 export class RulesetBuilder {
   private readonly tables = new Map<string, TableState>();

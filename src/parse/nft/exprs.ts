@@ -28,7 +28,6 @@ import {
   isBitmaskType,
   symbolValue,
 } from '../../model/datatypes.ts';
-import { normalizeForCompare } from '../../model/compare.ts';
 import { ParserCore, rangeOf } from './core.ts';
 import { M } from './messages.ts';
 import type { Token } from './scanner.ts';
@@ -439,7 +438,7 @@ export class ExprParser {
       const seen = new Set<string>();
       for (let i = 0; i < items.length; i++) {
         const it = items[i] as Expr;
-        const k = JSON.stringify(normalizeForCompare(it.kind === 'mapping' ? it.key : it));
+        const k = elementKey(it.kind === 'mapping' ? it.key : it);
         if (seen.has(k)) items.splice(i--, 1);
         else seen.add(k);
       }
@@ -1180,6 +1179,27 @@ export class ExprParser {
     const t = this.p.next();
     const n = this.p.next();
     return { kind: 'tunnel', key: n.value, range: this.p.range(t.start) };
+  }
+}
+
+/** A cheap identity of a constant set element (value, prefix, range, concatenation, element options
+ *  ignored), for merging duplicates. */
+export function elementKey(e: Expr): string {
+  switch (e.kind) {
+    case 'value':
+      return typeof e.value === 'string' ? `s${e.value}` : `${typeof e.value}${String(e.value)}`;
+    case 'prefix':
+      return `${elementKey(e.expr)}/${e.len}`;
+    case 'range':
+      return `${elementKey(e.from)}-${elementKey(e.to)}`;
+    case 'concat':
+      return e.items.map(elementKey).join(' . ');
+    case 'elem':
+      return elementKey(e.value);
+    case 'mapping':
+      return elementKey(e.key);
+    default:
+      return JSON.stringify(e, (k, v) => (k === 'range' ? undefined : v));
   }
 }
 
