@@ -871,7 +871,7 @@ export class ExprParser {
         return this.opaqueFrom(t.start);
       }
     }
-    if (f.kind === 'word' && numeric !== undefined && f.value === 'kind') {
+    if (f.kind === 'word' && numeric !== undefined && !opt && (f.value === 'kind' || f.value === 'length')) {
       this.p.next();
       return { kind: 'option', protocol: proto, name, field: 'kind', range: this.p.range(t.start) };
     }

@@ -29,6 +29,7 @@ const REL_OPS: Readonly<Record<string, RelOp>> = {
 const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug', 'audit'];
 const TIME_UNITS = ['second', 'minute', 'hour', 'day', 'week'];
 const NAT_FLAGS = ['random', 'fully-random', 'persistent', 'netmap'];
+const NAT_FLAGS_ORDER = ['random', 'persistent', 'fully-random', 'netmap'];
 
 /** A parsed rule before it is placed in a chain. */
 export interface ParsedRule {
@@ -716,6 +717,8 @@ export class StmtParser {
     }
     // `snat ip prefix to …` is the netmap form: nft -j lists flag netmap with type flag prefix.
     if (typeFlags.includes('prefix') && !flags.includes('netmap')) flags.push('netmap');
+    // nft lists NAT flags in their bit order (NF_NAT_RANGE_PROTO_RANDOM, PERSISTENT, PROTO_RANDOM_FULLY).
+    flags.sort((a, b) => NAT_FLAGS_ORDER.indexOf(a) - NAT_FLAGS_ORDER.indexOf(b));
     const range = this.p.range(t.start);
     this.checkNat(type, family, range, addr, port);
     // In an inet table the address family comes from the rule's protocol context when not written
@@ -910,7 +913,8 @@ export class StmtParser {
     const fam = this.e.family;
     let addr: Expr | undefined;
     let dev: Expr | undefined;
-    if (fam === 'netdev') dev = this.e.parseExpr({ dt: 'ifname' });
+    // In netdev tables the target is the device, which nft -j prints as `addr` (json.c dup_stmt_json).
+    if (fam === 'netdev') addr = this.e.parseExpr({ dt: 'ifname' });
     else addr = this.e.parseExpr(fam === 'ip6' ? { dt: 'ipv6_addr', bits: 128 } : fam === 'ip' ? { dt: 'ipv4_addr', bits: 32 } : {});
     if (this.p.eat('device')) dev = this.e.parseExpr({ dt: 'ifname' });
     const range = this.p.range(t.start);
@@ -1117,6 +1121,7 @@ function killDependencies(stmts: Stmt[], family: string): void {
     if ((l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && !l.tunnel && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')))) return L4_OF_VALUE[v];
     // A network protocol match is only redundant where the table family fixes it (ip, ip6): there any
     // later header match lists without it.
+    if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
     if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
       return L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6') ? '*' : undefined;
     }
@@ -1133,6 +1138,28 @@ function killDependencies(stmts: Stmt[], family: string): void {
         return usesPayload(e.left, proto) || usesPayload(e.right, proto);
       case 'concat':
         return e.items.some((x) => usesPayload(x, proto));
+      case 'map':
+        return usesPayload(e.key, proto);
+      case 'hash':
+        return usesPayload(e.expr, proto);
+      default:
+        return false;
+    }
+  };
+  const stmtUses = (s: Stmt, proto: string): boolean => {
+    switch (s.kind) {
+      case 'match':
+        return usesPayload(s.left, proto);
+      case 'vmap':
+        return usesPayload(s.key, proto);
+      case 'mangle':
+        return usesPayload(s.key, proto) || usesPayload(s.value, proto);
+      case 'nat':
+        return usesPayload(s.addr, proto) || usesPayload(s.port, proto);
+      case 'objref':
+        return usesPayload(s.name, proto);
+      case 'set':
+        return usesPayload(s.elem.kind === 'elem' ? s.elem.value : s.elem, proto);
       default:
         return false;
     }
@@ -1140,7 +1167,7 @@ function killDependencies(stmts: Stmt[], family: string): void {
   for (let i = stmts.length - 1; i >= 0; i--) {
     const proto = implied(i);
     if (!proto) continue;
-    const later = stmts.slice(i + 1).some((s) => (s.kind === 'match' || s.kind === 'vmap' ? usesPayload(s.kind === 'match' ? s.left : s.key, proto) : s.kind === 'mangle' && usesPayload(s.key, proto)));
+    const later = stmts.slice(i + 1).some((s) => stmtUses(s, proto));
     if (later) stmts.splice(i, 1);
   }
 }

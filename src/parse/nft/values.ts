@@ -103,7 +103,8 @@ function convertInteger(text: string, quoted: boolean, dt: string, bits: number)
   const max = MAX_VALUE[dt];
   if (n !== undefined && max !== undefined && n > max) return fail(M.outOfRange.code, M.outOfRange.text(text, dt, max.toString()));
   if (dt === 'classid' && n === undefined) {
-    const m = /^([0-9a-f]{1,4}):([0-9a-f]{0,4})$/i.exec(text);
+    // Each half is hexadecimal, optionally with 0x (src/meta.c tchandle_type_parse uses strtoull base 16).
+    const m = /^(?:0x)?([0-9a-f]{1,4}):(?:0x)?([0-9a-f]{0,4})$/i.exec(text);
     if (!m && text !== 'root' && text !== 'none') return fail(M.badAddress.code, M.badAddress.text(text, 'tc class id (major:minor)'));
     // nft prints class ids as `%x:%x` (src/meta.c tchandle_type_print).
     if (m) return ok(`${parseInt(m[1] ?? '0', 16).toString(16)}:${parseInt(m[2] || '0', 16).toString(16)}`);
@@ -116,6 +117,8 @@ function convertInteger(text: string, quoted: boolean, dt: string, bits: number)
   }
   // Interface indexes print as interface names; an index without a name prints as a string too.
   if (dt === 'iface_index') return ok(n !== undefined ? n.toString() : text);
+  // Realms print through iproute2's rt_realms table as quoted strings, numbers included.
+  if (dt === 'realm' && n !== undefined) return ok(n.toString());
   if (n !== undefined) {
     if (bits > 0 && bits < 128 && n >= 1n << BigInt(bits)) {
       return fail(M.outOfRange.code, M.outOfRange.text(text, dt, ((1n << BigInt(bits)) - 1n).toString()));
