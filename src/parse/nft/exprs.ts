@@ -71,6 +71,8 @@ export class ExprParser {
   typeofMode = false;
   /** Parsing the inner header of a tunnel (`vxlan ip saddr`): the outer protocol context is left alone. */
   inner = false;
+  /** Nesting depth of parentheses and braces being parsed. */
+  depth = 0;
   /** Set by `meta set <key>`: the statement is a mangle even though `set` came first. */
   pendingSet = false;
   /** Parses statements inside set elements (`counter`, `quota`, `limit`, `last`, `ct count`) and anonymous
@@ -240,13 +242,19 @@ export class ExprParser {
    *  constant typed by `type`, a set literal, a set reference, a parenthesised expression. */
   parsePrimary(type: ValueType, constantsOnly = false): Expr {
     const t = this.p.peek();
+    if (this.depth > MAX_DEPTH) return this.tooDeep(t);
     if (t.kind === 'punct') {
       switch (t.value) {
         case '(': {
           this.p.next();
-          const e = constantsOnly ? this.parseRhsItem(type) : this.parseExpr(type);
-          this.p.expect(')');
-          return e;
+          this.depth++;
+          try {
+            const e = constantsOnly ? this.parseRhsItem(type) : this.parseExpr(type);
+            this.p.expect(')');
+            return e;
+          } finally {
+            this.depth--;
+          }
         }
         case '{':
           return this.parseSetLiteral({ keyDt: type.dt, keyBits: type.bits });
@@ -392,6 +400,24 @@ export class ExprParser {
    *  flattened, sorted as nft lists them; interval elements written as ranges that are prefixes become
    *  prefixes. */
   parseSetLiteral(opts: { keyDt?: string; keyBits?: number; dataDt?: string; map?: boolean; interval?: boolean; keepOrder?: boolean }): Expr {
+    if (this.depth > MAX_DEPTH) return this.tooDeep(this.p.peek());
+    this.depth++;
+    try {
+      return this.parseSetLiteralInner(opts);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Nesting beyond any real ruleset: reported once, the rest of the statement skipped (keeps the parser's
+   *  recursion bounded). */
+  tooDeep(t: Token): Expr {
+    this.p.error(M.badStatement.code, M.badStatement.text(`expression nested more than ${MAX_DEPTH} levels deep`), rangeOf(t));
+    while (!this.p.atEnd() && this.p.peek().kind !== 'newline' && !this.p.at(';')) this.p.next();
+    return { kind: 'opaque', text: '', range: rangeOf(t) };
+  }
+
+  private parseSetLiteralInner(opts: { keyDt?: string; keyBits?: number; dataDt?: string; map?: boolean; interval?: boolean; keepOrder?: boolean }): Expr {
     const open = this.p.next();
     const items: Expr[] = [];
     const keyType: ValueType = { dt: opts.keyDt, bits: opts.keyBits ?? (opts.keyDt ? datatypeInfo(opts.keyDt)?.bits : undefined) };
@@ -1202,6 +1228,8 @@ export function elementKey(e: Expr): string {
       return JSON.stringify(e, (k, v) => (k === 'range' ? undefined : v));
   }
 }
+
+export const MAX_DEPTH = 64;
 
 /** Statement keywords: a word that begins one ends the expression before it. */
 export const STATEMENT_WORDS = new Set([

@@ -261,11 +261,13 @@ describe('errors and recovery', () => {
   });
 
   it('never throws and reports each problem once per place', () => {
-    for (const text of ['{{{{', '}}}', 'table', 'add rule', 'table ip t { chain c { tcp dport { 1, 2', '"unterminated', '\u0000\u00ff', 'define x = $x']) {
+    const deep = (open: string, n: number) => `table ip t { chain c { meta mark ${open.repeat(n)}`;
+    for (const text of ['{{{{', '}}}', 'table', 'add rule', 'table ip t { chain c { tcp dport { 1, 2', '"unterminated', '\u0000\u00ff', 'define x = $x', deep('(', 20000), deep('{', 20000), deep('jump { ', 5000)]) {
       const r = parseNft(text);
       const keys = r.diagnostics.map((d) => `${d.range.start}:${d.code}`);
-      expect(new Set(keys).size, text).toBe(keys.length);
-      expect(errors(r.diagnostics).length, text).toBeGreaterThan(0);
+      expect(new Set(keys).size, text.slice(0, 40)).toBe(keys.length);
+      expect(errors(r.diagnostics).length, text.slice(0, 40)).toBeGreaterThan(0);
+      expect(r.diagnostics.filter((d) => d.code === 'NFT1099'), text.slice(0, 40)).toEqual([]);
     }
   });
 });

@@ -5,7 +5,7 @@
 import type { Expr, ObjectType, RelOp, SourceRange, Stmt, Verdict } from '../../model/ir.ts';
 import { PAYLOAD_PROTOCOLS, bitsOf, datatypeOf, isBitmaskType, symbolName, symbolValue } from '../../model/datatypes.ts';
 import { rangeOf } from './core.ts';
-import { EXTHDR_NAMES, ExprParser, STATEMENT_WORDS, type ValueType } from './exprs.ts';
+import { EXTHDR_NAMES, ExprParser, MAX_DEPTH, STATEMENT_WORDS, type ValueType } from './exprs.ts';
 import { M } from './messages.ts';
 import { suggestName } from './misspell.ts';
 import { maskAddress, normaliseBytes, parseInteger, parseTime } from './values.ts';
@@ -1082,6 +1082,19 @@ export class StmtParser {
 
   /** `jump { rule; rule }`: the rules go to a new chain named like nft's bindings, the verdict jumps to it. */
   parseAnonChain(): Verdict | undefined {
+    if (this.e.depth > MAX_DEPTH) {
+      this.e.tooDeep(this.p.peek());
+      return undefined;
+    }
+    this.e.depth++;
+    try {
+      return this.parseAnonChainInner();
+    } finally {
+      this.e.depth--;
+    }
+  }
+
+  private parseAnonChainInner(): Verdict | undefined {
     const open = this.p.next();
     const rules: ParsedRule[] = [];
     const savedRule = this.e.rule;
