@@ -303,6 +303,19 @@ const FIB_ADDRTYPE: SymTable = [
   ['prohibit', 8],
 ];
 
+// src/tcpopt.c mptcp_subtype_tbl (MPTCP option subtypes, RFC 8684).
+const MPTCP_SUBTYPE: SymTable = [
+  ['mp-capable', 0],
+  ['mp-join', 1],
+  ['dss', 2],
+  ['add-addr', 3],
+  ['remove-addr', 4],
+  ['mp-prio', 5],
+  ['mp-fail', 6],
+  ['mp-fastclose', 7],
+  ['mp-tcprst', 8],
+];
+
 // src/exthdr.c mh_type_tbl (IPv6 mobility header types).
 const MH_TYPE: SymTable = [
   ['binding-refresh-request', 0],
@@ -396,7 +409,9 @@ function parseNameTable(text: string): SymTable {
   return out;
 }
 
-const INET_PROTO: SymTable = parseNameTable(PROTOCOLS_TEXT);
+// nft's own keywords for protocols that /etc/protocols names differently (parser_bison.y: ICMP6 → 58,
+// COMP → 108); accepted on input, printed with the /etc/protocols name.
+const INET_PROTO: SymTable = [...parseNameTable(PROTOCOLS_TEXT), ['icmpv6', 58], ['comp', 108]];
 const INET_SERVICE: SymTable = parseNameTable(SERVICES_TEXT);
 
 function dt(
@@ -459,6 +474,7 @@ export const DATATYPES: Readonly<Record<string, DatatypeInfo>> = Object.fromEntr
     dt('ct_label', 'bitmask', 128),
     dt('cgroupsv2', 'integer', 64),
     dt('ct_id', 'integer', 32),
+    dt('mptcpopt_subtype', 'integer', 4, MPTCP_SUBTYPE),
   ] as DatatypeInfo[]).map((d) => [d.name, d] as const),
 );
 
@@ -797,6 +813,9 @@ export const META_UNQUALIFIED_KEYS: readonly string[] = [
   'secpath', 'iifkind', 'oifkind', 'ibrpvid', 'ibrvproto', 'time', 'day', 'hour', 'random',
 ];
 
+/** meta keys only meaningful in bridge tables (src/meta.c, NFT_META_BRI_*). */
+export const META_BRIDGE_KEYS: readonly string[] = ['ibrname', 'obrname', 'ibrpvid', 'ibrvproto', 'broute'];
+
 /** Whether a ct key takes a direction (`ct original …`): `never`, `optional`, or `required`
  *  (src/ct.c, parser_bison.y ct_key / ct_key_dir / ct_key_dir_optional). */
 export type CtDirUse = 'never' | 'optional' | 'required';
@@ -954,7 +973,7 @@ export const TCP_OPTIONS: Readonly<Record<string, OptionInfo>> = {
   md5sig: { kind: 19, fields: { kind: f('integer', 0, 8), length: f('integer', 8, 8) } },
   mptcp: {
     kind: 30,
-    fields: { kind: f('integer', 0, 8), length: f('integer', 8, 8), subtype: f('integer', 16, 4) },
+    fields: { kind: f('integer', 0, 8), length: f('integer', 8, 8), subtype: f('mptcpopt_subtype', 16, 4) },
   },
   fastopen: { kind: 34, fields: { kind: f('integer', 0, 8), length: f('integer', 8, 8) } },
 };
@@ -1030,11 +1049,11 @@ export const SCTP_CHUNKS: Readonly<Record<string, OptionInfo>> = {
   error: { kind: 9, fields: SCTP_COMMON },
   'cookie-echo': { kind: 10, fields: SCTP_COMMON },
   'cookie-ack': { kind: 11, fields: SCTP_COMMON },
-  ecne: { kind: 12, fields: { ...SCTP_COMMON, lowest_tsn: f('integer', 32, 32) } },
-  cwr: { kind: 13, fields: { ...SCTP_COMMON, lowest_tsn: f('integer', 32, 32) } },
+  ecne: { kind: 12, fields: { ...SCTP_COMMON, 'lowest-tsn': f('integer', 32, 32) } },
+  cwr: { kind: 13, fields: { ...SCTP_COMMON, 'lowest-tsn': f('integer', 32, 32) } },
   'shutdown-complete': { kind: 14, fields: SCTP_COMMON },
   'asconf-ack': { kind: 0x80, fields: { ...SCTP_COMMON, seqno: f('integer', 32, 32) } },
-  'forward-tsn': { kind: 0xc0, fields: { ...SCTP_COMMON, new_cum_tsn: f('integer', 32, 32) } },
+  'forward-tsn': { kind: 0xc0, fields: { ...SCTP_COMMON, 'new-cum-tsn': f('integer', 32, 32) } },
   asconf: { kind: 0xc1, fields: { ...SCTP_COMMON, seqno: f('integer', 32, 32) } },
 };
 
@@ -1057,15 +1076,18 @@ export function datatypeOf(expr: Expr, family?: Family): string | undefined {
       return fields && has(fields, expr.field) ? fields[expr.field]?.datatype : undefined;
     }
     case 'option': {
-      // Every option field is a plain integer (src/tcpopt.c, ipopt.c, sctp_chunk.c); without a field the
-      // expression tests presence.
-      return expr.field === undefined ? 'boolean' : 'integer';
+      // Without a field the expression tests presence; option fields are integers except the MPTCP subtype.
+      if (expr.field === undefined) return 'boolean';
+      const table = expr.protocol === 'tcp' ? TCP_OPTIONS : expr.protocol === 'ip' ? IP_OPTIONS : expr.protocol === 'sctp' ? SCTP_CHUNKS : undefined;
+      const opt = table && has(table, expr.name) ? table[expr.name] : undefined;
+      return (opt && has(opt.fields, expr.field) ? opt.fields[expr.field]?.datatype : undefined) ?? 'integer';
     }
     case 'meta': {
       const key = META_KEY_ALIASES[expr.key] ?? expr.key;
       return has(META_KEYS, key) ? META_KEYS[key]?.datatype : undefined;
     }
     case 'ct': {
+      if (/^ip6? [sd]addr$/.test(expr.key)) return expr.key.startsWith('ip6') ? 'ipv6_addr' : 'ipv4_addr';
       if (!has(CT_KEYS, expr.key)) return undefined;
       const info = CT_KEYS[expr.key];
       if (info?.needsFamily) {
@@ -1134,6 +1156,8 @@ export function bitsOf(expr: Expr, family?: Family): number | undefined {
     }
     case 'option': {
       if (expr.field === undefined) return 1;
+      // Raw option field `@offset,len`.
+      if (expr.field.startsWith('@')) return Number(expr.field.split(',')[1]);
       const table = expr.protocol === 'tcp' ? TCP_OPTIONS : expr.protocol === 'ip' ? IP_OPTIONS : expr.protocol === 'sctp' ? SCTP_CHUNKS : undefined;
       const opt = table && has(table, expr.name) ? table[expr.name] : undefined;
       return opt && has(opt.fields, expr.field) ? opt.fields[expr.field]?.len : undefined;
@@ -1143,6 +1167,7 @@ export function bitsOf(expr: Expr, family?: Family): number | undefined {
       return has(META_KEYS, key) ? META_KEYS[key]?.bits : undefined;
     }
     case 'ct': {
+      if (/^ip6? [sd]addr$/.test(expr.key)) return expr.key.startsWith('ip6') ? 128 : 32;
       if (!has(CT_KEYS, expr.key)) return undefined;
       const info = CT_KEYS[expr.key];
       if (info?.needsFamily) {
@@ -1157,6 +1182,8 @@ export function bitsOf(expr: Expr, family?: Family): number | undefined {
       return has(SOCKET_KEYS, expr.key) ? SOCKET_KEYS[expr.key]?.bits : undefined;
     case 'fib':
       return FIB_RESULTS[expr.result]?.bits;
+    case 'osf':
+      return 128; // NFT_OSF_MAXGENRELEN
     case 'numgen':
     case 'hash':
       return 32;

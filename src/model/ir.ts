@@ -108,8 +108,8 @@ export type BinOp = '&' | '|' | '^' | '<<' | '>>';
 
 /** Relational operators. `implicit` never appears after parsing: the parser resolves it
  *  to `==` (plain values, sets), or `in` (bitmask types such as ct state, tcp flags: "any of these bits"),
- *  exactly as `nft -j` prints them. */
-export type RelOp = '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in';
+ *  exactly as `nft -j` prints them. `!` is "none of these bits" on a bitmask (`ct status ! dnat`). */
+export type RelOp = '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | '!';
 
 /** An option of an xt (iptables) match or target: a value, possibly negated with `!`. */
 export interface XtOption {

@@ -1,9 +1,28 @@
-// nft text parser (`nft list ruleset`, `nft -a list ruleset`, `nft -f` scripts) → IR.
+// nft text parser (`nft list ruleset`, `nft -a list ruleset`, `nft -f` scripts) → IR. Scans, parses the
+// commands and blocks, and applies them in order as the kernel would. Never throws: bad input gives
+// diagnostics (codes NFT1xxx, see messages.ts). Imports the model and this parser's modules.
 import type { ParseResult } from '../../model/ir.ts';
 import { DiagnosticBag } from '../diagnostics.ts';
+import { RulesetBuilder } from './builder.ts';
+import { NftParser } from './parser.ts';
 
 export function parseNft(text: string): ParseResult {
   const bag = new DiagnosticBag();
-  bag.error('NFT0000', 'the nft text parser is not built yet', { start: 0, end: Math.min(text.length, 1) });
-  return { ruleset: { tables: [], ipvs: [] }, diagnostics: bag.items };
+  const parser = new NftParser(text, bag);
+  let commands;
+  try {
+    commands = parser.parse();
+  } catch (err) {
+    // A bug in the parser must not take the app down: report it at the current position.
+    bag.error('NFT1099', `internal parser error: ${err instanceof Error ? err.message : String(err)}`, { start: parser.p.lastEnd, end: parser.p.lastEnd });
+    commands = parser.commands;
+  }
+  const builder = new RulesetBuilder(bag);
+  try {
+    builder.applyAll(commands);
+  } catch (err) {
+    bag.error('NFT1099', `internal parser error: ${err instanceof Error ? err.message : String(err)}`, { start: 0, end: 0 });
+  }
+  const diagnostics = [...bag.items].sort((a, b) => a.range.start - b.range.start);
+  return { ruleset: builder.build(), diagnostics };
 }
