@@ -105,9 +105,10 @@ export type BinOp = '&' | '|' | '^' | '<<' | '>>';
  *  exactly as `nft -j` prints them. */
 export type RelOp = '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in';
 
-/** An option of an xt (iptables) match or target: a value, possibly negated with `!`. */
+/** An option of an xt (iptables) match or target: a value, possibly negated with `!`. Numeric ranges
+ *  (`--length 4:100`, `--ctexpire 3:4`) and value/mask pairs (`--tos 0x10/0x3f`) are `[a, b]` numbers. */
 export interface XtOption {
-  readonly value: string | number | boolean | readonly string[];
+  readonly value: string | number | boolean | readonly string[] | readonly number[];
   readonly negated?: boolean;
 }
 
@@ -339,6 +340,9 @@ export interface IpvsReal {
 export interface Ruleset {
   readonly tables: readonly Table[];
   readonly ipvs: readonly IpvsService[];
+  /** iptables-nft-save printed "# Warning: iptables-legacy tables present": the host also runs
+   *  iptables-legacy rules that this dump does not show (both sets of hooks see every packet). */
+  readonly legacyTablesPresent?: boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'info';
