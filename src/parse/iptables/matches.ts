@@ -123,7 +123,10 @@ function portsModule(name: string, proto: number, extra: OptionSpec[] = []): Mod
     protosText: name,
     translate(m) {
       const out: Stmt[] = [];
-      for (const opt of m.opts) {
+      // iptables-nft writes the TCP flags first, then the source and the destination port, whatever the
+      // order on the command line (nft_tcp in iptables/nft.c; the kernel listings of the corpus agree).
+      const rank = (o: OptionUse) => (o.spec.key === 'tcpFlags' ? 0 : o.spec.key === 'sport' ? 1 : o.spec.key === 'dport' ? 2 : 3);
+      for (const opt of [...m.opts].sort((a, b) => rank(a) - rank(b))) {
         const key = opt.spec.key;
         if (key === 'sport' || key === 'dport') {
           const s = portMatch(name, key, opt);

@@ -96,36 +96,60 @@ function span(a: SourceRange, b: SourceRange): SourceRange {
 }
 
 export function parseRule(input: RuleInput): RuleOutput {
-  const { tokens, family, bag } = input;
-  let errors = 0;
-  const report = (def: MessageDef, range: SourceRange, ...args: (string | number)[]) => {
-    if (def.severity === 'error') errors++;
-    bag.add({ severity: def.severity, code: def.code, message: formatMessage(def, args), range });
-  };
+  return new RuleReader(input).read();
+}
 
-  const modules: ModuleUse[] = []; // matches and the target module, in load order
-  const base = new Map<BaseId, BaseValue>();
-  const opaques: { text: string; range: SourceRange }[] = [];
-  const args: string[] = [];
-  let target: TargetState | undefined;
-  let counters: { packets: number; bytes: number } | undefined;
-  let countersRange: SourceRange | undefined;
-  let onlyFamily: AddrFamily | undefined;
-  let tableOpt: { name: string; range: SourceRange } | undefined;
-  let pendingNeg: Token | undefined;
-  let unquotedCommentWarned = false;
+interface Taken {
+  readonly values: string[];
+  readonly toks: Token[];
+  readonly negatedInside?: Token;
+}
 
-  const fail = (range: SourceRange, text: string) => {
-    opaques.push({ text, range });
-  };
+/** Reads one rule. A class rather than closures: a dump has 100 000 rules, and per-rule closures cost. */
+class RuleReader {
+  private readonly tokens: readonly Token[];
+  private readonly family: AddrFamily;
+  private errors = 0;
+  private readonly modules: ModuleUse[] = []; // matches and the target module, in load order
+  private readonly base: Partial<Record<BaseId, BaseValue>> = {};
+  private readonly opaques: { text: string; range: SourceRange }[] = [];
+  private readonly args: string[] = [];
+  private target: TargetState | undefined;
+  private counters: { packets: number; bytes: number } | undefined;
+  private countersRange: SourceRange | undefined;
+  private onlyFamily: AddrFamily | undefined;
+  private tableOpt: { name: string; range: SourceRange } | undefined;
+  private unquotedCommentWarned = false;
+  private truncated = false;
+  private i = 0;
+
+  constructor(private readonly input: RuleInput) {
+    this.tokens = input.tokens;
+    this.family = input.family;
+  }
+
+  private report(def: MessageDef, range: SourceRange, ...args: (string | number)[]): void {
+    if (def.severity === 'error') this.errors++;
+    this.input.bag.add({ severity: def.severity, code: def.code, message: formatMessage(def, args), range: { start: range.start, end: range.end } });
+  }
+
+  /** A part of the rule that could not be read: kept as an opaque statement, never dropped. */
+  private fail(range: SourceRange, text: string): void {
+    this.opaques.push({ text, range: { start: range.start, end: range.end } });
+  }
+
+  private ctxNow(): RuleContext {
+    return { family: this.family, table: this.input.table, chain: this.input.chain };
+  }
 
   /** Options are searched in the base table, then the modules newest first (libxtables merges the newest
    *  module's options in front); unambiguous prefixes are accepted like getopt_long does. */
-  const resolveLong = (name: string): Resolved => {
+  private resolveLong(name: string): Resolved {
     const b = BASE_LONG[name];
     if (b) return { kind: 'base', id: b, name };
-    for (let i = modules.length - 1; i >= 0; i--) {
-      const mod = modules[i] as ModuleUse;
+    const modules = this.modules;
+    for (let k = modules.length - 1; k >= 0; k--) {
+      const mod = modules[k] as ModuleUse;
       if (!mod.spec) continue;
       for (const spec of mod.spec.options) if (spec.name === name) return { kind: 'module', module: mod, spec };
     }
@@ -137,8 +161,8 @@ export function parseRule(input: RuleInput): RuleOutput {
         names.push(`--${n}`);
       }
     }
-    for (let i = modules.length - 1; i >= 0; i--) {
-      const mod = modules[i] as ModuleUse;
+    for (let k = modules.length - 1; k >= 0; k--) {
+      const mod = modules[k] as ModuleUse;
       if (!mod.spec) continue;
       for (const spec of mod.spec.options) {
         if (spec.name.startsWith(name)) {
@@ -150,104 +174,102 @@ export function parseRule(input: RuleInput): RuleOutput {
     if (candidates.length === 1) return candidates[0] as Resolved;
     if (candidates.length > 1) return { kind: 'ambiguous', names };
     return { kind: 'unknown' };
-  };
+  }
 
-  let i = 0;
-  /** The next token, if it can be an argument. */
-  const peek = (): Token | undefined => tokens[i];
-
-  let truncated = false;
-  const argumentMissing = (optText: string, range: SourceRange) => {
-    if (input.atEnd && i >= tokens.length) {
-      truncated = true;
-      report(MSG.truncated, range, optText);
-    } else report(MSG.missingArgument, range, optText);
-  };
+  private argumentMissing(optText: string, range: SourceRange): void {
+    if (this.input.atEnd && this.i >= this.tokens.length) {
+      this.truncated = true;
+      this.report(MSG.truncated, range, optText);
+    } else this.report(MSG.missingArgument, range, optText);
+  }
 
   /** Takes the arguments of an option. Returns undefined (after reporting) when they are missing. */
-  const takeArgs = (
-    nargs: 0 | 1 | 2 | 'optional' | 'words',
-    inline: string | undefined,
-    optToken: Token,
-    optText: string,
-    invertible: boolean,
-  ): { values: string[]; toks: Token[]; negatedInside?: Token } | undefined => {
+  private takeArgs(nargs: 0 | 1 | 2 | 'optional' | 'words', inline: string | undefined, optToken: Token, optText: string, invertible: boolean): Taken | undefined {
     if (nargs === 0) {
       if (inline !== undefined) {
-        report(MSG.strayArgument, optToken, inline);
+        this.report(MSG.strayArgument, optToken, inline);
         return undefined;
       }
       return { values: [], toks: [] };
     }
+    const tokens = this.tokens;
     const values: string[] = [];
     const toks: Token[] = [];
     let negatedInside: Token | undefined;
     if (inline !== undefined) values.push(inline);
     if (nargs === 'optional') {
-      const t = peek();
+      const t = tokens[this.i];
       if (values.length === 0 && t && !t.text.startsWith('-') && !(t.text === '!' && !t.quoted)) {
         values.push(t.text);
         toks.push(t);
-        i++;
+        this.i++;
       }
       return { values, toks };
     }
     const want = nargs === 'words' ? 1 : nargs;
     while (values.length < want) {
-      const t = peek();
+      const t = tokens[this.i];
       if (!t) {
-        argumentMissing(optText, optToken);
+        this.argumentMissing(optText, optToken);
         return undefined;
       }
       if (t.text === '!' && !t.quoted && values.length === 0 && invertible && !negatedInside) {
         negatedInside = t;
-        i++;
+        this.i++;
         continue;
       }
       values.push(t.text);
       toks.push(t);
-      i++;
+      this.i++;
     }
     if (nargs === 'words') {
       // kube-proxy's test dumps write multi-word comments without quotes; take the following bare words.
-      let t = peek();
+      let t = tokens[this.i];
       while (t && !t.quoted && !t.text.startsWith('-') && t.text !== '!') {
         values[0] = `${values[0] ?? ''} ${t.text}`;
         toks.push(t);
-        i++;
-        t = peek();
-        if (!unquotedCommentWarned) {
-          unquotedCommentWarned = true;
-          report(MSG.unquotedComment, span(optToken, toks[toks.length - 1] as Token));
+        this.i++;
+        t = tokens[this.i];
+        if (!this.unquotedCommentWarned) {
+          this.unquotedCommentWarned = true;
+          this.report(MSG.unquotedComment, span(optToken, toks[toks.length - 1] as Token));
         }
       }
     }
     return negatedInside ? { values, toks, negatedInside } : { values, toks };
-  };
+  }
 
-  const ctxNow = (): RuleContext => ({ family, table: input.table, chain: input.chain });
-
-  const loadModule = (kind: 'match' | 'target', name: string, spec: ModuleSpec | undefined, head: Token[], implicit: boolean): ModuleUse => {
+  private loadModule(kind: 'match' | 'target', name: string, spec: ModuleSpec | undefined, head: Token[], implicit: boolean): ModuleUse {
     const first = head[0] as Token;
     const last = head[head.length - 1] as Token;
-    const m: ModuleUse = { kind, name, spec, opts: [], raw: [], headRange: span(first, last), tokens: [...head], implicit };
-    modules.push(m);
+    const m: ModuleUse = { kind, name, spec, opts: [], raw: [], headRange: span(first, last), tokens: implicit ? [] : [...head], implicit };
+    this.modules.push(m);
     return m;
-  };
+  }
 
-  while (i < tokens.length) {
-    const tok = tokens[i] as Token;
-    i++;
-    const t = tok.text;
-    if (t === '!' && !tok.quoted) {
-      if (pendingNeg) report(MSG.doubleNegation, tok);
-      pendingNeg = tok;
-      continue;
+  read(): RuleOutput {
+    const tokens = this.tokens;
+    let pendingNeg: Token | undefined;
+    while (this.i < tokens.length) {
+      const tok = tokens[this.i] as Token;
+      this.i++;
+      if (tok.text === '!' && !tok.quoted) {
+        if (pendingNeg) this.report(MSG.doubleNegation, tok);
+        pendingNeg = tok;
+        continue;
+      }
+      const neg = pendingNeg;
+      pendingNeg = undefined;
+      this.readOption(tok, neg);
     }
-    const neg = pendingNeg;
-    pendingNeg = undefined;
-    const startRange: SourceRange = neg ? span(neg, tok) : tok;
+    if (pendingNeg) this.report(MSG.danglingNegation, pendingNeg);
+    return this.build();
+  }
 
+  private readOption(tok: Token, neg: Token | undefined): void {
+    const t = tok.text;
+    const tokens = this.tokens;
+    const startRange: SourceRange = neg ? span(neg, tok) : tok;
     let resolved: Resolved;
     let inline: string | undefined;
     let optText: string;
@@ -256,38 +278,8 @@ export function parseRule(input: RuleInput): RuleOutput {
       const name = eq < 0 ? t.slice(2) : t.slice(2, eq);
       if (eq >= 0) inline = t.slice(eq + 1);
       optText = `--${name}`;
-      resolved = resolveLong(name);
-      if (resolved.kind === 'unknown' && input.family) {
-        // libxtables: an unknown option with `-p PROTO` loads the protocol's match and tries again.
-        const proto = base.get('p');
-        const protoNum = proto ? protocolNumber(proto.args[0] ?? '') : undefined;
-        const implicitName = protoNum !== undefined ? implicitMatchName(protoNum, family) : undefined;
-        if (implicitName && !modules.some((m) => m.name === implicitName && m.kind === 'match')) {
-          const spec = findMatch(implicitName, family);
-          if (spec && spec.options.some((o) => o.name === name || o.name.startsWith(name))) {
-            loadModule('match', implicitName, spec, [tok], true).tokens.length = 0;
-            resolved = resolveLong(name);
-          }
-        }
-      }
-      if (resolved.kind === 'unknown') {
-        // An option after an unknown extension belongs to it (its options are kept raw).
-        for (let k = modules.length - 1; k >= 0; k--) {
-          const mod = modules[k] as ModuleUse;
-          if (!mod.spec) {
-            resolved = { kind: 'raw', module: mod, name };
-            break;
-          }
-        }
-        if (resolved.kind === 'unknown' && target?.kind === 'chain' && !target.goto && !input.chainExists(target.name)) {
-          // `-j FOO --foo-opt`: FOO is an extension target nflens does not know.
-          const jumpRange = target.range;
-          const mod = loadModule('target', target.name, undefined, tokens.filter((x) => x.start >= jumpRange.start && x.end <= jumpRange.end), false);
-          report(MSG.unknownTarget, jumpRange, target.name);
-          target = { kind: 'module', module: mod };
-          resolved = { kind: 'raw', module: mod, name };
-        }
-      }
+      resolved = this.resolveLong(name);
+      if (resolved.kind === 'unknown') resolved = this.resolveImplicit(name, tok);
     } else if (t.startsWith('-') && t.length >= 2 && (t[1] === '4' || t[1] === '6' || !/\d/.test(t[1] as string))) {
       const letter = t[1] as string;
       optText = `-${letter}`;
@@ -296,284 +288,278 @@ export function parseRule(input: RuleInput): RuleOutput {
         if (t.length > 2) inline = t.slice(2);
       } else resolved = { kind: 'unknown' };
     } else {
-      report(MSG.strayArgument, tok, t);
-      fail(tok, t);
-      continue;
+      this.report(MSG.strayArgument, tok, t);
+      this.fail(tok, t);
+      return;
     }
 
-    if (resolved.kind === 'ambiguous') {
-      report(MSG.ambiguousOption, tok, optText, resolved.names.join(', '));
-      fail(startRange, t);
-      continue;
+    switch (resolved.kind) {
+      case 'ambiguous':
+        this.report(MSG.ambiguousOption, tok, optText, resolved.names.join(', '));
+        this.fail(startRange, t);
+        return;
+      case 'unknown': {
+        const target = this.target;
+        const hint = target?.kind === 'chain' ? ` (after '-j ${target.name}', which is not a target with options)` : '';
+        this.report(MSG.unknownOption, tok, optText, hint);
+        // Skip what looks like its arguments so that one mistake gives one error.
+        let end: SourceRange = tok;
+        while (this.i < tokens.length && !(tokens[this.i] as Token).text.startsWith('-') && (tokens[this.i] as Token).text !== '!') end = tokens[this.i++] as Token;
+        this.fail(span(startRange, end), t);
+        return;
+      }
+      case 'raw':
+        this.readRawOption(resolved.module, resolved.name, tok, neg, startRange, inline);
+        return;
+      case 'base':
+        this.readBaseOption(resolved.id, tok, neg, startRange, inline, optText);
+        return;
+      case 'module':
+        this.readModuleOption(resolved.module, resolved.spec, tok, neg, startRange, inline, optText);
+        return;
     }
-    if (resolved.kind === 'unknown') {
-      const hint = target?.kind === 'chain' ? ` (after '-j ${target.name}', which is not a target with options)` : '';
-      report(MSG.unknownOption, tok, optText, hint);
-      // Skip what looks like its arguments so that one mistake gives one error.
-      let end: SourceRange = tok;
-      while (i < tokens.length && !(tokens[i] as Token).text.startsWith('-') && (tokens[i] as Token).text !== '!') end = tokens[i++] as Token;
-      fail(span(startRange, end), t);
-      continue;
-    }
+  }
 
-    if (resolved.kind === 'raw') {
-      const values: string[] = inline !== undefined ? [inline] : [];
-      let end: SourceRange = tok;
-      const toks: Token[] = [tok];
-      while (i < tokens.length && !(tokens[i] as Token).text.startsWith('-') && !((tokens[i] as Token).text === '!' && !(tokens[i] as Token).quoted)) {
-        const a = tokens[i++] as Token;
-        values.push(a.text);
-        toks.push(a);
-        end = a;
+  /** An option nobody declared: a protocol match loaded implicitly, an unknown extension's own option, or
+   *  the option of an extension target nflens does not know. */
+  private resolveImplicit(name: string, tok: Token): Resolved {
+    const family = this.family;
+    // libxtables: an unknown option with `-p PROTO` loads the protocol's match and tries again.
+    const proto = this.base.p;
+    const protoNum = proto ? protocolNumber(proto.args[0] ?? '') : undefined;
+    const implicitName = protoNum !== undefined ? implicitMatchName(protoNum, family) : undefined;
+    if (implicitName && !this.modules.some((m) => m.name === implicitName && m.kind === 'match')) {
+      const spec = findMatch(implicitName, family);
+      if (spec && spec.options.some((o) => o.name === name || o.name.startsWith(name))) {
+        this.loadModule('match', implicitName, spec, [tok], true);
+        const again = this.resolveLong(name);
+        if (again.kind !== 'unknown') return again;
       }
-      resolved.module.raw.push({ name: resolved.name, args: values, negated: !!neg, range: span(startRange, end) });
-      resolved.module.tokens.push(...(neg ? [neg] : []), ...toks);
-      args.push(...(neg ? ['!'] : []), ...toks.map((x) => x.text));
-      continue;
     }
-
-    if (resolved.kind === 'base') {
-      const id = resolved.id;
-      const nargs = id === 'c' ? (inline !== undefined && inline.includes(',') ? 1 : (peek()?.text.includes(',') ? 1 : 2)) : BASE_NO_ARG.has(id) ? 0 : 1;
-      const taken = takeArgs(nargs, inline, tok, optText, BASE_INVERTIBLE.has(id));
-      if (!taken) {
-        fail(startRange, t);
-        continue;
-      }
-      let negated = !!neg;
-      if (taken.negatedInside) {
-        negated = true;
-        report(MSG.intrapositionedNegation, taken.negatedInside, optText);
-      }
-      const lastTok = taken.toks[taken.toks.length - 1];
-      const range = lastTok ? span(startRange, lastTok) : startRange;
-      const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? tok : undefined;
-      if (negated && !BASE_INVERTIBLE.has(id)) {
-        report(MSG.notInvertible, neg ?? tok, optText);
-        fail(range, t);
-        continue;
-      }
-      const bv: BaseValue = argRange ? { negated, range, nameRange: tok, argRange, args: taken.values } : { negated, range, nameRange: tok, args: taken.values };
-      const wordsOf = () => [...(neg ? ['!'] : []), ...(inline !== undefined ? [`-${id}`, inline] : [tok.text]), ...taken.toks.map((x) => x.text)];
-      switch (id) {
-        case 'c': {
-          const parts = taken.values.length === 1 ? (taken.values[0] ?? '').split(',') : taken.values;
-          const [p, b] = parts;
-          if (parts.length !== 2 || !/^\d+$/.test(p ?? '') || !/^\d+$/.test(b ?? '')) {
-            report(MSG.badArgument, range, optText, taken.values.join(' '), 'expected PACKETS BYTES');
-            break;
-          }
-          counters = { packets: Number(p), bytes: Number(b) };
-          countersRange = range;
-          break;
-        }
-        case 't':
-          if (input.inTableBlock) report(MSG.tableOptionInRestore, range);
-          else tableOpt = { name: taken.values[0] ?? '', range };
-          break;
-        case '4':
-        case '6':
-          onlyFamily = id === '4' ? 'ip' : 'ip6';
-          args.push(...wordsOf());
-          break;
-        case 'm': {
-          const name = taken.values[0] ?? '';
-          const head = [tok, ...taken.toks];
-          args.push(...wordsOf());
-          const spec = findMatch(name, family);
-          if (spec === null) {
-            report(MSG.matchFamily, range, name, family === 'ip' ? 'IPv4' : 'IPv6');
-            fail(range, `-m ${name}`);
-            loadModule('match', name, undefined, head, false);
-          } else {
-            if (spec === undefined) report(MSG.unknownMatch, range, name);
-            else if (spec.opaque) report(MSG.opaqueMatch, range, name, spec.opaque);
-            loadModule('match', name, spec, head, false);
-          }
-          break;
-        }
-        case 'j':
-        case 'g': {
-          const name = taken.values[0] ?? '';
-          args.push(...wordsOf());
-          if (target) {
-            report(MSG.twoTargets, range, name, target.kind === 'module' ? target.module.name : target.name);
-            break;
-          }
-          if (name === '') {
-            report(MSG.badArgument, range, optText, name, 'empty target');
-            break;
-          }
-          if (id === 'g') {
-            if (STANDARD_TARGETS.has(name) || findTarget(name, family)) report(MSG.gotoTarget, range, name);
-            else if (isBuiltinChain(input.table, name)) report(MSG.jumpToBuiltin, range, name);
-            target = { kind: 'chain', name, goto: true, range };
-            break;
-          }
-          if (STANDARD_TARGETS.has(name)) {
-            target = { kind: 'standard', name, range };
-            break;
-          }
-          const spec = findTarget(name, family);
-          if (spec === null) {
-            report(MSG.targetFamily, range, name, family === 'ip' ? 'IPv4' : 'IPv6');
-            target = { kind: 'module', module: loadModule('target', name, undefined, [tok, ...taken.toks], false) };
-          } else if (spec) target = { kind: 'module', module: loadModule('target', name, spec, [tok, ...taken.toks], false) };
-          else {
-            if (isBuiltinChain(input.table, name)) report(MSG.jumpToBuiltin, range, name);
-            target = { kind: 'chain', name, goto: false, range };
-          }
-          break;
-        }
-        default: {
-          if (base.has(id)) {
-            report(MSG.repeatedOption, range, optText);
-            fail(range, t);
-            break;
-          }
-          if (id === 'f' && family === 'ip6') {
-            report(MSG.wrongFamily, range, optText, 'IPv4');
-            fail(range, t);
-            break;
-          }
-          if (!checkBase(id, bv, optText)) {
-            fail(range, wordsOf().join(' '));
-            break;
-          }
-          base.set(id, bv);
-          args.push(...wordsOf());
-        }
-      }
-      continue;
+    // An option after an unknown extension belongs to it (its options are kept raw).
+    for (let k = this.modules.length - 1; k >= 0; k--) {
+      const mod = this.modules[k] as ModuleUse;
+      if (!mod.spec) return { kind: 'raw', module: mod, name };
     }
+    const target = this.target;
+    if (target?.kind === 'chain' && !target.goto && !this.input.chainExists(target.name)) {
+      // `-j FOO --foo-opt`: FOO is an extension target nflens does not know.
+      const jumpRange = target.range;
+      const mod = this.loadModule('target', target.name, undefined, this.tokens.filter((x) => x.start >= jumpRange.start && x.end <= jumpRange.end), false);
+      this.report(MSG.unknownTarget, jumpRange, target.name);
+      this.target = { kind: 'module', module: mod };
+      return { kind: 'raw', module: mod, name };
+    }
+    return { kind: 'unknown' };
+  }
 
-    // an option of a loaded module
-    const { module: mod, spec } = resolved;
-    const nargs = spec.nargs ?? (spec.parse ? 1 : 0);
-    const taken = takeArgs(nargs, inline, tok, optText, !!spec.invert);
+  private readRawOption(mod: ModuleUse, name: string, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined): void {
+    const tokens = this.tokens;
+    const values: string[] = inline !== undefined ? [inline] : [];
+    let end: SourceRange = tok;
+    const toks: Token[] = [tok];
+    while (this.i < tokens.length) {
+      const a = tokens[this.i] as Token;
+      if (a.text.startsWith('-') || (a.text === '!' && !a.quoted)) break;
+      this.i++;
+      values.push(a.text);
+      toks.push(a);
+      end = a;
+    }
+    mod.raw.push({ name, args: values, negated: !!neg, range: span(startRange, end) });
+    if (neg) {
+      mod.tokens.push(neg);
+      this.args.push('!');
+    }
+    for (const x of toks) {
+      mod.tokens.push(x);
+      this.args.push(x.text);
+    }
+  }
+
+  private readBaseOption(id: BaseId, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined, optText: string): void {
+    const family = this.family;
+    const input = this.input;
+    const next = this.tokens[this.i];
+    const nargs = id === 'c' ? ((inline ?? next?.text ?? '').includes(',') ? 1 : 2) : BASE_NO_ARG.has(id) ? 0 : 1;
+    const invertible = BASE_INVERTIBLE.has(id);
+    const taken = this.takeArgs(nargs, inline, tok, optText, invertible);
     if (!taken) {
-      fail(startRange, t);
-      continue;
+      this.fail(startRange, tok.text);
+      return;
     }
     let negated = !!neg;
     if (taken.negatedInside) {
       negated = true;
-      report(MSG.intrapositionedNegation, taken.negatedInside, optText);
+      this.report(MSG.intrapositionedNegation, taken.negatedInside, optText);
+    }
+    const lastTok = taken.toks[taken.toks.length - 1];
+    const range = lastTok ? span(startRange, lastTok) : startRange;
+    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? tok : undefined;
+    if (negated && !invertible) {
+      this.report(MSG.notInvertible, neg ?? tok, optText);
+      this.fail(range, tok.text);
+      return;
+    }
+    const words: string[] = neg ? ['!'] : [];
+    if (inline !== undefined) words.push(`-${id}`, inline);
+    else words.push(tok.text);
+    for (const x of taken.toks) words.push(x.text);
+    switch (id) {
+      case 'c': {
+        const parts = taken.values.length === 1 ? (taken.values[0] ?? '').split(',') : taken.values;
+        const [p, b] = parts;
+        if (parts.length !== 2 || !/^\d+$/.test(p ?? '') || !/^\d+$/.test(b ?? '')) {
+          this.report(MSG.badArgument, range, optText, taken.values.join(' '), 'expected PACKETS BYTES');
+          return;
+        }
+        this.counters = { packets: Number(p), bytes: Number(b) };
+        this.countersRange = range;
+        return;
+      }
+      case 't':
+        if (input.inTableBlock) this.report(MSG.tableOptionInRestore, range);
+        else this.tableOpt = { name: taken.values[0] ?? '', range };
+        return;
+      case '4':
+      case '6':
+        this.onlyFamily = id === '4' ? 'ip' : 'ip6';
+        this.args.push(...words);
+        return;
+      case 'm': {
+        const name = taken.values[0] ?? '';
+        const head = [tok, ...taken.toks];
+        this.args.push(...words);
+        const spec = findMatch(name, family);
+        if (spec === null) {
+          this.report(MSG.matchFamily, range, name, family === 'ip' ? 'IPv4' : 'IPv6');
+          this.fail(range, `-m ${name}`);
+          this.loadModule('match', name, undefined, head, false);
+        } else {
+          if (spec === undefined) this.report(MSG.unknownMatch, range, name);
+          else if (spec.opaque) this.report(MSG.opaqueMatch, range, name, spec.opaque);
+          this.loadModule('match', name, spec, head, false);
+        }
+        return;
+      }
+      case 'j':
+      case 'g':
+        this.args.push(...words);
+        this.readTarget(id === 'g', taken.values[0] ?? '', range, optText, [tok, ...taken.toks]);
+        return;
+      default: {
+        if (this.base[id]) {
+          this.report(MSG.repeatedOption, range, optText);
+          this.fail(range, tok.text);
+          return;
+        }
+        if (id === 'f' && family === 'ip6') {
+          this.report(MSG.wrongFamily, range, optText, 'IPv4');
+          this.fail(range, tok.text);
+          return;
+        }
+        const bv: BaseValue = argRange ? { negated, range, nameRange: tok, argRange, args: taken.values } : { negated, range, nameRange: tok, args: taken.values };
+        if (!this.checkBase(id, bv, optText)) {
+          this.fail(range, words.join(' '));
+          return;
+        }
+        this.base[id] = bv;
+        this.args.push(...words);
+      }
+    }
+  }
+
+  private readTarget(isGoto: boolean, name: string, range: SourceRange, optText: string, head: Token[]): void {
+    const family = this.family;
+    const table = this.input.table;
+    const target = this.target;
+    if (target) {
+      this.report(MSG.twoTargets, range, name, target.kind === 'module' ? target.module.name : target.name);
+      return;
+    }
+    if (name === '') {
+      this.report(MSG.badArgument, range, optText, name, 'empty target');
+      return;
+    }
+    if (isGoto) {
+      if (STANDARD_TARGETS.has(name) || findTarget(name, family)) this.report(MSG.gotoTarget, range, name);
+      else if (isBuiltinChain(table, name)) this.report(MSG.jumpToBuiltin, range, name);
+      this.target = { kind: 'chain', name, goto: true, range };
+      return;
+    }
+    if (STANDARD_TARGETS.has(name)) {
+      this.target = { kind: 'standard', name, range };
+      return;
+    }
+    const spec = findTarget(name, family);
+    if (spec === null) {
+      this.report(MSG.targetFamily, range, name, family === 'ip' ? 'IPv4' : 'IPv6');
+      this.target = { kind: 'module', module: this.loadModule('target', name, undefined, head, false) };
+    } else if (spec) this.target = { kind: 'module', module: this.loadModule('target', name, spec, head, false) };
+    else {
+      if (isBuiltinChain(table, name)) this.report(MSG.jumpToBuiltin, range, name);
+      this.target = { kind: 'chain', name, goto: false, range };
+    }
+  }
+
+  private readModuleOption(mod: ModuleUse, spec: OptionSpec, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined, optText: string): void {
+    const nargs = spec.nargs ?? (spec.parse ? 1 : 0);
+    const taken = this.takeArgs(nargs, inline, tok, optText, !!spec.invert);
+    if (!taken) {
+      this.fail(startRange, tok.text);
+      return;
+    }
+    let negated = !!neg;
+    if (taken.negatedInside) {
+      negated = true;
+      this.report(MSG.intrapositionedNegation, taken.negatedInside, optText);
     }
     const lastTok = taken.toks[taken.toks.length - 1];
     const range = lastTok ? span(startRange, lastTok) : startRange;
     const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? tok : undefined;
     const canonical = `--${spec.name}`;
-    const words = nargs === 'words' ? [canonical, taken.values.join(' ')] : [canonical, ...taken.values];
-    args.push(...(negated ? ['!'] : []), ...words);
-    mod.tokens.push(...(neg ? [neg] : []), tok, ...taken.toks);
+    if (negated) this.args.push('!');
+    this.args.push(canonical);
+    if (nargs === 'words') this.args.push(taken.values.join(' '));
+    else for (const v0 of taken.values) this.args.push(v0);
+    if (neg) mod.tokens.push(neg);
+    mod.tokens.push(tok);
+    for (const x of taken.toks) mod.tokens.push(x);
     if (negated && !spec.invert) {
-      report(MSG.notInvertible, neg ?? taken.negatedInside ?? tok, canonical);
-      fail(range, t);
-      continue;
+      this.report(MSG.notInvertible, neg ?? taken.negatedInside ?? tok, canonical);
+      this.fail(range, tok.text);
+      return;
     }
     // Aliases share a key (`--dport`/`--destination-port`): giving both is a repeat too.
     if (!spec.multi && mod.opts.some((x) => x.spec.name === spec.name || (spec.key !== undefined && x.spec.key === spec.key))) {
-      report(MSG.repeatedOption, range, canonical);
-      fail(range, t);
-      continue;
+      this.report(MSG.repeatedOption, range, canonical);
+      this.fail(range, tok.text);
+      return;
     }
     let v: XtValue | ValueError = true;
-    if (spec.parse) v = spec.parse(taken.values, ctxNow());
+    if (spec.parse) v = spec.parse(taken.values, this.ctxNow());
     if (v instanceof ValueError) {
-      report(MSG.badArgument, argRange ?? range, canonical, taken.values.join(' '), v.message);
-      fail(range, words.join(' '));
-      continue;
+      this.report(MSG.badArgument, argRange ?? range, canonical, taken.values.join(' '), v.message);
+      this.fail(range, `${canonical} ${taken.values.join(' ')}`);
+      return;
     }
-    const use: OptionUse = argRange
-      ? { spec, value: v, negated, args: taken.values, range, nameRange: tok, argRange }
-      : { spec, value: v, negated, args: taken.values, range, nameRange: tok };
-    mod.opts.push(use);
-  }
-  if (pendingNeg) report(MSG.danglingNegation, pendingNeg);
-
-  // ── checks that need the whole rule ──
-  const protoBase = base.get('p');
-  const protoNum = protoBase ? protocolNumber(protoBase.args[0] ?? '') : undefined;
-  const ctx: RuleContext = protoNum !== undefined && protoBase ? { ...ctxNow(), proto: { num: protoNum, negated: protoBase.negated } } : ctxNow();
-  const builtin = isBuiltinChain(input.table, input.chain);
-  for (const mod of modules) {
-    // A cut-off rule misses options by definition: its module checks would only repeat that.
-    if (!mod.spec || truncated) continue;
-    const before = errors;
-    checkModule(mod, mod.spec, ctx, builtin, report);
-    if (errors > before) fail(moduleRange(mod), moduleText(mod));
+    mod.opts.push(
+      argRange
+        ? { spec, value: v, negated, args: taken.values, range, nameRange: tok, argRange }
+        : { spec, value: v, negated, args: taken.values, range, nameRange: tok },
+    );
   }
 
-  // ── statements ──
-  const stmts: Stmt[] = [];
-  let comment: string | undefined;
-  const iif = base.get('i');
-  const oif = base.get('o');
-  for (const [bv, key] of [[iif, 'iifname'], [oif, 'oifname']] as const) {
-    if (!bv) continue;
-    const name = bv.args[0] ?? '';
-    // `eth+` is a prefix match: nft writes it `eth*` (a literal `*` is escaped).
-    const nftName = name.endsWith('+') ? `${name.slice(0, -1).replace(/\*/g, '\\*')}*` : name.replace(/\*/g, '\\*');
-    if (nftName === '*' && !bv.negated) continue;
-    stmts.push(match(bv.negated ? '!=' : '==', meta(key, bv.nameRange), value(nftName, bv.argRange), bv.range));
-  }
-  if (protoBase && protoNum !== undefined && protoNum !== 0) {
-    stmts.push(match(protoBase.negated ? '!=' : '==', meta('l4proto', protoBase.nameRange), value(protocolValue(protoNum), protoBase.argRange), protoBase.range));
-  }
-  for (const [id, field] of [['s', 'saddr'], ['d', 'daddr']] as const) {
-    const bv = base.get(id);
-    if (!bv) continue;
-    const s = addressListMatch(payload(family, field, bv.nameRange), bv, family);
-    if (s) stmts.push(s);
-  }
-  const frag = base.get('f');
-  if (frag) {
-    // -f: "second and further fragments" (iptables-translate: ip frag-off & 0x1fff != 0)
-    stmts.push(match(frag.negated ? '==' : '!=', binop('&', payload('ip', 'frag-off', frag.nameRange), value(0x1fff), frag.range), value(0), frag.range));
-  }
-  for (const o of opaques) stmts.push({ kind: 'opaque', text: o.text, range: o.range });
-
-  const tctx = { ...ctx, problem: (message: string, range: SourceRange) => report(MSG.moduleCheck, range, 'translation', message) };
-  let targetStmts: Stmt[] = [];
-  for (const mod of modules) {
-    if (mod.kind === 'match' && mod.name === 'comment' && mod.spec) {
-      for (const o of mod.opts) comment = comment === undefined ? String(o.value) : `${comment}; ${String(o.value)}`;
-      continue;
-    }
-    const translated = mod.spec?.translate ? safeTranslate(mod, mod.spec, tctx) : undefined;
-    const out = translated ?? [xtNode(mod, ctx)];
-    if (mod.kind === 'match') stmts.push(...out);
-    else targetStmts = out;
-  }
-  // Every iptables rule counts packets; iptables-nft adds a counter before the target.
-  stmts.push(counters && countersRange ? { kind: 'counter', packets: counters.packets, bytes: counters.bytes, range: countersRange } : { kind: 'counter' });
-  if (target?.kind === 'standard') {
-    const vk = target.name.toLowerCase();
-    if (vk === 'queue') stmts.push({ kind: 'queue', num: value(0), range: target.range });
-    else stmts.push({ kind: 'verdict', verdict: { kind: vk as 'accept' | 'drop' | 'return' }, range: target.range });
-  } else if (target?.kind === 'chain') {
-    stmts.push({ kind: 'verdict', verdict: { kind: target.goto ? 'goto' : 'jump', target: target.name }, range: target.range });
-  } else stmts.push(...targetStmts);
-
-  const out: { -readonly [K in keyof RuleOutput]: RuleOutput[K] } = { stmts, args, errors };
-  if (comment !== undefined) out.comment = comment;
-  if (counters) out.counters = counters;
-  if (countersRange) out.countersRange = countersRange;
-  if (onlyFamily) out.onlyFamily = onlyFamily;
-  if (tableOpt) out.table = tableOpt;
-  return out;
-
-  function checkBase(id: BaseId, bv: BaseValue, optText: string): boolean {
+  private checkBase(id: BaseId, bv: BaseValue, optText: string): boolean {
     const arg = bv.args[0] ?? '';
     const r = bv.argRange ?? bv.range;
     switch (id) {
       case 's':
       case 'd':
         for (const part of arg.split(',')) {
-          const a = parseMaskedAddress(part, family);
+          const a = parseMaskedAddress(part, this.family);
           if (typeof a === 'string') {
-            report(MSG.badAddress, r, part, `: ${a}`);
+            this.report(MSG.badAddress, r, part, `: ${a}`);
             return false;
           }
         }
@@ -581,11 +567,11 @@ export function parseRule(input: RuleInput): RuleOutput {
       case 'p': {
         const n = protocolNumber(arg);
         if (n === undefined) {
-          report(MSG.unknownProtocol, r, arg);
+          this.report(MSG.unknownProtocol, r, arg);
           return false;
         }
         if (n === 0 && bv.negated) {
-          report(MSG.neverMatches, bv.range, `'! ${optText} ${arg}'`);
+          this.report(MSG.neverMatches, bv.range, `'! ${optText} ${arg}'`);
           return false;
         }
         return true;
@@ -593,17 +579,96 @@ export function parseRule(input: RuleInput): RuleOutput {
       case 'i':
       case 'o':
         if (arg.length > 15) {
-          report(MSG.interfaceTooLong, r, arg);
+          this.report(MSG.interfaceTooLong, r, arg);
           return false;
         }
         if (arg === '') {
-          report(MSG.badArgument, bv.range, optText, arg, 'empty interface name');
+          this.report(MSG.badArgument, bv.range, optText, arg, 'empty interface name');
           return false;
         }
         return true;
       default:
         return true;
     }
+  }
+
+  private build(): RuleOutput {
+    const family = this.family;
+    const base = this.base;
+    // ── checks that need the whole rule ──
+    const protoBase = base.p;
+    const protoNum = protoBase ? protocolNumber(protoBase.args[0] ?? '') : undefined;
+    const ctx: RuleContext = protoNum !== undefined && protoBase ? { ...this.ctxNow(), proto: { num: protoNum, negated: protoBase.negated } } : this.ctxNow();
+    const builtin = isBuiltinChain(this.input.table, this.input.chain);
+    for (const mod of this.modules) {
+      // A cut-off rule misses options by definition: its module checks would only repeat that.
+      if (!mod.spec || this.truncated) continue;
+      const before = this.errors;
+      checkModule(mod, mod.spec, ctx, builtin, (def, range, ...args) => this.report(def, range, ...args));
+      if (this.errors > before) this.fail(moduleRange(mod), moduleText(mod));
+    }
+
+    // ── statements, in iptables-nft's order ──
+    const stmts: Stmt[] = [];
+    let comment: string | undefined;
+    for (const bv of [base.i, base.o]) {
+      if (!bv) continue;
+      const key = bv === base.i ? 'iifname' : 'oifname';
+      const name = bv.args[0] ?? '';
+      // `eth+` is a prefix match: nft writes it `eth*` (a literal `*` is escaped).
+      const nftName = name.endsWith('+') ? `${name.slice(0, -1).replace(/\*/g, '\\*')}*` : name.replace(/\*/g, '\\*');
+      if (nftName === '*' && !bv.negated) continue;
+      stmts.push(match(bv.negated ? '!=' : '==', meta(key, bv.nameRange), value(nftName, bv.argRange), bv.range));
+    }
+    if (protoBase && protoNum !== undefined && protoNum !== 0) {
+      stmts.push(match(protoBase.negated ? '!=' : '==', meta('l4proto', protoBase.nameRange), value(protocolValue(protoNum), protoBase.argRange), protoBase.range));
+    }
+    if (base.s) {
+      const s = addressListMatch(payload(family, 'saddr', base.s.nameRange), base.s, family);
+      if (s) stmts.push(s);
+    }
+    if (base.d) {
+      const s = addressListMatch(payload(family, 'daddr', base.d.nameRange), base.d, family);
+      if (s) stmts.push(s);
+    }
+    const frag = base.f;
+    if (frag) {
+      // -f: "second and further fragments" (iptables-translate: ip frag-off & 0x1fff != 0)
+      stmts.push(match(frag.negated ? '==' : '!=', binop('&', payload('ip', 'frag-off', frag.nameRange), value(0x1fff), frag.range), value(0), frag.range));
+    }
+    for (const o of this.opaques) stmts.push({ kind: 'opaque', text: o.text, range: o.range });
+
+    const tctx = { ...ctx, problem: (message: string, range: SourceRange) => this.report(MSG.moduleCheck, range, 'translation', message) };
+    let targetStmts: Stmt[] = [];
+    for (const mod of this.modules) {
+      if (mod.kind === 'match' && mod.name === 'comment' && mod.spec) {
+        for (const o of mod.opts) comment = comment === undefined ? String(o.value) : `${comment}; ${String(o.value)}`;
+        continue;
+      }
+      const translated = mod.spec?.translate ? safeTranslate(mod, mod.spec, tctx) : undefined;
+      const out = translated ?? [xtNode(mod, ctx)];
+      if (mod.kind === 'match') stmts.push(...out);
+      else targetStmts = out;
+    }
+    // Every iptables rule counts packets; iptables-nft adds a counter before the target.
+    const counters = this.counters;
+    stmts.push(counters && this.countersRange ? { kind: 'counter', packets: counters.packets, bytes: counters.bytes, range: this.countersRange } : { kind: 'counter' });
+    const target = this.target;
+    if (target?.kind === 'standard') {
+      const vk = target.name.toLowerCase();
+      if (vk === 'queue') stmts.push({ kind: 'queue', num: value(0), range: target.range });
+      else stmts.push({ kind: 'verdict', verdict: { kind: vk as 'accept' | 'drop' | 'return' }, range: target.range });
+    } else if (target?.kind === 'chain') {
+      stmts.push({ kind: 'verdict', verdict: { kind: target.goto ? 'goto' : 'jump', target: target.name }, range: target.range });
+    } else stmts.push(...targetStmts);
+
+    const out: { -readonly [K in keyof RuleOutput]: RuleOutput[K] } = { stmts, args: this.args, errors: this.errors };
+    if (comment !== undefined) out.comment = comment;
+    if (counters) out.counters = counters;
+    if (this.countersRange) out.countersRange = this.countersRange;
+    if (this.onlyFamily) out.onlyFamily = this.onlyFamily;
+    if (this.tableOpt) out.table = this.tableOpt;
+    return out;
   }
 }
 
