@@ -17,8 +17,8 @@ function isIptablesTable(t: Table): boolean {
 
 function chainLine(c: Chain): string {
   const policy = c.base ? (c.base.policy === 'drop' ? 'DROP' : c.base.policy === 'accept' ? 'ACCEPT' : '-') : '-';
-  const counters = c.counters ? `[${c.counters.packets}:${c.counters.bytes}]` : '[0:0]';
-  return `:${c.name} ${policy} ${counters}`;
+  // Counters are optional for iptables-restore; leave them out when the source had none (`iptables -S`).
+  return c.counters ? `:${c.name} ${policy} [${c.counters.packets}:${c.counters.bytes}]` : `:${c.name} ${policy}`;
 }
 
 /** Prints every iptables table of the ruleset in iptables-save format (other tables are skipped). */
