@@ -598,7 +598,11 @@ const recent: ModuleSpec = {
     if ((hasOption(m, 'seconds') || hasOption(m, 'hitcount')) && (hasOption(m, 'set') || hasOption(m, 'remove'))) return '--seconds and --hitcount are for --rcheck and --update';
     return undefined;
   },
-  defaults: (ctx) => ({ name: 'DEFAULT', rsource: true, mask: ctx.family === 'ip' ? '255.255.255.255' : 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff' }),
+  defaults: (ctx, m) => ({
+    name: 'DEFAULT',
+    ...(hasOption(m, 'rdest') ? {} : { rsource: true }),
+    mask: ctx.family === 'ip' ? '255.255.255.255' : 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+  }),
 };
 
 const setMatch: ModuleSpec = {
@@ -724,7 +728,7 @@ const connlimit = (family: 'ip' | 'ip6'): ModuleSpec => ({
     if (mask !== undefined && mask > (family === 'ip' ? 32 : 128)) return 'mask is longer than the address';
     return undefined;
   },
-  defaults: { connlimitMask: family === 'ip' ? 32 : 128, connlimitSaddr: true },
+  defaults: (_ctx, m) => (hasOption(m, 'connlimit-daddr') ? { connlimitMask: family === 'ip' ? 32 : 128 } : { connlimitMask: family === 'ip' ? 32 : 128, connlimitSaddr: true }),
 });
 
 const hashlimit: ModuleSpec = {

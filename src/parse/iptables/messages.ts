@@ -75,7 +75,7 @@ export const MSG = {
   // ── targets (IPT13xx) ──
   undefinedChain: m('IPT1301', 'warning', "'{0}' is neither a target nor a chain of table '{1}'"),
   gotoTarget: m('IPT1302', 'error', "-g needs a chain, '{0}' is a target"),
-  targetTable: m('IPT1303', 'error', "target '{0}' is only valid in table {1}"),
+  targetTable: m('IPT1303', 'error', '{0} is only valid in table {1}'),
   twoTargets: m('IPT1304', 'error', "a rule has one target: '{0}' given after '{1}'"),
   unknownTarget: m('IPT1305', 'warning', "unknown target '{0}': kept with its raw options, nflens cannot evaluate it"),
   jumpToBuiltin: m('IPT1306', 'error', "cannot jump to built-in chain '{0}'"),

@@ -694,7 +694,7 @@ function checkModule(
     report(MSG.needsProtocol, mod.headRange, what, spec.protosText ?? spec.name);
   }
   if (spec.tables && !spec.tables.includes(ctx.table)) {
-    report(MSG.targetTable, mod.headRange, spec.name, spec.tables.join(' or '));
+    report(MSG.targetTable, mod.headRange, what, spec.tables.join(' or '));
   } else if (spec.hooks && builtin && !spec.hooks.includes(ctx.chain)) {
     report(MSG.hookNotAllowed, mod.headRange, what, ctx.chain, ctx.table, spec.hooks.join(', '));
   }
@@ -730,7 +730,7 @@ function xtNode(mod: ModuleUse, ctx: RuleContext): Stmt {
     else put(optionKey(o.spec), o.value, o.negated);
   }
   for (const r of mod.raw) put(r.name, r.args.length === 0 ? true : r.args.length === 1 ? (r.args[0] ?? '') : r.args, r.negated);
-  const defaults = typeof mod.spec?.defaults === 'function' ? mod.spec.defaults(ctx) : (mod.spec?.defaults ?? {});
+  const defaults = typeof mod.spec?.defaults === 'function' ? mod.spec.defaults(ctx, mod) : (mod.spec?.defaults ?? {});
   for (const [k, v] of Object.entries(defaults)) if (!(k in options)) options[k] = { value: v };
   const range = moduleRange(mod);
   const text = moduleText(mod);

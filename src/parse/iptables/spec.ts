@@ -107,7 +107,7 @@ export interface ModuleSpec {
   /** Further checks after all options are read; returns an error text. */
   readonly check?: (m: ModuleUse, ctx: RuleContext) => string | undefined;
   /** Values iptables fills in when the option is absent (iptables-save prints them). */
-  readonly defaults?: Readonly<Record<string, XtValue>> | ((ctx: RuleContext) => Readonly<Record<string, XtValue>>);
+  readonly defaults?: Readonly<Record<string, XtValue>> | ((ctx: RuleContext, m: ModuleUse) => Readonly<Record<string, XtValue>>);
   /** The IR statements that mean the same (what iptables-nft puts in the kernel / iptables-translate
    *  prints), or undefined to keep the module as an `xt` node with structured options. */
   readonly translate?: (m: ModuleUse, ctx: TranslateContext) => Stmt[] | undefined;
