@@ -216,7 +216,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
       if (!c) report(MSG.badCounters, t0, t0.text);
       else {
         prefixCounters = { packets: Number(c[1]), bytes: Number(c[2]) };
-        prefixRange = t0;
+        prefixRange = { start: t0.start, end: t0.end };
       }
       tokens = tokens.slice(1);
     }
@@ -302,7 +302,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
       return;
     }
     const chainName = chainTok?.text ?? '';
-    const chainRange: SourceRange = chainTok ?? cmdTok;
+    const chainRange: SourceRange = { start: (chainTok ?? cmdTok).start, end: (chainTok ?? cmdTok).end };
     // an optional rule number after the chain
     let ruleNum: number | undefined;
     let ruleNumTok: Token | undefined;

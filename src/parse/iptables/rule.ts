@@ -95,6 +95,11 @@ function span(a: SourceRange, b: SourceRange): SourceRange {
   return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
 }
 
+/** A token's range as a plain IR range (the IR must not carry the token's text). */
+function plain(t: SourceRange): SourceRange {
+  return { start: t.start, end: t.end };
+}
+
 export function parseRule(input: RuleInput): RuleOutput {
   return new RuleReader(input).read();
 }
@@ -269,7 +274,7 @@ class RuleReader {
   private readOption(tok: Token, neg: Token | undefined): void {
     const t = tok.text;
     const tokens = this.tokens;
-    const startRange: SourceRange = neg ? span(neg, tok) : tok;
+    const startRange: SourceRange = neg ? span(neg, tok) : plain(tok);
     let resolved: Resolved;
     let inline: string | undefined;
     let optText: string;
@@ -395,7 +400,7 @@ class RuleReader {
     }
     const lastTok = taken.toks[taken.toks.length - 1];
     const range = lastTok ? span(startRange, lastTok) : startRange;
-    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? tok : undefined;
+    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? plain(tok) : undefined;
     if (negated && !invertible) {
       this.report(MSG.notInvertible, neg ?? tok, optText);
       this.fail(range, tok.text);
@@ -458,7 +463,7 @@ class RuleReader {
           this.fail(range, tok.text);
           return;
         }
-        const bv: BaseValue = argRange ? { negated, range, nameRange: tok, argRange, args: taken.values } : { negated, range, nameRange: tok, args: taken.values };
+        const bv: BaseValue = argRange ? { negated, range, nameRange: plain(tok), argRange, args: taken.values } : { negated, range, nameRange: plain(tok), args: taken.values };
         if (!this.checkBase(id, bv, optText)) {
           this.fail(range, words.join(' '));
           return;
@@ -516,7 +521,7 @@ class RuleReader {
     }
     const lastTok = taken.toks[taken.toks.length - 1];
     const range = lastTok ? span(startRange, lastTok) : startRange;
-    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? tok : undefined;
+    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? plain(tok) : undefined;
     const canonical = `--${spec.name}`;
     if (negated) this.args.push('!');
     this.args.push(canonical);
@@ -545,8 +550,8 @@ class RuleReader {
     }
     mod.opts.push(
       argRange
-        ? { spec, value: v, negated, args: taken.values, range, nameRange: tok, argRange }
-        : { spec, value: v, negated, args: taken.values, range, nameRange: tok },
+        ? { spec, value: v, negated, args: taken.values, range, nameRange: plain(tok), argRange }
+        : { spec, value: v, negated, args: taken.values, range, nameRange: plain(tok) },
     );
   }
 
