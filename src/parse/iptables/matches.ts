@@ -9,7 +9,7 @@ import {
   addressRange, choice, choiceList, float, host, iface, mac, markMask, parseUnsigned, port, portRange, protocol, str,
   text, uint, uintRange,
 } from './parsers.ts';
-import { findOption, hasOption, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type OptionUse, type RuleContext } from './spec.ts';
+import { findOption, hasOption, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type OptionUse, type RuleContext, type XtValue } from './spec.ts';
 import {
   ADDR_TYPES, DSCP_CLASSES, IPTABLES_ICMP_TYPES, IPTABLES_ICMPV6_TYPES, NFT_DSCP, NFT_ICMP_CODE, NFT_ICMP_TYPE, NFT_ICMPV6_CODE,
   NFT_ICMPV6_TYPE, TCP_FLAGS, TOS_NAMES, portNumber, protocolValue,
@@ -728,7 +728,10 @@ const connlimit = (family: 'ip' | 'ip6'): ModuleSpec => ({
     if (mask !== undefined && mask > (family === 'ip' ? 32 : 128)) return 'mask is longer than the address';
     return undefined;
   },
-  defaults: (_ctx, m) => (hasOption(m, 'connlimit-daddr') ? { connlimitMask: family === 'ip' ? 32 : 128 } : { connlimitMask: family === 'ip' ? 32 : 128, connlimitSaddr: true }),
+  defaults: (_ctx, m): Record<string, XtValue> => {
+    const mask = family === 'ip' ? 32 : 128;
+    return hasOption(m, 'connlimit-daddr') ? { connlimitMask: mask } : { connlimitMask: mask, connlimitSaddr: true };
+  },
 });
 
 const hashlimit: ModuleSpec = {
