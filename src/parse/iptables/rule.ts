@@ -143,6 +143,12 @@ class RuleReader {
     this.opaques.push({ text, range: { start: range.start, end: range.end } });
   }
 
+  /** Words the rule keeps as written although they could not be read (so the printer shows them). */
+  private keepWords(neg: Token | undefined, toks: readonly Token[]): void {
+    if (neg) this.args.push('!');
+    for (const x of toks) this.args.push(x.text);
+  }
+
   private ctxNow(): RuleContext {
     return { family: this.family, table: this.input.table, chain: this.input.chain };
   }
@@ -295,6 +301,7 @@ class RuleReader {
     } else {
       this.report(MSG.strayArgument, tok, t);
       this.fail(tok, t);
+      this.keepWords(neg, [tok]);
       return;
     }
 
@@ -302,15 +309,17 @@ class RuleReader {
       case 'ambiguous':
         this.report(MSG.ambiguousOption, tok, optText, resolved.names.join(', '));
         this.fail(startRange, t);
+        this.keepWords(neg, [tok]);
         return;
       case 'unknown': {
         const target = this.target;
         const hint = target?.kind === 'chain' ? ` (after '-j ${target.name}', which is not a target with options)` : '';
         this.report(MSG.unknownOption, tok, optText, hint);
         // Skip what looks like its arguments so that one mistake gives one error.
-        let end: SourceRange = tok;
-        while (this.i < tokens.length && !(tokens[this.i] as Token).text.startsWith('-') && (tokens[this.i] as Token).text !== '!') end = tokens[this.i++] as Token;
-        this.fail(span(startRange, end), t);
+        const skipped: Token[] = [tok];
+        while (this.i < tokens.length && !(tokens[this.i] as Token).text.startsWith('-') && (tokens[this.i] as Token).text !== '!') skipped.push(tokens[this.i++] as Token);
+        this.fail(span(startRange, skipped[skipped.length - 1] as Token), t);
+        this.keepWords(neg, skipped);
         return;
       }
       case 'raw':
@@ -456,16 +465,19 @@ class RuleReader {
         if (this.base[id]) {
           this.report(MSG.repeatedOption, range, optText);
           this.fail(range, tok.text);
+          this.args.push(...words);
           return;
         }
         if (id === 'f' && family === 'ip6') {
           this.report(MSG.wrongFamily, range, optText, 'IPv4');
           this.fail(range, tok.text);
+          this.args.push(...words);
           return;
         }
         const bv: BaseValue = argRange ? { negated, range, nameRange: plain(tok), argRange, args: taken.values } : { negated, range, nameRange: plain(tok), args: taken.values };
         if (!this.checkBase(id, bv, optText)) {
           this.fail(range, words.join(' '));
+          this.args.push(...words);
           return;
         }
         this.base[id] = bv;

@@ -177,6 +177,10 @@ describe('xt matches keep structured options', () => {
       xtMatch('recent', { name: { value: 'KUBE-SEP-X' }, rcheck: { value: true }, seconds: { value: 10800 }, reap: { value: true }, rsource: { value: true }, mask: { value: '255.255.255.255' } }),
       counter,
     ]);
+    expectIR(rule('-m recent --set --rdest', { family: 'ip6' }), [
+      xtMatch('recent', { set: { value: true }, rdest: { value: true }, name: { value: 'DEFAULT' }, mask: { value: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff' } }),
+      counter,
+    ]);
   });
   it('physdev, hashlimit, connlimit, tos, policy', () => {
     expectIR(rule('-m physdev --physdev-in eth0 ! --physdev-is-bridged', { chain: 'FORWARD' }), [xtMatch('physdev', { physdevIn: { value: 'eth0' }, physdevIsBridged: { value: true, negated: true } }), counter]);
