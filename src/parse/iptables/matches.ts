@@ -9,7 +9,7 @@ import {
   addressRange, choice, choiceList, float, host, iface, mac, markMask, parseUnsigned, port, portRange, protocol, str,
   text, uint, uintRange,
 } from './parsers.ts';
-import { findOption, hasOption, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type OptionUse, type RuleContext, type XtValue } from './spec.ts';
+import { findOption, hasOption, ValueError, type ModuleSpec, type OptionSpec, type OptionUse, type RuleContext, type XtValue } from './spec.ts';
 import {
   ADDR_TYPES, DSCP_CLASSES, IPTABLES_ICMP_TYPES, IPTABLES_ICMPV6_TYPES, NFT_DSCP, NFT_ICMP_CODE, NFT_ICMP_TYPE, NFT_ICMPV6_CODE,
   NFT_ICMPV6_TYPE, TCP_FLAGS, TOS_NAMES, portNumber, protocolValue,

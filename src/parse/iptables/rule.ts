@@ -19,7 +19,7 @@ import { binop, match, meta, payload, prefix, set, value } from './build.ts';
 import type { DiagnosticBag } from '../diagnostics.ts';
 import { addressMatch, findMatch, implicitMatchName } from './matches.ts';
 import { formatMessage, MSG, type MessageDef } from './messages.ts';
-import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type OptionUse, type RuleContext, type XtValue } from './spec.ts';
+import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type RuleContext, type XtValue } from './spec.ts';
 import { findTarget, STANDARD_TARGETS } from './targets.ts';
 import { quoteWord, type Token } from './tokenize.ts';
 import { protocolNumber, protocolValue } from './values.ts';

@@ -11,12 +11,12 @@ const SERVICE_TABLE = 'tcpmux:1 echo:7 discard:9 sink:9 null:9 systat:11 users:1
 const protoByName = new Map<string, number>();
 const protoNameByNumber = new Map<number, string>();
 for (const entry of PROTOCOL_TABLE.split(' ')) {
-  const [names, num] = entry.split(':') as [string, string];
-  const [first, ...aliases] = names.split(",");
-  const [n, ...numAliases] = num.split(',');
+  // name:number[,alias…]
+  const [name = '', rest = ''] = entry.split(':');
+  const [n, ...aliases] = rest.split(',');
   const value = Number(n);
-  for (const name of [first, ...aliases, ...numAliases]) if (name && !protoByName.has(name)) protoByName.set(name, value);
-  if (first && !protoNameByNumber.has(value)) protoNameByNumber.set(value, first);
+  for (const a of [name, ...aliases]) if (a && !protoByName.has(a)) protoByName.set(a, value);
+  if (!protoNameByNumber.has(value)) protoNameByNumber.set(value, name);
 }
 // Names iptables knows without /etc/protocols (libxtables xtables_chain_protos).
 for (const [name, value] of [['icmpv6', 58], ['icmp6', 58], ['ipv6-mh', 135], ['mh', 135], ['all', 0]] as const) {
