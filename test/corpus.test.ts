@@ -1,29 +1,32 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { corpusFiles, sharedDir } from './corpus.ts';
 
-describe('corpus helper', () => {
+describe('test/corpus helper', () => {
   const saved = process.env.NFLENS_SHARED;
   afterEach(() => {
     if (saved === undefined) delete process.env.NFLENS_SHARED;
     else process.env.NFLENS_SHARED = saved;
   });
 
-  it('honours NFLENS_SHARED and lists and filters files', () => {
-    const root = mkdtempSync(join(tmpdir(), 'nflens-shared-'));
-    mkdirSync(join(root, 'corpus', 'x'), { recursive: true });
-    writeFileSync(join(root, 'corpus', 'x', 'b.txt'), '');
-    writeFileSync(join(root, 'corpus', 'x', 'a.txt'), '');
-    writeFileSync(join(root, 'corpus', 'x', 'c.nft'), '');
-    process.env.NFLENS_SHARED = root;
-    expect(sharedDir()).toBe(root);
-    expect(corpusFiles('x', (n) => n.endsWith('.txt')).map((p) => p.slice(root.length))).toEqual(['/corpus/x/a.txt', '/corpus/x/b.txt']);
+  it('honours NFLENS_SHARED and lists a folder sorted, filtered', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nflens-shared-'));
+    try {
+      mkdirSync(path.join(dir, 'corpus', 'x'), { recursive: true });
+      for (const name of ['b.txt', 'a.txt', 'c.json']) writeFileSync(path.join(dir, 'corpus', 'x', name), '');
+      process.env.NFLENS_SHARED = dir;
+      expect(sharedDir()).toBe(dir);
+      expect(corpusFiles('x').map((f) => path.basename(f))).toEqual(['a.txt', 'b.txt', 'c.json']);
+      expect(corpusFiles('x', (n) => n.endsWith('.txt')).map((f) => path.basename(f))).toEqual(['a.txt', 'b.txt']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
-  it('falls back when NFLENS_SHARED points nowhere', () => {
-    process.env.NFLENS_SHARED = '/nonexistent-nflens';
-    expect(sharedDir()).not.toBe('/nonexistent-nflens');
+  it('falls back when NFLENS_SHARED has no corpus', () => {
+    process.env.NFLENS_SHARED = path.join(tmpdir(), 'nflens-does-not-exist');
+    expect(sharedDir()).not.toBe(process.env.NFLENS_SHARED);
   });
 });
