@@ -111,9 +111,10 @@ export type BinOp = '&' | '|' | '^' | '<<' | '>>';
  *  exactly as `nft -j` prints them. `!` is "none of these bits" on a bitmask (`ct status ! dnat`). */
 export type RelOp = '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | '!';
 
-/** An option of an xt (iptables) match or target: a value, possibly negated with `!`. */
+/** An option of an xt (iptables) match or target: a value, possibly negated with `!`. Numeric ranges
+ *  (`--length 4:100`, `--ctexpire 3:4`) and value/mask pairs (`--tos 0x10/0x3f`) are `[a, b]` numbers. */
 export interface XtOption {
-  readonly value: string | number | boolean | readonly string[];
+  readonly value: string | number | boolean | readonly string[] | readonly number[];
   readonly negated?: boolean;
 }
 
@@ -375,6 +376,9 @@ export interface Ruleset {
   /** Top-level constructs the parser did not understand (e.g. an unknown object type in nft JSON), kept
    *  verbatim with a warning, never dropped. Absent when there are none. */
   readonly opaque?: readonly OpaqueItem[];
+  /** iptables-nft-save printed "# Warning: iptables-legacy tables present": the host also runs
+   *  iptables-legacy rules that this dump does not show (both sets of hooks see every packet). */
+  readonly legacyTablesPresent?: boolean;
 }
 
 /** A top-level construct kept verbatim (see `Ruleset.opaque`). */

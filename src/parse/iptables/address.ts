@@ -1,0 +1,181 @@
+// IPv4/IPv6 addresses and masks as iptables accepts them (`10.0.0.0/8`, `10.1.2.3/255.0.255.0`,
+// `feed::/ffff::`), normalised the way iptables stores them (address & mask) and printed the way nft
+// prints them (inet_ntop: lowercase, longest zero run compressed). Pure; imports nothing.
+
+export type AddrFamily = 'ip' | 'ip6';
+
+/** An address with its mask, already masked. `prefix` is set when the mask is contiguous. */
+export interface MaskedAddress {
+  readonly family: AddrFamily;
+  /** address & mask, printed canonically */
+  readonly addr: string;
+  /** number of leading one bits when the mask is contiguous, else undefined */
+  readonly prefix?: number;
+  /** the mask, printed as an address (for non-contiguous masks) */
+  readonly mask: string;
+  readonly bits: number;
+}
+
+/** 8 × 16-bit words for IPv6, 2 × 16-bit words for IPv4 (so both share the mask code). */
+type Words = number[];
+
+export function parseIPv4(s: string): number | undefined {
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  let n = 0;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p)) return undefined;
+    const v = Number(p);
+    if (v > 255) return undefined;
+    n = n * 256 + v;
+  }
+  return n;
+}
+
+export function formatIPv4(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+export function parseIPv6(s: string): Words | undefined {
+  if (s.length < 2 || !/^[0-9A-Fa-f:.]+$/.test(s)) return undefined;
+  let text = s;
+  if (text.indexOf('.') >= 0) {
+    // An embedded dotted quad (`::ffff:1.2.3.4`) stands for the last two groups.
+    const lastColon = text.lastIndexOf(':');
+    const v4 = parseIPv4(text.slice(lastColon + 1));
+    if (v4 === undefined || lastColon < 0) return undefined;
+    text = `${text.slice(0, lastColon + 1)}${((v4 >>> 16) & 0xffff).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const parseGroups = (h: string): number[] | undefined => {
+    if (h === '') return [];
+    const out: number[] = [];
+    for (const g of h.split(':')) {
+      if (!/^[0-9A-Fa-f]{1,4}$/.test(g)) return undefined;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parseGroups(halves[0] ?? '');
+  const rest = halves.length === 2 ? parseGroups(halves[1] ?? '') : [];
+  if (!head || !rest) return undefined;
+  const total = head.length + rest.length;
+  if (halves.length === 1) return total === 8 ? head : undefined;
+  if (total > 7) return undefined;
+  return [...head, ...new Array<number>(8 - total).fill(0), ...rest];
+}
+
+export function formatIPv6(w: Words): string {
+  // glibc inet_ntop: compress the longest run (≥ 2) of zero groups, the first one on ties; print an
+  // IPv4-compatible (::a.b.c.d) or IPv4-mapped (::ffff:a.b.c.d) address with a dotted tail.
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (w[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && w[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  const dotted = bestStart === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff));
+  const hex = (a: number[]) => a.map((x) => x.toString(16)).join(':');
+  if (dotted) {
+    const v4 = formatIPv4((((w[6] ?? 0) << 16) | (w[7] ?? 0)) >>> 0);
+    return bestLen === 6 ? `::${v4}` : `::ffff:${v4}`;
+  }
+  if (bestStart < 0) return hex(w);
+  return `${hex(w.slice(0, bestStart))}::${hex(w.slice(bestStart + bestLen))}`;
+}
+
+function wordsOfV4(n: number): Words {
+  return [(n >>> 16) & 0xffff, n & 0xffff];
+}
+
+function v4OfWords(w: Words): number {
+  return (((w[0] ?? 0) << 16) | (w[1] ?? 0)) >>> 0;
+}
+
+function prefixMask(len: number, words: number): Words {
+  const out: Words = [];
+  for (let i = 0; i < words; i++) {
+    const bits = Math.max(0, Math.min(16, len - i * 16));
+    out.push(bits === 0 ? 0 : (0xffff << (16 - bits)) & 0xffff);
+  }
+  return out;
+}
+
+function contiguousPrefix(mask: Words): number | undefined {
+  let len = 0;
+  let ended = false;
+  for (const word of mask) {
+    for (let b = 15; b >= 0; b--) {
+      const one = (word >> b) & 1;
+      if (one && ended) return undefined;
+      if (one) len++;
+      else ended = true;
+    }
+  }
+  return len;
+}
+
+function parseAddrWords(s: string, family: AddrFamily): Words | undefined {
+  if (family === 'ip') {
+    const n = parseIPv4(s);
+    return n === undefined ? undefined : wordsOfV4(n);
+  }
+  return parseIPv6(s);
+}
+
+function formatWords(w: Words, family: AddrFamily): string {
+  return family === 'ip' ? formatIPv4(v4OfWords(w)) : formatIPv6(w);
+}
+
+/** Parses a bare address of the given family, printed canonically, or undefined. */
+export function canonicalAddress(s: string, family: AddrFamily): string | undefined {
+  const w = parseAddrWords(s, family);
+  return w ? formatWords(w, family) : undefined;
+}
+
+/** `addr[/len|/mask]` → the masked address, or an error text. A missing mask means a host (/32, /128). */
+export function parseMaskedAddress(text: string, family: AddrFamily): MaskedAddress | string {
+  const bits = family === 'ip' ? 32 : 128;
+  const nWords = bits / 16;
+  const slash = text.indexOf('/');
+  const addrText = slash < 0 ? text : text.slice(0, slash);
+  const maskText = slash < 0 ? undefined : text.slice(slash + 1);
+  const addr = parseAddrWords(addrText, family);
+  if (!addr) {
+    const other: AddrFamily = family === 'ip' ? 'ip6' : 'ip';
+    if (parseAddrWords(addrText, other)) return `an ${other === 'ip' ? 'IPv4' : 'IPv6'} address in an ${family === 'ip' ? 'IPv4' : 'IPv6'} rule`;
+    return `not an ${family === 'ip' ? 'IPv4' : 'IPv6'} address (host names are not resolved)`;
+  }
+  let mask: Words;
+  if (maskText === undefined) mask = prefixMask(bits, nWords);
+  else if (/^\d+$/.test(maskText)) {
+    const len = Number(maskText);
+    if (len > bits) return `prefix length ${maskText} is longer than ${bits}`;
+    mask = prefixMask(len, nWords);
+  } else {
+    const m = parseAddrWords(maskText, family);
+    if (!m) return `bad mask '${maskText}'`;
+    mask = m;
+  }
+  const masked = addr.map((w, i) => w & (mask[i] ?? 0));
+  const prefix = contiguousPrefix(mask);
+  const result: MaskedAddress = { family, addr: formatWords(masked, family), mask: formatWords(mask, family), bits };
+  return prefix === undefined ? result : { ...result, prefix };
+}
+
+/** Whether a word looks like an IPv6 address (for family detection). */
+export function looksLikeIPv6(s: string): boolean {
+  const slash = s.indexOf('/');
+  return parseIPv6(slash < 0 ? s : s.slice(0, slash)) !== undefined;
+}

@@ -1,0 +1,781 @@
+// One iptables rule specification (the words after `-A CHAIN`) → IR statements. Reads options the way
+// iptables does (iptables/xshared.c do_parse, libxtables option merging): base options first, then the
+// options of the loaded matches and target, newest first; `!` before an option (or, deprecated, right
+// after it); `--opt=value`, glued short options (`-ptcp`), unambiguous prefixes of long options; protocol
+// matches loaded implicitly by `-p tcp --dport 22`.
+//
+// Statement order follows what iptables-nft puts in the kernel (nft_ipv4_add / nft_ipv6_add): input and
+// output interface, protocol, source, destination, fragment, the matches in order, a counter, the target.
+// Imports the IR types and builders, the diagnostics bag, the extension registries.
+//
+// xt convention (for the evaluator): an iptables match without an nftables equivalent becomes
+//   { kind: 'match', op: '==', left: { kind: 'xt', name, options, text }, right: { kind: 'value', value: true } }
+// always `==` true; a `!` stays where iptables puts it, on the option (`options.probability.negated`), so
+// "the xt expression is true" means "the match as written, negations included, matches". A target without
+// an nftables equivalent is a Stmt { kind: 'xt', type: 'target', name, options, text }.
+import type { Expr, SourceRange, Stmt, XtOption } from '../../model/ir.ts';
+import { parseMaskedAddress, type AddrFamily } from './address.ts';
+import { binop, match, meta, payload, prefix, set, value } from './build.ts';
+import type { DiagnosticBag } from '../diagnostics.ts';
+import { addressMatch, findMatch, implicitMatchName } from './matches.ts';
+import { formatMessage, MSG, type MessageDef } from './messages.ts';
+import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type RuleContext, type XtValue } from './spec.ts';
+import { findTarget, STANDARD_TARGETS } from './targets.ts';
+import { quoteWord, type Token } from './tokenize.ts';
+import { protocolNumber, protocolValue } from './values.ts';
+
+export const BUILTIN_CHAINS: Readonly<Record<string, readonly string[]>> = {
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+  raw: ['PREROUTING', 'OUTPUT'],
+  security: ['INPUT', 'FORWARD', 'OUTPUT'],
+};
+
+export function isBuiltinChain(table: string, chain: string): boolean {
+  return BUILTIN_CHAINS[table]?.includes(chain) ?? false;
+}
+
+export interface RuleInput {
+  readonly tokens: readonly Token[];
+  readonly family: AddrFamily;
+  readonly table: string;
+  readonly chain: string;
+  readonly bag: DiagnosticBag;
+  /** The line is the last one of a text that ends without COMMIT: a missing argument means truncation. */
+  readonly atEnd: boolean;
+  /** Inside a `*table` block (then `-t` is refused). */
+  readonly inTableBlock: boolean;
+  readonly chainExists: (name: string) => boolean;
+}
+
+export interface RuleOutput {
+  readonly stmts: Stmt[];
+  readonly comment?: string;
+  /** The rule's words, quotes removed, without `-c`/`-t` (they are kept apart). */
+  readonly args: string[];
+  readonly counters?: { readonly packets: number; readonly bytes: number };
+  readonly countersRange?: SourceRange;
+  readonly onlyFamily?: AddrFamily;
+  readonly table?: { readonly name: string; readonly range: SourceRange };
+  readonly errors: number;
+}
+
+type BaseId = 's' | 'd' | 'p' | 'i' | 'o' | 'j' | 'g' | 'm' | 'f' | 'c' | 't' | '4' | '6';
+
+const BASE_LONG: Readonly<Record<string, BaseId>> = {
+  source: 's', src: 's', destination: 'd', dst: 'd', protocol: 'p', 'in-interface': 'i', 'out-interface': 'o',
+  jump: 'j', goto: 'g', match: 'm', fragment: 'f', 'set-counters': 'c', table: 't', ipv4: '4', ipv6: '6',
+};
+const BASE_SHORT = new Set<string>(['s', 'd', 'p', 'i', 'o', 'j', 'g', 'm', 'f', 'c', 't', '4', '6']);
+const BASE_NO_ARG = new Set<BaseId>(['f', '4', '6']);
+const BASE_INVERTIBLE = new Set<BaseId>(['s', 'd', 'p', 'i', 'o', 'f']);
+
+interface BaseValue {
+  readonly negated: boolean;
+  readonly range: SourceRange;
+  readonly nameRange: SourceRange;
+  readonly argRange?: SourceRange;
+  readonly args: readonly string[];
+}
+
+type Resolved =
+  | { readonly kind: 'base'; readonly id: BaseId; readonly name: string }
+  | { readonly kind: 'module'; readonly module: ModuleUse; readonly spec: OptionSpec }
+  | { readonly kind: 'raw'; readonly module: ModuleUse; readonly name: string }
+  | { readonly kind: 'ambiguous'; readonly names: string[] }
+  | { readonly kind: 'unknown' };
+
+type TargetState =
+  | { readonly kind: 'standard'; readonly name: string; readonly range: SourceRange }
+  | { readonly kind: 'chain'; readonly name: string; readonly goto: boolean; readonly range: SourceRange }
+  | { readonly kind: 'module'; readonly module: ModuleUse };
+
+function span(a: SourceRange, b: SourceRange): SourceRange {
+  return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+}
+
+/** A token's range as a plain IR range (the IR must not carry the token's text). */
+function plain(t: SourceRange): SourceRange {
+  return { start: t.start, end: t.end };
+}
+
+export function parseRule(input: RuleInput): RuleOutput {
+  return new RuleReader(input).read();
+}
+
+interface Taken {
+  readonly values: string[];
+  readonly toks: Token[];
+  readonly negatedInside?: Token;
+}
+
+/** Reads one rule. A class rather than closures: a dump has 100 000 rules, and per-rule closures cost. */
+class RuleReader {
+  private readonly tokens: readonly Token[];
+  private readonly family: AddrFamily;
+  private errors = 0;
+  private readonly modules: ModuleUse[] = []; // matches and the target module, in load order
+  private readonly base: Partial<Record<BaseId, BaseValue>> = {};
+  private readonly opaques: { text: string; range: SourceRange }[] = [];
+  private readonly args: string[] = [];
+  private target: TargetState | undefined;
+  private counters: { packets: number; bytes: number } | undefined;
+  private countersRange: SourceRange | undefined;
+  private onlyFamily: AddrFamily | undefined;
+  private tableOpt: { name: string; range: SourceRange } | undefined;
+  private unquotedCommentWarned = false;
+  private truncated = false;
+  private i = 0;
+
+  constructor(private readonly input: RuleInput) {
+    this.tokens = input.tokens;
+    this.family = input.family;
+  }
+
+  private report(def: MessageDef, range: SourceRange, ...args: (string | number)[]): void {
+    if (def.severity === 'error') this.errors++;
+    this.input.bag.add({ severity: def.severity, code: def.code, message: formatMessage(def, args), range: { start: range.start, end: range.end } });
+  }
+
+  /** A part of the rule that could not be read: kept as an opaque statement, never dropped. */
+  private fail(range: SourceRange, text: string): void {
+    this.opaques.push({ text, range: { start: range.start, end: range.end } });
+  }
+
+  /** Words the rule keeps as written although they could not be read (so the printer shows them). */
+  private keepWords(neg: Token | undefined, toks: readonly Token[]): void {
+    if (neg) this.args.push('!');
+    for (const x of toks) this.args.push(x.text);
+  }
+
+  private ctxNow(): RuleContext {
+    return { family: this.family, table: this.input.table, chain: this.input.chain };
+  }
+
+  /** Options are searched in the base table, then the modules newest first (libxtables merges the newest
+   *  module's options in front); unambiguous prefixes are accepted like getopt_long does. */
+  private resolveLong(name: string): Resolved {
+    const b = BASE_LONG[name];
+    if (b) return { kind: 'base', id: b, name };
+    const modules = this.modules;
+    for (let k = modules.length - 1; k >= 0; k--) {
+      const mod = modules[k] as ModuleUse;
+      if (!mod.spec) continue;
+      for (const spec of mod.spec.options) if (spec.name === name) return { kind: 'module', module: mod, spec };
+    }
+    const candidates: Resolved[] = [];
+    const names: string[] = [];
+    for (const [n, id] of Object.entries(BASE_LONG)) {
+      if (n.startsWith(name) && !candidates.some((c) => c.kind === 'base' && c.id === id)) {
+        candidates.push({ kind: 'base', id, name: n });
+        names.push(`--${n}`);
+      }
+    }
+    for (let k = modules.length - 1; k >= 0; k--) {
+      const mod = modules[k] as ModuleUse;
+      if (!mod.spec) continue;
+      for (const spec of mod.spec.options) {
+        if (spec.name.startsWith(name)) {
+          candidates.push({ kind: 'module', module: mod, spec });
+          names.push(`--${spec.name}`);
+        }
+      }
+    }
+    if (candidates.length === 1) return candidates[0] as Resolved;
+    if (candidates.length > 1) return { kind: 'ambiguous', names };
+    return { kind: 'unknown' };
+  }
+
+  private argumentMissing(optText: string, range: SourceRange): void {
+    if (this.input.atEnd && this.i >= this.tokens.length) {
+      this.truncated = true;
+      this.report(MSG.truncated, range, optText);
+    } else this.report(MSG.missingArgument, range, optText);
+  }
+
+  /** Takes the arguments of an option. Returns undefined (after reporting) when they are missing. */
+  private takeArgs(nargs: 0 | 1 | 2 | 'optional' | 'words', inline: string | undefined, optToken: Token, optText: string, invertible: boolean): Taken | undefined {
+    if (nargs === 0) {
+      if (inline !== undefined) {
+        this.report(MSG.strayArgument, optToken, inline);
+        return undefined;
+      }
+      return { values: [], toks: [] };
+    }
+    const tokens = this.tokens;
+    const values: string[] = [];
+    const toks: Token[] = [];
+    let negatedInside: Token | undefined;
+    if (inline !== undefined) values.push(inline);
+    if (nargs === 'optional') {
+      const t = tokens[this.i];
+      if (values.length === 0 && t && !t.text.startsWith('-') && !(t.text === '!' && !t.quoted)) {
+        values.push(t.text);
+        toks.push(t);
+        this.i++;
+      }
+      return { values, toks };
+    }
+    const want = nargs === 'words' ? 1 : nargs;
+    while (values.length < want) {
+      const t = tokens[this.i];
+      if (!t) {
+        this.argumentMissing(optText, optToken);
+        return undefined;
+      }
+      if (t.text === '!' && !t.quoted && values.length === 0 && invertible && !negatedInside) {
+        negatedInside = t;
+        this.i++;
+        continue;
+      }
+      values.push(t.text);
+      toks.push(t);
+      this.i++;
+    }
+    if (nargs === 'words') {
+      // kube-proxy's test dumps write multi-word comments without quotes; take the following bare words.
+      let t = tokens[this.i];
+      while (t && !t.quoted && !t.text.startsWith('-') && t.text !== '!') {
+        values[0] = `${values[0] ?? ''} ${t.text}`;
+        toks.push(t);
+        this.i++;
+        t = tokens[this.i];
+        if (!this.unquotedCommentWarned) {
+          this.unquotedCommentWarned = true;
+          this.report(MSG.unquotedComment, span(optToken, toks[toks.length - 1] as Token));
+        }
+      }
+    }
+    return negatedInside ? { values, toks, negatedInside } : { values, toks };
+  }
+
+  private loadModule(kind: 'match' | 'target', name: string, spec: ModuleSpec | undefined, head: Token[], implicit: boolean): ModuleUse {
+    const first = head[0] as Token;
+    const last = head[head.length - 1] as Token;
+    const m: ModuleUse = { kind, name, spec, opts: [], raw: [], headRange: span(first, last), tokens: implicit ? [] : [...head], implicit };
+    this.modules.push(m);
+    return m;
+  }
+
+  read(): RuleOutput {
+    const tokens = this.tokens;
+    let pendingNeg: Token | undefined;
+    while (this.i < tokens.length) {
+      const tok = tokens[this.i] as Token;
+      this.i++;
+      if (tok.text === '!' && !tok.quoted) {
+        if (pendingNeg) this.report(MSG.doubleNegation, tok);
+        pendingNeg = tok;
+        continue;
+      }
+      const neg = pendingNeg;
+      pendingNeg = undefined;
+      this.readOption(tok, neg);
+    }
+    if (pendingNeg) this.report(MSG.danglingNegation, pendingNeg);
+    return this.build();
+  }
+
+  private readOption(tok: Token, neg: Token | undefined): void {
+    const t = tok.text;
+    const tokens = this.tokens;
+    const startRange: SourceRange = neg ? span(neg, tok) : plain(tok);
+    let resolved: Resolved;
+    let inline: string | undefined;
+    let optText: string;
+    if (t.startsWith('--') && t.length > 2) {
+      const eq = t.indexOf('=');
+      const name = eq < 0 ? t.slice(2) : t.slice(2, eq);
+      if (eq >= 0) inline = t.slice(eq + 1);
+      optText = `--${name}`;
+      resolved = this.resolveLong(name);
+      if (resolved.kind === 'unknown') resolved = this.resolveImplicit(name, tok);
+    } else if (t.startsWith('-') && t.length >= 2 && (t[1] === '4' || t[1] === '6' || !/\d/.test(t[1] as string))) {
+      const letter = t[1] as string;
+      optText = `-${letter}`;
+      if (BASE_SHORT.has(letter)) {
+        resolved = { kind: 'base', id: letter as BaseId, name: letter };
+        if (t.length > 2) inline = t.slice(2);
+      } else resolved = { kind: 'unknown' };
+    } else {
+      this.report(MSG.strayArgument, tok, t);
+      this.fail(tok, t);
+      this.keepWords(neg, [tok]);
+      return;
+    }
+
+    switch (resolved.kind) {
+      case 'ambiguous':
+        this.report(MSG.ambiguousOption, tok, optText, resolved.names.join(', '));
+        this.fail(startRange, t);
+        this.keepWords(neg, [tok]);
+        return;
+      case 'unknown': {
+        const target = this.target;
+        const hint = target?.kind === 'chain' ? ` (after '-j ${target.name}', which is not a target with options)` : '';
+        this.report(MSG.unknownOption, tok, optText, hint);
+        // Skip what looks like its arguments so that one mistake gives one error.
+        const skipped: Token[] = [tok];
+        while (this.i < tokens.length && !(tokens[this.i] as Token).text.startsWith('-') && (tokens[this.i] as Token).text !== '!') skipped.push(tokens[this.i++] as Token);
+        this.fail(span(startRange, skipped[skipped.length - 1] as Token), t);
+        this.keepWords(neg, skipped);
+        return;
+      }
+      case 'raw':
+        this.readRawOption(resolved.module, resolved.name, tok, neg, startRange, inline);
+        return;
+      case 'base':
+        this.readBaseOption(resolved.id, tok, neg, startRange, inline, optText);
+        return;
+      case 'module':
+        this.readModuleOption(resolved.module, resolved.spec, tok, neg, startRange, inline, optText);
+        return;
+    }
+  }
+
+  /** An option nobody declared: a protocol match loaded implicitly, an unknown extension's own option, or
+   *  the option of an extension target nflens does not know. */
+  private resolveImplicit(name: string, tok: Token): Resolved {
+    const family = this.family;
+    // libxtables: an unknown option with `-p PROTO` loads the protocol's match and tries again.
+    const proto = this.base.p;
+    const protoNum = proto ? protocolNumber(proto.args[0] ?? '') : undefined;
+    const implicitName = protoNum !== undefined ? implicitMatchName(protoNum, family) : undefined;
+    if (implicitName && !this.modules.some((m) => m.name === implicitName && m.kind === 'match')) {
+      const spec = findMatch(implicitName, family);
+      if (spec && spec.options.some((o) => o.name === name || o.name.startsWith(name))) {
+        this.loadModule('match', implicitName, spec, [tok], true);
+        const again = this.resolveLong(name);
+        if (again.kind !== 'unknown') return again;
+      }
+    }
+    // An option after an unknown extension belongs to it (its options are kept raw).
+    for (let k = this.modules.length - 1; k >= 0; k--) {
+      const mod = this.modules[k] as ModuleUse;
+      if (!mod.spec) return { kind: 'raw', module: mod, name };
+    }
+    const target = this.target;
+    if (target?.kind === 'chain' && !target.goto && !this.input.chainExists(target.name)) {
+      // `-j FOO --foo-opt`: FOO is an extension target nflens does not know.
+      const jumpRange = target.range;
+      const mod = this.loadModule('target', target.name, undefined, this.tokens.filter((x) => x.start >= jumpRange.start && x.end <= jumpRange.end), false);
+      this.report(MSG.unknownTarget, jumpRange, target.name);
+      this.target = { kind: 'module', module: mod };
+      return { kind: 'raw', module: mod, name };
+    }
+    return { kind: 'unknown' };
+  }
+
+  private readRawOption(mod: ModuleUse, name: string, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined): void {
+    const tokens = this.tokens;
+    const values: string[] = inline !== undefined ? [inline] : [];
+    let end: SourceRange = tok;
+    const toks: Token[] = [tok];
+    while (this.i < tokens.length) {
+      const a = tokens[this.i] as Token;
+      if (a.text.startsWith('-') || (a.text === '!' && !a.quoted)) break;
+      this.i++;
+      values.push(a.text);
+      toks.push(a);
+      end = a;
+    }
+    mod.raw.push({ name, args: values, negated: !!neg, range: span(startRange, end) });
+    if (neg) {
+      mod.tokens.push(neg);
+      this.args.push('!');
+    }
+    for (const x of toks) {
+      mod.tokens.push(x);
+      this.args.push(x.text);
+    }
+  }
+
+  private readBaseOption(id: BaseId, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined, optText: string): void {
+    const family = this.family;
+    const input = this.input;
+    const next = this.tokens[this.i];
+    const nargs = id === 'c' ? ((inline ?? next?.text ?? '').includes(',') ? 1 : 2) : BASE_NO_ARG.has(id) ? 0 : 1;
+    const invertible = BASE_INVERTIBLE.has(id);
+    const taken = this.takeArgs(nargs, inline, tok, optText, invertible);
+    if (!taken) {
+      this.fail(startRange, tok.text);
+      return;
+    }
+    let negated = !!neg;
+    if (taken.negatedInside) {
+      negated = true;
+      this.report(MSG.intrapositionedNegation, taken.negatedInside, optText);
+    }
+    const lastTok = taken.toks[taken.toks.length - 1];
+    const range = lastTok ? span(startRange, lastTok) : startRange;
+    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? plain(tok) : undefined;
+    if (negated && !invertible) {
+      this.report(MSG.notInvertible, neg ?? tok, optText);
+      this.fail(range, tok.text);
+      return;
+    }
+    const words: string[] = neg ? ['!'] : [];
+    if (inline !== undefined) words.push(`-${id}`, inline);
+    else words.push(tok.text);
+    for (const x of taken.toks) words.push(x.text);
+    switch (id) {
+      case 'c': {
+        const parts = taken.values.length === 1 ? (taken.values[0] ?? '').split(',') : taken.values;
+        const [p, b] = parts;
+        if (parts.length !== 2 || !/^\d+$/.test(p ?? '') || !/^\d+$/.test(b ?? '')) {
+          this.report(MSG.badArgument, range, optText, taken.values.join(' '), 'expected PACKETS BYTES');
+          return;
+        }
+        this.counters = { packets: Number(p), bytes: Number(b) };
+        this.countersRange = range;
+        return;
+      }
+      case 't':
+        if (input.inTableBlock) this.report(MSG.tableOptionInRestore, range);
+        else this.tableOpt = { name: taken.values[0] ?? '', range };
+        return;
+      case '4':
+      case '6':
+        this.onlyFamily = id === '4' ? 'ip' : 'ip6';
+        this.args.push(...words);
+        return;
+      case 'm': {
+        const name = taken.values[0] ?? '';
+        const head = [tok, ...taken.toks];
+        this.args.push(...words);
+        const spec = findMatch(name, family);
+        if (spec === null) {
+          this.report(MSG.matchFamily, range, name, family === 'ip' ? 'IPv4' : 'IPv6');
+          this.fail(range, `-m ${name}`);
+          this.loadModule('match', name, undefined, head, false);
+        } else {
+          if (spec === undefined) this.report(MSG.unknownMatch, range, name);
+          else if (spec.opaque) this.report(MSG.opaqueMatch, range, name, spec.opaque);
+          this.loadModule('match', name, spec, head, false);
+        }
+        return;
+      }
+      case 'j':
+      case 'g':
+        this.args.push(...words);
+        this.readTarget(id === 'g', taken.values[0] ?? '', range, optText, [tok, ...taken.toks]);
+        return;
+      default: {
+        if (this.base[id]) {
+          this.report(MSG.repeatedOption, range, optText);
+          this.fail(range, tok.text);
+          this.args.push(...words);
+          return;
+        }
+        if (id === 'f' && family === 'ip6') {
+          this.report(MSG.wrongFamily, range, optText, 'IPv4');
+          this.fail(range, tok.text);
+          this.args.push(...words);
+          return;
+        }
+        const bv: BaseValue = argRange ? { negated, range, nameRange: plain(tok), argRange, args: taken.values } : { negated, range, nameRange: plain(tok), args: taken.values };
+        if (!this.checkBase(id, bv, optText)) {
+          this.fail(range, words.join(' '));
+          this.args.push(...words);
+          return;
+        }
+        this.base[id] = bv;
+        this.args.push(...words);
+      }
+    }
+  }
+
+  private readTarget(isGoto: boolean, name: string, range: SourceRange, optText: string, head: Token[]): void {
+    const family = this.family;
+    const table = this.input.table;
+    const target = this.target;
+    if (target) {
+      this.report(MSG.twoTargets, range, name, target.kind === 'module' ? target.module.name : target.name);
+      return;
+    }
+    if (name === '') {
+      this.report(MSG.badArgument, range, optText, name, 'empty target');
+      return;
+    }
+    if (isGoto) {
+      if (STANDARD_TARGETS.has(name) || findTarget(name, family)) this.report(MSG.gotoTarget, range, name);
+      else if (isBuiltinChain(table, name)) this.report(MSG.jumpToBuiltin, range, name);
+      this.target = { kind: 'chain', name, goto: true, range };
+      return;
+    }
+    if (STANDARD_TARGETS.has(name)) {
+      this.target = { kind: 'standard', name, range };
+      return;
+    }
+    const spec = findTarget(name, family);
+    if (spec === null) {
+      this.report(MSG.targetFamily, range, name, family === 'ip' ? 'IPv4' : 'IPv6');
+      this.target = { kind: 'module', module: this.loadModule('target', name, undefined, head, false) };
+    } else if (spec) this.target = { kind: 'module', module: this.loadModule('target', name, spec, head, false) };
+    else {
+      if (isBuiltinChain(table, name)) this.report(MSG.jumpToBuiltin, range, name);
+      this.target = { kind: 'chain', name, goto: false, range };
+    }
+  }
+
+  private readModuleOption(mod: ModuleUse, spec: OptionSpec, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined, optText: string): void {
+    const nargs = spec.nargs ?? (spec.parse ? 1 : 0);
+    const taken = this.takeArgs(nargs, inline, tok, optText, !!spec.invert);
+    if (!taken) {
+      this.fail(startRange, tok.text);
+      return;
+    }
+    let negated = !!neg;
+    if (taken.negatedInside) {
+      negated = true;
+      this.report(MSG.intrapositionedNegation, taken.negatedInside, optText);
+    }
+    const lastTok = taken.toks[taken.toks.length - 1];
+    const range = lastTok ? span(startRange, lastTok) : startRange;
+    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? plain(tok) : undefined;
+    const canonical = `--${spec.name}`;
+    if (negated) this.args.push('!');
+    this.args.push(canonical);
+    if (nargs === 'words') this.args.push(taken.values.join(' '));
+    else for (const v0 of taken.values) this.args.push(v0);
+    if (neg) mod.tokens.push(neg);
+    mod.tokens.push(tok);
+    for (const x of taken.toks) mod.tokens.push(x);
+    if (negated && !spec.invert) {
+      this.report(MSG.notInvertible, neg ?? taken.negatedInside ?? tok, canonical);
+      this.fail(range, tok.text);
+      return;
+    }
+    // Aliases share a key (`--dport`/`--destination-port`): giving both is a repeat too.
+    if (!spec.multi && mod.opts.some((x) => x.spec.name === spec.name || (spec.key !== undefined && x.spec.key === spec.key))) {
+      this.report(MSG.repeatedOption, range, canonical);
+      this.fail(range, tok.text);
+      return;
+    }
+    let v: XtValue | ValueError = true;
+    if (spec.parse) v = spec.parse(taken.values, this.ctxNow());
+    if (v instanceof ValueError) {
+      this.report(MSG.badArgument, argRange ?? range, canonical, taken.values.join(' '), v.message);
+      this.fail(range, `${canonical} ${taken.values.join(' ')}`);
+      return;
+    }
+    mod.opts.push(
+      argRange
+        ? { spec, value: v, negated, args: taken.values, range, nameRange: plain(tok), argRange }
+        : { spec, value: v, negated, args: taken.values, range, nameRange: plain(tok) },
+    );
+  }
+
+  private checkBase(id: BaseId, bv: BaseValue, optText: string): boolean {
+    const arg = bv.args[0] ?? '';
+    const r = bv.argRange ?? bv.range;
+    switch (id) {
+      case 's':
+      case 'd':
+        for (const part of arg.split(',')) {
+          const a = parseMaskedAddress(part, this.family);
+          if (typeof a === 'string') {
+            this.report(MSG.badAddress, r, part, `: ${a}`);
+            return false;
+          }
+        }
+        return true;
+      case 'p': {
+        const n = protocolNumber(arg);
+        if (n === undefined) {
+          this.report(MSG.unknownProtocol, r, arg);
+          return false;
+        }
+        if (n === 0 && bv.negated) {
+          this.report(MSG.neverMatches, bv.range, `'! ${optText} ${arg}'`);
+          return false;
+        }
+        return true;
+      }
+      case 'i':
+      case 'o':
+        if (arg.length > 15) {
+          this.report(MSG.interfaceTooLong, r, arg);
+          return false;
+        }
+        if (arg === '') {
+          this.report(MSG.badArgument, bv.range, optText, arg, 'empty interface name');
+          return false;
+        }
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  private build(): RuleOutput {
+    const family = this.family;
+    const base = this.base;
+    // ── checks that need the whole rule ──
+    const protoBase = base.p;
+    const protoNum = protoBase ? protocolNumber(protoBase.args[0] ?? '') : undefined;
+    const ctx: RuleContext = protoNum !== undefined && protoBase ? { ...this.ctxNow(), proto: { num: protoNum, negated: protoBase.negated } } : this.ctxNow();
+    const builtin = isBuiltinChain(this.input.table, this.input.chain);
+    for (const mod of this.modules) {
+      // A cut-off rule misses options by definition: its module checks would only repeat that.
+      if (!mod.spec || this.truncated) continue;
+      const before = this.errors;
+      checkModule(mod, mod.spec, ctx, builtin, (def, range, ...args) => this.report(def, range, ...args));
+      if (this.errors > before) this.fail(moduleRange(mod), moduleText(mod));
+    }
+
+    // ── statements, in iptables-nft's order ──
+    const stmts: Stmt[] = [];
+    let comment: string | undefined;
+    for (const bv of [base.i, base.o]) {
+      if (!bv) continue;
+      const key = bv === base.i ? 'iifname' : 'oifname';
+      const name = bv.args[0] ?? '';
+      // `eth+` is a prefix match: nft writes it `eth*` (a literal `*` is escaped).
+      const nftName = name.endsWith('+') ? `${name.slice(0, -1).replace(/\*/g, '\\*')}*` : name.replace(/\*/g, '\\*');
+      if (nftName === '*' && !bv.negated) continue;
+      stmts.push(match(bv.negated ? '!=' : '==', meta(key, bv.nameRange), value(nftName, bv.argRange), bv.range));
+    }
+    if (protoBase && protoNum !== undefined && protoNum !== 0) {
+      stmts.push(match(protoBase.negated ? '!=' : '==', meta('l4proto', protoBase.nameRange), value(protocolValue(protoNum), protoBase.argRange), protoBase.range));
+    }
+    if (base.s) {
+      const s = addressListMatch(payload(family, 'saddr', base.s.nameRange), base.s, family);
+      if (s) stmts.push(s);
+    }
+    if (base.d) {
+      const s = addressListMatch(payload(family, 'daddr', base.d.nameRange), base.d, family);
+      if (s) stmts.push(s);
+    }
+    const frag = base.f;
+    if (frag) {
+      // -f: "second and further fragments" (iptables-translate: ip frag-off & 0x1fff != 0)
+      stmts.push(match(frag.negated ? '==' : '!=', binop('&', payload('ip', 'frag-off', frag.nameRange), value(0x1fff), frag.range), value(0), frag.range));
+    }
+    for (const o of this.opaques) stmts.push({ kind: 'opaque', text: o.text, range: o.range });
+
+    const tctx = { ...ctx, problem: (message: string, range: SourceRange) => this.report(MSG.moduleCheck, range, 'translation', message) };
+    let targetStmts: Stmt[] = [];
+    for (const mod of this.modules) {
+      if (mod.kind === 'match' && mod.name === 'comment' && mod.spec) {
+        for (const o of mod.opts) comment = comment === undefined ? String(o.value) : `${comment}; ${String(o.value)}`;
+        continue;
+      }
+      const translated = mod.spec?.translate ? safeTranslate(mod, mod.spec, tctx) : undefined;
+      const out = translated ?? [xtNode(mod, ctx)];
+      if (mod.kind === 'match') stmts.push(...out);
+      else targetStmts = out;
+    }
+    // Every iptables rule counts packets; iptables-nft adds a counter before the target.
+    const counters = this.counters;
+    stmts.push(counters && this.countersRange ? { kind: 'counter', packets: counters.packets, bytes: counters.bytes, range: this.countersRange } : { kind: 'counter' });
+    const target = this.target;
+    if (target?.kind === 'standard') {
+      const vk = target.name.toLowerCase();
+      if (vk === 'queue') stmts.push({ kind: 'queue', num: value(0), range: target.range });
+      else stmts.push({ kind: 'verdict', verdict: { kind: vk as 'accept' | 'drop' | 'return' }, range: target.range });
+    } else if (target?.kind === 'chain') {
+      stmts.push({ kind: 'verdict', verdict: { kind: target.goto ? 'goto' : 'jump', target: target.name }, range: target.range });
+    } else stmts.push(...targetStmts);
+
+    const out: { -readonly [K in keyof RuleOutput]: RuleOutput[K] } = { stmts, args: this.args, errors: this.errors };
+    if (comment !== undefined) out.comment = comment;
+    if (counters) out.counters = counters;
+    if (this.countersRange) out.countersRange = this.countersRange;
+    if (this.onlyFamily) out.onlyFamily = this.onlyFamily;
+    if (this.tableOpt) out.table = this.tableOpt;
+    return out;
+  }
+}
+
+function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: RuleContext & { problem: (m: string, r: SourceRange) => void }): Stmt[] | undefined {
+  try {
+    return spec.translate?.(mod, ctx);
+  } catch {
+    // A translation bug must not lose the rule: keep the module as xt.
+    return undefined;
+  }
+}
+
+function checkModule(
+  mod: ModuleUse,
+  spec: ModuleSpec,
+  ctx: RuleContext,
+  builtin: boolean,
+  report: (def: MessageDef, range: SourceRange, ...args: (string | number)[]) => void,
+): void {
+  const what = `${spec.kind === 'match' ? 'match' : 'target'} ${spec.name}`;
+  const where = moduleRange(mod);
+  if (spec.protos && !(ctx.proto && !ctx.proto.negated && spec.protos.includes(ctx.proto.num))) {
+    report(MSG.needsProtocol, mod.headRange, what, spec.protosText ?? spec.name);
+  }
+  if (spec.tables && !spec.tables.includes(ctx.table)) {
+    report(MSG.targetTable, mod.headRange, what, spec.tables.join(' or '));
+  } else if (spec.hooks && builtin && !spec.hooks.includes(ctx.chain)) {
+    report(MSG.hookNotAllowed, mod.headRange, what, ctx.chain, ctx.table, spec.hooks.join(', '));
+  }
+  for (const o of spec.options) {
+    if (o.mand && !mod.opts.some((u) => u.spec === o)) report(MSG.missingOption, where, `${what} needs --${o.name}`);
+  }
+  if (spec.needsOne && !mod.opts.some((u) => spec.needsOne?.includes(u.spec.name))) {
+    report(MSG.missingOption, where, `${what} needs one of ${spec.needsOne.map((n) => `--${n}`).join(', ')}`);
+  }
+  for (const u of mod.opts) {
+    for (const x of u.spec.excl ?? []) {
+      if (x !== u.spec.name && mod.opts.some((w) => w.spec.name === x && w.range.start > u.range.start)) report(MSG.conflictingOptions, u.range, `--${u.spec.name}`, `--${x}`);
+    }
+    for (const a of u.spec.also ?? []) {
+      if (!mod.opts.some((w) => w.spec.name === a)) report(MSG.missingOption, u.range, `--${u.spec.name} needs --${a}`);
+    }
+  }
+  const problem = spec.check?.(mod, ctx);
+  if (problem) report(MSG.moduleCheck, where, what, problem);
+}
+
+/** The `xt` node for a module nflens keeps as an extension: structured options plus its text. */
+function xtNode(mod: ModuleUse, ctx: RuleContext): Stmt {
+  const options: Record<string, XtOption> = {};
+  const put = (key: string, v: XtValue, negated: boolean) => {
+    let k = key;
+    for (let n = 2; k in options; n++) k = `${key}#${n}`;
+    options[k] = negated ? { value: v, negated: true } : { value: v };
+  };
+  for (const o of mod.opts) {
+    if (!o.negated && o.spec.omitIf?.(o.value)) continue;
+    if (o.spec.expand) o.spec.expand(o.value).forEach(([k, v], idx) => put(k, v, idx === 0 && o.negated));
+    else put(optionKey(o.spec), o.value, o.negated);
+  }
+  for (const r of mod.raw) put(r.name, r.args.length === 0 ? true : r.args.length === 1 ? (r.args[0] ?? '') : r.args, r.negated);
+  const defaults = typeof mod.spec?.defaults === 'function' ? mod.spec.defaults(ctx, mod) : (mod.spec?.defaults ?? {});
+  for (const [k, v] of Object.entries(defaults)) if (!(k in options)) options[k] = { value: v };
+  const range = moduleRange(mod);
+  const text = moduleText(mod);
+  if (mod.kind === 'target') return { kind: 'xt', type: 'target', name: mod.name, options, text, range };
+  const left: Expr = { kind: 'xt', name: mod.name, options, text, range };
+  return match('==', left, value(true), range);
+}
+
+function moduleText(mod: ModuleUse): string {
+  return mod.tokens.map((t) => (t.text === '!' && !t.quoted ? '!' : quoteWord(t.text))).join(' ');
+}
+
+/** `-s a,b` is a list (iptables adds one rule per address; one set lookup means the same). */
+function addressListMatch(left: Expr, bv: BaseValue, family: AddrFamily): Stmt | undefined {
+  const parts = (bv.args[0] ?? '').split(',');
+  const hosts: string[] = [];
+  for (const part of parts) {
+    const a = parseMaskedAddress(part, family);
+    if (typeof a === 'string') return undefined;
+    hosts.push(a.prefix === a.bits ? a.addr : a.prefix !== undefined ? `${a.addr}/${a.prefix}` : `${a.addr}/${a.mask}`);
+  }
+  if (hosts.length === 1) return addressMatch(left, hosts[0] ?? '', bv.negated, bv.range, bv.argRange);
+  const items: Expr[] = [];
+  for (const h of hosts) {
+    const slash = h.indexOf('/');
+    if (slash < 0) items.push(value(h, bv.argRange));
+    else if (/^\d+$/.test(h.slice(slash + 1))) items.push(prefix(h.slice(0, slash), Number(h.slice(slash + 1)), bv.argRange));
+    else return { kind: 'opaque', text: `${bv.negated ? '! ' : ''}${bv.args[0] ?? ''}`, range: bv.range };
+  }
+  return match(bv.negated ? '!=' : '==', left, set(items, bv.argRange), bv.range);
+}
