@@ -63,7 +63,7 @@ export interface KernelStep {
   /** Rule text from `nft -a list ruleset` taken right after loading (handle comment removed); the packet
    * description for 'packet' steps; the verdict for 'policy' steps. */
   text: string;
-  /** Packet mark after this step when it is non-zero (the kernel prints it with verdicts). */
+  /** Packet mark at the end of the base chain when non-zero: the kernel reports it with policy verdicts only. */
   mark?: number;
   packet?: TracedPacket;
   /** The monitor line this step came from. */
