@@ -162,16 +162,28 @@ export class TraceMonitor {
     return this.socketRow()?.drops ?? 0;
   }
 
-  /** Resolves when a line satisfying `test` arrives (lines already received are checked too). */
-  waitForLine(test: (line: string) => boolean, timeoutMs: number, what: string): Promise<void> {
+  /** Resolves when a line satisfying `test` arrives (lines already received are checked too). `abort` is
+   * polled meanwhile: an error it returns rejects the wait at once. */
+  waitForLine(test: (line: string) => boolean, timeoutMs: number, what: string, abort?: () => Error | undefined): Promise<void> {
     if (this.lines.some(test)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const start = Date.now();
+      const stop = () => {
+        clearInterval(poll);
         this.watchers = this.watchers.filter((w) => w.resolve !== done);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; monitor ${this.exited ? 'exited' : 'running'} ${this.stderr.trim()}`));
-      }, timeoutMs);
+      };
+      const poll = setInterval(() => {
+        const err = abort?.();
+        if (err) {
+          stop();
+          reject(err);
+        } else if (this.exited || Date.now() - start > timeoutMs) {
+          stop();
+          reject(new Error(`${this.exited ? 'nft monitor exited' : `timed out after ${timeoutMs} ms`} waiting for ${what} ${this.stderr.trim()}`));
+        }
+      }, 20);
       const done = () => {
-        clearTimeout(timer);
+        clearInterval(poll);
         resolve();
       };
       this.watchers.push({ test, resolve: done });

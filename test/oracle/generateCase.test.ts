@@ -106,4 +106,13 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('generated rulesets in the kernel')
     });
     expect([...fates].sort()).toEqual(['accept', 'drop', 'none']);
   });
+
+  it('the oracle is reproducible: the same cases in another session give the same traces', async () => {
+    const cases = Array.from({ length: 12 }, (_, i) => generateCase(2000 + i)).map((c) => ({ ruleset: c.rulesetText, packets: c.packets, options: c.options }));
+    // trace ids and counters differ between runs; everything else must not
+    const digest = (rs: Awaited<ReturnType<typeof runManyRulesets>>) =>
+      rs.map((r) => (r.ok ? r.traces.map((t) => ({ ...t, steps: t.steps.map(({ raw: _raw, ...s }) => s) })) : r.error));
+    const [a, b] = [await runManyRulesets(cases), await runManyRulesets([...cases].reverse())];
+    expect(digest(b.reverse())).toEqual(digest(a));
+  });
 });

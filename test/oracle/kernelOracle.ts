@@ -37,7 +37,8 @@ export interface OracleOptions {
    * flushed wherever two packets would share a flow; 'shared': packets go in order through one table
    * (flushed once at the start), e.g. to show that a second packet of a flow skips the nat chains. */
   conntrack?: 'fresh' | 'shared';
-  /** Packets per marker (default 250); the monitor must never lose a message (kernel-oracle.md). */
+  /** At most this many packets per marker (default 250); fewer when the ruleset prints many trace lines per
+   * packet, so the monitor never loses a message (kernel-oracle.md). */
   chunkSize?: number;
 }
 
@@ -63,6 +64,18 @@ export interface OracleCase {
 export type OracleCaseResult = ({ ok: true } & OracleRun) | { ok: false; error: string };
 
 export class OracleLoadError extends Error {}
+
+/** The monitor's socket overflowed: trace lines are missing (kernel-oracle.md: never trust such a run). */
+export class MonitorLostMessages extends Error {
+  constructor(readonly count: number) {
+    super(`nft monitor lost ${count} trace messages`);
+  }
+}
+
+/** Trace messages per chunk: well inside the monitor's socket buffer (measured with 100 lines per packet:
+ * 10000 lines per chunk lost none, 40000 overflowed; the run is then repeated with smaller chunks). */
+const MESSAGES_PER_CHUNK = 2000;
+const MARKER_TIMEOUT_MS = 20_000;
 
 /** Packet id the harness uses for its chunk markers; cases use 1..65534. */
 export const MARKER_ID = 65535;
@@ -194,23 +207,45 @@ export class OracleSession {
     }
   }
 
-  /** Sends the packets through the loaded ruleset and returns one trace per packet, in order. */
+  /** Sends the packets through the loaded ruleset and returns one trace per packet, in order. If the monitor
+   * loses messages (its socket buffer overflowed), the whole run is repeated with smaller chunks. */
   async trace(packets: readonly WirePacket[], listing: ListedRuleset, opts: OracleOptions = {}): Promise<{ traces: KernelTrace[]; lines: string[] }> {
     validatePackets(packets);
     await this.configure(opts);
-    this.monitor.take(); // lines of earlier runs (late marker lines) are not ours
-    const chunkSize = opts.chunkSize ?? 250;
+    let budget = MESSAGES_PER_CHUNK;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.traceOnce(packets, listing, opts, budget);
+      } catch (e) {
+        if (!(e instanceof MonitorLostMessages) || attempt >= 4) throw e;
+        budget = Math.max(50, Math.floor(budget / 4));
+        await this.settle();
+      }
+    }
+  }
+
+  private async traceOnce(packets: readonly WirePacket[], listing: ListedRuleset, opts: OracleOptions, budget: number) {
+    this.monitor.take(); // lines of earlier runs (late marker lines, a failed attempt) are not ours
+    const maxChunk = opts.chunkSize ?? 250;
     const batches = opts.conntrack === 'shared' ? [packets.slice()] : splitByFlow(packets);
     const sendErrors = new Map<number, string>();
     const dropsBefore = this.monitor.drops();
+    // chunks are sized from the lines per packet seen so far, so that one chunk's trace messages fit in the
+    // monitor's socket buffer: a ruleset with long jump chains prints dozens of lines per packet
+    let sent = 0;
+    let chunk = Math.min(maxChunk, 20);
     for (const batch of batches) {
       await this.host.must({ op: 'flushct' });
-      for (let i = 0; i < batch.length; i += chunkSize) {
-        await this.sendChunk(batch.slice(i, i + chunkSize), sendErrors);
+      for (let i = 0; i < batch.length; ) {
+        await this.sendChunk(batch.slice(i, i + chunk), sendErrors, dropsBefore);
+        sent += Math.min(chunk, batch.length - i);
+        i += chunk;
+        const perPacket = Math.max(1, this.monitor.lines.length / sent);
+        chunk = Math.max(1, Math.min(maxChunk, Math.floor(budget / perPacket)));
       }
     }
     const dropped = this.monitor.drops() - dropsBefore;
-    if (dropped > 0) throw new Error(`nft monitor lost ${dropped} trace messages: lower chunkSize (now ${chunkSize})`);
+    if (dropped > 0) throw new MonitorLostMessages(dropped);
     const lines = this.monitor.take();
     const parsed = lines.map(parseTraceLine).filter((l): l is TraceLine => l !== undefined);
     const byId = buildTraces(groupInstances(parsed, TRACER_INFO), { chains: listing.chains, tracer: TRACER_INFO });
@@ -222,7 +257,21 @@ export class OracleSession {
     return { traces, lines };
   }
 
-  private async sendChunk(chunk: readonly WirePacket[], sendErrors: Map<number, string>): Promise<void> {
+  /** After an overflow the kernel may still be queueing (and dropping) the failed chunk's messages: wait until
+   * a fresh marker comes through, so the retry starts from a quiet socket. */
+  private async settle(): Promise<void> {
+    for (let i = 0; i < 10; i++) {
+      try {
+        await this.sendMarker(undefined, 5000);
+        return;
+      } catch {
+        // the marker itself was lost: try again
+      }
+    }
+    throw new Error('nft monitor does not recover from lost messages');
+  }
+
+  private async sendChunk(chunk: readonly WirePacket[], sendErrors: Map<number, string>, dropsBefore: number): Promise<void> {
     // consecutive packets of one origin go in one request; both agents sit on the same CPU, so the kernel
     // handles everything in send order and the marker's trace comes after every earlier packet's
     for (let i = 0; i < chunk.length; ) {
@@ -237,11 +286,18 @@ export class OracleSession {
       }
       i = j;
     }
+    // a lost marker line would otherwise be waited for until the timeout
+    await this.sendMarker(() => (this.monitor.drops() > dropsBefore ? new MonitorLostMessages(this.monitor.drops() - dropsBefore) : undefined));
+  }
+
+  /** Sends a marker packet and resolves when its first trace line has arrived. */
+  private async sendMarker(abort?: () => Error | undefined, timeoutMs = MARKER_TIMEOUT_MS): Promise<void> {
     const dport = 60000 + (this.markerSeq++ % 5000);
     const seen = this.monitor.waitForLine(
       (l) => l.includes(` ${TRACER_TABLE} pre packet: `) && l.includes(` ip id ${MARKER_ID} `) && l.includes(` udp dport ${dport} `),
-      10_000,
+      timeoutMs,
       'the chunk marker trace (is a chain below priority -500 dropping it?)',
+      abort,
     );
     await this.client.must({
       op: 'send', mode: 'ether', ifname: CLIENT_IF, srcMac: TEST_SRC_MAC, dstMac: HOST_MAC,

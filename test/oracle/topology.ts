@@ -2,14 +2,19 @@
 // namespace), and sweeps stale ones left by dead runs. Node-only; imports nothing from src/.
 //
 //   client ns  nso-c0 198.51.100.1/24 ──veth── nso-h0 198.51.100.2/24  host ns  nso-h1 203.0.113.1/24 ──veth── nso-s0 203.0.113.2/24  server ns
-//                                              lo: 127.0.0.1, 192.0.2.10/32                                  (AnyIP: all of 203.0.113.0/24 is local)
+//   (AnyIP: rest of 198.51.100.0/24)           lo: 127.0.0.1, 192.0.2.10/32                                  (AnyIP: all of 203.0.113.0/24)
 //
 // - Remote test packets are Ethernet frames sent by the client agent from TEST_SRC_MAC, so they arrive on
-//   nso-h0 like packets from a router (any saddr/daddr). The client keeps a default route via the host.
+//   nso-h0 like packets from a router (any saddr/daddr). The client owns all of 198.51.100.0/24 (AnyIP) and
+//   the server all of 203.0.113.0/24, so the host's neighbour resolution never fails: a failure would make the
+//   host send an ICMP host-unreachable seconds later, through whatever ruleset is loaded by then.
 // - The host has no default route: a daddr outside 198.51.100.0/24, 203.0.113.0/24 and its local addresses is
 //   unroutable. With `forward: true` (net.ipv4.ip_forward=1) packets to 203.0.113.0/24 are forwarded out
 //   nso-h1 to the server (which answers ARP for the whole /24), and packets to other 198.51.100.0/24
 //   addresses hairpin back out nso-h0. With forwarding off, any non-local daddr dies after prerouting.
+// - The client and the server drop every packet they receive (table inet nflens_sink): no reply, RST or ICMP
+//   error ever comes back asynchronously to disturb conntrack or the trace. Only the host answers (its own
+//   RSTs/ICMP errors, untraced), synchronously while it processes the packet.
 // - rp_filter is 0 everywhere (new namespaces inherit init_net's IPv4 defaults, so it is set explicitly, also
 //   per device); IPv6 is disabled (no DAD/RS noise); ICMP redirects are off on the host.
 // - Veth ends are created directly inside the namespaces: nothing ever appears in the root namespace, and
@@ -39,6 +44,8 @@ export const TEST_SRC_MAC = '02:6e:66:6c:65:01';
 export const LOCAL_TRACE_GID = 29457;
 
 export const NS_PREFIX = 'nflens-';
+/** Drop-everything table of the client and server namespaces. */
+export const SINK_TABLE = 'nflens_sink';
 
 export interface Namespaces {
   client: string;
@@ -88,7 +95,9 @@ export async function createTopology(ns: Namespaces): Promise<void> {
       '',
     ].join('\n'));
     const perNs: [string, string[]][] = [
-      [ns.client, ['link set lo up', `link set ${CLIENT_IF} up`, `addr add ${CLIENT_ADDR}/24 dev ${CLIENT_IF}`, `route add default via ${HOST_ADDR}`]],
+      // AnyIP for the whole /24: the client answers ARP for every 198.51.100.x the host forwards or sends to, so
+      // no neighbour resolution fails and no delayed ICMP host-unreachable wanders through a later ruleset
+      [ns.client, ['link set lo up', `link set ${CLIENT_IF} up`, `addr add ${CLIENT_ADDR}/24 dev ${CLIENT_IF}`, `route add local ${CLIENT_NET} dev lo`]],
       [ns.host, [
         'link set lo up', `link set ${HOST_IF} up`, `link set ${HOST_SERVER_IF} up`,
         `addr add ${HOST_ADDR}/24 dev ${HOST_IF}`, `addr add ${HOST_LO_ADDR}/32 dev lo`, `addr add ${HOST_SERVER_ADDR}/24 dev ${HOST_SERVER_IF}`,
@@ -103,7 +112,13 @@ export async function createTopology(ns: Namespaces): Promise<void> {
       'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1',
       'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0',
     ];
+    // the client and the server swallow everything they receive, so nothing answers asynchronously: a late
+    // reply to a forwarded packet would otherwise reach the host after the chunk marker and create a conntrack
+    // entry that the next batch's packets could meet (ARP is not an inet-family packet and still works)
+    const sink = `table inet ${SINK_TABLE} {\n  chain in {\n    type filter hook prerouting priority -500; policy drop;\n  }\n}\n`;
     await Promise.all([
+      must('ip', ['netns', 'exec', ns.client, 'nft', '-f', '-'], sink),
+      must('ip', ['netns', 'exec', ns.server, 'nft', '-f', '-'], sink),
       must('ip', ['netns', 'exec', ns.client, 'sysctl', '-qw', ...common, `net.ipv4.conf.${CLIENT_IF}.rp_filter=0`]),
       must('ip', ['netns', 'exec', ns.host, 'sysctl', '-qw', ...common, `net.ipv4.conf.${HOST_IF}.rp_filter=0`,
         `net.ipv4.conf.${HOST_SERVER_IF}.rp_filter=0`, 'net.ipv4.conf.all.send_redirects=0',
