@@ -32,6 +32,9 @@ describe('xt matches', () => {
     expect(run([b.xt('set', { 'match-set': { value: ['KUBE-CLUSTER-IP', 'dst,dst'] } }), b.accept], P, [set]).fate.verdict).toBe('accept');
     expect(run([b.xt('set', { 'match-set': { value: ['KUBE-CLUSTER-IP', 'dst,dst'] } }), b.accept], 'ip saddr 1.1.1.1 ip daddr 10.96.0.10 udp dport 443', [set]).fate.verdict).toBe('drop');
     expect(run([b.xt('set', { 'match-set': { value: ['KUBE-CLUSTER-IP', 'src'] } }), b.accept], P, [b.namedSet('KUBE-CLUSTER-IP', ['ipv4_addr'], [b.prefix('10.0.0.0', 8)])]).fate.verdict).toBe('accept');
+    // The iptables parser's expanded form: name (with the `!`) and flags.
+    expect(run([b.m(b.xtExpr('set', { name: { value: 'KUBE-CLUSTER-IP', negated: true }, flags: { value: ['dst', 'dst'] } }), true), b.accept], P, [set]).fate.verdict).toBe('drop');
+    expect(run([b.m(b.xtExpr('set', { name: { value: 'KUBE-CLUSTER-IP' }, flags: { value: ['dst', 'dst'] } }), true), b.accept], P, [set]).fate.verdict).toBe('accept');
   });
 
   it('-m conntrack --ctstate', () => {

@@ -3,7 +3,7 @@
 //
 // Documented assumption about the options (to be confirmed when the iptables parser lands): `options` is
 // keyed by the long option name without dashes, exactly as iptables-save prints it (`mode`, `probability`,
-// `every`, `packet`, `match-set`, `src-type`, `dst-type`, `limit-iface-in`, `mark`, `comment`,
+// `every`, `packet`, `match-set` (or `name` + `flags`), `src-type`, `dst-type`, `limit-iface-in`, `mark`, `comment`,
 // `uid-owner`, `ctstate`, `set-xmark` …); `value` is the argument text (a string[] when the option takes
 // several words, e.g. `match-set: ['KUBE-CLUSTER-IP', 'dst,dst']`); `negated` is set for `! --option`.
 // A match negated as a whole (`! -m …` does not exist in iptables) is not modelled.
@@ -117,8 +117,10 @@ function addrtype(o: XtOptions, ctx: RunCtx): XtResult {
  *  address/port/MAC component of the set's key consumes one direction; a protocol component (hash:ip,port
  *  stores `tcp:80` as proto . port) takes the packet's protocol. */
 function setMatch(o: XtOptions, ctx: RunCtx): XtResult {
-  const opt = o['match-set'];
-  const [name, dirs] = words(opt);
+  // Either `match-set: [NAME, 'dst,dst']` or, as the iptables parser expands it, `name: NAME` (carrying the
+  // `!`) and `flags: ['dst', 'dst']`.
+  const opt = o['match-set'] ?? o.name;
+  const [name, dirs] = o['match-set'] ? words(opt) : [str(o.name), words(o.flags).join(',')];
   if (!name || !dirs) return { result: 'unknown', reason: `bad --match-set ${str(opt)}`, usual: 'nomatch' };
   const set = ctx.table ? findSet(ctx.prepared, ctx.table, name) : undefined;
   if (!set) return { result: 'unknown', reason: `set ${name} is not defined (paste its ipset save)`, usual: 'nomatch' };
