@@ -11,8 +11,13 @@ import { addressOfIface, isBroadcast, isLocalAddress, isMulticast, routeOif } fr
 import { findSet } from './prepare.ts';
 import { candidates, indexOf, lookup } from './sets.ts';
 import { addrOf, l4Name, portKey } from './state.ts';
-import { CT_STATE } from './symbolsTemp.ts';
-import { DTYPES, dtype, formatVal, guessLiteral, intVal, literalToVal, strVal, type DType, type Val } from './value.ts';
+import { symbolValue } from '../model/datatypes.ts';
+import { dtype, formatVal, guessLiteral, intVal, literalToVal, strVal, type DType, type Val } from './value.ts';
+
+/** The ct state bit nft_ct reads for a state name (NF_CT_STATE_BIT, datatypes.ts). */
+function ctStateBit(name: string): number {
+  return symbolValue('ct_state', name) ?? 0;
+}
 
 export type Out =
   | { readonly k: 'val'; readonly val: Val }
@@ -41,25 +46,25 @@ export function typesOf(e: Expr, ctx: RunCtx): DType[] {
     case 'ct':
       return [ctType(e.key, e.family ?? (ctx.family === 'ip' || ctx.family === 'ip6' ? ctx.family : ctx.pkt.l3 === 'ip6' ? 'ip6' : 'ip'))];
     case 'fib':
-      return [e.result === 'type' ? DTYPES.fib_addrtype! : e.result === 'oifname' ? DTYPES.ifname! : DTYPES.iface_index!];
+      return [e.result === 'type' ? dtype('fib_addrtype') : e.result === 'oifname' ? dtype('ifname') : dtype('iface_index')];
     case 'rt':
-      return [e.key === 'nexthop' ? (ctx.pkt.l3 === 'ip6' || e.family === 'ip6' ? DTYPES.ipv6_addr! : DTYPES.ipv4_addr!) : e.key === 'mtu' ? dtype('integer', 16) : e.key === 'ipsec' ? DTYPES.boolean! : DTYPES.realm!];
+      return [e.key === 'nexthop' ? (ctx.pkt.l3 === 'ip6' || e.family === 'ip6' ? dtype('ipv6_addr') : dtype('ipv4_addr')) : e.key === 'mtu' ? dtype('integer', 16) : e.key === 'ipsec' ? dtype('boolean') : dtype('realm')];
     case 'socket':
-      return [e.key === 'mark' ? DTYPES.mark! : dtype('integer', e.key === 'cgroupv2' ? 64 : 1)];
+      return [e.key === 'mark' ? dtype('mark') : dtype('integer', e.key === 'cgroupv2' ? 64 : 1)];
     case 'osf':
-      return [DTYPES.string!];
+      return [dtype('string')];
     case 'binop':
       return e.op === '<<' || e.op === '>>' ? [dtype('integer', typesOf(e.left, ctx)[0]?.bits ?? 32)] : typesOf(e.left, ctx);
     case 'map':
       return mapDataTypes(e, ctx);
     case 'ipsec':
-      return [e.key === 'saddr' || e.key === 'daddr' ? (e.family === 'ip6' ? DTYPES.ipv6_addr! : DTYPES.ipv4_addr!) : dtype('integer', 32)];
+      return [e.key === 'saddr' || e.key === 'daddr' ? (e.family === 'ip6' ? dtype('ipv6_addr') : dtype('ipv4_addr')) : dtype('integer', 32)];
     case 'numgen':
     case 'hash':
       return [dtype('integer', 32)];
     case 'value': {
       const g = typeof e.value === 'string' ? guessLiteral(e.value) : undefined;
-      return [g && g.k !== 'cat' ? dtype(g.type) : typeof e.value === 'string' ? DTYPES.string! : dtype('integer', 32)];
+      return [g && g.k !== 'cat' ? dtype(g.type) : typeof e.value === 'string' ? dtype('string') : dtype('integer', 32)];
     }
     default:
       return [dtype('integer', 32)];
@@ -141,7 +146,7 @@ export function evalExpr(e: Expr, ctx: RunCtx, want?: readonly DType[]): Out {
     case 'fib':
       return evalFib(e, ctx);
     case 'rt':
-      return e.key === 'ipsec' ? val(intVal(0, DTYPES.boolean!)) : unknown(`rt ${e.key} depends on the routing table`);
+      return e.key === 'ipsec' ? val(intVal(0, dtype('boolean'))) : unknown(`rt ${e.key} depends on the routing table`);
     case 'socket':
       return unknown(`socket ${e.key} depends on the host's sockets`);
     case 'osf':
@@ -262,7 +267,7 @@ function readBits(base: Base, offset: number, len: number, t: DType, ctx: RunCtx
 function evalExthdr(e: Extract<Expr, { kind: 'exthdr' }>): Out {
   // nflens packets carry no IPv6 extension headers (documented default): `exthdr x exists` is false and a
   // field of a missing header breaks the rule, as nft_exthdr does.
-  if (!e.field || e.field === 'exists') return val(intVal(0, DTYPES.boolean!));
+  if (!e.field || e.field === 'exists') return val(intVal(0, dtype('boolean')));
   return absent(`the packet has no ${e.name} extension header`);
 }
 
@@ -273,7 +278,7 @@ function evalOption(e: Extract<Expr, { kind: 'option' }>, ctx: RunCtx): Out {
   }
   if (e.protocol === 'ip') {
     if (ctx.pkt.l3 !== 'ip') return absent('not an ip packet');
-    if (!e.field || e.field === 'exists') return val(intVal(0, DTYPES.boolean!));
+    if (!e.field || e.field === 'exists') return val(intVal(0, dtype('boolean')));
     return absent(`the packet has no ip option ${e.name}`);
   }
   return unknown(`${e.protocol} ${e.name} is not modelled`);
@@ -363,16 +368,16 @@ function evalCt(e: Extract<Expr, { kind: 'ct' }>, ctx: RunCtx): Out {
     // Before the conntrack hook (or without conntrack) the skb has no entry: nft_ct reads state `invalid`
     // and breaks on every other key (observed on Linux 6.18; netfilter-semantics.md).
     const why = ct.active ? 'conntrack has not seen the packet yet (this chain runs before priority -200)' : 'conntrack is not enabled for this family (no rule uses it)';
-    if (e.key === 'state') return val(intVal(CT_STATE.invalid!, t));
+    if (e.key === 'state') return val(intVal(ctStateBit('invalid'), t));
     return absent(`no conntrack entry: ${why}`);
   }
   if (ct.state === 'invalid' || ct.state === 'untracked') {
-    if (e.key === 'state') return val(intVal(CT_STATE[ct.state]!, t));
+    if (e.key === 'state') return val(intVal(ctStateBit(ct.state), t));
     return absent(`no conntrack entry (${ct.state} packet)`);
   }
   switch (e.key) {
     case 'state':
-      return val(intVal(CT_STATE[ct.state]!, t));
+      return val(intVal(ctStateBit(ct.state), t));
     case 'direction':
       return val(intVal(ct.direction, t));
     case 'status':
@@ -431,13 +436,13 @@ function evalFib(e: Extract<Expr, { kind: 'fib' }>, ctx: RunCtx): Out {
   const fam = p.l3;
   if (e.result === 'type') {
     const type = isLocalAddress(ctx.host, fam, a) || (which === 'daddr' && p.forcedLocal) ? 2 : isBroadcast(ctx.host, fam, a) ? 3 : isMulticast(fam, a) ? 5 : 1;
-    return val(intVal(type, DTYPES.fib_addrtype!));
+    return val(intVal(type, dtype('fib_addrtype')));
   }
   // oif/oifname: the device of the route to the address; with `iif` the lookup is bound to the input
   // device and finds nothing when the route leaves elsewhere (reverse-path filtering).
   const oif = routeOif(ctx.host, fam, a);
   if (oif === undefined) return unknown(`the route to ${which} is not known (give --host default=IFACE or route=PREFIX@IFACE)`);
-  const t = e.result === 'oifname' ? DTYPES.ifname! : DTYPES.iface_index!;
+  const t = e.result === 'oifname' ? dtype('ifname') : dtype('iface_index');
   if (e.flags.includes('iif')) {
     if (p.iif === undefined) return unknown('input interface not given');
     if (oif === 'lo' && which === 'saddr' && p.iif !== 'lo') return val(strVal('', t.name));
@@ -450,8 +455,8 @@ function evalFib(e: Extract<Expr, { kind: 'fib' }>, ctx: RunCtx): Out {
 export function fibPresent(e: Extract<Expr, { kind: 'fib' }>, ctx: RunCtx): Out {
   const r = evalFib(e, ctx);
   if (r.k !== 'val') return r;
-  if (r.val.k === 'str') return val(intVal(r.val.v === '' ? 0 : 1, DTYPES.boolean!));
-  return val(intVal(r.val.k === 'int' && r.val.v !== 0n ? 1 : 0, DTYPES.boolean!));
+  if (r.val.k === 'str') return val(intVal(r.val.v === '' ? 0 : 1, dtype('boolean')));
+  return val(intVal(r.val.k === 'int' && r.val.v !== 0n ? 1 : 0, dtype('boolean')));
 }
 
 function evalNumgen(e: Extract<Expr, { kind: 'numgen' }>, ctx: RunCtx): Out {

@@ -8,7 +8,7 @@ import { formatNftMonitor, projectToKernel } from './format.ts';
 import { parsePacket } from './packetParse.ts';
 import * as b from './testing/build.ts';
 import { ruleset1 } from './testing/ruleset1.ts';
-import { sharedDir } from './testing/shared.ts';
+import { sharedDir } from '../../test/corpus.ts';
 
 const HOST = 'nso-h0=198.51.100.2/24 lo=192.0.2.10';
 
@@ -38,7 +38,13 @@ function packetOf(spec: string[]): string {
 }
 
 describe('kernel projection', () => {
-  const shared = sharedDir();
+  const shared = (() => {
+    try {
+      return sharedDir();
+    } catch {
+      return undefined;
+    }
+  })();
   it.skipIf(!shared)('agrees with every trace the kernel recorded for the demo ruleset', () => {
     const raw = readFileSync(path.join(shared!, 'oracle', 'trace1.raw'), 'utf8');
     const cases = recordedCases(raw);

@@ -4,8 +4,8 @@
 import type { Diagnostic, SourceRange } from '../model/ir.ts';
 import { L4_NAME, PROTOCOLS, ctType, fieldDef, metaType } from './fields.ts';
 import { completePacket, emptyDraft, type CtStateName, type Packet, type PacketDraft } from './packet.ts';
-import { INET_PROTO } from './symbolsTemp.ts';
-import { DTYPES, literalToVal, type DType } from './value.ts';
+import { symbolValue } from '../model/datatypes.ts';
+import { dtype, literalToVal, type DType } from './value.ts';
 
 interface Token {
   readonly text: string;
@@ -170,7 +170,7 @@ export function parsePacket(text: string): { packet: Packet; diagnostics: Diagno
         d.oif = v.text;
         d.stated.push('oif');
       } else if (key === 'l4proto') {
-        const n = convert(v, DTYPES.inet_proto!, 'meta l4proto');
+        const n = convert(v, dtype('inet_proto'), 'meta l4proto');
         if (typeof n === 'number') d.l4proto = n;
         d.stated.push('meta l4proto');
       } else if (key === 'nfproto' || key === 'protocol') {
@@ -209,8 +209,9 @@ export function parsePacket(text: string): { packet: Packet; diagnostics: Diagno
       }
       continue;
     }
-    if (INET_PROTO[word] !== undefined && L4_NAME[INET_PROTO[word]!]) {
-      d.l4proto = INET_PROTO[word];
+    const proto = symbolValue('inet_proto', word);
+    if (proto !== undefined && L4_NAME[proto]) {
+      d.l4proto = proto;
       continue;
     }
     diags.push(err('PKT008', `unknown packet key "${tok.text}" (expected e.g. ip saddr, tcp dport, iif, meta mark, ct state, local)`, tok.range));

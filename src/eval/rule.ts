@@ -9,7 +9,7 @@ import { exprText, stmtText } from './exprText.ts';
 import { fieldDef, metaType } from './fields.ts';
 import { prefixMask } from './addr.ts';
 import { addrKey, portKey } from './state.ts';
-import { BITMASK_TYPES } from './symbolsTemp.ts';
+import { isBitmaskType } from '../model/datatypes.ts';
 import type { Annotation, ExprStep, MatchResult, StepVerdict } from './trace.ts';
 import { dtype, formatVal, valCompare, valEquals, type DType, type Val } from './value.ts';
 import { evalXtMatch, evalXtTarget } from './xtMatches.ts';
@@ -144,7 +144,7 @@ function compare(s: Extract<Stmt, { kind: 'match' }>, lv: Out, types: readonly D
   }
   const r = rhs.val;
   rtext = formatVal(r);
-  const bitmask = v.k === 'int' && BITMASK_TYPES.has(v.type);
+  const bitmask = v.k === 'int' && isBitmaskType(v.type);
   switch (s.op) {
     case '==':
       hit = valEquals(v, r);

@@ -1,7 +1,7 @@
 // Runtime values of the evaluator (what a kernel register would hold) and the conversion of IR literals into
 // them, by datatype. Pure; imports only addr.ts and the symbol tables.
 import { formatIpv4, formatIpv6, formatMac, parseIpv4, parseIpv6, parseMac } from './addr.ts';
-import { BITMASK_TYPES, INET_PROTO_PRINT, SYMBOLS_BY_TYPE, symbolFor } from './symbolsTemp.ts';
+import { bitmaskNames, datatypeInfo, isBitmaskType, symbolName, symbolValue } from '../model/datatypes.ts';
 
 /** A value: an unsigned number of `bits` width (addresses, ports, marks, flags …), a string (interface
  *  names), or a concatenation. `type` is nft's datatype name, used for converting literals and printing. */
@@ -17,54 +17,15 @@ export interface DType {
   readonly str?: boolean;
 }
 
-const T = (name: string, bits: number, str = false): DType => (str ? { name, bits, str } : { name, bits });
-
-export const DTYPES: Readonly<Record<string, DType>> = {
-  ipv4_addr: T('ipv4_addr', 32),
-  ipv6_addr: T('ipv6_addr', 128),
-  ether_addr: T('ether_addr', 48),
-  inet_proto: T('inet_proto', 8),
-  inet_service: T('inet_service', 16),
-  mark: T('mark', 32),
-  ifname: T('ifname', 0, true),
-  iface_index: T('iface_index', 0, true),
-  string: T('string', 0, true),
-  ct_state: T('ct_state', 32),
-  ct_status: T('ct_status', 32),
-  ct_dir: T('ct_dir', 8),
-  ct_label: T('ct_label', 128),
-  ct_event: T('ct_event', 32),
-  tcp_flag: T('tcp_flag', 8),
-  icmp_type: T('icmp_type', 8),
-  icmp_code: T('icmp_code', 8),
-  icmpv6_type: T('icmpv6_type', 8),
-  icmpv6_code: T('icmpv6_code', 8),
-  icmpx_code: T('icmpx_code', 8),
-  igmp_type: T('igmp_type', 8),
-  ether_type: T('ether_type', 16),
-  nf_proto: T('nf_proto', 8),
-  pkttype: T('pkttype', 8),
-  dscp: T('dscp', 6),
-  ecn: T('ecn', 2),
-  fib_addrtype: T('fib_addrtype', 32),
-  boolean: T('boolean', 1),
-  arp_op: T('arp_op', 16),
-  iface_type: T('iface_type', 16),
-  uid: T('uid', 32),
-  gid: T('gid', 32),
-  devgroup: T('devgroup', 32),
-  realm: T('realm', 32),
-  classid: T('classid', 32),
-  day: T('day', 8),
-  hour: T('hour', 32),
-  time: T('time', 64),
-  integer: T('integer', 32),
-};
-
+/** The evaluator's view of an nft datatype (src/model/datatypes.ts): width, and whether values are strings.
+ *  `bits` is used for datatypes without a fixed width (integer, bitmask). Interface indexes are compared by
+ *  name: indexes are host-specific, names are what dumps show. */
 export function dtype(name: string, bits?: number): DType {
-  const t = DTYPES[name];
-  if (t) return bits !== undefined && !t.str && name === 'integer' ? { ...t, bits } : t;
-  return { name, bits: bits ?? 32 };
+  if (name === 'iface_index') return { name, bits: 0, str: true };
+  const info = datatypeInfo(name);
+  if (!info) return { name, bits: bits ?? 32 };
+  if (info.base === 'string') return { name, bits: 0, str: true };
+  return { name, bits: info.bits || bits || 32 };
 }
 
 export const intVal = (v: bigint | number, t: DType): Val => ({
@@ -114,8 +75,7 @@ export function literalToVal(lit: number | string | boolean, t: DType): Converte
   }
   const n = parseUnsigned(s);
   if (n !== undefined) return { ok: true, val: intVal(n, t) };
-  const table = SYMBOLS_BY_TYPE[t.name];
-  const sym = table?.[s.toLowerCase()];
+  const sym = symbolValue(t.name, s) ?? symbolValue(t.name, s.toLowerCase()) ?? symbolValue(t.name, s.charAt(0).toUpperCase() + s.slice(1).toLowerCase());
   if (sym !== undefined) return { ok: true, val: intVal(sym, t) };
   if (t.name === 'integer' || t.name === 'mark') {
     // A literal of unknown type: try the shapes nft would have resolved at parse time.
@@ -135,11 +95,11 @@ export function parseUnsigned(s: string): bigint | undefined {
 /** A literal whose datatype is unknown: an address, a MAC, a number, else a string. */
 export function guessLiteral(s: string): Val | undefined {
   const v4 = parseIpv4(s);
-  if (v4 !== undefined) return intVal(v4, DTYPES.ipv4_addr!);
+  if (v4 !== undefined) return intVal(v4, dtype('ipv4_addr'));
   const v6 = parseIpv6(s);
-  if (v6 !== undefined) return intVal(v6, DTYPES.ipv6_addr!);
+  if (v6 !== undefined) return intVal(v6, dtype('ipv6_addr'));
   const mac = parseMac(s);
-  if (mac !== undefined) return intVal(mac, DTYPES.ether_addr!);
+  if (mac !== undefined) return intVal(mac, dtype('ether_addr'));
   const n = parseUnsigned(s);
   if (n !== undefined) return intVal(n, dtype('integer', 32));
   return undefined;
@@ -168,27 +128,16 @@ export function formatInt(n: bigint, type: string): string {
     case 'mark':
     case 'ct_label':
       return `0x${n.toString(16).padStart(8, '0')}`;
-    case 'inet_proto':
-      return INET_PROTO_PRINT[Number(n)] ?? n.toString();
     default:
       break;
   }
-  if (BITMASK_TYPES.has(type)) {
-    if (n === 0n) return type === 'tcp_flag' ? '0x0' : '0x0';
-    const table = SYMBOLS_BY_TYPE[type] ?? {};
-    const names: string[] = [];
-    let rest = n;
-    for (const [name, bit] of Object.entries(table)) {
-      const b = BigInt(bit);
-      if (b !== 0n && (rest & b) === b && !names.includes(name)) {
-        names.push(name);
-        rest &= ~b;
-      }
-    }
-    if (rest !== 0n) names.push(`0x${rest.toString(16)}`);
+  if (isBitmaskType(type) && n <= 0xffffffffn) {
+    if (n === 0n) return '0x0';
+    const { names, rest } = bitmaskNames(type, Number(n));
+    if (rest !== 0) names.push(`0x${rest.toString(16)}`);
     return names.join(',');
   }
-  const sym = n <= 0xffffffffn ? symbolFor(type, Number(n)) : undefined;
+  const sym = n <= 0xffffffffn ? symbolName(type, Number(n)) : undefined;
   if (sym !== undefined) return sym;
   return n.toString();
 }
