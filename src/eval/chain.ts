@@ -45,7 +45,7 @@ export function runBaseChain(ctx: RunCtx, pt: PreparedTable, base: Chain, hook: 
   ctx.table = pt;
   ctx.family = fam;
   const common = { hook, family: fam, table: pt.table.name, ...(pt.origin ? { origin: pt.origin } : {}) };
-  const spec = base.base!;
+  const spec = pt.bases.get(base) ?? base.base!;
   ctx.steps.push({
     ...common,
     kind: 'chain',
@@ -137,7 +137,7 @@ export function runBaseChain(ctx: RunCtx, pt: PreparedTable, base: Chain, hook: 
       case 'goto': {
         const target = pt.chains.get(v.target);
         if (!target) return abort('missing-chain', `chain ${v.target} does not exist in ${pt.table.family} ${pt.table.name}`);
-        if (target.base) return abort('loop', `${v.kind} to base chain ${v.target}: the kernel refuses this ruleset (ELOOP)`);
+        if (pt.bases.has(target)) return abort('loop', `${v.kind} to base chain ${v.target}: the kernel refuses this ruleset (ELOOP)`);
         if (cur.path.includes(v.target)) {
           return abort('loop', `loop: ${[...cur.path, v.target].join(' → ')} (the kernel refuses such a ruleset: ELOOP)`);
         }

@@ -81,6 +81,12 @@ describe('verdicts across tables and chains', () => {
     expect(pathOf(t)).toEqual(['in#1 drop']);
   });
 
+  it('built-in chains of an iptables table without a base spec run on their hook at the table priority', () => {
+    const r = b.ruleset([b.table('ip', 'filter', [b.chain('INPUT', b.rule(b.m(b.pl('udp', 'dport'), 1), b.drop)), b.chain('MINE', b.rule(b.accept))], [], 'iptables-legacy')]);
+    const t = run(r, { packet: 'ip saddr 10.0.0.1 ip daddr 10.0.0.2 udp dport 1' });
+    expect(t.fate).toMatchObject({ verdict: 'drop', where: 'input/ip filter/INPUT' });
+  });
+
   it('queue hands the packet to user space: no verdict', () => {
     const r = b.ruleset([b.table('ip', 't', [b.base('in', 'filter', 'input', 0, 'drop', b.rule(b.queue))])]);
     expect(run(r, { packet: 'ip saddr 10.0.0.1 ip daddr 10.0.0.2 udp dport 1' }).fate).toMatchObject({ verdict: 'none', kind: 'queued' });

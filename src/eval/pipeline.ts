@@ -56,7 +56,7 @@ function collect(ctx: RunCtx, hook: string, opts: { skipIpvs?: boolean; bridge?:
   for (const pt of ctx.prepared.tables) {
     if (!fams.includes(pt.table.family)) continue;
     pt.table.chains.forEach((chain, ci) => {
-      const b = chain.base;
+      const b = pt.bases.get(chain);
       if (!b || b.hook !== hook) return;
       if (hook === 'ingress' || hook === 'egress') {
         if (pt.table.family === 'inet' && hook === 'egress') return;

@@ -1,7 +1,8 @@
 // Indexes a workspace once for evaluation (cached per input object): tables in registration (dump) order,
 // chains and sets by name, which families have conntrack enabled, where each table came from.
 // Imports the model only.
-import type { Chain, Expr, Family, IpvsService, NamedSet, Ruleset, Stmt, Table, TableOrigin, Workspace } from '../model/ir.ts';
+import type { BaseChainSpec, Chain, Expr, Family, IpvsService, NamedSet, Ruleset, Stmt, Table, TableOrigin, Workspace } from '../model/ir.ts';
+import { IPTABLES_HOOK_OF, iptablesChainPriority } from '../model/priorities.ts';
 
 export type EvalInput = Workspace | Ruleset | readonly Ruleset[];
 
@@ -14,6 +15,24 @@ export interface PreparedTable {
   readonly chains: ReadonlyMap<string, Chain>;
   readonly sets: ReadonlyMap<string, NamedSet>;
   readonly origin?: TableOrigin;
+  /** Base chain specs: the chain's own, or for a built-in chain of an iptables table that came without one,
+   *  its hook and priority by name (INPUT → input, nat POSTROUTING → 100 …). */
+  readonly bases: ReadonlyMap<Chain, BaseChainSpec>;
+}
+
+const IPTABLES_ORIGINS = new Set<TableOrigin>(['iptables', 'iptables-nft', 'iptables-legacy']);
+
+function baseSpecs(table: Table): Map<Chain, BaseChainSpec> {
+  const out = new Map<Chain, BaseChainSpec>();
+  for (const c of table.chains) {
+    if (c.base) out.set(c, c.base);
+    else if (table.origin && IPTABLES_ORIGINS.has(table.origin)) {
+      const hook = IPTABLES_HOOK_OF[c.name];
+      const prio = iptablesChainPriority(table.name, c.name);
+      if (hook && prio !== undefined) out.set(c, { type: table.name === 'nat' ? 'nat' : 'filter', hook, priority: { value: prio } });
+    }
+  }
+  return out;
 }
 
 export interface Prepared {
@@ -57,6 +76,7 @@ export function prepare(input: EvalInput): Prepared {
         chains: new Map(table.chains.map((c) => [c.name, c])),
         sets: new Map(table.sets.map((s) => [s.name, s])),
         ...(table.origin ? { origin: table.origin } : {}),
+        bases: baseSpecs(table),
       };
       tables.push(pt);
       for (const s of table.sets) if (!globalSets.has(s.name) || s.ipset) globalSets.set(s.name, { set: s, table: pt });
