@@ -76,7 +76,7 @@ export function exprText(e: Expr, quoteStrings = false): string {
     case 'map':
       return `${exprText(e.key)} map ${exprText(e.data)}`;
     case 'binop': {
-      const r = e.right.kind === 'binop' ? `(${exprText(e.right)})` : exprText(e.right);
+      const r = e.right.kind === 'binop' ? `(${exprText(e.right)})` : e.right.kind === 'list' ? `(${e.right.items.map((x) => exprText(x)).join(' | ')})` : exprText(e.right);
       const l = e.left.kind === 'binop' && e.left.op !== e.op ? `(${exprText(e.left)})` : exprText(e.left);
       return `${l} ${e.op} ${r}`;
     }

@@ -100,7 +100,7 @@ describe('nft monitor trace format', () => {
       'inet t nat_pre rule ip daddr 198.51.100.2 tcp dport 8080 dnat ip to 192.0.2.10:80 # handle 8 (verdict accept)',
       'inet t input rule ip saddr @allowed_src jump from_client # handle 11 (verdict jump from_client)',
       'inet t from_client rule ip daddr . tcp dport vmap { 198.51.100.2 . 22 : accept, 198.51.100.2 . 23 : drop, 192.0.2.10 . 80 : jump web } # handle 13 (verdict jump web)',
-      'inet t web rule tcp flags & syn,ack == syn counter accept # handle 16 (verdict accept)',
+      'inet t web rule tcp flags & (syn | ack) == syn counter accept # handle 16 (verdict accept)',
     ]);
     // The input chain sees the packet after DNAT.
     expect(lines.find((l) => l.startsWith('inet t input packet:'))).toMatch(/ip daddr 192\.0\.2\.10 .*tcp dport 80/);

@@ -28,6 +28,9 @@ export interface Host {
   /** Device of the default route, when known. */
   readonly defaultIface?: string;
   readonly forwarding: boolean;
+  /** The user gave routes (`default=`, `route=`): a destination without a route is unreachable. Otherwise a
+   *  default route is assumed to exist (its device unknown). */
+  readonly routesKnown: boolean;
   /** True when the user gave the addresses; false when inferred. */
   readonly explicit: boolean;
   /** How inferred facts were chosen (shown in the trace). */
@@ -150,6 +153,7 @@ export function buildHost(rulesets: readonly Ruleset[], spec: HostSpecParsed | u
     routes: spec?.routes ?? [],
     ...(spec?.defaultIface ? { defaultIface: spec.defaultIface } : {}),
     forwarding,
+    routesKnown: !!spec?.defaultIface || (spec?.routes?.length ?? 0) > 0,
     explicit,
     notes,
   };

@@ -333,6 +333,7 @@ function routeInput(ctx: RunCtx, packet: Packet): 'local' | 'forward' | Fate {
   }
   if (!ctx.host.forwarding) return drop(`${addrText(ctx, 'daddr')} is not a local address and IP forwarding is off`);
   const oif = packet.oif ?? (d !== undefined ? routeOif(ctx.host, fam, d) : undefined);
+  if (!oif && ctx.host.routesKnown) return drop(`no route to ${addrText(ctx, 'daddr')}`);
   p.oif = oif;
   step(`routing: ${addrText(ctx, 'daddr')} is not local: forward path${oif ? ` via ${oif}` : ' (output interface unknown)'}`);
   return 'forward';
@@ -416,6 +417,7 @@ function runLocal(ctx: RunCtx, packet: Packet): Fate {
   };
   p.iif = null;
   route('routing');
+  if (!p.oif && ctx.host.routesKnown) return { verdict: 'drop', where: 'routing', reason: `no route to ${addrText(ctx, 'daddr')}: the socket gets an error, no packet is sent`, kind: 'no-route' };
   const before = { d: addrOf(p, 'daddr'), m: p.meta.get('mark') };
   const f1 = runHook(ctx, 'output');
   if (f1) return f1;
