@@ -186,7 +186,7 @@ describe('routing', () => {
     { name: 'DNAT to a non-local address with forwarding off: no route', packet: 'iif eth0 ip saddr 203.0.113.9 ip daddr 198.51.100.2 tcp dport 8080', options: { host: HOST }, verdict: 'drop', kind: 'no-route', path: ['pre#1 accept'] },
     { name: 'a loopback source from outside is a martian', packet: 'iif eth0 ip saddr 127.0.0.5 ip daddr 198.51.100.2 udp dport 2', options: { host: HOST }, verdict: 'drop', kind: 'no-route', path: ['pre policy accept'] },
     { name: 'with routes given, a forwarded destination without a route is dropped by routing', packet: 'iif eth0 ip saddr 203.0.113.9 ip daddr 100.64.9.9 udp dport 2', options: { host: `${HOST} route=10.0.0.0/8@eth1`, forwarding: true }, verdict: 'drop', kind: 'no-route', path: ['pre policy accept'] },
-    { name: 'without routes given, a default route is assumed', packet: 'iif eth0 ip saddr 203.0.113.9 ip daddr 100.64.9.9 udp dport 2', options: { host: HOST, forwarding: true }, verdict: 'drop', kind: 'dropped', path: ['pre policy accept', 'fwd policy drop'] },
+    { name: 'without routes given, a default route is assumed', packet: 'iif eth0 ip saddr 203.0.113.9 ip daddr 100.64.9.9 udp dport 2', options: { host: HOST, forwarding: true }, verdict: 'accept', kind: 'forwarded', path: ['pre policy accept', 'fwd#1 accept'] },
     { name: 'TTL 1 expires on forwarding', packet: 'iif eth0 ip saddr 203.0.113.9 ip daddr 100.64.9.9 ip ttl 1 udp dport 2', options: { host: HOST, forwarding: true }, verdict: 'drop', kind: 'ttl-expired', path: ['pre policy accept'] },
   ]);
 
