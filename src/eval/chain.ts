@@ -59,7 +59,7 @@ export function runBaseChain(ctx: RunCtx, pt: PreparedTable, base: Chain, hook: 
   let cur: Frame = { chain: base, index: 0, path: [base.name], depth: 0 };
   const policy = (how: string): ChainEnd => {
     const verdict = spec.policy ?? 'accept';
-    ctx.steps.push({ ...common, kind: 'policy', chain: base.name, depth: 0, text: `policy ${verdict}${how}`, verdict: { kind: verdict } });
+    ctx.steps.push({ ...common, kind: 'policy', chain: base.name, depth: 0, text: `policy ${verdict}${how}`, verdict: { kind: verdict }, packet: viewOf(ctx.pkt, ctx.ct) });
     if (verdict === 'drop') return { kind: 'drop', where: `${hook}/${chainLabel(pt, base.name)}`, reason: `policy drop of ${chainLabel(pt, base.name)}` };
     return { kind: 'accept' };
   };

@@ -105,4 +105,10 @@ describe('nft monitor trace format', () => {
     // The input chain sees the packet after DNAT.
     expect(lines.find((l) => l.startsWith('inet t input packet:'))).toMatch(/ip daddr 192\.0\.2\.10 .*tcp dport 80/);
   });
+
+  it('prints a non-zero mark on policy lines, as the kernel does (`policy accept meta mark 0x00004000`, seen on Linux 6.18)', () => {
+    const r = b.ruleset([b.table('ip', 't', [b.base('in', 'filter', 'input', 0, 'accept', b.rule(b.mangle(b.meta('mark'), 0x4000)))])]);
+    const text = formatNftMonitor(evaluate(r, parsePacket('ip saddr 1.1.1.1 ip daddr 2.2.2.2 udp dport 1').packet));
+    expect(text).toMatch(/ ip t in policy accept meta mark 0x00004000\n/);
+  });
 });

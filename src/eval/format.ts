@@ -107,7 +107,11 @@ export function formatNftMonitor(trace: Trace): string {
     if (s.kind === 'chain' && s.packet) lines.push(`${id} packet: ${packetLine(s.packet, s.family)}`);
     else if (s.kind === 'rule' && (s.result === 'match' || s.assumed === 'match') && s.verdict) {
       lines.push(`${id} rule ${s.text}${s.handle !== undefined ? ` # handle ${s.handle}` : ''} (verdict ${kernelVerdict(s.verdict)})`);
-    } else if (s.kind === 'policy' && s.verdict) lines.push(`${id} policy ${kernelVerdict(s.verdict)}`);
+    } else if (s.kind === 'policy' && s.verdict) {
+      // The kernel prints a non-zero mark on policy lines: `policy accept meta mark 0x00004000`.
+      const mark = s.packet?.['meta mark'];
+      lines.push(`${id} policy ${kernelVerdict(s.verdict)}${mark && mark !== '0x00000000' ? ` meta mark ${mark}` : ''}`);
+    }
   }
   return lines.join('\n') + (lines.length ? '\n' : '');
 }

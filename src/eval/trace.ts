@@ -54,8 +54,8 @@ export interface Step {
   readonly text: string;
   readonly exprs?: readonly ExprStep[];
   readonly verdict?: StepVerdict;
-  /** Base-chain entries only: the packet as the chain sees it (what `nft monitor trace` prints as
-   *  `packet:`). */
+  /** Base-chain entries: the packet as the chain sees it (what `nft monitor trace` prints as `packet:`);
+   *  policy steps: the packet when the policy applies (the kernel prints its mark on the policy line). */
   readonly packet?: PacketView;
   /** Only the fields that changed (NAT, mangle): before and after. */
   readonly packetBefore?: PacketView;
