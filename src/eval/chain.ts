@@ -4,7 +4,7 @@
 // chains nested 16 deep counting jumps and gotos (NFT_JUMP_STACK_SIZE, EMLINK — 15 levels load, 16 do not,
 // checked on Linux 6.18), jumps to base chains and to missing chains.
 // Imports eval modules below it.
-import type { Chain, Rule } from '../model/ir.ts';
+import type { Chain, Rule, Stmt } from '../model/ir.ts';
 import type { RunCtx } from './context.ts';
 import { ruleText } from './exprText.ts';
 import type { PreparedTable } from './prepare.ts';
@@ -28,11 +28,25 @@ interface Frame {
   readonly depth: number;
 }
 
+const MUTATING = new Set<Stmt['kind']>(['mangle', 'nat', 'notrack', 'xt', 'objref', 'opaque', 'tproxy', 'set']);
+
+function isMutating(s: Stmt): boolean {
+  return MUTATING.has(s.kind) && !(s.kind === 'xt' && s.type === 'match');
+}
+
 export function chainLabel(pt: PreparedTable, chain: string): string {
   return `${pt.table.family} ${pt.table.name}/${chain}`;
 }
 
+const ruleTextCache = new WeakMap<Rule, string>();
+
 function ruleSource(pt: PreparedTable, rule: Rule): string {
+  let t = ruleTextCache.get(rule);
+  if (t === undefined) ruleTextCache.set(rule, (t = ruleSourceUncached(pt, rule)));
+  return t;
+}
+
+function ruleSourceUncached(pt: PreparedTable, rule: Rule): string {
   if (pt.sourceText !== undefined && rule.range) {
     const t = pt.sourceText.slice(rule.range.start, rule.range.end).replace(/\s*#\s*handle\s+\d+\s*$/, '').trim();
     if (t && !t.includes('\n')) return t;
@@ -80,10 +94,12 @@ export function runBaseChain(ctx: RunCtx, pt: PreparedTable, base: Chain, hook: 
     }
     if (++ctx.ruleEvals > ctx.options.maxRuleEvals) return abort('error', `stopped after ${ctx.options.maxRuleEvals} rule evaluations`);
     const rule = cur.chain.rules[cur.index]!;
-    const before = viewOf(ctx.pkt, ctx.ct);
+    // Snapshots only around rules that can change the packet (formatting every field is the costly part of a
+    // 10k-rule chain).
+    const mutates = rule.stmts.some(isMutating);
+    const before = mutates ? viewOf(ctx.pkt, ctx.ct) : undefined;
     const out = evalRule(rule, cur.index, ctx);
-    const after = viewOf(ctx.pkt, ctx.ct);
-    const diff = diffViews(before, after);
+    const diff = before ? diffViews(before, viewOf(ctx.pkt, ctx.ct)) : undefined;
     const step: Step = {
       ...common,
       kind: 'rule',

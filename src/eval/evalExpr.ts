@@ -86,8 +86,23 @@ function mapDataTypes(e: Extract<Expr, { kind: 'map' }>, ctx: RunCtx): DType[] {
   return [dtype('integer', 32)];
 }
 
-/** A constant expression (value, concat of values, list of flags) as a value of the given types. */
-export function constVal(e: Expr, types: readonly DType[]): { ok: true; val: Val } | { ok: false; why: string } {
+type ConstResult = { ok: true; val: Val } | { ok: false; why: string };
+const constCache = new WeakMap<Expr, Map<string, ConstResult>>();
+
+/** A constant expression (value, concat of values, list of flags) as a value of the given types; cached per
+ *  expression and type (a 10k-rule chain would otherwise re-parse every address on every packet). */
+export function constVal(e: Expr, types: readonly DType[]): ConstResult {
+  const key = types.map((t) => `${t.name}/${t.bits}`).join('.');
+  let byType = constCache.get(e);
+  const hit = byType?.get(key);
+  if (hit) return hit;
+  const r = constValUncached(e, types);
+  if (!byType) constCache.set(e, (byType = new Map()));
+  byType.set(key, r);
+  return r;
+}
+
+function constValUncached(e: Expr, types: readonly DType[]): ConstResult {
   switch (e.kind) {
     case 'value': {
       const t = types[0] ?? dtype('integer', 32);

@@ -102,7 +102,16 @@ function matchText(s: Extract<Stmt, { kind: 'match' }>): string {
   return `${left} ${s.op} ${right}`;
 }
 
+const stmtTextCache = new WeakMap<Stmt, string>();
+
+/** A statement in nft syntax (cached per statement object: traces print the same rules again and again). */
 export function stmtText(s: Stmt): string {
+  let t = stmtTextCache.get(s);
+  if (t === undefined) stmtTextCache.set(s, (t = stmtTextUncached(s)));
+  return t;
+}
+
+function stmtTextUncached(s: Stmt): string {
   switch (s.kind) {
     case 'match':
       return matchText(s);

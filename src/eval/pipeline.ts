@@ -55,20 +55,19 @@ function collect(ctx: RunCtx, hook: string, opts: { skipIpvs?: boolean; bridge?:
   const device = hook === 'ingress' ? ctx.pkt.iif : hook === 'egress' ? ctx.pkt.oif : undefined;
   for (const pt of ctx.prepared.tables) {
     if (!fams.includes(pt.table.family)) continue;
-    pt.table.chains.forEach((chain, ci) => {
-      const b = pt.bases.get(chain);
-      if (!b || b.hook !== hook) return;
+    for (const { chain, index: ci, spec: b } of pt.baseChains) {
+      if (b.hook !== hook) continue;
       if (hook === 'ingress' || hook === 'egress') {
-        if (pt.table.family === 'inet' && hook === 'egress') return;
+        if (pt.table.family === 'inet' && hook === 'egress') continue;
         const devs = b.devices ?? [];
-        if (device === null) return;
+        if (device === null) continue;
         if (device === undefined) note(ctx, `${hook} chain ${pt.table.family} ${pt.table.name}/${chain.name} assumed to be on the packet's device (device not given)`);
-        else if (!devs.includes(device)) return;
+        else if (!devs.includes(device)) continue;
       }
       const reg = pt.order * 1_000_000 + ci;
       if (b.type === 'nat' && !opts.bridge && NAT_CORE[hook] && ctx.pkt.l3 !== 'arp') nat.push({ pt, chain, priority: b.priority.value, reg });
       else entries.push({ kind: 'chain', pt, chain, priority: b.priority.value, reg });
-    });
+    }
   }
   const l3 = !opts.bridge && ctx.pkt.l3 !== 'arp' && hook !== 'ingress' && hook !== 'egress';
   if (l3 && (hook === 'prerouting' || hook === 'output')) entries.push({ kind: 'conntrack', priority: CONNTRACK_PRIORITY, reg: LATE });

@@ -18,6 +18,8 @@ export interface PreparedTable {
   /** Base chain specs: the chain's own, or for a built-in chain of an iptables table that came without one,
    *  its hook and priority by name (INPUT → input, nat POSTROUTING → 100 …). */
   readonly bases: ReadonlyMap<Chain, BaseChainSpec>;
+  /** The base chains only, with their position in the table (registration order). */
+  readonly baseChains: readonly { readonly chain: Chain; readonly index: number; readonly spec: BaseChainSpec }[];
 }
 
 const IPTABLES_ORIGINS = new Set<TableOrigin>(['iptables', 'iptables-nft', 'iptables-legacy']);
@@ -68,6 +70,7 @@ export function prepare(input: EvalInput): Prepared {
   const reasons: string[] = [];
   for (const part of parts) {
     for (const table of part.ruleset.tables) {
+      const bases = baseSpecs(table);
       const pt: PreparedTable = {
         table,
         order: tables.length,
@@ -76,7 +79,11 @@ export function prepare(input: EvalInput): Prepared {
         chains: new Map(table.chains.map((c) => [c.name, c])),
         sets: new Map(table.sets.map((s) => [s.name, s])),
         ...(table.origin ? { origin: table.origin } : {}),
-        bases: baseSpecs(table),
+        bases,
+        baseChains: table.chains.flatMap((chain, index) => {
+          const spec = bases.get(chain);
+          return spec ? [{ chain, index, spec }] : [];
+        }),
       };
       tables.push(pt);
       for (const s of table.sets) if (!globalSets.has(s.name) || s.ipset) globalSets.set(s.name, { set: s, table: pt });
