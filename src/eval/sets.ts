@@ -17,6 +17,8 @@ export interface SetEntry {
   readonly parts: readonly Part[];
   readonly data?: Expr;
   readonly range?: SourceRange;
+  /** ipset `nomatch` element: a packet whose most specific element is this one does not match. */
+  readonly nomatch?: boolean;
 }
 
 export interface SetIndex {
@@ -55,6 +57,7 @@ function buildIndex(elements: readonly Expr[], types: readonly DType[]): SetInde
       data = key.data;
       key = key.key;
     }
+    const nomatch = key.kind === 'elem' && key.ipset?.nomatch === true;
     if (key.kind === 'elem') key = key.value;
     const comps = key.kind === 'concat' ? key.items : [key];
     if (comps.length !== types.length) {
@@ -73,14 +76,16 @@ function buildIndex(elements: readonly Expr[], types: readonly DType[]): SetInde
       problems.push(`element ${exprText(key)}: ${bad}`);
       continue;
     }
-    const entry: SetEntry = { text: exprText(key, types.some((t) => t.str)), parts, ...(data ? { data } : {}), ...(el.range ? { range: el.range } : {}) };
+    const entry: SetEntry = { text: exprText(key, types.some((t) => t.str)), parts, ...(data ? { data } : {}), ...(el.range ? { range: el.range } : {}), ...(nomatch ? { nomatch } : {}) };
     if (parts.every((p) => p.kind === 'eq')) {
       const k = parts.map((p) => valKey((p as { val: Val }).val)).join('|');
       if (!exact.has(k)) exact.set(k, entry);
     } else if (parts.length === 1 && parts[0]!.kind === 'range') single.push(entry);
     else general.push(entry);
   }
-  single.sort((a, b) => cmp((a.parts[0] as { lo: bigint }).lo, (b.parts[0] as { lo: bigint }).lo));
+  // By lower bound, wider first: scanning back from a key meets the most specific containing interval first
+  // (ipset hash:net semantics, where a more specific `nomatch` element excludes).
+  single.sort((a, b) => cmp((a.parts[0] as { lo: bigint }).lo, (b.parts[0] as { lo: bigint }).lo) || cmp((b.parts[0] as { hi: bigint }).hi, (a.parts[0] as { hi: bigint }).hi));
   const lo = single.map((e) => (e.parts[0] as { lo: bigint }).lo);
   const hi = single.map((e) => (e.parts[0] as { hi: bigint }).hi);
   const maxHi: bigint[] = [];
@@ -147,8 +152,13 @@ function componentsOf(key: Val, n: number): readonly Val[] {
   return n > 1 && key.k === 'cat' ? key.items : [key];
 }
 
-/** The element a key is in, or undefined. */
+/** The element a key is in, or undefined (also when the most specific element is an ipset `nomatch`). */
 export function lookup(idx: SetIndex, key: Val, n: number): SetEntry | undefined {
+  const e = lookupAny(idx, key, n);
+  return e?.nomatch ? undefined : e;
+}
+
+function lookupAny(idx: SetIndex, key: Val, n: number): SetEntry | undefined {
   const comps = componentsOf(key, n);
   const hit = idx.exact.get(comps.map(valKey).join('|'));
   if (hit) return hit;
