@@ -2,12 +2,21 @@
 // output formatting; all netfilter logic lives in src/parse, src/eval.
 import { readFileSync } from 'node:fs';
 import { runParse } from './parseCommand.ts';
+import { runTrace } from './traceCommand.ts';
 import { UsageError } from './args.ts';
 
 const USAGE = `usage:
   nflens parse FILE... [--format auto|nft|nft-json|iptables|ipset|ipvs] [--json]
       Parse dumps (several files = one workspace; "-" = standard input). Prints a summary and every
       diagnostic as FILE:LINE:COL: error|warning: message [CODE]. Exit 0 without errors, 1 with errors.
+  nflens trace FILE... --packet 'PACKET' [--host 'HOST'] [--forward|--no-forward]
+               [--all-branches [--max-branches N] | --branch N,N… | --seed N] [--json|--monitor|--kernel]
+      Follow one packet through the workspace in kernel order and print every step and its fate.
+      PACKET uses nft's keys: 'iif eth0 ip saddr 10.0.0.5 ip daddr 10.0.0.1 tcp dport 22 ct state new',
+      'local ip daddr 1.1.1.1 udp dport 53', 'ip6 saddr 2001:db8::1 icmpv6 type echo-request'.
+      HOST: 'eth0=192.168.1.10/24 10.0.0.1 local=203.0.113.0/25 default=eth0 route=10.8.0.0/16@tun0'.
+      --monitor prints "nft monitor trace" lines; --kernel the projection the kernel oracle compares.
+      Exit 0 when the trace completed (parse errors are reported and the trace runs on what parsed).
   nflens help
 `;
 
@@ -23,6 +32,8 @@ export function main(argv: readonly string[], io: Io): number {
     switch (command) {
       case 'parse':
         return runParse(rest, io);
+      case 'trace':
+        return runTrace(rest, io);
       case 'help':
       case '--help':
       case '-h':

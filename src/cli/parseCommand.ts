@@ -1,5 +1,5 @@
 // `nflens parse`: summary and diagnostics of one or more dumps (one workspace).
-import type { Diagnostic, SourceFormat } from '../model/ir.ts';
+import type { Diagnostic, Source, SourceFormat } from '../model/ir.ts';
 import { LineIndex } from '../model/sourceText.ts';
 import { summarizeRuleset, type RulesetSummary } from '../model/summary.ts';
 import { detectFormat, isSourceFormat, parseWorkspace } from '../parse/index.ts';
@@ -12,16 +12,7 @@ export function runParse(argv: readonly string[], io: Io): number {
   if (formatFlag !== 'auto' && !isSourceFormat(formatFlag)) throw new UsageError(`unknown format "${formatFlag}"`);
   if (args.positional.length === 0) throw new UsageError('parse needs at least one FILE (or - for standard input)');
 
-  const sources = args.positional.map((file, i) => {
-    let text: string;
-    try {
-      text = io.readFile(file);
-    } catch (e) {
-      throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-    }
-    const format: SourceFormat = formatFlag === 'auto' ? detectFormat(text) : formatFlag;
-    return { id: `s${i + 1}`, name: file === '-' ? '<stdin>' : file, format, text };
-  });
+  const sources = readSources(args.positional, formatFlag, io);
   const workspace = parseWorkspace(sources);
 
   let errors = 0;
@@ -48,7 +39,21 @@ export function runParse(argv: readonly string[], io: Io): number {
   return errors > 0 ? 1 : 0;
 }
 
-function locate(d: Diagnostic, lines: LineIndex) {
+/** Reads the files of a workspace ("-" = standard input), detecting each format unless one is given. */
+export function readSources(files: readonly string[], formatFlag: string, io: Io): Source[] {
+  return files.map((file, i) => {
+    let text: string;
+    try {
+      text = io.readFile(file);
+    } catch (e) {
+      throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+    }
+    const format: SourceFormat = formatFlag === 'auto' ? detectFormat(text) : (formatFlag as SourceFormat);
+    return { id: `s${i + 1}`, name: file === '-' ? '<stdin>' : file, format, text };
+  });
+}
+
+export function locate(d: Diagnostic, lines: LineIndex) {
   const { line, column, length } = lines.describe(d.range);
   return { severity: d.severity, code: d.code, message: d.message, line, column, length };
 }

@@ -1,0 +1,213 @@
+// The host model: local addresses and interfaces, forwarding, routes; the routing decision (local delivery,
+// forward, or no route). Given by the user (`--host`), else inferred from the ruleset with notes saying so.
+// Pure; imports the model and eval/addr.
+import type { Ruleset } from '../model/ir.ts';
+import { formatIp, inPrefix, parseCidr, type AddrFamily } from './addr.ts';
+
+export interface HostAddress {
+  readonly family: AddrFamily;
+  readonly value: bigint;
+  /** Prefix length of the on-link subnet (`10.0.0.1/24`), or of an AnyIP `local` route. */
+  readonly len: number;
+  readonly iface?: string;
+  /** AnyIP: the whole prefix is local (`ip route add local 203.0.113.0/25 dev lo`). */
+  readonly anyIp?: boolean;
+}
+
+export interface HostRoute {
+  readonly family: AddrFamily;
+  readonly value: bigint;
+  readonly len: number;
+  readonly iface: string;
+}
+
+export interface Host {
+  readonly addresses: readonly HostAddress[];
+  readonly interfaces: readonly string[];
+  readonly routes: readonly HostRoute[];
+  /** Device of the default route, when known. */
+  readonly defaultIface?: string;
+  readonly forwarding: boolean;
+  /** The user gave routes (`default=`, `route=`): a destination without a route is unreachable. Otherwise a
+   *  default route is assumed to exist (its device unknown). */
+  readonly routesKnown: boolean;
+  /** True when the user gave the addresses; false when inferred. */
+  readonly explicit: boolean;
+  /** How inferred facts were chosen (shown in the trace). */
+  readonly notes: readonly string[];
+}
+
+/** Host spec syntax (`--host`), tokens separated by spaces or commas:
+ *  `eth0=192.168.1.10/24` address on an interface (its subnet is on-link there) · `10.0.0.1` a local address ·
+ *  `local=203.0.113.0/25` an AnyIP local range · `default=eth0` default route device ·
+ *  `route=10.8.0.0/16@tun0` a route · `forward` / `noforward` IP forwarding. */
+export function parseHostSpec(spec: string): { host: HostSpecParsed; errors: string[] } {
+  const errors: string[] = [];
+  const addresses: HostAddress[] = [];
+  const routes: HostRoute[] = [];
+  let defaultIface: string | undefined;
+  let forwarding: boolean | undefined;
+  for (const tok of spec.split(/[\s,]+/).filter(Boolean)) {
+    if (tok === 'forward' || tok === 'forwarding') {
+      forwarding = true;
+      continue;
+    }
+    if (tok === 'noforward' || tok === 'no-forward') {
+      forwarding = false;
+      continue;
+    }
+    const eq = tok.indexOf('=');
+    if (eq > 0) {
+      const key = tok.slice(0, eq);
+      const val = tok.slice(eq + 1);
+      if (key === 'default') {
+        defaultIface = val;
+        continue;
+      }
+      if (key === 'route') {
+        const [pfx, dev] = val.split('@');
+        const c = pfx ? parseCidr(pfx) : undefined;
+        if (!c || !dev) errors.push(`bad route "${val}" (expected PREFIX@IFACE)`);
+        else routes.push({ family: c.family, value: c.value, len: c.len, iface: dev });
+        continue;
+      }
+      if (key === 'local') {
+        const c = parseCidr(val);
+        if (!c) errors.push(`bad local range "${val}"`);
+        else addresses.push({ family: c.family, value: c.value, len: c.len, anyIp: true, iface: 'lo' });
+        continue;
+      }
+      for (const a of val.split('+')) {
+        const c = parseCidr(a);
+        if (!c) errors.push(`bad address "${a}" for ${key}`);
+        else addresses.push({ family: c.family, value: c.value, len: c.len, iface: key });
+      }
+      continue;
+    }
+    const c = parseCidr(tok);
+    if (!c) errors.push(`bad host token "${tok}"`);
+    else addresses.push({ family: c.family, value: c.value, len: c.len });
+  }
+  return { host: { addresses, routes, ...(defaultIface ? { defaultIface } : {}), ...(forwarding !== undefined ? { forwarding } : {}) }, errors };
+}
+
+export interface HostSpecParsed {
+  readonly addresses: readonly HostAddress[];
+  readonly routes?: readonly HostRoute[];
+  readonly defaultIface?: string;
+  readonly forwarding?: boolean;
+}
+
+const LOOPBACK: readonly HostAddress[] = [
+  { family: 'ip', value: 0x7f000001n, len: 8, iface: 'lo', anyIp: true },
+  { family: 'ip6', value: 1n, len: 128, iface: 'lo' },
+];
+
+/** Builds the host: explicit facts when given, else inferred ones (each inference leaves a note). */
+export function buildHost(rulesets: readonly Ruleset[], spec: HostSpecParsed | undefined, forwardingFlag: boolean | undefined): Host {
+  const notes: string[] = [];
+  const addresses: HostAddress[] = [...LOOPBACK];
+  const explicit = spec !== undefined && spec.addresses.length > 0;
+  if (spec) addresses.push(...spec.addresses);
+  // kube-proxy's IPVS mode binds every virtual service address to the dummy device kube-ipvs0, so they are
+  // local (netfilter-semantics.md, "kube-proxy shapes").
+  const vips: HostAddress[] = [];
+  for (const r of rulesets) {
+    for (const svc of r.ipvs) {
+      const c = svc.addr ? parseCidr(svc.addr) : undefined;
+      if (c && !vips.some((v) => v.value === c.value && v.family === c.family)) vips.push({ family: c.family, value: c.value, len: c.family === 'ip' ? 32 : 128, iface: 'kube-ipvs0' });
+    }
+  }
+  if (vips.length) {
+    addresses.push(...vips);
+    notes.push(`${vips.length} IPVS virtual address(es) are local (kube-proxy binds them to kube-ipvs0)`);
+  }
+  if (!explicit) {
+    // kube-proxy nft mode keeps the node's addresses in `set nodeport-ips`.
+    for (const r of rulesets) {
+      for (const t of r.tables) {
+        for (const s of t.sets) {
+          if (s.name !== 'nodeport-ips') continue;
+          for (const e of s.elements) {
+            const v = e.kind === 'value' ? e.value : e.kind === 'elem' && e.value.kind === 'value' ? e.value.value : undefined;
+            const c = typeof v === 'string' ? parseCidr(v) : undefined;
+            if (c) {
+              addresses.push({ family: c.family, value: c.value, len: c.family === 'ip' ? 32 : 128 });
+              notes.push(`${formatIp(c.family, c.value)} is local (element of set ${t.name}/nodeport-ips)`);
+            }
+          }
+        }
+      }
+    }
+  }
+  let forwarding = forwardingFlag ?? spec?.forwarding;
+  if (forwarding === undefined) {
+    const kube = rulesets.some((r) => r.tables.some((t) => t.name === 'kube-proxy' || t.chains.some((c) => c.name.startsWith('KUBE-') || c.name === 'DOCKER' || c.name === 'DOCKER-USER')));
+    forwarding = kube;
+    notes.push(kube ? 'IP forwarding assumed on (kube-proxy/docker rules present; they require it)' : 'IP forwarding off (the Linux default; use --forward)');
+  }
+  const interfaces = [...new Set([...addresses.map((a) => a.iface).filter((x): x is string => !!x), ...(spec?.routes ?? []).map((r) => r.iface), ...(spec?.defaultIface ? [spec.defaultIface] : [])])];
+  return {
+    addresses,
+    interfaces,
+    routes: spec?.routes ?? [],
+    ...(spec?.defaultIface ? { defaultIface: spec.defaultIface } : {}),
+    forwarding,
+    routesKnown: !!spec?.defaultIface || (spec?.routes?.length ?? 0) > 0,
+    explicit,
+    notes,
+  };
+}
+
+/** Is `addr` one of the host's local addresses (or in an AnyIP local range)? */
+export function isLocalAddress(host: Host, family: AddrFamily, addr: bigint): boolean {
+  const bits = family === 'ip' ? 32 : 128;
+  return host.addresses.some((a) => a.family === family && (a.anyIp ? inPrefix(addr, a.value, a.len, bits) : a.value === addr));
+}
+
+export function isLoopbackAddress(family: AddrFamily, addr: bigint): boolean {
+  return family === 'ip' ? addr >> 24n === 127n : addr === 1n;
+}
+
+export function isMulticast(family: AddrFamily, addr: bigint): boolean {
+  return family === 'ip' ? addr >> 28n === 0xen : addr >> 120n === 0xffn;
+}
+
+export function isBroadcast(host: Host, family: AddrFamily, addr: bigint): boolean {
+  if (family !== 'ip') return false;
+  if (addr === 0xffffffffn) return true;
+  return host.addresses.some((a) => a.family === 'ip' && !a.anyIp && a.len < 31 && (addr | ((1n << BigInt(32 - a.len)) - 1n)) === addr && inPrefix(addr, a.value, a.len, 32));
+}
+
+/** The interface owning a local address, if known. */
+export function ifaceOfAddress(host: Host, family: AddrFamily, addr: bigint): string | undefined {
+  const bits = family === 'ip' ? 32 : 128;
+  return host.addresses.find((a) => a.family === family && (a.anyIp ? inPrefix(addr, a.value, a.len, bits) : a.value === addr))?.iface;
+}
+
+/** A local address of an interface (first listed), for masquerade/redirect. */
+export function addressOfIface(host: Host, family: AddrFamily, iface: string | undefined): bigint | undefined {
+  if (!iface) return undefined;
+  if (iface === 'lo') return family === 'ip' ? 0x7f000001n : 1n;
+  return host.addresses.find((a) => a.family === family && a.iface === iface && !a.anyIp)?.value;
+}
+
+/** The output device of the route to `addr`: longest prefix among routes and on-link subnets, then the
+ *  default route; undefined when the host model does not know. */
+export function routeOif(host: Host, family: AddrFamily, addr: bigint): string | undefined {
+  const bits = family === 'ip' ? 32 : 128;
+  if (isLocalAddress(host, family, addr)) return 'lo';
+  let best: { len: number; iface: string } | undefined;
+  const consider = (value: bigint, len: number, iface: string | undefined) => {
+    if (!iface || !inPrefix(addr, value, len, bits)) return;
+    if (!best || len > best.len) best = { len, iface };
+  };
+  for (const r of host.routes) if (r.family === family) consider(r.value, r.len, r.iface);
+  for (const a of host.addresses) if (a.family === family && !a.anyIp && a.iface !== 'lo') consider(a.value, a.len, a.iface);
+  return best?.iface ?? host.defaultIface;
+}
+
+/** The primary address of the host for a family (source of locally generated packets). */
+export function primaryAddress(host: Host, family: AddrFamily): bigint | undefined {
+  return host.addresses.find((a) => a.family === family && a.iface !== 'lo' && !a.anyIp && a.iface !== 'kube-ipvs0')?.value;
+}

@@ -1,0 +1,545 @@
+// Evaluates one rule: its statements in order, as the kernel runs a rule's expressions — a failing match
+// ends the rule (side effects of earlier statements stay), a verdict ends it, no verdict means `continue`.
+// One function per match/statement kind. Imports eval modules below it.
+import type { Expr, Rule, Stmt } from '../model/ir.ts';
+import { assertNever } from '../model/ir.ts';
+import { choose, note, type RunCtx } from './context.ts';
+import { constVal, evalExpr, fibPresent, ifaceAddress, mapLookup, typesOf, type Out } from './evalExpr.ts';
+import { exprText, stmtText } from './exprText.ts';
+import { fieldDef, metaType } from './fields.ts';
+import { prefixMask } from './addr.ts';
+import { addrKey, portKey } from './state.ts';
+import { isBitmaskType } from '../model/datatypes.ts';
+import type { Annotation, ExprStep, MatchResult, StepVerdict } from './trace.ts';
+import { dtype, formatVal, valCompare, valEquals, type DType, type Val } from './value.ts';
+import { evalXtMatch, evalXtTarget } from './xtMatches.ts';
+
+export interface RuleOutcome {
+  readonly result: MatchResult;
+  readonly assumed?: 'match' | 'nomatch';
+  readonly exprs: readonly ExprStep[];
+  /** Set when the rule matched: its verdict (`continue` when it has none). */
+  readonly verdict?: StepVerdict;
+  readonly annotations: readonly Annotation[];
+  /** NAT binding made by this rule, described. */
+  readonly nat?: string;
+}
+
+interface MatchEval {
+  readonly result: MatchResult;
+  readonly reason: string;
+  /** For unknown results: the outcome a run assumes by default. */
+  readonly usual?: 'match' | 'nomatch';
+}
+
+const M = (result: MatchResult, reason: string, usual?: 'match' | 'nomatch'): MatchEval => (usual ? { result, reason, usual } : { result, reason });
+
+// ───────────────────────────── matches ─────────────────────────────
+
+function isBoolLiteral(e: Expr): boolean {
+  return e.kind === 'value' && (typeof e.value === 'boolean' || e.value === 'exists' || e.value === 'missing');
+}
+
+export function evalMatch(s: Extract<Stmt, { kind: 'match' }>, ctx: RunCtx): MatchEval {
+  const left = s.left;
+  if (left.kind === 'xt') {
+    const r = evalXtMatch(left.name, left.options, ctx, where(ctx));
+    const negate = s.op === '!=' || (s.right.kind === 'value' && s.right.value === false);
+    if (!negate || r.result === 'unknown') return M(r.result, r.reason, r.usual);
+    return M(r.result === 'match' ? 'nomatch' : 'match', `not (${r.reason})`);
+  }
+  if (left.kind === 'fib' && left.result !== 'type' && isBoolLiteral(s.right)) {
+    return compare(s, fibPresent(left, ctx), [dtype('boolean')], ctx);
+  }
+  if (s.right.kind === 'setref' || s.right.kind === 'set') return setMembership(s, ctx);
+  const types = typesOf(left, ctx);
+  return compare(s, evalExpr(left, ctx), types, ctx);
+}
+
+function setMembership(s: Extract<Stmt, { kind: 'match' }>, ctx: RunCtx): MatchEval {
+  const r = mapLookup(s.left, s.right, ctx);
+  const name = s.right.kind === 'setref' ? `@${s.right.name}` : exprText(s.right);
+  const negated = s.op === '!=';
+  switch (r.k) {
+    case 'absent':
+      return M('nomatch', r.why);
+    case 'unknown':
+      return M('unknown', r.why, 'nomatch');
+    case 'miss':
+      return negated ? M('match', r.why) : M('nomatch', r.why);
+    case 'hit':
+      return negated ? M('nomatch', `${r.key} is in ${name} (${r.text})`) : M('match', `${r.key} is in ${name}${s.right.kind === 'setref' ? ` (${r.text})` : ''}`);
+  }
+}
+
+/** The right-hand side as something to test a value against. */
+type Rhs = { kind: 'val'; val: Val } | { kind: 'interval'; lo: bigint; hi: bigint; text: string } | { kind: 'bad'; why: string };
+
+function rhsOf(e: Expr, types: readonly DType[], ctx: RunCtx): Rhs {
+  const t = types[0] ?? dtype('integer', 32);
+  switch (e.kind) {
+    case 'prefix': {
+      const c = constVal(e.expr, [t]);
+      if (!c.ok || c.val.k !== 'int') return { kind: 'bad', why: c.ok ? 'prefix of a non-number' : c.why };
+      const m = prefixMask(e.len, t.bits);
+      const base = c.val.v & m;
+      return { kind: 'interval', lo: base, hi: base | (((1n << BigInt(t.bits)) - 1n) ^ m), text: exprText(e) };
+    }
+    case 'range': {
+      const a = constVal(e.from, [t]);
+      const b = constVal(e.to, [t]);
+      if (!a.ok) return { kind: 'bad', why: a.why };
+      if (!b.ok) return { kind: 'bad', why: b.why };
+      if (a.val.k !== 'int' || b.val.k !== 'int') return { kind: 'bad', why: 'range of non-numbers' };
+      return { kind: 'interval', lo: a.val.v, hi: b.val.v, text: exprText(e) };
+    }
+    case 'value':
+    case 'list':
+    case 'concat': {
+      const c = constVal(e, types);
+      return c.ok ? { kind: 'val', val: c.val } : { kind: 'bad', why: c.why };
+    }
+    default: {
+      const r = evalExpr(e, ctx, types);
+      return r.k === 'val' ? { kind: 'val', val: r.val } : { kind: 'bad', why: r.k === 'partial' ? r.why : r.why };
+    }
+  }
+}
+
+function compare(s: Extract<Stmt, { kind: 'match' }>, lv: Out, types: readonly DType[], ctx: RunCtx): MatchEval {
+  const name = exprText(s.left);
+  if (lv.k === 'absent') return M('nomatch', lv.why);
+  if (lv.k === 'unknown') return M('unknown', `${name}: ${lv.why}`, 'nomatch');
+  const rhs = rhsOf(s.right, types, ctx);
+  if (rhs.kind === 'bad') return M('unknown', `cannot read ${exprText(s.right)}: ${rhs.why}`, 'nomatch');
+  if (lv.k === 'partial') {
+    // Some components unknown: a known component that differs decides an equality.
+    if (rhs.kind === 'val' && rhs.val.k === 'cat' && (s.op === '==' || s.op === '!=')) {
+      const differs = lv.parts.some((p, i) => p !== null && rhs.val.k === 'cat' && rhs.val.items[i] && !valEquals(p, rhs.val.items[i]!));
+      if (differs) return s.op === '==' ? M('nomatch', `${name} differs from ${exprText(s.right)}`) : M('match', `${name} differs from ${exprText(s.right)}`);
+    }
+    return M('unknown', `${name}: ${lv.why}`, 'nomatch');
+  }
+  const v = lv.val;
+  const shown = formatVal(v);
+  let hit: boolean;
+  let rtext: string;
+  if (rhs.kind === 'interval') {
+    if (v.k !== 'int') return M('unknown', `${name} is not a number`, 'nomatch');
+    const inside = rhs.lo <= v.v && v.v <= rhs.hi;
+    rtext = rhs.text;
+    switch (s.op) {
+      case '==':
+      case 'in':
+        hit = inside;
+        break;
+      case '!=':
+        hit = !inside;
+        break;
+      default:
+        return M('unknown', `operator ${s.op} with a range`, 'nomatch');
+    }
+    const why = `${name} is ${shown}, ${inside ? '' : 'not '}in ${rtext}`;
+    return M(hit ? 'match' : 'nomatch', why);
+  }
+  const r = rhs.val;
+  rtext = formatVal(r);
+  const bitmask = v.k === 'int' && isBitmaskType(v.type);
+  switch (s.op) {
+    case '==':
+      hit = valEquals(v, r);
+      break;
+    case '!=':
+      hit = !valEquals(v, r);
+      break;
+    case 'in':
+      // The implicit form on bitmask types: any of the bits (nft emits `bitwise & mask; cmp neq 0`).
+      hit = bitmask && v.k === 'int' && r.k === 'int' ? (v.v & r.v) !== 0n : valEquals(v, r);
+      break;
+    default: {
+      const c = valCompare(v, r);
+      if (c === undefined) return M('unknown', `cannot order ${shown} and ${rtext}`, 'nomatch');
+      hit = s.op === '<' ? c < 0 : s.op === '>' ? c > 0 : s.op === '<=' ? c <= 0 : c >= 0;
+    }
+  }
+  const opText = s.op === 'in' ? (bitmask ? 'has any of' : '==') : s.op;
+  const why = hit ? `${name} is ${shown}${s.op === '==' || s.op === 'in' ? '' : ` (${opText} ${rtext})`}` : `${name} is ${shown}, not ${s.op === '==' || s.op === 'in' ? '' : `${opText} `}${rtext}`;
+  return M(hit ? 'match' : 'nomatch', why);
+}
+
+function where(ctx: RunCtx): string {
+  return `${ctx.hook} ${ctx.family} ${ctx.table?.table.name ?? ''}`.trim();
+}
+
+// ───────────────────────────── statements ─────────────────────────────
+
+/** `meta mark set …`, `ct mark set …`, `ip dscp set …`: returns a reason the rule breaks, if it does. */
+function applyMangle(s: Extract<Stmt, { kind: 'mangle' }>, ctx: RunCtx, ann: Annotation[]): string | undefined {
+  const key = s.key;
+  const text = stmtText(s);
+  switch (key.kind) {
+    case 'meta': {
+      const t = metaType(key.key);
+      const v = evalExpr(s.value, ctx, [t]);
+      if (v.k === 'absent') return v.why;
+      if (['mark', 'priority', 'nftrace', 'pkttype'].includes(key.key)) {
+        if (v.k === 'val' && v.val.k === 'int') {
+          ctx.pkt.meta.set(key.key, v.val.v);
+          ann.push({ kind: 'mark', text: `meta ${key.key} := ${formatVal(v.val)}` });
+        } else {
+          ctx.pkt.meta.delete(key.key);
+          ann.push({ kind: 'mark', text: `meta ${key.key} := (unknown: ${v.k === 'unknown' || v.k === 'partial' ? v.why : ''})` });
+        }
+      } else ann.push({ kind: 'other', text });
+      return undefined;
+    }
+    case 'ct': {
+      const ct = ctx.ct;
+      const v = evalExpr(s.value, ctx, typesOf(key, ctx));
+      if (v.k === 'absent') return v.why;
+      if (key.key === 'zone') {
+        if (!ct.attached && v.k === 'val' && v.val.k === 'int') ct.zone = v.val.v;
+        ann.push({ kind: 'other', text: ct.attached ? `${text}: no effect (conntrack already ran)` : text });
+        return undefined;
+      }
+      if (!ct.attached || ct.state === 'invalid' || ct.state === 'untracked') {
+        ann.push({ kind: 'other', text: `${text}: no effect (no conntrack entry)` });
+        return undefined;
+      }
+      if (key.key === 'mark' || key.key === 'label') {
+        if (v.k === 'val' && v.val.k === 'int') {
+          if (key.key === 'mark') ct.mark = v.val.v;
+          else ct.label = v.val.v;
+          ann.push({ kind: 'mark', text: `ct ${key.key} := ${formatVal(v.val)}` });
+        } else ann.push({ kind: 'mark', text: `ct ${key.key} := (unknown)` });
+      } else if (key.key === 'helper' && v.k === 'val' && v.val.k === 'str') {
+        ct.helper = v.val.v;
+        ann.push({ kind: 'other', text });
+      } else ann.push({ kind: 'other', text });
+      return undefined;
+    }
+    case 'payload': {
+      const def = fieldDef(key.protocol, key.field);
+      if (!def) {
+        ann.push({ kind: 'other', text: `${text} (field not modelled)` });
+        return undefined;
+      }
+      const cur = evalExpr(key, ctx);
+      if (cur.k === 'absent') return cur.why;
+      const v = evalExpr(s.value, ctx, [def.type]);
+      const k = key.protocol === 'th' ? portKey(ctx.pkt, key.field as 'sport' | 'dport') : `${key.protocol} ${key.field}`;
+      if (k) {
+        if (v.k === 'val' && v.val.k === 'int') ctx.pkt.hdr.set(k, v.val.v);
+        else ctx.pkt.hdr.delete(k);
+      }
+      ann.push({ kind: 'other', text });
+      return undefined;
+    }
+    default:
+      ann.push({ kind: 'other', text: `${text} (effect not modelled)` });
+      return undefined;
+  }
+}
+
+/** One address (and port) from a NAT target: a value, the first of a range or prefix, a map result. */
+function natTarget(e: Expr | undefined, t: DType, ctx: RunCtx): { v?: bigint; port?: bigint; note?: string; absent?: string; unknown?: string } {
+  if (!e) return {};
+  switch (e.kind) {
+    case 'range': {
+      const a = constVal(e.from, [t]);
+      if (!a.ok || a.val.k !== 'int') return { unknown: a.ok ? 'bad range' : a.why };
+      return { v: a.val.v, note: `one address of ${exprText(e)} (the kernel picks by hash)` };
+    }
+    case 'prefix': {
+      const a = constVal(e.expr, [t]);
+      if (!a.ok || a.val.k !== 'int') return { unknown: a.ok ? 'bad prefix' : a.why };
+      return { v: a.val.v, note: `one address of ${exprText(e)}` };
+    }
+    case 'map': {
+      const r = mapLookup(e.key, e.data, ctx);
+      if (r.k === 'miss' || r.k === 'absent') return { absent: r.why };
+      if (r.k === 'unknown') return { unknown: r.why };
+      if (!r.data) return { unknown: 'map element without data' };
+      if (r.data.kind === 'concat') {
+        const a = natTarget(r.data.items[0], t, ctx);
+        const p = natTarget(r.data.items[1], dtype('inet_service'), ctx);
+        return { ...a, ...(p.v !== undefined ? { port: p.v } : {}) };
+      }
+      return natTarget(r.data, t, ctx);
+    }
+    case 'concat': {
+      const a = natTarget(e.items[0], t, ctx);
+      const p = natTarget(e.items[1], dtype('inet_service'), ctx);
+      return { ...a, ...(p.v !== undefined ? { port: p.v } : {}) };
+    }
+    default: {
+      const r = evalExpr(e, ctx, [t]);
+      if (r.k === 'absent') return { absent: r.why };
+      if (r.k !== 'val' || r.val.k !== 'int') return { unknown: r.k === 'val' ? 'not a number' : r.why };
+      return { v: r.val.v };
+    }
+  }
+}
+
+/** dnat/snat/masquerade/redirect inside a nat chain: binds the connection and rewrites the packet. */
+function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotation[]): { verdict?: StepVerdict; nat?: string; breaks?: string; unknown?: string } {
+  const p = ctx.pkt;
+  const text = stmtText(s);
+  const manip = s.type === 'dnat' || s.type === 'redirect' ? 'dst' : 'src';
+  if (ctx.natManip === undefined) {
+    note(ctx, `${text} outside a nat chain: the kernel refuses this ruleset`);
+    return { verdict: { kind: 'accept' } };
+  }
+  if (ctx.natManip !== manip) {
+    note(ctx, `${text} in a ${ctx.natManip === 'dst' ? 'destination' : 'source'} NAT hook (${ctx.hook}): the kernel refuses this ruleset`);
+    return { verdict: { kind: 'accept' } };
+  }
+  if (p.l3 === 'arp') return { verdict: { kind: 'accept' } };
+  const fam = s.family ?? p.l3;
+  const at = fam === 'ip6' ? dtype('ipv6_addr') : dtype('ipv4_addr');
+  const addrK = addrKey(p, manip === 'dst' ? 'daddr' : 'saddr');
+  const portK = portKey(p, manip === 'dst' ? 'dport' : 'sport');
+  let addr: bigint | undefined;
+  let port: bigint | undefined;
+  const notes: string[] = [];
+  if (s.type === 'dnat' || s.type === 'snat') {
+    const a = natTarget(s.addr, at, ctx);
+    if (a.absent) return { breaks: a.absent };
+    if (a.unknown) return { unknown: a.unknown };
+    addr = a.v;
+    port = a.port;
+    if (a.note) notes.push(a.note);
+  } else if (s.type === 'masquerade') {
+    addr = ifaceAddress(ctx, p.oif);
+    if (addr === undefined) notes.push(`source becomes the address of ${p.oif ?? 'the output interface'} (not in the host model)`);
+  } else {
+    // redirect: to the primary address of the input device, or loopback for locally generated packets.
+    addr = ctx.hook === 'output' ? (p.l3 === 'ip6' ? 1n : 0x7f000001n) : ifaceAddress(ctx, p.iif);
+    if (addr === undefined) {
+      p.forcedLocal = true;
+      notes.push(`destination becomes an address of ${p.iif ?? 'the input interface'} (not in the host model): delivered locally`);
+    }
+  }
+  if (s.port) {
+    const pr = natTarget(s.port, dtype('inet_service'), ctx);
+    if (pr.absent) return { breaks: pr.absent };
+    if (pr.v !== undefined) port = pr.v;
+    if (pr.note) notes.push(pr.note.replace('address', 'port'));
+  }
+  if (addr !== undefined) p.hdr.set(addrK, addr);
+  if (port !== undefined && portK) p.hdr.set(portK, port);
+  ctx.ct.status |= manip === 'dst' ? 0x20n : 0x10n;
+  ctx.natBound = true;
+  if (s.flags?.length) ann.push({ kind: 'other', text: `nat flags ${s.flags.join(',')}` });
+  for (const n of notes) ann.push({ kind: 'other', text: n });
+  return { verdict: { kind: 'accept' }, nat: text };
+}
+
+/** An undecidable statement or match: a choice point between "no match" and "match". */
+function undecided(ctx: RunCtx, what: string, why: string, usual: 'match' | 'nomatch', ruleIndex: number): 'match' | 'nomatch' {
+  const i = choose(ctx, {
+    kind: 'unknown',
+    label: `${where(ctx)} ${ctx.steps.length ? '' : ''}rule #${ruleIndex + 1} "${what}" (${why})`.replace(/\s+/g, ' '),
+    alternatives: [
+      { label: 'no match', share: null },
+      { label: 'match', share: null },
+    ],
+    defaultIndex: usual === 'match' ? 1 : 0,
+  });
+  return i === 1 ? 'match' : 'nomatch';
+}
+
+export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcome {
+  const exprs: ExprStep[] = [];
+  const ann: Annotation[] = [];
+  let assumed: 'match' | 'nomatch' | undefined;
+  let natText: string | undefined;
+  const nomatch = (): RuleOutcome => ({ result: assumed ? 'unknown' : 'nomatch', ...(assumed ? { assumed: 'nomatch' as const } : {}), exprs, annotations: ann });
+  const matched = (verdict: StepVerdict): RuleOutcome => ({
+    result: assumed ? 'unknown' : 'match',
+    ...(assumed ? { assumed: 'match' as const } : {}),
+    exprs,
+    verdict,
+    annotations: ann,
+    ...(natText ? { nat: natText } : {}),
+  });
+  /** Handles an undecidable step; returns false when the run assumes it did not match. */
+  const decide = (s: Stmt, why: string, usual: 'match' | 'nomatch'): boolean => {
+    const text = stmtText(s);
+    const a = undecided(ctx, text, why, usual, ruleIndex);
+    exprs.push({ ...(s.range ? { range: s.range } : {}), text, result: 'unknown', reason: `${why}; assumed ${a === 'match' ? 'it matches' : 'it does not match'}` });
+    if (a === 'nomatch') {
+      assumed = 'nomatch';
+      return false;
+    }
+    assumed = 'match';
+    return true;
+  };
+
+  for (const s of rule.stmts) {
+    const range = s.range ? { range: s.range } : {};
+    switch (s.kind) {
+      case 'match': {
+        const r = evalMatch(s, ctx);
+        if (r.result === 'unknown') {
+          if (!decide(s, r.reason, r.usual ?? 'nomatch')) return nomatch();
+          continue;
+        }
+        exprs.push({ ...range, text: stmtText(s), result: r.result, reason: r.reason });
+        if (r.result === 'nomatch') return nomatch();
+        continue;
+      }
+      case 'verdict':
+        return matched(s.verdict.kind === 'queue' ? { kind: 'queue' } : (s.verdict as StepVerdict));
+      case 'vmap': {
+        const r = mapLookup(s.key, s.data, ctx);
+        const text = stmtText(s);
+        if (r.k === 'absent' || r.k === 'miss') {
+          exprs.push({ ...range, text, result: 'nomatch', reason: r.why });
+          return nomatch();
+        }
+        if (r.k === 'unknown') {
+          const cands = (r.candidates ?? []).filter((c) => c.data?.kind === 'verdict');
+          if (cands.length && cands.length <= 32) {
+            const i = choose(ctx, {
+              kind: 'unknown',
+              label: `${where(ctx)} rule #${ruleIndex + 1} "${text}" (${r.why})`,
+              alternatives: [{ label: 'no element', share: null }, ...cands.map((c) => ({ label: c.text, share: null }))],
+              defaultIndex: 0,
+            });
+            if (i === 0) {
+              assumed = 'nomatch';
+              exprs.push({ ...range, text, result: 'unknown', reason: `${r.why}; assumed no element matches` });
+              return nomatch();
+            }
+            const c = cands[i - 1]!;
+            assumed = 'match';
+            exprs.push({ ...range, text, result: 'unknown', reason: `${r.why}; assumed element ${c.text}` });
+            return matched((c.data as Extract<Expr, { kind: 'verdict' }>).verdict as StepVerdict);
+          }
+          if (!decide(s, r.why, 'nomatch')) return nomatch();
+          return matched({ kind: 'continue' });
+        }
+        if (!r.data || r.data.kind !== 'verdict') {
+          exprs.push({ ...range, text, result: 'unknown', reason: `element ${r.text} has no verdict` });
+          return matched({ kind: 'continue' });
+        }
+        exprs.push({ ...range, text, result: 'match', reason: `${r.key} → ${r.text} : ${exprText(r.data)}` });
+        return matched(r.data.verdict as StepVerdict);
+      }
+      case 'counter':
+        ann.push({ kind: 'counter', text: stmtText(s) });
+        continue;
+      case 'log':
+        ann.push({ kind: 'log', text: stmtText(s) });
+        continue;
+      case 'last':
+        ann.push({ kind: 'other', text: 'last' });
+        continue;
+      case 'limit':
+        // Rate state is not known: assume the usual case, under the limit (`limit rate` matches,
+        // `limit rate over` does not).
+        ann.push({ kind: 'limit', text: stmtText(s) });
+        if (!decide(s, 'the rate of matching packets is not known', s.inv ? 'nomatch' : 'match')) return nomatch();
+        continue;
+      case 'quota':
+        ann.push({ kind: 'quota', text: stmtText(s) });
+        if (!decide(s, 'the bytes already counted are not known', s.inv ? 'nomatch' : 'match')) return nomatch();
+        continue;
+      case 'connlimit':
+        if (!decide(s, 'the number of connections is not known', s.inv ? 'nomatch' : 'match')) return nomatch();
+        continue;
+      case 'meter':
+        if (!decide(s, 'meter state is not known', 'match')) return nomatch();
+        continue;
+      case 'mangle': {
+        const breaks = applyMangle(s, ctx, ann);
+        if (breaks) {
+          exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: breaks });
+          return nomatch();
+        }
+        continue;
+      }
+      case 'nat': {
+        const r = applyNat(s, ctx, ann);
+        if (r.breaks) {
+          exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: r.breaks });
+          return nomatch();
+        }
+        if (r.unknown) {
+          if (!decide(s, r.unknown, 'nomatch')) return nomatch();
+          return matched({ kind: 'accept' });
+        }
+        if (r.nat) natText = r.nat;
+        return matched(r.verdict ?? { kind: 'accept' });
+      }
+      case 'reject':
+        return matched({ kind: 'reject', ...(s.type ? { with: `${s.type}${s.expr ? ` ${s.expr}` : ''}` } : {}) });
+      case 'notrack':
+        if (!ctx.ct.attached) {
+          ctx.ct.attached = true;
+          ctx.ct.state = 'untracked';
+          ann.push({ kind: 'notrack', text: 'notrack: conntrack will leave this packet untracked' });
+        } else ann.push({ kind: 'notrack', text: 'notrack: no effect (conntrack already ran)' });
+        continue;
+      case 'queue':
+        return matched({ kind: 'queue' });
+      case 'dup':
+        ann.push({ kind: 'dup', text: stmtText(s) });
+        continue;
+      case 'fwd':
+        ann.push({ kind: 'other', text: stmtText(s) });
+        return matched({ kind: 'stolen' });
+      case 'set':
+        ann.push({ kind: 'set', text: `${stmtText(s)} (dynamic set updates are not applied)` });
+        continue;
+      case 'tproxy':
+        if (!decide(s, "tproxy needs a listening socket; the host's sockets are not known", 'nomatch')) return nomatch();
+        continue;
+      case 'synproxy':
+        if (!decide(s, 'synproxy is not modelled', 'nomatch')) return nomatch();
+        continue;
+      case 'objref':
+        if (s.type === 'quota' || s.type === 'limit') {
+          if (!decide(s, `named ${s.type} state is not known`, 'match')) return nomatch();
+        } else if (s.type === 'synproxy') {
+          if (!decide(s, 'synproxy is not modelled', 'nomatch')) return nomatch();
+        } else ann.push({ kind: s.type === 'counter' ? 'counter' : 'other', text: stmtText(s) });
+        continue;
+      case 'flow':
+        ann.push({ kind: 'other', text: `${stmtText(s)}: later packets of this connection may bypass the hooks (flowtable offload)` });
+        continue;
+      case 'xt': {
+        if (s.type === 'match') {
+          const r = evalXtMatch(s.name, s.options, ctx, where(ctx));
+          if (r.result === 'unknown') {
+            if (!decide(s, r.reason, r.usual ?? 'nomatch')) return nomatch();
+            continue;
+          }
+          exprs.push({ ...range, text: s.text, result: r.result, reason: r.reason });
+          if (r.result === 'nomatch') return nomatch();
+          continue;
+        }
+        if (s.type === 'watcher') {
+          ann.push({ kind: 'other', text: s.text });
+          continue;
+        }
+        const t = evalXtTarget(s.name, s.options, ctx);
+        ann.push({ kind: 'other', text: t.effect });
+        if (t.unknown) {
+          ctx.assumptions.push(`${where(ctx)} rule #${ruleIndex + 1}: ${t.unknown}`);
+          exprs.push({ ...range, text: s.text, result: 'unknown', reason: t.unknown });
+          assumed = 'match';
+        }
+        if (t.verdict) return matched(t.verdict);
+        continue;
+      }
+      case 'opaque':
+        if (!decide(s, 'not understood by nflens', 'nomatch')) return nomatch();
+        continue;
+      default:
+        return assertNever(s, 'statement');
+    }
+  }
+  return matched({ kind: 'continue' });
+}

@@ -1,0 +1,68 @@
+// iptables matches and targets that reach the evaluator as xt nodes (options keyed by long option name).
+import { describe, expect, it } from 'vitest';
+import type { NamedSet, Stmt } from '../model/ir.ts';
+import { evaluate } from './evaluate.ts';
+import { parsePacket } from './packetParse.ts';
+import * as b from './testing/build.ts';
+import { pathOf } from './testing/paths.ts';
+
+const run = (stmts: Stmt[], packet: string, sets: NamedSet[] = [], host?: string) =>
+  evaluate(b.ruleset([b.table('ip', 'filter', [b.base('INPUT', 'filter', 'input', 0, 'drop', b.rule(...stmts))], sets, 'iptables-nft')]), parsePacket(packet).packet, host ? { host } : {});
+
+const P = 'iif eth0 ip saddr 10.0.0.5 ip daddr 10.96.0.10 tcp dport 443';
+
+describe('xt matches', () => {
+  it('-m comment always matches', () => expect(run([b.xt('comment', { comment: { value: 'ns/svc:https' } }), b.accept], P).fate.verdict).toBe('accept'));
+
+  it('-m mark --mark value/mask', () => {
+    expect(run([b.xt('mark', { mark: { value: '0x4000/0x4000' } }), b.accept], `${P} meta mark 0x4001`).fate.verdict).toBe('accept');
+    expect(run([b.xt('mark', { mark: { value: '0x4000/0x4000' } }), b.accept], P).fate.verdict).toBe('drop');
+    expect(run([b.xt('mark', { mark: { value: '0x4000/0x4000', negated: true } }), b.accept], P).fate.verdict).toBe('accept');
+  });
+
+  it('-m addrtype against the host model', () => {
+    const host = 'eth0=10.96.0.10/24';
+    expect(run([b.xt('addrtype', { 'dst-type': { value: 'LOCAL' } }), b.accept], P, [], host).fate.verdict).toBe('accept');
+    expect(run([b.xt('addrtype', { 'src-type': { value: 'LOCAL' } }), b.accept], P, [], host).fate.verdict).toBe('drop');
+    expect(run([b.xt('addrtype', { 'dst-type': { value: 'LOCAL', negated: true } }), b.accept], P, [], host).fate.verdict).toBe('drop');
+  });
+
+  it('-m set --match-set NAME dst,dst against an ipset hash:ip,port (protocol component taken from the packet)', () => {
+    const set = b.namedSet('KUBE-CLUSTER-IP', ['ipv4_addr', 'inet_proto', 'inet_service'], [b.cat('10.96.0.10', 'tcp', 443), b.cat('10.96.0.1', 'udp', 53)]);
+    expect(run([b.xt('set', { 'match-set': { value: ['KUBE-CLUSTER-IP', 'dst,dst'] } }), b.accept], P, [set]).fate.verdict).toBe('accept');
+    expect(run([b.xt('set', { 'match-set': { value: ['KUBE-CLUSTER-IP', 'dst,dst'] } }), b.accept], 'ip saddr 1.1.1.1 ip daddr 10.96.0.10 udp dport 443', [set]).fate.verdict).toBe('drop');
+    expect(run([b.xt('set', { 'match-set': { value: ['KUBE-CLUSTER-IP', 'src'] } }), b.accept], P, [b.namedSet('KUBE-CLUSTER-IP', ['ipv4_addr'], [b.prefix('10.0.0.0', 8)])]).fate.verdict).toBe('accept');
+    // The iptables parser's expanded form: name (with the `!`) and flags.
+    expect(run([b.m(b.xtExpr('set', { name: { value: 'KUBE-CLUSTER-IP', negated: true }, flags: { value: ['dst', 'dst'] } }), true), b.accept], P, [set]).fate.verdict).toBe('drop');
+    expect(run([b.m(b.xtExpr('set', { name: { value: 'KUBE-CLUSTER-IP' }, flags: { value: ['dst', 'dst'] } }), true), b.accept], P, [set]).fate.verdict).toBe('accept');
+  });
+
+  it('-m conntrack --ctstate', () => {
+    const r = (packet: string) => run([b.xt('conntrack', { ctstate: { value: 'RELATED,ESTABLISHED' } }), b.accept], packet);
+    expect(r(`${P} ct state established`).fate.verdict).toBe('accept');
+    expect(r(P).fate.verdict).toBe('drop');
+  });
+
+  it('an unknown module is undecidable, reported and assumed not to match', () => {
+    const t = run([b.xt('recent', { rcheck: { value: true } }), b.accept], P);
+    expect(t.fate.verdict).toBe('drop');
+    expect(t.steps.find((s) => s.kind === 'rule')).toMatchObject({ result: 'unknown', assumed: 'nomatch' });
+    expect(t.assumptions[0]).toMatch(/recent/);
+  });
+});
+
+describe('xt targets', () => {
+  it('MARK --set-xmark then a match on the mark; LOG goes on with the next rule', () => {
+    const r = b.ruleset([
+      b.table('ip', 'mangle', [b.base('PREROUTING', 'filter', 'prerouting', -150, 'accept', b.rule(b.xt('LOG', { 'log-prefix': { value: 'x' } }, 'target')), b.rule(b.xt('MARK', { 'set-xmark': { value: '0x4000/0xffffffff' } }, 'target')))]),
+      b.table('ip', 'filter', [b.base('INPUT', 'filter', 'input', 0, 'drop', b.rule(b.xt('mark', { mark: { value: '0x4000' } }), b.accept))]),
+    ]);
+    const t = evaluate(r, parsePacket(P).packet);
+    expect(pathOf(t)).toEqual(['PREROUTING#1 continue', 'PREROUTING#2 continue', 'PREROUTING policy accept', 'INPUT#1 accept']);
+  });
+  it('an unknown target is reported as an assumption and taken as "next rule"', () => {
+    const t = evaluate(b.ruleset([b.table('ip', 'filter', [b.base('INPUT', 'filter', 'input', 0, 'accept', b.rule(b.xt('FROB', {}, 'target')))])]), parsePacket(P).packet);
+    expect(t.assumptions.join()).toMatch(/FROB/);
+    expect(t.fate.verdict).toBe('accept');
+  });
+});

@@ -1,0 +1,274 @@
+// iptables matches and targets that have no nftables equivalent and reach the evaluator as `xt` nodes.
+// EXTENSION POINT: add a module by adding an entry to XT_MATCHES / XT_TARGETS.
+//
+// Documented assumption about the options (to be confirmed when the iptables parser lands): `options` is
+// keyed by the long option name without dashes, exactly as iptables-save prints it (`mode`, `probability`,
+// `every`, `packet`, `match-set` (or `name` + `flags`), `src-type`, `dst-type`, `limit-iface-in`, `mark`, `comment`,
+// `uid-owner`, `ctstate`, `set-xmark` …); `value` is the argument text (a string[] when the option takes
+// several words, e.g. `match-set: ['KUBE-CLUSTER-IP', 'dst,dst']`); `negated` is set for `! --option`.
+// A match negated as a whole (`! -m …` does not exist in iptables) is not modelled.
+// Imports eval modules only.
+import type { XtOption } from '../model/ir.ts';
+import { choose, type RunCtx } from './context.ts';
+import { isBroadcast, isLocalAddress, isMulticast } from './host.ts';
+import { findSet } from './prepare.ts';
+import { indexOf, lookup } from './sets.ts';
+import { addrOf, portKey } from './state.ts';
+import type { StepVerdict } from './trace.ts';
+import { dtype, parseUnsigned, type DType, type Val } from './value.ts';
+import { setKeyTypes } from './evalExpr.ts';
+
+export interface XtResult {
+  readonly result: 'match' | 'nomatch' | 'unknown';
+  readonly reason: string;
+  /** For `unknown`: the outcome a run assumes by default. */
+  readonly usual?: 'match' | 'nomatch';
+}
+
+export type XtOptions = Readonly<Record<string, XtOption>>;
+export type XtMatchFn = (o: XtOptions, ctx: RunCtx, where: string) => XtResult;
+
+const str = (o: XtOption | undefined): string | undefined => (o === undefined ? undefined : Array.isArray(o.value) ? o.value.join(' ') : String(o.value));
+const words = (o: XtOption | undefined): string[] => (o === undefined ? [] : Array.isArray(o.value) ? [...o.value] : String(o.value).split(/\s+/).filter(Boolean));
+const yes = (why: string): XtResult => ({ result: 'match', reason: why });
+const no = (why: string): XtResult => ({ result: 'nomatch', reason: why });
+const neg = (r: XtResult, negated: boolean | undefined): XtResult =>
+  !negated || r.result === 'unknown' ? r : { result: r.result === 'match' ? 'nomatch' : 'match', reason: `not (${r.reason})` };
+
+/** `value/mask` as iptables prints marks. */
+function parseMarkMask(s: string): { value: bigint; mask: bigint } | undefined {
+  const [v, m] = s.split('/');
+  const value = v ? parseUnsigned(v) : undefined;
+  const mask = m ? parseUnsigned(m) : 0xffffffffn;
+  return value === undefined || mask === undefined ? undefined : { value, mask };
+}
+
+function statistic(o: XtOptions, ctx: RunCtx, where: string): XtResult {
+  const mode = str(o.mode) ?? 'random';
+  if (mode === 'random') {
+    const p = Number(str(o.probability));
+    if (!(p >= 0 && p <= 1)) return { result: 'unknown', reason: `bad probability ${str(o.probability)}`, usual: 'nomatch' };
+    const negated = o.probability?.negated;
+    const pm = negated ? 1 - p : p;
+    const i = choose(ctx, {
+      kind: 'random',
+      label: `statistic random ${negated ? '! ' : ''}probability ${str(o.probability)} at ${where}`,
+      alternatives: [
+        { label: 'matched', share: pm },
+        { label: 'not matched', share: 1 - pm },
+      ],
+      defaultIndex: 0,
+    });
+    return i === 0 ? yes(`random: matched (probability ${pm})`) : no(`random: not matched (probability ${1 - pm})`);
+  }
+  if (mode === 'nth') {
+    const every = Number(str(o.every));
+    const packet = Number(str(o.packet) ?? 0);
+    if (!(every >= 1)) return { result: 'unknown', reason: `bad --every ${str(o.every)}`, usual: 'nomatch' };
+    const i = choose(ctx, {
+      kind: 'random',
+      label: `statistic nth every ${every} packet ${packet} at ${where} (the counter is not known)`,
+      alternatives: [
+        { label: `matched (counter = ${packet})`, share: 1 / every },
+        { label: 'not matched', share: 1 - 1 / every },
+      ],
+      defaultIndex: 0,
+    });
+    const r = i === 0 ? yes(`nth: packet ${packet} of every ${every}`) : no(`nth: not packet ${packet} of every ${every}`);
+    return neg(r, o.every?.negated);
+  }
+  return { result: 'unknown', reason: `statistic mode ${mode}`, usual: 'nomatch' };
+}
+
+function markMatch(read: 'meta' | 'ct'): XtMatchFn {
+  return (o, ctx) => {
+    const spec = parseMarkMask(str(o.mark) ?? '');
+    if (!spec) return { result: 'unknown', reason: `bad mark ${str(o.mark)}`, usual: 'nomatch' };
+    let m: bigint | undefined;
+    if (read === 'meta') m = ctx.pkt.meta.get('mark');
+    else if (ctx.ct.attached && ctx.ct.state !== 'invalid' && ctx.ct.state !== 'untracked') m = ctx.ct.mark;
+    else return no('no conntrack entry');
+    if (m === undefined) return { result: 'unknown', reason: 'mark not known', usual: 'nomatch' };
+    const hit = (m & spec.mask) === spec.value;
+    const r = hit ? yes(`mark 0x${m.toString(16)} & 0x${spec.mask.toString(16)} == 0x${spec.value.toString(16)}`) : no(`mark 0x${m.toString(16)} & 0x${spec.mask.toString(16)} != 0x${spec.value.toString(16)}`);
+    return neg(r, o.mark?.negated);
+  };
+}
+
+/** addrtype types (xt_addrtype) against the host model. */
+function addrtype(o: XtOptions, ctx: RunCtx): XtResult {
+  const p = ctx.pkt;
+  if (p.l3 === 'arp') return no('not an IP packet');
+  const check = (opt: XtOption | undefined, which: 'saddr' | 'daddr'): XtResult | undefined => {
+    if (!opt) return undefined;
+    const a = addrOf(p, which);
+    if (a === undefined) return { result: 'unknown', reason: `${which} not given`, usual: 'nomatch' };
+    const local = isLocalAddress(ctx.host, p.l3 as 'ip' | 'ip6', a) || (which === 'daddr' && p.forcedLocal);
+    const type = local ? 'LOCAL' : isBroadcast(ctx.host, p.l3 as 'ip', a) ? 'BROADCAST' : isMulticast(p.l3 as 'ip', a) ? 'MULTICAST' : 'UNICAST';
+    const wanted = str(opt)!.toUpperCase().split(',');
+    const r = wanted.includes(type) ? yes(`${which} type ${type}`) : no(`${which} type ${type}, not ${wanted.join(',')}`);
+    return neg(r, opt.negated);
+  };
+  const rs = [check(o['src-type'], 'saddr'), check(o['dst-type'], 'daddr')].filter((r): r is XtResult => !!r);
+  return rs.find((r) => r.result !== 'match') ?? rs[0] ?? yes('no type given');
+}
+
+/** `-m set --match-set NAME dir[,dir…]`: looks the packet's fields up in the (ipset) set by name. Each
+ *  address/port/MAC component of the set's key consumes one direction; a protocol component (hash:ip,port
+ *  stores `tcp:80` as proto . port) takes the packet's protocol. */
+function setMatch(o: XtOptions, ctx: RunCtx): XtResult {
+  // Either `match-set: [NAME, 'dst,dst']` or, as the iptables parser expands it, `name: NAME` (carrying the
+  // `!`) and `flags: ['dst', 'dst']`.
+  const opt = o['match-set'] ?? o.name;
+  const [name, dirs] = o['match-set'] ? words(opt) : [str(o.name), words(o.flags).join(',')];
+  if (!name || !dirs) return { result: 'unknown', reason: `bad --match-set ${str(opt)}`, usual: 'nomatch' };
+  const set = ctx.table ? findSet(ctx.prepared, ctx.table, name) : undefined;
+  if (!set) return { result: 'unknown', reason: `set ${name} is not defined (paste its ipset save)`, usual: 'nomatch' };
+  const p = ctx.pkt;
+  const types: DType[] = setKeyTypes(set, [], ctx);
+  const dirList = dirs.split(',');
+  const parts: Val[] = [];
+  let di = 0;
+  for (const t of types) {
+    let v: bigint | undefined;
+    if (t.name === 'inet_proto') {
+      if (p.l4 === undefined) return { result: 'unknown', reason: 'protocol not given', usual: 'nomatch' };
+      v = BigInt(p.l4);
+    } else {
+      const src = dirList[Math.min(di++, dirList.length - 1)] === 'src';
+      if (t.name === 'ipv4_addr' || t.name === 'ipv6_addr') v = addrOf(p, src ? 'saddr' : 'daddr');
+      else if (t.name === 'inet_service') {
+        const k = portKey(p, src ? 'sport' : 'dport');
+        if (!k) return neg(no('the packet has no ports'), opt?.negated);
+        v = p.hdr.get(k);
+      } else if (t.name === 'ether_addr') v = p.hdr.get(src ? 'ether saddr' : 'ether daddr');
+      else return { result: 'unknown', reason: `${t.name} set keys are not modelled`, usual: 'nomatch' };
+    }
+    if (v === undefined) return { result: 'unknown', reason: `${t.name} of the packet not known`, usual: 'nomatch' };
+    parts.push({ k: 'int', v, bits: t.bits, type: t.name });
+  }
+  const key: Val = parts.length === 1 ? parts[0]! : { k: 'cat', items: parts };
+  const hit = lookup(indexOf(set, set.elements, types), key, types.length);
+  return neg(hit ? yes(`in set ${name} (${hit.text})`) : no(`not in set ${name}`), opt?.negated);
+}
+
+function ctstate(o: XtOptions, ctx: RunCtx): XtResult {
+  const opt = o.ctstate ?? o.state;
+  const wanted = (str(opt) ?? '').toLowerCase().split(',');
+  const s = ctx.ct.attached ? ctx.ct.state : 'invalid';
+  const r = wanted.includes(s) ? yes(`ct state ${s}`) : no(`ct state ${s}, not ${wanted.join(',')}`);
+  return neg(r, opt?.negated);
+}
+
+function owner(o: XtOptions, ctx: RunCtx): XtResult {
+  if (ctx.pkt.origin === 'remote') return no('no local socket');
+  for (const [opt, key] of [['uid-owner', 'skuid'], ['gid-owner', 'skgid']] as const) {
+    const want = o[opt];
+    if (!want) continue;
+    const have = ctx.pkt.meta.get(key);
+    if (have === undefined) return { result: 'unknown', reason: `${key} not given`, usual: 'nomatch' };
+    const [lo, hi] = (str(want) ?? '').split('-').map((x) => BigInt(x));
+    const hit = lo !== undefined && have >= lo && have <= (hi ?? lo);
+    const r = hit ? yes(`${key} ${have}`) : no(`${key} ${have}, not ${str(want)}`);
+    if (neg(r, want.negated).result !== 'match') return neg(r, want.negated);
+  }
+  return yes('owner matches');
+}
+
+const undecidable = (what: string, usual: 'match' | 'nomatch' = 'nomatch'): XtMatchFn => () => ({ result: 'unknown', reason: what, usual });
+
+export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = {
+  statistic,
+  comment: () => yes('comment'),
+  mark: markMatch('meta'),
+  connmark: markMatch('ct'),
+  addrtype,
+  set: setMatch,
+  conntrack: ctstate,
+  state: ctstate,
+  owner,
+  limit: undecidable('rate limit state is not known (assumed under the limit)', 'match'),
+  hashlimit: undecidable('hashlimit state is not known (assumed under the limit)', 'match'),
+  connlimit: undecidable('connection counts are not known (assumed under the limit)', 'nomatch'),
+  recent: undecidable('recent list contents are not known'),
+  string: undecidable('payload string search is not modelled'),
+  u32: undecidable('u32 is not modelled'),
+  bpf: undecidable('bpf programs are not modelled'),
+  physdev: undecidable('bridge port devices are not modelled'),
+  socket: undecidable("depends on the host's sockets"),
+  helper: undecidable('conntrack helpers are not modelled'),
+  time: undecidable('time of day is undecidable (no clock)'),
+  quota: undecidable('quota state is not known (assumed not exhausted)', 'match'),
+  rpfilter: undecidable('reverse path lookup needs routes (assumed to pass)', 'match'),
+};
+
+export function evalXtMatch(name: string, o: XtOptions, ctx: RunCtx, where: string): XtResult {
+  const fn = XT_MATCHES[name];
+  if (!fn) return { result: 'unknown', reason: `iptables match "${name}" has no semantics in nflens`, usual: 'nomatch' };
+  return fn(o, ctx, where);
+}
+
+export interface XtTargetResult {
+  readonly verdict?: StepVerdict;
+  /** Description of the effect (annotation). */
+  readonly effect: string;
+  /** Set when the target's effect is not modelled. */
+  readonly unknown?: string;
+}
+
+/** Targets without a verdict go on with the next rule (netfilter-semantics.md, "iptables"). */
+const NON_TERMINAL = new Set(['LOG', 'NFLOG', 'ULOG', 'TCPMSS', 'CLASSIFY', 'CHECKSUM', 'DSCP', 'TOS', 'TTL', 'HL', 'AUDIT', 'SECMARK', 'CONNSECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE', 'TRACE', 'SET', 'TCPOPTSTRIP', 'ECN', 'SYNPROXY']);
+
+export function evalXtTarget(name: string, o: XtOptions, ctx: RunCtx): XtTargetResult {
+  switch (name) {
+    case 'ACCEPT':
+      return { verdict: { kind: 'accept' }, effect: 'accept' };
+    case 'DROP':
+      return { verdict: { kind: 'drop' }, effect: 'drop' };
+    case 'RETURN':
+      return { verdict: { kind: 'return' }, effect: 'return' };
+    case 'REJECT':
+      return { verdict: { kind: 'reject', ...(str(o['reject-with']) ? { with: str(o['reject-with'])! } : {}) }, effect: 'reject' };
+    case 'QUEUE':
+    case 'NFQUEUE':
+      return { verdict: { kind: 'queue' }, effect: 'queued to user space' };
+    case 'MARK':
+    case 'CONNMARK': {
+      const isCt = name === 'CONNMARK';
+      const cur = isCt ? ctx.ct.mark : ctx.pkt.meta.get('mark');
+      if (cur === undefined) return { effect: `${name}: mark not known`, unknown: 'mark not known' };
+      let next: bigint | undefined;
+      const xm = str(o['set-xmark']) ?? str(o['set-mark']);
+      if (xm) {
+        const s = parseMarkMask(xm);
+        if (s) next = o['set-mark'] ? (cur & ~s.mask) | s.value : (cur & ~s.mask) ^ s.value;
+      } else if (str(o['or-mark'])) next = cur | (parseUnsigned(str(o['or-mark'])!) ?? 0n);
+      else if (str(o['and-mark'])) next = cur & (parseUnsigned(str(o['and-mark'])!) ?? 0xffffffffn);
+      else if (str(o['xor-mark'])) next = cur ^ (parseUnsigned(str(o['xor-mark'])!) ?? 0n);
+      else if (isCt && o['save-mark'] !== undefined) next = ctx.pkt.meta.get('mark');
+      else if (isCt && o['restore-mark'] !== undefined) {
+        ctx.pkt.meta.set('mark', ctx.ct.mark);
+        return { effect: `meta mark set ct mark (0x${ctx.ct.mark.toString(16)})` };
+      }
+      if (next === undefined) return { effect: `${name} with unknown options`, unknown: `${name} options not understood` };
+      next &= 0xffffffffn;
+      if (isCt) {
+        if (ctx.ct.attached && ctx.ct.state !== 'invalid' && ctx.ct.state !== 'untracked') ctx.ct.mark = next;
+      } else ctx.pkt.meta.set('mark', next);
+      return { effect: `${isCt ? 'ct' : 'meta'} mark set 0x${next.toString(16)}` };
+    }
+    case 'CT':
+    case 'NOTRACK':
+      if (name === 'NOTRACK' || o.notrack !== undefined) {
+        if (!ctx.ct.attached) {
+          ctx.ct.state = 'untracked';
+          ctx.ct.attached = true;
+        }
+        return { effect: 'notrack' };
+      }
+      return { effect: `CT ${Object.keys(o).join(' ')}` };
+    default:
+      if (NON_TERMINAL.has(name)) return { effect: `${name} (no verdict: next rule)` };
+      return { effect: `${name}`, unknown: `iptables target "${name}" has no semantics in nflens (assumed: next rule)` };
+  }
+}
