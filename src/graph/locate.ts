@@ -1,0 +1,151 @@
+// Mapping between source text and the graph model, both ways: which node shows the object under an editor
+// offset (also when it is folded into an aggregate), which aggregates to expand to reveal an object, and
+// the source range of a node. Pure; imports the model and this folder.
+import type { Chain, IpvsService, ParsedSource, SourceRange, Table, Workspace } from '../model/ir.ts';
+import { revealPath } from './aggregate.ts';
+import { ipvsServiceKey, ipvsServiceLabel } from './buildGraph.ts';
+import { hookedChains } from './hooks.ts';
+import { aggregateId, chainId, flowtableId, ipvsGroupId, ipvsRealId, ipvsServiceId, setId, tableGroupId } from './ids.ts';
+import type { GraphModel } from './types.ts';
+
+/** A workspace object the graph can show. */
+export type GraphTarget =
+  | { readonly kind: 'chain'; readonly source: ParsedSource; readonly table: Table; readonly name: string }
+  | { readonly kind: 'set'; readonly source: ParsedSource; readonly table: Table; readonly name: string }
+  | { readonly kind: 'flowtable'; readonly source: ParsedSource; readonly table: Table; readonly name: string }
+  | { readonly kind: 'ipvs-service'; readonly source: ParsedSource; readonly service: IpvsService }
+  | { readonly kind: 'ipvs-real'; readonly source: ParsedSource; readonly service: IpvsService; readonly addrPort: string };
+
+export interface Revealed {
+  /** The object's own node id (it may not be in the model while an aggregate hides it). */
+  readonly nodeId: string;
+  /** The node that shows it now: itself or the outermost collapsed aggregate around it. */
+  readonly visibleId: string;
+  /** Aggregates to add to `options.expanded` so that `nodeId` becomes a node (outermost first). */
+  readonly expand: readonly string[];
+}
+
+const hookedCache = new WeakMap<Workspace, ReadonlySet<Chain>>();
+const namesCache = new WeakMap<Table, readonly string[]>();
+
+function hookedSet(workspace: Workspace): ReadonlySet<Chain> {
+  let set = hookedCache.get(workspace);
+  if (!set) hookedCache.set(workspace, (set = new Set(hookedChains(workspace).map((h) => h.chain))));
+  return set;
+}
+
+/** Names of a table's chains that take part in aggregation (hooked chains always show). */
+function regularChainNames(workspace: Workspace, table: Table): readonly string[] {
+  let names = namesCache.get(table);
+  if (!names) {
+    const hooked = hookedSet(workspace);
+    namesCache.set(table, (names = table.chains.filter((c) => !hooked.has(c)).map((c) => c.name)));
+  }
+  return names;
+}
+
+function hostPort(addr: string, port: number): string {
+  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
+/** Which node shows `target` in a model built with `model.options`, and what to expand to show it. */
+export function reveal(model: GraphModel, workspace: Workspace, target: GraphTarget): Revealed {
+  const { maxTableNodes, maxExpandedNodes, maxRealsPerService } = model.options;
+  const expanded = new Set(model.options.expanded);
+  const sid = target.source.source.id;
+  const through = (nodeId: string, scope: string, of: string, names: readonly string[], name: string): Revealed => {
+    const path = revealPath(names, name, maxTableNodes, maxExpandedNodes).map((g) => aggregateId(scope, of, g.key));
+    const collapsed = path.filter((id) => !expanded.has(id));
+    return { nodeId, visibleId: path.find((id) => !expanded.has(id)) ?? nodeId, expand: collapsed };
+  };
+  switch (target.kind) {
+    case 'chain': {
+      const { table, name } = target;
+      const nodeId = chainId(sid, table.family, table.name, name);
+      const chain = table.chains.find((c) => c.name === name);
+      if (!chain || hookedSet(workspace).has(chain)) return { nodeId, visibleId: nodeId, expand: [] };
+      return through(nodeId, tableGroupId(sid, table.family, table.name), 'chain', regularChainNames(workspace, table), name);
+    }
+    case 'set': {
+      const { table, name } = target;
+      const nodeId = setId(sid, table.family, table.name, name);
+      return through(nodeId, tableGroupId(sid, table.family, table.name), 'set', table.sets.map((s) => s.name), name);
+    }
+    case 'flowtable': {
+      const id = flowtableId(sid, target.table.family, target.table.name, target.name);
+      return { nodeId: id, visibleId: id, expand: [] };
+    }
+    case 'ipvs-service':
+      return revealService(target.source, target.service);
+    case 'ipvs-real': {
+      const service = revealService(target.source, target.service);
+      const nodeId = ipvsRealId(sid, target.addrPort);
+      if (service.visibleId !== service.nodeId) return { nodeId, visibleId: service.visibleId, expand: service.expand };
+      const realsAggregate = aggregateId(service.nodeId, 'ipvs-real', '');
+      if (target.service.reals.length > maxRealsPerService && !expanded.has(realsAggregate)) return { nodeId, visibleId: realsAggregate, expand: [realsAggregate] };
+      return { nodeId, visibleId: nodeId, expand: [] };
+    }
+  }
+
+  function revealService(source: ParsedSource, service: IpvsService): Revealed {
+    const labels = [...new Set(source.result.ruleset.ipvs.map(ipvsServiceLabel))];
+    const nodeId = ipvsServiceId(source.source.id, ipvsServiceKey(service));
+    return through(nodeId, ipvsGroupId(source.source.id), 'ipvs-service', labels, ipvsServiceLabel(service));
+  }
+}
+
+function contains(range: SourceRange | undefined, offset: number): boolean {
+  return range !== undefined && range.start <= offset && offset <= range.end;
+}
+
+/** The workspace object whose text holds `offset` in source `sourceId` (the innermost one). */
+export function targetAtOffset(workspace: Workspace, sourceId: string, offset: number): GraphTarget | { kind: 'table'; source: ParsedSource; table: Table } | undefined {
+  const source = workspace.sources.find((s) => s.source.id === sourceId);
+  if (!source) return undefined;
+  for (const table of source.result.ruleset.tables) {
+    // iptables-save writes a chain's rules apart from its `:CHAIN` line: look at the rules too.
+    const chain = table.chains.find((c) => contains(c.range, offset)) ?? (!table.range || contains(table.range, offset) ? table.chains.find((c) => c.rules.some((r) => contains(r.range, offset))) : undefined);
+    if (chain) return { kind: 'chain', source, table, name: chain.name };
+    const set = table.sets.find((s) => contains(s.range, offset));
+    if (set) return { kind: 'set', source, table, name: set.name };
+    const ft = table.flowtables.find((f) => contains(f.range, offset));
+    if (ft) return { kind: 'flowtable', source, table, name: ft.name };
+    if (contains(table.range, offset)) return { kind: 'table', source, table };
+  }
+  for (const service of source.result.ruleset.ipvs) {
+    const real = service.reals.find((r) => contains(r.range, offset));
+    if (real) return { kind: 'ipvs-real', source, service, addrPort: hostPort(real.addr, real.port) };
+    if (contains(service.range, offset)) return { kind: 'ipvs-service', source, service };
+  }
+  return undefined;
+}
+
+/**
+ * Editor cursor → the id of the node (or, between objects of a table, the table group) that shows the
+ * text at `offset`. With the workspace, objects folded into an aggregate resolve to the aggregate;
+ * without it, only nodes of the model are considered (the innermost whose range holds the offset).
+ */
+export function nodeAtSourceOffset(model: GraphModel, sourceId: string, offset: number, workspace?: Workspace): string | undefined {
+  if (workspace) {
+    const target = targetAtOffset(workspace, sourceId, offset);
+    if (!target) return undefined;
+    if (target.kind === 'table') return tableGroupId(sourceId, target.table.family, target.table.name);
+    return reveal(model, workspace, target).visibleId;
+  }
+  let best: { id: string; size: number } | undefined;
+  for (const node of model.nodes) {
+    if (node.sourceId !== sourceId || node.kind === 'aggregate' || !contains(node.range, offset)) continue;
+    const size = (node.range as SourceRange).end - (node.range as SourceRange).start;
+    if (!best || size < best.size) best = { id: node.id, size };
+  }
+  if (best) return best.id;
+  const group = model.groups.find((g) => g.kind === 'table' && g.sourceId === sourceId && contains(g.range, offset));
+  return group?.id;
+}
+
+/** Node or group → where it is written (an aggregate: its first member). */
+export function rangeOfNode(model: GraphModel, id: string): { sourceId: string; range: SourceRange } | undefined {
+  const item = model.nodes.find((n) => n.id === id) ?? model.groups.find((g) => g.id === id);
+  if (!item || item.sourceId === undefined || !item.range) return undefined;
+  return { sourceId: item.sourceId, range: item.range };
+}
