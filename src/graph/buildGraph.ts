@@ -122,6 +122,7 @@ interface MutableEdge {
   weight?: number;
   share?: number;
   label?: string;
+  views: HookView[];
 }
 
 /** Where an entry of a hook stands, per chain id (an inet chain is on the ip and the ip6 hooks). */
@@ -177,7 +178,7 @@ class GraphBuilder {
     this.nodes.push(node);
   }
 
-  private addEdge(kind: GraphEdgeKind, source: string, target: string, extra: { ref?: EdgeRef; key?: string; sourceId?: string; verdict?: 'jump' | 'goto'; weight?: number; share?: number; label?: string } = {}): void {
+  private addEdge(kind: GraphEdgeKind, source: string, target: string, extra: { ref?: EdgeRef; key?: string; sourceId?: string; verdict?: 'jump' | 'goto'; weight?: number; share?: number; label?: string; view?: HookView } = {}): void {
     if (source === target && source.startsWith('agg|')) return; // inside one aggregate
     let byTarget = this.edges.get(source);
     if (!byTarget) this.edges.set(source, (byTarget = new Map()));
@@ -185,7 +186,7 @@ class GraphBuilder {
     if (!list) byTarget.set(target, (list = []));
     let edge = list.find((e) => e.kind === kind);
     if (!edge) {
-      edge = { id: edgeId(kind, source, target), kind, source, target, count: 0, refs: [], keys: [], keyCount: 0 };
+      edge = { id: edgeId(kind, source, target), kind, source, target, count: 0, refs: [], keys: [], keyCount: 0, views: [] };
       list.push(edge);
       this.edgeOrder.push(edge);
       if (extra.sourceId !== undefined) edge.sourceId = extra.sourceId;
@@ -195,6 +196,7 @@ class GraphBuilder {
       if (extra.label !== undefined) edge.label = extra.label;
     }
     edge.count++;
+    if (extra.view !== undefined && !edge.views.includes(extra.view)) edge.views.push(extra.view);
     if (extra.ref && edge.refs.length < MAX_REFS) edge.refs.push(extra.ref);
     if (extra.key !== undefined) {
       edge.keyCount++;
@@ -232,7 +234,7 @@ class GraphBuilder {
           if (entry.id.startsWith('ipvs-hook|')) {
             this.addNode({ id: entry.id, kind: 'ipvs-hook', view, hook, priority: entry.position, tie, label: `IPVS ${hook}`, detail: [`priority ${entry.position}`, hook === 'input' ? 'schedules packets to virtual services' : 'schedules local requests'] });
           }
-          this.addEdge(previous === hid ? 'hook' : 'next', previous, entry.id, previous === hid ? {} : { label: 'accept' });
+          this.addEdge(previous === hid ? 'hook' : 'next', previous, entry.id, previous === hid ? { view } : { label: 'accept', view });
           previous = entry.id;
         }
       }
@@ -681,6 +683,7 @@ function finishEdge(e: MutableEdge): GraphEdge {
     ...(e.verdict ? { verdict: e.verdict } : {}),
     ...(e.weight !== undefined ? { weight: e.weight } : {}),
     ...(e.share !== undefined ? { share: e.share } : {}),
+    ...(e.views.length > 0 ? { views: e.views } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
 //
 // Two phases, for stability:
 // 1. Each table (and IPVS group) is laid out on its own by ELK's layered algorithm, left to right: base
-//    chains in the first layer in hook and priority order, then what they jump to. Nodes are given in the
+//    chains in the first layer, top to bottom in hook and priority order, then what they jump to. Nodes are given in the
 //    model's order (considerModelOrder), which keeps unchanged nodes in the same order when an aggregate
 //    is expanded: its members take its place in the model's node order.
 // 2. Groups are packed: the hook column on the left, then sources, each holding its tables. Without a
@@ -72,9 +72,13 @@ export const ELK_OPTIONS: Readonly<Record<string, string>> = {
   'elk.layered.spacing.nodeNodeBetweenLayers': '56',
   'elk.layered.spacing.edgeNodeBetweenLayers': '16',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  // Base chains carry a position (their hook and priority order): keep that order in the first layer.
+  'elk.layered.crossingMinimization.semiInteractive': 'true',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-  'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
   'elk.randomSeed': '1',
+  // One layering for the whole table, so that every base chain is in the first layer (components would
+  // otherwise be laid out apart, each with its own first layer).
+  'elk.separateConnectedComponents': 'false',
   'elk.padding': '[top=0,left=0,bottom=0,right=0]',
 };
 
@@ -181,15 +185,18 @@ function layoutHookColumn(nodes: readonly GraphNode[]): { width: number; height:
   return { width: width + 16, height: Math.max(0, y - HOOK_GAP), nodes: out };
 }
 
-/** One table's nodes by ELK layered, left to right; base chains first, in model order. */
+/** One table's nodes by ELK layered, left to right; base chains first, top to bottom in hook and priority
+ *  order (semi-interactive crossing minimisation keeps the order their positions give). */
 async function layoutLeaf(groupId: string, nodes: readonly GraphNode[], edges: readonly GraphEdge[]): Promise<{ width: number; height: number; nodes: Map<string, Box>; routes: Map<string, Point[]> }> {
   const ids = new Set(nodes.map((n) => n.id));
   const graph: ElkGraphIn = {
     id: groupId,
     layoutOptions: { ...ELK_OPTIONS },
-    children: nodes.map((n) => {
+    children: nodes.map((n, i) => {
       const size = estimateNodeSize(n);
-      return { id: n.id, width: size.width, height: size.height, ...(n.kind === 'base-chain' ? { layoutOptions: { 'elk.layered.layering.layerConstraint': 'FIRST' } } : {}) };
+      // The model lists base chains in hook and priority order; their positions pin that order.
+      const first = n.kind === 'base-chain' ? { layoutOptions: { 'elk.layered.layering.layerConstraint': 'FIRST', 'elk.position': `(0,${i * 10})` } } : {};
+      return { id: n.id, width: size.width, height: size.height, ...first };
     }),
     edges: edges.filter((e) => ids.has(e.source) && ids.has(e.target) && e.source !== e.target).map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   };

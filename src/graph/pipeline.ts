@@ -299,6 +299,8 @@ export interface RouteStep {
   readonly family?: Family;
   readonly sourceId?: string;
   readonly kind?: PipelineEntryKind;
+  /** Picks among entries of one kind (conntrack lookup -200 vs defrag -400); else the first one. */
+  readonly priority?: number;
 }
 
 export interface PipelineRoute {
@@ -342,7 +344,7 @@ function matchesStep(entry: PipelineEntry, step: RouteStep): boolean {
       (step.sourceId === undefined || entry.sourceId === step.sourceId)
     );
   }
-  return step.kind !== undefined && entry.kind === step.kind;
+  return step.kind !== undefined && entry.kind === step.kind && (step.priority === undefined || entry.priority === step.priority);
 }
 
 /** Fills in the stages a path passes between two lit stages (routing decisions, the local process). */

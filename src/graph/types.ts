@@ -223,6 +223,9 @@ export interface GraphEdge {
   /** schedule edges: the real server's weight and its share of new connections (0…1, by weight). */
   readonly weight?: number;
   readonly share?: number;
+  /** hook and next edges: the hook views whose order they belong to (an inet chain's successor may
+   *  differ between the ip and the ip6 hooks). */
+  readonly views?: readonly HookView[];
 }
 
 export interface GraphGroup {
