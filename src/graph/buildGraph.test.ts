@@ -136,6 +136,24 @@ describe('buildGraph: kube-proxy nftables ruleset', () => {
     expect(bigNode.rules).toBeUndefined();
   });
 
+  it('draws flowtables and the sets a rule writes', () => {
+    const t = new NftText();
+    const table = t.table('inet', 'fw', (w) => {
+      w.set('seen', { type: ['ipv4_addr'] });
+      w.chain('fwd', { hook: 'forward', priority: 0 }, [
+        ['flow add @ft', [{ kind: 'flow', op: 'add', flowtable: 'ft' }]],
+        ['add @seen { ip saddr }', [{ kind: 'set', op: 'add', set: '@seen', elem: { kind: 'payload', protocol: 'ip', field: 'saddr' } }]],
+      ]);
+    });
+    const withFlowtable = { ...table, flowtables: [{ kind: 'flowtable' as const, name: 'ft', hook: 'ingress', priority: { value: 0, text: 'filter' }, devices: ['eth0', 'eth1'] }] };
+    const m = buildGraph(workspaceOf(parsedSource('s', 'nft', t.text, [withFlowtable])));
+    expectConsistent(m);
+    const fwd = chainId('s', 'inet', 'fw', 'fwd');
+    expect(node(m, 'flowtable|s|inet|fw|ft')).toMatchObject({ kind: 'flowtable', devices: ['eth0', 'eth1'], detail: ['hook ingress priority filter (0)', 'devices eth0, eth1'] });
+    expect(edgesFrom(m, fwd, 'flow').map((e) => e.target)).toEqual(['flowtable|s|inet|fw|ft']);
+    expect(edgesFrom(m, fwd, 'update').map((e) => e.target)).toEqual([setId('s', 'inet', 'fw', 'seen')]);
+  });
+
   it('points jumps to chains that do not exist at a "missing" node', () => {
     const t = new NftText();
     t.table('ip', 'x', (w) => w.chain('in', { hook: 'input', priority: 0 }, [['jump nowhere', [jump('nowhere')]], ['goto in2', [goTo('in2')]]]));
