@@ -6,7 +6,7 @@ import { parseIpvs } from '../parse/ipvs/index.ts';
 import { corpusFiles } from '../../test/corpus.ts';
 import { buildGraph } from './buildGraph.ts';
 import { chainId, setId } from './ids.ts';
-import { IptablesText, NftText, accept, drop, goTo, jump, parsedSource, workspaceOf, xtMatchSet } from './testing/irText.ts';
+import { IptablesText, NftText, accept, drop, goTo, jump, parsedSource, workspaceOf } from './testing/irText.ts';
 import { WELL_KNOWN_SERVICES, generatedServices, ipvsModeFilter, kubeProxyIptablesNat, kubeProxyNft, nftEndpointChain, nftServiceChain } from './testing/kubeProxy.ts';
 import type { AggregateNode, ChainNode, GraphEdge, GraphModel, GraphNode, HookView } from './types.ts';
 
@@ -232,7 +232,6 @@ describe('buildGraph: iptables', () => {
     const setNode = setId('sets', 'ip', 'ipset', 'KUBE-CLUSTER-IP');
     expect(node(m, setNode)).toMatchObject({ kind: 'set', keyType: 'hash:ip,port', elementCount: 2, origin: 'ipset' });
     expect(edgesFrom(m, chainId('ipt', 'ip', 'filter', 'KUBE-FORWARD'), 'lookup').map((e) => e.target)).toEqual([setNode]);
-    void xtMatchSet;
   });
 });
 

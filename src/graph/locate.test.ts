@@ -12,17 +12,17 @@ describe('nodeAtSourceOffset and rangeOfNode', () => {
   const ipvsText = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\nTCP  10.96.0.1:443 rr\n  -> 172.18.0.2:6443             Masq    1      0          0\n';
   const ws = workspaceOf(parsedSource('nft', 'nft', kp.text, [kp.table]), parsedSource('ipt', 'iptables', ipt.text, [ipt.table]), parsedSource('ipvs', 'ipvs', ipvsText, [], parseIpvs(ipvsText).ruleset.ipvs));
   const model = buildGraph(ws);
-  const at = (sourceId: string, text: string, needle: string, extra = 0) => {
+  const at = (text: string, needle: string, extra = 0) => {
     const i = text.indexOf(needle);
     expect(i, needle).toBeGreaterThanOrEqual(0);
     return i + extra;
   };
 
   it('maps an editor offset to the chain, set or table under it', () => {
-    const inRule = at('nft', kp.text, 'ip daddr . meta l4proto . th dport vmap @service-ips', 5);
+    const inRule = at(kp.text, 'ip daddr . meta l4proto . th dport vmap @service-ips', 5);
     expect(nodeAtSourceOffset(model, 'nft', inRule, ws)).toBe(chainId('nft', 'ip', 'kube-proxy', 'services'));
     expect(nodeAtSourceOffset(model, 'nft', inRule)).toBe(chainId('nft', 'ip', 'kube-proxy', 'services'));
-    const inElement = at('nft', kp.text, '10.96.0.10 . tcp . 53 : goto', 3);
+    const inElement = at(kp.text, '10.96.0.10 . tcp . 53 : goto', 3);
     expect(nodeAtSourceOffset(model, 'nft', inElement, ws)).toBe(setId('nft', 'ip', 'kube-proxy', 'service-ips'));
     expect(nodeAtSourceOffset(model, 'nft', 3, ws)).toBe(tableGroupId('nft', 'ip', 'kube-proxy'));
     expect(nodeAtSourceOffset(model, 'nowhere', 3, ws)).toBeUndefined();
@@ -31,10 +31,10 @@ describe('nodeAtSourceOffset and rangeOfNode', () => {
   it('finds iptables chains from their rule lines, and IPVS services and real servers', () => {
     const ep = WELL_KNOWN_SERVICES[0]!.endpoints[0]!;
     const sep = iptSepChain(WELL_KNOWN_SERVICES[0]!, ep);
-    const line = at('ipt', ipt.text, `-A ${sep} -s`, 4);
+    const line = at(ipt.text, `-A ${sep} -s`, 4);
     expect(nodeAtSourceOffset(model, 'ipt', line, ws)).toBe(chainId('ipt', 'ip', 'nat', sep));
-    expect(nodeAtSourceOffset(model, 'ipvs', at('ipvs', ipvsText, 'TCP  10.96.0.1'), ws)).toMatch(/^ipvs-service\|/);
-    expect(nodeAtSourceOffset(model, 'ipvs', at('ipvs', ipvsText, '172.18.0.2:6443'), ws)).toMatch(/^ipvs-real\|/);
+    expect(nodeAtSourceOffset(model, 'ipvs', at(ipvsText, 'TCP  10.96.0.1'), ws)).toMatch(/^ipvs-service\|/);
+    expect(nodeAtSourceOffset(model, 'ipvs', at(ipvsText, '172.18.0.2:6443'), ws)).toMatch(/^ipvs-real\|/);
   });
 
   it('maps a node back to its text', () => {
@@ -53,7 +53,7 @@ describe('nodeAtSourceOffset and rangeOfNode', () => {
     const w = workspaceOf(parsedSource('nft', 'nft', big.text, [big.table]));
     const m = buildGraph(w);
     const s = services[100]!;
-    const offset = at('nft', big.text, `chain ${nftEndpointChain(s, s.endpoints[0]!)} {`, 8);
+    const offset = at(big.text, `chain ${nftEndpointChain(s, s.endpoints[0]!)} {`, 8);
     const id = nodeAtSourceOffset(m, 'nft', offset, w)!;
     const node = m.nodes.find((n) => n.id === id);
     expect(node).toMatchObject({ kind: 'aggregate', of: 'chain' });
