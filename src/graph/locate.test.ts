@@ -3,7 +3,7 @@ import { parseIpvs } from '../parse/ipvs/index.ts';
 import { buildGraph } from './buildGraph.ts';
 import { chainId, setId, tableGroupId } from './ids.ts';
 import { nodeAtSourceOffset, rangeOfNode } from './locate.ts';
-import { parsedSource, workspaceOf } from './testing/irText.ts';
+import { NftText, accept, drop, parsedSource, workspaceOf } from './testing/irText.ts';
 import { WELL_KNOWN_SERVICES, generatedServices, iptSepChain, kubeProxyIptablesNat, kubeProxyNft, nftEndpointChain } from './testing/kubeProxy.ts';
 
 describe('nodeAtSourceOffset and rangeOfNode', () => {
@@ -60,5 +60,27 @@ describe('nodeAtSourceOffset and rangeOfNode', () => {
     expect(node?.label.startsWith('endpoint-')).toBe(true);
     // Without the workspace only visible nodes count: the table.
     expect(nodeAtSourceOffset(m, 'nft', offset)).toBe(tableGroupId('nft', 'ip', 'kube-proxy'));
+  });
+
+  it('copes with parsers whose chain and table ranges cover only the name', () => {
+    const t = new NftText();
+    t.table('ip', 'x', (w) => {
+      w.chain('first', { hook: 'input', priority: 0 }, [['accept', [accept]]]);
+      w.chain('second', undefined, [['drop', [drop]]]);
+    });
+    const text = t.text;
+    const nameOnly = (name: string) => ({ start: text.indexOf(` ${name} {`) + 1, end: text.indexOf(` ${name} {`) + 1 + name.length });
+    const table = t.tables[0]!;
+    const narrowed = { ...table, range: { start: 6, end: 10 }, chains: table.chains.map((c) => ({ ...c, range: nameOnly(c.name) })) };
+    const w = workspaceOf(parsedSource('s', 'nft', text, [narrowed]));
+    const m = buildGraph(w);
+    const id = (name: string) => chainId('s', 'ip', 'x', name);
+    expect(nodeAtSourceOffset(m, 's', text.indexOf('chain first') + 2, w)).toBe(id('first'));
+    expect(nodeAtSourceOffset(m, 's', text.indexOf('type filter'), w)).toBe(id('first'));
+    expect(nodeAtSourceOffset(m, 's', text.indexOf('accept') + 2, w)).toBe(id('first'));
+    // The closing brace of `first` and the blank before `second` belong to `first`.
+    expect(nodeAtSourceOffset(m, 's', text.indexOf('}', text.indexOf('accept')), w)).toBe(id('first'));
+    expect(nodeAtSourceOffset(m, 's', text.indexOf('drop'), w)).toBe(id('second'));
+    expect(nodeAtSourceOffset(m, 's', 2, w)).toBe(tableGroupId('s', 'ip', 'x'));
   });
 });

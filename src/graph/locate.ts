@@ -98,19 +98,83 @@ function contains(range: SourceRange | undefined, offset: number): boolean {
   return range !== undefined && range.start <= offset && offset <= range.end;
 }
 
-/** The workspace object whose text holds `offset` in source `sourceId` (the innermost one). */
+/** Where a table's objects are written. Parsers differ in what a range covers (a whole `chain x { … }`
+ *  block, only the name, or an iptables `:CHAIN` line with the rules elsewhere), so each object has its own
+ *  range, the ranges of its rules/elements, and an extent: from the start of the line its text begins on
+ *  to the end of its last part. */
+interface Placed {
+  readonly kind: 'chain' | 'set' | 'flowtable';
+  readonly name: string;
+  readonly parts: readonly SourceRange[];
+  readonly start: number;
+  readonly end: number;
+}
+
+interface TablePlacement {
+  readonly items: readonly Placed[];
+  /** Items by extent start, for "the object whose text comes last before the cursor". */
+  readonly byStart: readonly Placed[];
+  readonly start: number;
+  readonly end: number;
+}
+
+const placementCache = new WeakMap<Table, TablePlacement>();
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+}
+
+function placementOf(text: string, table: Table): TablePlacement {
+  let placed = placementCache.get(table);
+  if (placed) return placed;
+  const items: Placed[] = [];
+  const place = (kind: Placed['kind'], name: string, own: SourceRange | undefined, children: readonly (SourceRange | undefined)[]): void => {
+    const parts = [own, ...children].filter((r): r is SourceRange => r !== undefined);
+    if (parts.length === 0) return;
+    const start = Math.min(...parts.map((r) => r.start));
+    const end = Math.max(...parts.map((r) => r.end));
+    items.push({ kind, name, parts, start: lineStart(text, start), end });
+  };
+  for (const c of table.chains) place('chain', c.name, c.range, c.rules.map((r) => r.range));
+  for (const s of table.sets) place('set', s.name, s.range, s.elements.map((e) => e.range));
+  for (const f of table.flowtables) place('flowtable', f.name, f.range, []);
+  const byStart = [...items].sort((x, y) => x.start - y.start);
+  const starts = [table.range?.start ?? Infinity, ...items.map((i) => i.start)];
+  const ends = [table.range?.end ?? -Infinity, ...items.map((i) => i.end)];
+  placed = { items, byStart, start: lineStart(text, Math.min(...starts)), end: Math.max(...ends) };
+  placementCache.set(table, placed);
+  return placed;
+}
+
+/** The workspace object whose text holds `offset` in source `sourceId`: an object one of whose ranges
+ *  holds it; else the smallest extent that does; else, inside a table, the object written last before
+ *  the offset (the closing brace of a chain, blank lines after it); else the table. */
 export function targetAtOffset(workspace: Workspace, sourceId: string, offset: number): GraphTarget | { kind: 'table'; source: ParsedSource; table: Table } | undefined {
   const source = workspace.sources.find((s) => s.source.id === sourceId);
   if (!source) return undefined;
+  const text = source.source.text;
+  const target = (table: Table, item: Placed): GraphTarget => ({ kind: item.kind, source, table, name: item.name });
   for (const table of source.result.ruleset.tables) {
-    // iptables-save writes a chain's rules apart from its `:CHAIN` line: look at the rules too.
-    const chain = table.chains.find((c) => contains(c.range, offset)) ?? (!table.range || contains(table.range, offset) ? table.chains.find((c) => c.rules.some((r) => contains(r.range, offset))) : undefined);
-    if (chain) return { kind: 'chain', source, table, name: chain.name };
-    const set = table.sets.find((s) => contains(s.range, offset));
-    if (set) return { kind: 'set', source, table, name: set.name };
-    const ft = table.flowtables.find((f) => contains(f.range, offset));
-    if (ft) return { kind: 'flowtable', source, table, name: ft.name };
-    if (contains(table.range, offset)) return { kind: 'table', source, table };
+    const placed = placementOf(text, table);
+    const exact = placed.items.find((item) => item.parts.some((r) => contains(r, offset)));
+    if (exact) return target(table, exact);
+  }
+  let best: { table: Table; item: Placed } | undefined;
+  for (const table of source.result.ruleset.tables) {
+    for (const item of placementOf(text, table).items) {
+      if (offset >= item.start && offset <= item.end && (!best || item.end - item.start < best.item.end - best.item.start)) best = { table, item };
+    }
+  }
+  if (best) return target(best.table, best.item);
+  for (const table of source.result.ruleset.tables) {
+    const placed = placementOf(text, table);
+    if (offset < placed.start || offset > placed.end) continue;
+    let before: Placed | undefined;
+    for (const item of placed.byStart) {
+      if (item.start > offset) break;
+      before = item;
+    }
+    return before ? target(table, before) : { kind: 'table', source, table };
   }
   for (const service of source.result.ruleset.ipvs) {
     const real = service.reals.find((r) => contains(r.range, offset));
