@@ -271,3 +271,12 @@ describe('errors and recovery', () => {
     }
   });
 });
+
+describe('names with slashes', () => {
+  it('keeps a trailing slash in a chain name, as kube-proxy writes for unnamed Service ports', () => {
+    const r = parseNft('table ip kube-proxy {\n\tchain service-ABC-ns/svc/tcp/ {\n\t\tgoto endpoint-XYZ-ns/svc/tcp/__10.0.0.1/80\n\t}\n\tchain endpoint-XYZ-ns/svc/tcp/__10.0.0.1/80 {\n\t}\n}\n');
+    expect(r.diagnostics).toEqual([]);
+    const names = r.ruleset.tables[0]?.chains.map((c) => c.name);
+    expect(names).toEqual(['service-ABC-ns/svc/tcp/', 'endpoint-XYZ-ns/svc/tcp/__10.0.0.1/80']);
+  });
+});

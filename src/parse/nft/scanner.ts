@@ -319,8 +319,9 @@ function scanWord(text: string, i: number): number {
   if (isLetter(c) || c === Ch.Underscore) {
     let j = i + 1;
     while (j < n && isIdentChar(text.charCodeAt(j))) j++;
-    // A trailing '.', '-' or '/' is punctuation (`a. b`).
-    while (j > i + 1 && (text.charCodeAt(j - 1) === Ch.Dot || text.charCodeAt(j - 1) === Ch.Minus || text.charCodeAt(j - 1) === Ch.Slash)) j--;
+    // A trailing '.' or '-' is punctuation (`a. b`). A trailing '/' stays part of the word, as in nft's
+    // greedy scanner: kube-proxy names the chain of an unnamed Service port `service-X-ns/name/tcp/`.
+    while (j > i + 1 && (text.charCodeAt(j - 1) === Ch.Dot || text.charCodeAt(j - 1) === Ch.Minus)) j--;
     return j;
   }
   return i;
