@@ -59,9 +59,16 @@ export async function focusEditor(page: Page): Promise<void> {
   await editorLines(page).first().click();
 }
 
-/** Puts the cursor on the first visible line containing `text`, clicking at that text. */
+/** Puts the cursor on the first line in view containing `text`, clicking in the middle of that line's text. */
 export async function clickEditorText(page: Page, text: string): Promise<void> {
-  await editorLines(page).filter({ hasText: text }).first().getByText(text, { exact: false }).first().click();
+  await editorLines(page).filter({ hasText: text }).first().locator(':scope > span').click();
+}
+
+/** Moves the cursor to a line (1-based) with the keyboard, as a user would, scrolling the editor. */
+export async function moveCursorToLine(page: Page, line: number): Promise<void> {
+  await focusEditor(page);
+  await page.keyboard.press('ControlOrMeta+Home');
+  for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown');
 }
 
 /** Line numbers (1-based) that carry a marker squiggle of the given severity, among the lines in view.
@@ -109,4 +116,23 @@ export async function tokenColours(page: Page, line: number): Promise<Map<string
     .locator('span > span')
     .evaluateAll((spans) => spans.map((s) => [s.textContent?.trim() ?? '', getComputedStyle(s).color] as const));
   return new Map(pairs.filter(([text]) => text !== ''));
+}
+
+/** Moves the mouse onto the marker squiggle of a line (1-based, in view), which opens Monaco's hover. */
+export async function hoverMarker(page: Page, line: number, severity: 'error' | 'warning' = 'error'): Promise<void> {
+  const box = await editor(page).evaluate(
+    (root, [ln, cls]) => {
+      const row = [...root.querySelectorAll<HTMLElement>('.margin-view-overlays > div')].find(
+        (r) => Number(r.querySelector('.line-numbers')?.textContent) === ln,
+      );
+      const squiggle = [...root.querySelectorAll<HTMLElement>(`.view-overlays .squiggly-${cls}`)].find(
+        (s) => (s.parentElement as HTMLElement).style.top === row?.style.top,
+      );
+      const r = squiggle?.getBoundingClientRect();
+      return r ? { x: r.x + Math.min(r.width / 2, 4), y: r.y + r.height / 2 } : null;
+    },
+    [line, severity] as const,
+  );
+  if (!box) throw new Error(`no ${severity} marker on line ${line}`);
+  await page.mouse.move(box.x, box.y - 4);
 }

@@ -7,6 +7,7 @@ import {
   expect,
   openApp,
   outline,
+  outlineItem,
   pasteIntoEditor,
   statusBar,
   test,
@@ -69,6 +70,8 @@ test('an iptables-save dump pasted in auto mode is detected as iptables-save', a
   await pasteIntoEditor(page, '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
   await expect(editorLines(page).first()).toHaveText('*filter');
   await expect(statusBar(page).getByRole('option', { name: 'Auto-detect (iptables-save)' })).toBeAttached();
+  // The source is no longer the example.
+  await expect(outlineItem(page, /^pasted ruleset/)).toBeVisible();
 });
 
 test('an empty editor shows what to paste instead of a blank outline', async ({ page }) => {

@@ -31,6 +31,7 @@ export function ProblemsList({ open, onToggle }: { open: boolean; onToggle(): vo
               <button
                 type="button"
                 className={`problem severity-${d.severity}`}
+                aria-label={`${d.severity} ${at.line}:${at.column} ${d.code} ${d.message}`}
                 onClick={() => store.getState().revealRange(sourceId, d.range, 'problems')}
               >
                 <span className="problem-severity">{d.severity}</span>

@@ -13,6 +13,7 @@ import { diagnosticsToMarkers } from './markers.ts';
 import { EDITOR_THEME } from './themes.ts';
 
 const MARKER_OWNER = 'nflens';
+const PASTED_NAME = 'pasted ruleset';
 
 const SEVERITY: Readonly<Record<Severity, monaco.MarkerSeverity>> = {
   error: monaco.MarkerSeverity.Error,
@@ -70,10 +71,19 @@ export default function SourceEditor() {
       store.getState().setText(modelText, sourceId);
     });
 
+    // Pasting over everything makes a new source: the example's name would mislead from then on.
+    const onPaste = editor.onDidPaste((e) => {
+      if (e.range.equalsRange(model.getFullModelRange())) store.getState().renameSource(PASTED_NAME, sourceId);
+    });
+
     const onCursor = editor.onDidChangeCursorPosition((e) => {
       // Moves made by revealing a selection (source `api`) must not re-select in the outline.
       if (e.source === 'api' || applyingStore) return;
-      store.getState().selectAtOffset(sourceId, model.getOffsetAt(e.position));
+      // A cursor in a line's indentation belongs to what that line holds (the rule), not to the block around it.
+      const { lineNumber, column } = e.position;
+      const firstNonBlank = model.getLineFirstNonWhitespaceColumn(lineNumber);
+      const at = firstNonBlank > column ? { lineNumber, column: firstNonBlank } : e.position;
+      store.getState().selectAtOffset(sourceId, model.getOffsetAt(at));
     });
 
     const applyMarkers = (state: AppState): void => {
@@ -141,6 +151,7 @@ export default function SourceEditor() {
       unsubscribe();
       onContent.dispose();
       onCursor.dispose();
+      onPaste.dispose();
       editor.dispose();
       model.dispose();
     };
