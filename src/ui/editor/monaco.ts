@@ -17,6 +17,8 @@ import 'monaco-editor/features/wordOperations/register';
 import 'monaco-editor/features/linesOperations/register';
 import 'monaco-editor/features/multicursor/register';
 import 'monaco-editor/features/cursorUndo/register';
+// Ctrl+M: Tab moves focus out of the editor instead of inserting a tab (keyboard users reach the outline).
+import 'monaco-editor/features/toggleTabFocusMode/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { nftConfiguration, nftLanguage } from './languages/nft.ts';
 import { iptablesConfiguration, iptablesLanguage } from './languages/iptables.ts';
