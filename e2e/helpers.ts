@@ -114,7 +114,8 @@ export async function tokenColours(page: Page, line: number): Promise<Map<string
   const pairs = await editorLines(page)
     .nth(line - 1)
     .locator('span > span')
-    .evaluateAll((spans) => spans.map((s) => [s.textContent?.trim() ?? '', getComputedStyle(s).color] as const));
+    // Monaco renders spaces as no-break spaces.
+    .evaluateAll((spans) => spans.map((s) => [(s.textContent ?? '').replace(/\u00a0/g, ' ').trim(), getComputedStyle(s).color] as const));
   return new Map(pairs.filter(([text]) => text !== ''));
 }
 
