@@ -24,20 +24,23 @@ export function Outline() {
   const rows = useMemo(() => visibleRows(roots, expanded), [roots, expanded]);
   const rowIndex = useMemo(() => new Map(rows.map((r, i) => [r.node.id, i])), [rows]);
 
-  const treeRef = useRef<HTMLDivElement>(null);
+  // The tree element comes and goes with the empty states, so it is tracked as state (a callback ref).
+  const [treeEl, setTreeEl] = useState<HTMLDivElement | null>(null);
+  const treeRef = useRef<HTMLDivElement | null>(null);
+  treeRef.current = treeEl;
   const [scrollTop, setScrollTop] = useState(0);
   const [viewHeight, setViewHeight] = useState(600);
   const [activeId, setActiveId] = useState<string | undefined>(undefined);
   const focusPending = useRef(false);
 
   useLayoutEffect(() => {
-    const el = treeRef.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setViewHeight(el.clientHeight));
-    observer.observe(el);
-    setViewHeight(el.clientHeight);
+    if (!treeEl) return;
+    const observer = new ResizeObserver(() => setViewHeight(treeEl.clientHeight));
+    observer.observe(treeEl);
+    setViewHeight(treeEl.clientHeight);
+    setScrollTop(treeEl.scrollTop);
     return () => observer.disconnect();
-  }, [hasResult]);
+  }, [treeEl]);
 
   // The active (focusable) row falls back to the first one when it disappears.
   const active = activeId !== undefined && rowIndex.has(activeId) ? activeId : rows[0]?.node.id;
@@ -143,7 +146,7 @@ export function Outline() {
 
   return (
     <div
-      ref={treeRef}
+      ref={setTreeEl}
       className="outline-tree"
       role="tree"
       aria-label="Outline"
