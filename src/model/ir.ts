@@ -27,7 +27,8 @@ export type TableOrigin =
   | 'nft' // native nftables
   | 'iptables-nft' // iptables-nft compat table seen in `nft list ruleset`, or iptables-nft-save
   | 'iptables-legacy' // xtables hooks from iptables-legacy-save
-  | 'iptables'; // iptables-save whose backend is not stated
+  | 'iptables' // iptables-save whose backend is not stated
+  | 'ipset'; // the sets of an `ipset save` / `ipset list` source (no chains; matched by iptables `-m set`)
 
 // ───────────────────────────── expressions ─────────────────────────────
 
@@ -77,7 +78,11 @@ export type Expr =
   /** Anonymous set literal `{ a, b, c }`. Elements are expressions, or `elem` when they carry options. */
   | { readonly kind: 'set'; readonly items: readonly Expr[]; readonly range?: SourceRange }
   /** A set element with options: `10.0.0.1 timeout 1m comment "x"`. In a map, `data` is its value. */
-  | { readonly kind: 'elem'; readonly value: Expr; readonly timeout?: number; readonly expires?: number; readonly comment?: string; readonly counter?: { readonly packets: number; readonly bytes: number }; readonly stmts?: readonly Stmt[]; readonly range?: SourceRange }
+  | { readonly kind: 'elem'; readonly value: Expr; readonly timeout?: number; readonly expires?: number; readonly comment?: string; readonly counter?: { readonly packets: number; readonly bytes: number }; readonly stmts?: readonly Stmt[];
+      /** ipset per-element options without an nftables equivalent: `nomatch`, `wildcard`, `physdev` (the
+       *  interface part of hash:net,iface is a bridge port), `skbmark`, `skbprio`, `skbqueue`. */
+      readonly ipset?: Readonly<Record<string, string | number | boolean>>;
+      readonly range?: SourceRange }
   /** A map entry inside a set literal: `key : data`. */
   | { readonly kind: 'mapping'; readonly key: Expr; readonly data: Expr; readonly range?: SourceRange }
   /** Reference to a named set/map: `@blocklist`. */
@@ -258,8 +263,18 @@ export interface NamedSet {
 }
 
 export interface IpsetInfo {
+  /** Canonical type name (`hash:ip,port`), also when an old alias (`ipporthash`) was written. */
   readonly type: string;
+  /** Create options in the order written (`family`, `hashsize`, `maxelem`, `timeout`, `counters`, `range`…):
+   *  numbers stay numbers, flags are `true`, the rest (`range`, `initval`, `bitmask`, `family`) strings. */
   readonly options: Readonly<Record<string, string | number | boolean>>;
+  /** Only `ipset list` shows these (not `ipset save`): set type revision, `References:` (how many
+   *  iptables rules / list:sets use the set), `Size in memory:`, `Number of entries:` (with `-terse`
+   *  the only hint of the members, which are not listed). */
+  readonly revision?: number;
+  readonly references?: number;
+  readonly memory?: number;
+  readonly entries?: number;
 }
 
 export interface Flowtable {
@@ -314,10 +329,18 @@ export interface IpvsService {
   readonly fwmark?: number;
   readonly family?: 'ip' | 'ip6';
   readonly scheduler: string;
+  /** `netmask` is a dotted IPv4 mask or an IPv6 prefix length, as ipvsadm prints it. */
   readonly persistent?: { readonly timeout: number; readonly netmask?: string };
+  /** Scheduler flags (`sh-fallback`, `sh-port`, `mh-fallback`, `mh-port`, `flag-1`…) and `ops`. */
   readonly flags?: readonly string[];
+  /** Persistence engine (`--pe sip`). */
+  readonly pe?: string;
   readonly reals: readonly IpvsReal[];
+  /** `--stats` (conns, inpkts, outpkts, inbytes, outbytes) and `--rate` (cps, inpps, outpps, inbps, outbps). */
   readonly stats?: Readonly<Record<string, number>>;
+  /** Fields the dump did not show (`--stats`/`--rate` listings print no scheduler): they hold ipvsadm's
+   *  defaults (`wlc`), and consumers must not present them as facts. */
+  readonly notShown?: readonly string[];
   readonly range?: SourceRange;
 }
 
@@ -329,7 +352,16 @@ export interface IpvsReal {
   readonly weight: number;
   readonly activeConns?: number;
   readonly inactiveConns?: number;
+  /** Connection thresholds (`-x`/`-y`, `--thresholds` listing); 0 or absent = not set. */
+  readonly uThreshold?: number;
+  readonly lThreshold?: number;
+  /** Tunnel encapsulation of a `tunnel` real server (`--tun-type gue --tun-port 6080 --tun-csum`). */
+  readonly tunnel?: { readonly type: 'ipip' | 'gue' | 'gre'; readonly port?: number; readonly csum?: 'nocsum' | 'csum' | 'remcsum' };
+  /** Like stats plus `persistconns` (`--persistent-conn` listing). */
   readonly stats?: Readonly<Record<string, number>>;
+  /** Fields the dump did not show (e.g. `--stats` prints no forward method or weight): they hold
+   *  ipvsadm's defaults (`route`, weight 1), and consumers must not present them as facts. */
+  readonly notShown?: readonly string[];
   readonly range?: SourceRange;
 }
 

@@ -9,6 +9,9 @@ import { parseIpset } from './ipset/index.ts';
 import { parseIpvs } from './ipvs/index.ts';
 
 export { detectFormat } from './detect.ts';
+export { checkWorkspace, isXtablesCompatTable, type WorkspaceDiagnostic } from './workspace.ts';
+export { printIpsetSave } from './ipset/index.ts';
+export { printIpvsadmSave } from './ipvs/index.ts';
 export { parseNft, parseNftJson, parseIptables, parseIpset, parseIpvs };
 
 export const FORMATS: readonly SourceFormat[] = ['nft', 'nft-json', 'iptables', 'ipset', 'ipvs'];

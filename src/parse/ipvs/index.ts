@@ -1,9 +1,11 @@
-// ipvsadm -Ln / -Sn parser → IR.
+// ipvsadm parser (`ipvsadm -Ln` listings and `ipvsadm -Sn` rules) → IR `Ruleset.ipvs`, and the
+// `ipvsadm -Sn` printer. Imports the model and this folder.
 import type { ParseResult } from '../../model/ir.ts';
-import { DiagnosticBag } from '../diagnostics.ts';
+import { parseIpvsServices } from './parser.ts';
+
+export { printIpvsadmSave } from './print.ts';
 
 export function parseIpvs(text: string): ParseResult {
-  const bag = new DiagnosticBag();
-  bag.error('IPV0000', 'the ipvsadm parser is not built yet', { start: 0, end: Math.min(text.length, 1) });
-  return { ruleset: { tables: [], ipvs: [] }, diagnostics: bag.items };
+  const { services, bag } = parseIpvsServices(text);
+  return { ruleset: { tables: [], ipvs: services }, diagnostics: bag.items };
 }

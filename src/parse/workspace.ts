@@ -1,0 +1,308 @@
+// Checks across the sources of a workspace, on the parsed IR: iptables-nft compat tables seen through
+// nft, iptables-legacy and nf_tables rules on the same hook, jumps to missing chains, and references to
+// sets nobody defines. Pure; imports only the model.
+import type { Chain, Diagnostic, Family, ParsedSource, Rule, SourceRange, Table, Workspace } from '../model/ir.ts';
+import { IPTABLES_HOOK_OF, iptablesChainPriority } from '../model/priorities.ts';
+import { WSP } from './workspaceMessages.ts';
+
+/** A diagnostic about one source of the workspace (its range is an offset into that source's text). */
+export interface WorkspaceDiagnostic extends Diagnostic {
+  readonly sourceId: string;
+}
+
+export function checkWorkspace(workspace: Workspace): WorkspaceDiagnostic[] {
+  return [
+    ...checkCompatTables(workspace),
+    ...checkLegacyBesideNftables(workspace),
+    ...checkChainReferences(workspace),
+    ...checkSetReferences(workspace),
+  ];
+}
+
+const WHOLE: SourceRange = { start: 0, end: 0 };
+
+function at(source: ParsedSource, m: { code: string; message: string }, range: SourceRange | undefined, severity: Diagnostic['severity']): WorkspaceDiagnostic {
+  return { severity, code: m.code, message: m.message, range: range ?? WHOLE, sourceId: source.source.id };
+}
+
+function tablesOf(source: ParsedSource): readonly Table[] {
+  return source.result.ruleset.tables;
+}
+
+// ───────────── iptables-nft compat tables inside `nft list ruleset` ─────────────
+
+/** The xtables tables per family and the tool that owns them (iptables-nft, ebtables-nft, arptables-nft
+ *  create these as nf_tables tables with the built-in chain names in capitals). */
+const COMPAT: Partial<Record<Family, { readonly tool: string; readonly tables: readonly string[] }>> = {
+  ip: { tool: 'iptables', tables: ['filter', 'nat', 'mangle', 'raw', 'security'] },
+  ip6: { tool: 'ip6tables', tables: ['filter', 'nat', 'mangle', 'raw', 'security'] },
+  bridge: { tool: 'ebtables', tables: ['filter', 'nat', 'broute'] },
+  arp: { tool: 'arptables', tables: ['filter'] },
+};
+
+/** Priorities of ebtables' built-in chains (NF_BR_PRI_FILTER_BRIDGED -200, NAT_DST_BRIDGED -300,
+ *  NAT_DST_OTHER 100, NAT_SRC 300; linux/netfilter_bridge.h) and arptables' (0). */
+function builtinPriority(family: Family, table: string, chain: string): number | undefined {
+  if (family === 'ip' || family === 'ip6') return iptablesChainPriority(table, chain);
+  if (family === 'arp') return table === 'filter' ? 0 : undefined;
+  if (family === 'bridge') {
+    if (table === 'filter') return -200;
+    if (table === 'nat') return chain === 'PREROUTING' ? -300 : chain === 'OUTPUT' ? 100 : chain === 'POSTROUTING' ? 300 : undefined;
+  }
+  return undefined;
+}
+
+/** Is this nf_tables table one that an xtables-nft tool made? Yes when its rules use `xt` matches or
+ *  targets (only the compat layer writes them), or when every base chain is a built-in chain in capitals
+ *  on its own hook at the tool's standard priority. */
+export function isXtablesCompatTable(table: Table): boolean {
+  if (table.origin === 'iptables-nft') return true;
+  const compat = COMPAT[table.family];
+  if (!compat || !compat.tables.includes(table.name)) return false;
+  if (table.chains.some((chain) => chain.rules.some(hasXt))) return true;
+  const bases = table.chains.filter((c) => c.base);
+  return bases.length > 0 && bases.every((c) => isBuiltinChain(table, c));
+}
+
+function isBuiltinChain(table: Table, chain: Chain): boolean {
+  if (!chain.base) return false;
+  const hook = chain.name === 'BROUTING' ? 'prerouting' : IPTABLES_HOOK_OF[chain.name];
+  if (hook !== chain.base.hook) return false;
+  const priority = builtinPriority(table.family, table.name, chain.name);
+  return priority === undefined ? table.name === 'broute' : priority === chain.base.priority.value;
+}
+
+function hasXt(rule: Rule): boolean {
+  let found = false;
+  visitNodes(rule.stmts, (node) => {
+    if (node.kind === 'xt') found = true;
+  });
+  return found;
+}
+
+function checkCompatTables(workspace: Workspace): WorkspaceDiagnostic[] {
+  const out: WorkspaceDiagnostic[] = [];
+  for (const source of workspace.sources) {
+    if (source.source.format !== 'nft' && source.source.format !== 'nft-json') continue;
+    for (const table of tablesOf(source)) {
+      if (!isXtablesCompatTable(table)) continue;
+      const tool = COMPAT[table.family]?.tool ?? 'iptables';
+      out.push(at(source, WSP.managedByIptablesNft(`${table.family} ${table.name}`, tool), table.range, 'info'));
+    }
+  }
+  return out;
+}
+
+// ───────────── iptables-legacy next to nf_tables ─────────────
+
+const LEGACY_MARKER = '# Warning: iptables-legacy tables present';
+
+interface HookUse {
+  readonly source: ParsedSource;
+  readonly table: Table;
+  readonly chain: Chain;
+}
+
+/** The IP versions a base chain sees: ip → 4, ip6 → 6, inet → both. */
+function ipVersions(family: Family): readonly (4 | 6)[] {
+  return family === 'ip' ? [4] : family === 'ip6' ? [6] : family === 'inet' ? [4, 6] : [];
+}
+
+/** The hook a chain is attached to: its base chain spec, or for an iptables table a built-in chain's name. */
+function hookOf(table: Table, chain: Chain): string | undefined {
+  if (chain.base) return chain.base.hook;
+  return table.origin !== undefined && IPTABLES_ORIGINS.has(table.origin) ? IPTABLES_HOOK_OF[chain.name] : undefined;
+}
+
+/** A hooked chain that can change a packet's fate: it has rules or a drop policy. */
+function isActive(chain: Chain): boolean {
+  return chain.rules.length > 0 || chain.base?.policy === 'drop';
+}
+
+/** Which hooks a table sits on: xtables (iptables-legacy), nf_tables, or unknown (iptables-save whose
+ *  backend is not stated; ipset tables have no chains). */
+function backendOf(source: ParsedSource, table: Table): 'legacy' | 'nftables' | undefined {
+  if (table.origin === 'iptables-legacy') return 'legacy';
+  if (table.origin === 'iptables-nft') return 'nftables';
+  if (table.origin === 'iptables' || table.origin === 'ipset' || source.source.format === 'iptables') return undefined;
+  return 'nftables';
+}
+
+function hookUses(workspace: Workspace, legacy: boolean): Map<string, HookUse[]> {
+  const uses = new Map<string, HookUse[]>();
+  for (const source of workspace.sources) {
+    for (const table of tablesOf(source)) {
+      if (backendOf(source, table) !== (legacy ? 'legacy' : 'nftables')) continue;
+      for (const chain of table.chains) {
+        const hook = hookOf(table, chain);
+        if (hook === undefined || !isActive(chain)) continue;
+        for (const v of ipVersions(table.family)) {
+          const key = `${v === 4 ? 'ip' : 'ip6'} ${hook}`;
+          uses.set(key, [...(uses.get(key) ?? []), { source, table, chain }]);
+        }
+      }
+    }
+  }
+  return uses;
+}
+
+function describeUse(use: HookUse, legacy: boolean): string {
+  const where = `${use.table.family} ${use.table.name} ${use.chain.name}`;
+  return `${legacy ? 'iptables-legacy' : 'nf_tables'} chain ${where} (${use.source.source.name})`;
+}
+
+function checkLegacyBesideNftables(workspace: Workspace): WorkspaceDiagnostic[] {
+  const out: WorkspaceDiagnostic[] = [];
+  const legacy = hookUses(workspace, true);
+  const nft = hookUses(workspace, false);
+  for (const [hook, legacyUses] of legacy) {
+    const nftUses = nft.get(hook);
+    const first = legacyUses[0];
+    if (!nftUses || !first) continue;
+    const m = WSP.legacyAndNftSameHook(hook, describeUse(first, true), nftUses.map((u) => describeUse(u, false)).join(', '));
+    out.push(at(first.source, m, first.chain.range, 'warning'));
+  }
+  // iptables-nft-save knows legacy tables exist but not what they hold: any active nf_tables hook may clash.
+  if (legacy.size === 0 && nft.size > 0) {
+    for (const source of workspace.sources) {
+      const index = source.source.text.indexOf(LEGACY_MARKER);
+      if (index < 0) continue;
+      const lineEnd = source.source.text.indexOf('\n', index);
+      const range = { start: index, end: lineEnd < 0 ? source.source.text.length : lineEnd };
+      out.push(at(source, WSP.legacyTablesElsewhere([...nft.keys()].join(', ')), range, 'warning'));
+    }
+  }
+  return out;
+}
+
+// ───────────── jumps and gotos to missing chains ─────────────
+
+function checkChainReferences(workspace: Workspace): WorkspaceDiagnostic[] {
+  const out: WorkspaceDiagnostic[] = [];
+  for (const source of workspace.sources) {
+    for (const table of tablesOf(source)) {
+      const chains = table.chains.map((c) => c.name);
+      const report = (verdict: string, target: string, range: SourceRange | undefined): void => {
+        if (chains.includes(target)) return;
+        out.push(at(source, WSP.missingChain(verdict, target, `${table.family} ${table.name}`, closest(target, chains)), range, 'warning'));
+      };
+      const onNode = (fallback: SourceRange | undefined) => (node: IrNode, range: SourceRange | undefined): void => {
+        const verdict = node.kind === 'verdict' ? (node.verdict as { kind?: string; target?: string } | undefined) : undefined;
+        if ((verdict?.kind === 'jump' || verdict?.kind === 'goto') && typeof verdict.target === 'string') report(verdict.kind, verdict.target, range ?? fallback);
+      };
+      for (const chain of table.chains) for (const rule of chain.rules) visitNodes(rule.stmts, onNode(rule.range));
+      for (const set of table.sets) visitNodes(set.elements, onNode(set.range)); // verdict maps
+    }
+  }
+  return out;
+}
+
+// ───────────── sets nobody defines ─────────────
+
+const IPTABLES_ORIGINS = new Set(['iptables', 'iptables-nft', 'iptables-legacy']);
+const SET_OPTIONS = ['--match-set', '--add-set', '--del-set', '--map-set'];
+
+function checkSetReferences(workspace: Workspace): WorkspaceDiagnostic[] {
+  const out: WorkspaceDiagnostic[] = [];
+  const ipsets = new Set<string>();
+  let haveIpsetSource = false;
+  for (const source of workspace.sources) {
+    for (const table of tablesOf(source)) {
+      if (table.origin === 'ipset') haveIpsetSource = true;
+      for (const set of table.sets) if (set.ipset || table.origin === 'ipset') ipsets.add(set.name);
+    }
+  }
+  for (const source of workspace.sources) {
+    for (const table of tablesOf(source)) {
+      if (table.origin === 'ipset') continue;
+      const own = table.sets.map((s) => s.name);
+      // iptables rules name ipsets (one namespace per netns); nft rules name sets of their own table.
+      const isIptables = (table.origin !== undefined && IPTABLES_ORIGINS.has(table.origin)) || source.source.format === 'iptables';
+      const reported = new Set<string>();
+      const check = (name: string, range: SourceRange | undefined): void => {
+        const key = `${name}@${range?.start ?? -1}`;
+        if (reported.has(key)) return;
+        reported.add(key);
+        if (own.includes(name) || (isIptables && ipsets.has(name))) return;
+        const m = isIptables ? WSP.missingIpset(name, haveIpsetSource) : WSP.missingSet(name, `${table.family} ${table.name}`, closest(name, own));
+        out.push(at(source, m, range, 'warning'));
+      };
+      for (const chain of table.chains) {
+        for (const rule of chain.rules) {
+          visitNodes(rule.stmts, (node, range) => {
+            for (const name of setNamesOf(node)) check(name, range ?? rule.range);
+          });
+          const args = rule.xt?.args ?? [];
+          args.forEach((arg, i) => {
+            const next = args[i + 1];
+            if (SET_OPTIONS.includes(arg) && next !== undefined) check(next, rule.range);
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Set names a node refers to: `@name`, the set of `add @name { … }`, and iptables' `-m set`/`-j SET`
+ *  kept as an xt node with a `match-set`/`add-set`/`del-set`/`map-set` option (`NAME src,dst`). */
+function setNamesOf(node: IrNode): string[] {
+  if (node.kind === 'setref' && typeof node.name === 'string') return [node.name];
+  if (node.kind === 'set' && typeof node.set === 'string') return [node.set.replace(/^@/, '')];
+  if (node.kind === 'xt' && (node.name === 'set' || node.name === 'SET') && node.options && typeof node.options === 'object') {
+    const names: string[] = [];
+    for (const key of ['match-set', 'add-set', 'del-set', 'map-set']) {
+      const option = (node.options as Record<string, { value?: unknown } | undefined>)[key];
+      const value = option?.value;
+      const first = Array.isArray(value) ? value[0] : typeof value === 'string' ? value.split(/\s+/)[0] : undefined;
+      if (typeof first === 'string' && first !== '') names.push(first);
+    }
+    return names;
+  }
+  return [];
+}
+
+// ───────────── helpers ─────────────
+
+type IrNode = { readonly kind: string } & Readonly<Record<string, unknown>>;
+
+/** Calls `visit` on every IR node (object with a `kind`) under `value`, with the nearest known range. */
+function visitNodes(value: unknown, visit: (node: IrNode, range: SourceRange | undefined) => void, range?: SourceRange): void {
+  if (Array.isArray(value)) {
+    for (const item of value) visitNodes(item, visit, range);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const record = value as Record<string, unknown>;
+  const own = (record.range as SourceRange | undefined) ?? range;
+  if (typeof record.kind === 'string') visit(record as IrNode, own);
+  for (const [key, child] of Object.entries(record)) {
+    if (key !== 'range' && child !== null && typeof child === 'object') visitNodes(child, visit, own);
+  }
+}
+
+/** The name of `names` closest to `wanted` (same letters in other case, or ≤ 2 edits), for "did you mean". */
+function closest(wanted: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.min(2, Math.floor(wanted.length / 3));
+  for (const name of names) {
+    if (name.toLowerCase() === wanted.toLowerCase()) return name;
+    const d = editDistance(wanted, name);
+    if (d <= bestDistance) [best, bestDistance] = [name, d - 1];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number;
+      row[j] = Math.min(current + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] as number;
+}
