@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TEXT, result } from '../../test/fixtures/smallKubeProxy.ts';
+import { TEXT, result, table } from '../../test/fixtures/smallKubeProxy.ts';
 import {
   ancestorsOf,
   buildOutline,
@@ -97,8 +97,91 @@ describe('buildOutline', () => {
     ]);
     const group = ipvs[0]!.children[0]!;
     expect(group.label).toBe('IPVS services');
+    expect(group.open).toBe(true);
     expect(group.children[0]?.label).toBe('TCP 10.96.0.1:443');
+    expect(group.children[0]?.detail).toBe('rr · 1 real server');
     expect(group.children[0]?.children[0]?.label).toBe('192.168.49.2:8443');
+    expect(group.children[0]?.children[0]?.detail).toBe('masq · weight 1');
+  });
+
+  it('does not present what an IPVS listing did not show (ipvsadm defaults) as facts', () => {
+    const [source] = buildOutline([
+      {
+        sourceId: 's3',
+        name: 'ipvsadm -Ln --stats',
+        text: '',
+        result: {
+          ruleset: {
+            tables: [],
+            ipvs: [
+              {
+                kind: 'ipvs-service',
+                protocol: 'udp',
+                addr: 'fd00::a',
+                port: 53,
+                scheduler: 'wlc',
+                notShown: ['scheduler'],
+                reals: [{ kind: 'ipvs-real', addr: 'fd00::2', port: 53, method: 'route', weight: 1, notShown: ['method', 'weight'] }],
+              },
+            ],
+          },
+          diagnostics: [],
+        },
+      },
+    ]);
+    const service = source!.children[0]!.children[0]!;
+    expect(service.label).toBe('UDP [fd00::a]:53');
+    expect(service.detail).toBe('1 real server');
+    expect(service.children[0]?.label).toBe('[fd00::2]:53');
+    expect(service.children[0]?.detail).toBeUndefined();
+  });
+
+  it('labels the sets of an ipset dump by their origin and opens their only group', () => {
+    const [source] = buildOutline([
+      {
+        sourceId: 's4',
+        name: 'ipset save',
+        text: '',
+        result: {
+          ruleset: {
+            tables: [
+              {
+                kind: 'table',
+                family: 'ip',
+                name: 'ipset',
+                origin: 'ipset',
+                chains: [],
+                sets: [
+                  {
+                    kind: 'set',
+                    name: 'KUBE-CLUSTER-IP',
+                    key: { kind: 'type', names: ['ipv4_addr', 'inet_proto', 'inet_service'] },
+                    elements: [{ kind: 'value', value: 'x' }],
+                    ipset: { type: 'hash:ip,port', options: {} },
+                  },
+                ],
+                flowtables: [],
+                objects: [],
+              },
+            ],
+            ipvs: [],
+          },
+          diagnostics: [],
+        },
+      },
+    ]);
+    const table = source!.children[0]!;
+    expect([table.label, table.badges]).toEqual(['ipset', []]);
+    expect(table.children.map((g) => [g.label, g.open])).toEqual([['Sets', true]]);
+    expect(table.children[0]?.children[0]?.badges).toEqual(['hash:ip,port']);
+    expect(visibleRows([source!], {}).map((r) => r.node.label)).toEqual(['ipset save', 'ipset', 'Sets', 'KUBE-CLUSTER-IP']);
+  });
+
+  it('marks the origin of tables that are not native nftables', () => {
+    const [source] = buildOutline([
+      { sourceId: 's5', name: 'x', text: '', result: { ruleset: { tables: [{ ...table, origin: 'iptables-legacy' }], ipvs: [] }, diagnostics: [] } },
+    ]);
+    expect(source!.children[0]?.badges).toEqual(['iptables-legacy']);
   });
 });
 

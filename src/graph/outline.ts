@@ -43,6 +43,8 @@ export interface OutlineNode {
   readonly badges?: readonly string[];
   /** Offsets into the source's text, when the parser recorded them. */
   readonly range?: SourceRange;
+  /** Open when the user has not said otherwise (see `isExpandedByDefault`). */
+  readonly open?: boolean;
   readonly children: readonly OutlineNode[];
 }
 
@@ -72,6 +74,7 @@ export function buildSourceOutline(input: OutlineInput): OutlineNode {
       id: groupId,
       kind: 'group',
       sourceId,
+      open: true,
       label: 'IPVS services',
       detail: countText(result.ruleset.ipvs.length, 'service'),
       children: result.ruleset.ipvs.map((s, i) => buildIpvsService(sourceId, groupId, s, i)),
@@ -81,6 +84,7 @@ export function buildSourceOutline(input: OutlineInput): OutlineNode {
     id,
     kind: 'source',
     sourceId,
+    open: true,
     label: input.name,
     detail: summaryText(summarizeRuleset(result.ruleset), true),
     children,
@@ -97,8 +101,12 @@ function buildTable(input: OutlineInput, parentId: string, table: Table, index: 
   const sets = table.sets.filter((s) => s.kind === 'set');
   const maps = table.sets.filter((s) => s.kind === 'map');
   const children: OutlineNode[] = [];
+  // Chain groups start open so the first view shows the chains; sets, maps and the rest start closed
+  // (a kube-proxy dump has thousands of elements), unless a group is all the table holds.
   const addGroup = (key: string, label: string, detail: string, nodes: OutlineNode[]): void => {
-    if (nodes.length > 0) children.push({ id: `${id}/${key}`, kind: 'group', sourceId, label, detail, children: nodes });
+    if (nodes.length === 0) return;
+    const open = key === 'base-chains' || key === 'chains';
+    children.push({ id: `${id}/${key}`, kind: 'group', sourceId, label, detail, ...(open ? { open } : {}), children: nodes });
   };
   addGroup('base-chains', 'Base chains', chainGroupDetail(baseChains), baseChains.map((c) => buildChain(input, `${id}/base-chains`, table.family, c)));
   addGroup('chains', 'Regular chains', chainGroupDetail(regularChains), regularChains.map((c) => buildChain(input, `${id}/chains`, table.family, c)));
@@ -132,12 +140,18 @@ function buildTable(input: OutlineInput, parentId: string, table: Table, index: 
       children: [],
     })),
   );
-  const badges = table.origin && table.origin !== 'nft' ? [table.origin] : [];
+  const only = children.length === 1 ? children[0] : undefined;
+  if (only) children[0] = { ...only, open: true };
+  // The origin tells how nflens explains the table; native nftables is the default and goes unsaid. The sets
+  // of an `ipset save` have no nftables table: they are labelled by their origin alone.
+  const isIpset = table.origin === 'ipset';
+  const badges = table.origin && table.origin !== 'nft' && !isIpset ? [table.origin] : [];
   return {
     id,
     kind: 'table',
     sourceId,
-    label: `${table.family} ${table.name}`,
+    open: true,
+    label: isIpset ? 'ipset' : `${table.family} ${table.name}`,
     detail: summaryText(summarizeRuleset({ tables: [table], ipvs: [] }), false),
     badges,
     ...withRange(table.range),
@@ -188,25 +202,44 @@ function buildSet(sourceId: string, parentId: string, set: NamedSet): OutlineNod
 }
 
 function buildIpvsService(sourceId: string, parentId: string, service: IpvsService, index: number): OutlineNode {
-  const where = service.protocol === 'fwm' ? `FWM ${service.fwmark ?? '?'}` : `${service.protocol.toUpperCase()} ${service.addr ?? '?'}:${service.port ?? '?'}`;
+  const where = service.protocol === 'fwm' ? `FWM ${service.fwmark ?? '?'}` : `${service.protocol.toUpperCase()} ${hostPort(service.addr ?? '?', service.port)}`;
   const id = `${parentId}/${where}#${index}`;
+  // Fields a listing did not show hold ipvsadm's defaults (IR `notShown`): they are not facts, so not shown.
+  const shown = (fields: readonly string[] | undefined, field: string): boolean => !fields?.includes(field);
+  const serviceDetail = [
+    ...(shown(service.notShown, 'scheduler') ? [service.scheduler] : []),
+    ...(service.persistent ? [`persistent ${service.persistent.timeout}`] : []),
+    countText(service.reals.length, 'real server'),
+  ];
   return {
     id,
     kind: 'ipvs-service',
     sourceId,
     label: where,
-    detail: `${service.scheduler} · ${countText(service.reals.length, 'real server')}`,
+    detail: serviceDetail.join(' · '),
     ...withRange(service.range),
-    children: service.reals.map((r, i) => ({
-      id: `${id}/${r.addr}:${r.port}#${i}`,
-      kind: 'ipvs-real',
-      sourceId,
-      label: `${r.addr}:${r.port}`,
-      detail: `${r.method} · weight ${r.weight}`,
-      ...withRange(r.range),
-      children: [],
-    })),
+    children: service.reals.map((r, i) => {
+      const detail = [
+        ...(shown(r.notShown, 'method') ? [r.method] : []),
+        ...(shown(r.notShown, 'weight') ? [`weight ${r.weight}`] : []),
+      ];
+      return {
+        id: `${id}/${hostPort(r.addr, r.port)}#${i}`,
+        kind: 'ipvs-real' as const,
+        sourceId,
+        label: hostPort(r.addr, r.port),
+        ...(detail.length > 0 ? { detail: detail.join(' · ') } : {}),
+        ...withRange(r.range),
+        children: [],
+      };
+    }),
   };
+}
+
+/** `10.0.0.1:80`, `[fd00::1]:80` (brackets as ipvsadm prints IPv6). */
+function hostPort(addr: string, port: number | undefined): string {
+  const host = addr.includes(':') ? `[${addr}]` : addr;
+  return port === undefined ? host : `${host}:${port}`;
 }
 
 // ───────────────────────────── texts ─────────────────────────────
@@ -335,11 +368,11 @@ export function findNodeAtOffset(roots: readonly OutlineNode[], sourceId: string
   return best;
 }
 
-/** Whether a node is open when the user has not said otherwise: sources, tables and chain groups are, so the
- *  first view shows the chains; sets, maps and chains (which can hold thousands of rules) are not. */
+/** Whether a node is open when the user has not said otherwise: sources, tables, chain groups, the IPVS group
+ *  and a table's only group are (the builder marks them); chains, sets and maps, which can hold thousands of
+ *  rules or elements, are not. */
 export function isExpandedByDefault(node: OutlineNode): boolean {
-  if (node.kind === 'source' || node.kind === 'table') return true;
-  return node.kind === 'group' && (node.id.endsWith('/base-chains') || node.id.endsWith('/chains'));
+  return node.open === true;
 }
 
 export interface OutlineRow {
