@@ -89,6 +89,10 @@ test.fixme('moving the cursor in the editor selects the matching outline node', 
   await expect(rule).toHaveAttribute('aria-selected', 'true');
   await expect(rule).toBeVisible();
   await expect(outlineItem(page, /^nat-prerouting/)).toHaveAttribute('aria-expanded', 'true');
+  // One line up, the chain's `type nat hook prerouting …` line belongs to the chain.
+  await page.keyboard.press('ArrowUp');
+  await expect(outlineItem(page, /^nat-prerouting/)).toHaveAttribute('aria-selected', 'true');
+  await expect(rule).toHaveAttribute('aria-selected', 'false');
   await page.keyboard.press('ControlOrMeta+Home');
   await clickEditorText(page, 'map service-ips');
   await expect(outlineItem(page, /^service-ips/)).toHaveAttribute('aria-selected', 'true');

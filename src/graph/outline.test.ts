@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ParseResult, SourceRange } from '../model/ir.ts';
 import { TEXT, result, table } from '../../test/fixtures/smallKubeProxy.ts';
 import {
   ancestorsOf,
@@ -192,6 +193,33 @@ describe('findNodeAtOffset', () => {
     expect(findNodeAtOffset(outline, 's1', TEXT.indexOf('policy accept'))?.label).toBe('nat-prerouting');
     expect(findNodeAtOffset(outline, 's1', TEXT.indexOf('inet_service : verdict'))?.label).toBe('service-ips');
     expect(findNodeAtOffset(outline, 's1', 0)?.kind).toBe('table');
+  });
+
+  it('finds chains whose range is only their name: on the header line, and between name and first rule', () => {
+    // Some parsers record a chain's range as its name only; the outline must still follow the cursor.
+    const nameOnly = (name: string): SourceRange => {
+      const start = TEXT.indexOf(`chain ${name} {`) + 'chain '.length;
+      return { start, end: start + name.length };
+    };
+    const narrowed: ParseResult = {
+      ...result,
+      ruleset: { ...result.ruleset, tables: [{ ...table, range: { start: 9, end: 19 }, chains: table.chains.map((c) => ({ ...c, range: nameOnly(c.name) })) }] },
+    };
+    const roots = buildOutline([{ sourceId: 's1', name: 'n', text: TEXT, result: narrowed }]);
+    const lineOf = (fragment: string): SourceRange => {
+      const at = TEXT.indexOf(fragment);
+      const start = TEXT.lastIndexOf('\n', at) + 1;
+      return { start, end: TEXT.indexOf('\n', at) };
+    };
+    const header = lineOf('chain services {');
+    expect(findNodeAtOffset(roots, 's1', header.start + 1, header)?.label).toBe('services');
+    const typeLine = lineOf('type nat hook prerouting');
+    expect(findNodeAtOffset(roots, 's1', typeLine.start + 2, typeLine)?.label).toBe('nat-prerouting');
+    const ruleLine = lineOf('jump services');
+    expect(findNodeAtOffset(roots, 's1', TEXT.indexOf('jump services') + 2, ruleLine)?.label).toBe('jump services');
+    // Between two chains nothing is more precise than the table.
+    const closing = TEXT.indexOf('\t}', TEXT.indexOf('jump services'));
+    expect(findNodeAtOffset(roots, 's1', closing + 1)?.kind).toBe('table');
   });
 
   it('ignores other sources', () => {

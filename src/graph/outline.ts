@@ -351,21 +351,46 @@ export function ancestorsOf(index: OutlineIndex, id: string): string[] {
   return out.reverse();
 }
 
-/** The node of a source with the smallest range containing `offset`. Every node is looked at, because in
- *  the command form (`add rule ip t c …`) a rule's text lies outside its chain's. */
-export function findNodeAtOffset(roots: readonly OutlineNode[], sourceId: string, offset: number): OutlineNode | undefined {
-  let best: OutlineNode | undefined;
-  const stack = roots.filter((r) => r.sourceId === sourceId);
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const r = node.range;
-    // A cursor right after the last character of a rule still belongs to it (end is exclusive).
-    if (r && r.start <= offset && offset <= r.end) {
-      if (!best || !best.range || r.end - r.start < best.range.end - best.range.start) best = node;
+/** The node the cursor is in, by the first rule that finds one:
+ *  1. the node with the smallest range containing `offset` (a rule, a set block);
+ *  2. the node with the smallest range starting on the cursor's `line` (the header line of a chain whose range
+ *     covers only its name, as parsers may record for names);
+ *  3. the node with the smallest extent containing `offset`, where a node's extent spans its own range and
+ *     its children's (a chain's `type … hook …` line lies between its name and its first rule).
+ *  Every node is looked at, because in the command form (`add rule ip t c …`) a rule's text lies outside
+ *  its chain's. A cursor right after a node's last character still belongs to it (end is exclusive). */
+export function findNodeAtOffset(
+  roots: readonly OutlineNode[],
+  sourceId: string,
+  offset: number,
+  line?: SourceRange,
+): OutlineNode | undefined {
+  let byRange: OutlineNode | undefined;
+  let byLine: OutlineNode | undefined;
+  let byExtent: { node: OutlineNode; size: number } | undefined;
+  const size = (r: SourceRange): number => r.end - r.start;
+  const visit = (node: OutlineNode): SourceRange | undefined => {
+    let extent = node.range;
+    for (const child of node.children) {
+      const e = visit(child);
+      if (e) extent = extent ? { start: Math.min(extent.start, e.start), end: Math.max(extent.end, e.end) } : e;
     }
-    for (const child of node.children) stack.push(child);
-  }
-  return best;
+    const r = node.range;
+    if (r && r.start <= offset && offset <= r.end && (!byRange?.range || size(r) < size(byRange.range))) byRange = node;
+    if (r && line && r.start >= line.start && r.start <= line.end && (!byLine?.range || size(r) < size(byLine.range))) byLine = node;
+    // Groups are not text: only nodes with a range of their own are candidates.
+    if (r && extent && extent.start <= offset && offset <= extent.end && (!byExtent || size(extent) < byExtent.size)) {
+      byExtent = { node, size: size(extent) };
+    }
+    return extent;
+  };
+  for (const root of roots) if (root.sourceId === sourceId) visit(root);
+  // A table or source found by rule 1 is only a container: a more precise node found by rules 2 and 3 wins.
+  const isContainer = (n: OutlineNode | undefined): boolean => n === undefined || n.kind === 'source' || n.kind === 'table' || n.kind === 'group';
+  if (byRange && !isContainer(byRange)) return byRange;
+  if (byLine) return byLine;
+  if (byExtent && !isContainer(byExtent.node)) return byExtent.node;
+  return byRange ?? byExtent?.node;
 }
 
 /** Whether a node is open when the user has not said otherwise: sources, tables, chain groups, the IPVS group

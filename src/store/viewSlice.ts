@@ -29,8 +29,9 @@ export interface ViewSlice {
   /** Explicit open/closed state of outline nodes; others use `isExpandedByDefault`. */
   readonly expanded: Readonly<Record<string, boolean>>;
   selectNode(nodeId: string, origin: SelectionOrigin): void;
-  /** The editor's cursor moved: select the innermost outline node there (nothing if there is none). */
-  selectAtOffset(sourceId: string, offset: number): void;
+  /** The editor's cursor moved: select the outline node there (nothing if there is none). `line` is the
+   *  cursor's line, as offsets (see `findNodeAtOffset`). */
+  selectAtOffset(sourceId: string, offset: number, line?: SourceRange): void;
   revealRange(sourceId: string, range: SourceRange, origin: SelectionOrigin): void;
   setExpanded(nodeId: string, open: boolean): void;
   toggleExpanded(nodeId: string): void;
@@ -66,8 +67,8 @@ export function createViewSlice(initialTheme: Theme): StateCreator<AppState, [],
           ...(expanded ? { expanded } : {}),
         });
       },
-      selectAtOffset: (sourceId, offset) => {
-        const node = findNodeAtOffset(selectOutline(get()), sourceId, offset);
+      selectAtOffset: (sourceId, offset, line) => {
+        const node = findNodeAtOffset(selectOutline(get()), sourceId, offset, line);
         const current = get().selection;
         if (current?.origin === 'editor' && current.nodeId === node?.id && current.sourceId === sourceId) return;
         if (!node) {

@@ -83,7 +83,11 @@ export default function SourceEditor() {
       const { lineNumber, column } = e.position;
       const firstNonBlank = model.getLineFirstNonWhitespaceColumn(lineNumber);
       const at = firstNonBlank > column ? { lineNumber, column: firstNonBlank } : e.position;
-      store.getState().selectAtOffset(sourceId, model.getOffsetAt(at));
+      const line = {
+        start: model.getOffsetAt({ lineNumber, column: 1 }),
+        end: model.getOffsetAt({ lineNumber, column: model.getLineMaxColumn(lineNumber) }),
+      };
+      store.getState().selectAtOffset(sourceId, model.getOffsetAt(at), line);
     });
 
     const applyMarkers = (state: AppState): void => {
