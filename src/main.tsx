@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
+import './ui/app.css';
 
 const root = document.getElementById('root');
 if (root) {

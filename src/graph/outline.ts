@@ -1,0 +1,425 @@
+// The outline tree (sources → tables → chains → rules, sets, maps, …) derived from parsed sources, and the
+// pure queries the outline view needs (visible rows, node at an offset, ancestors). No React, no DOM;
+// imports only the model.
+import type {
+  BaseChainSpec,
+  Chain,
+  Expr,
+  Family,
+  IpvsService,
+  NamedSet,
+  ParseResult,
+  SourceRange,
+  Table,
+  TypeSpec,
+} from '../model/ir.ts';
+import { priorityTextOf } from '../model/priorities.ts';
+import { summarizeRuleset, type RulesetSummary } from '../model/summary.ts';
+
+export type OutlineKind =
+  | 'source'
+  | 'table'
+  | 'group'
+  | 'chain'
+  | 'rule'
+  | 'set'
+  | 'map'
+  | 'flowtable'
+  | 'object'
+  | 'ipvs-service'
+  | 'ipvs-real';
+
+export interface OutlineNode {
+  /** Stable across re-parses of the same text shape (built from names, not from object identity), so that
+   *  expansion and selection survive an edit. */
+  readonly id: string;
+  readonly kind: OutlineKind;
+  readonly sourceId: string;
+  /** Main text of the row: a name, or a rule's source text. */
+  readonly label: string;
+  /** Secondary text: hook/type/priority of a base chain, key type of a set, counts of a group. */
+  readonly detail?: string;
+  /** Short tags shown beside the label (`vmap`, `base`, a table's origin). */
+  readonly badges?: readonly string[];
+  /** Offsets into the source's text, when the parser recorded them. */
+  readonly range?: SourceRange;
+  /** Open when the user has not said otherwise (see `isExpandedByDefault`). */
+  readonly open?: boolean;
+  readonly children: readonly OutlineNode[];
+}
+
+/** What the outline needs to know about one parsed source. `text` must be the text that was parsed, since
+ *  ranges are offsets into it. */
+export interface OutlineInput {
+  readonly sourceId: string;
+  readonly name: string;
+  readonly text: string;
+  readonly result: ParseResult;
+}
+
+/** Longest rule label; longer rules are cut with an ellipsis (the editor shows the whole rule). */
+const MAX_LABEL = 200;
+
+export function buildOutline(inputs: readonly OutlineInput[]): OutlineNode[] {
+  return inputs.map(buildSourceOutline);
+}
+
+export function buildSourceOutline(input: OutlineInput): OutlineNode {
+  const { sourceId, result } = input;
+  const id = `src:${sourceId}`;
+  const children: OutlineNode[] = result.ruleset.tables.map((t, i) => buildTable(input, id, t, i));
+  if (result.ruleset.ipvs.length > 0) {
+    const groupId = `${id}/ipvs`;
+    children.push({
+      id: groupId,
+      kind: 'group',
+      sourceId,
+      open: true,
+      label: 'IPVS services',
+      detail: countText(result.ruleset.ipvs.length, 'service'),
+      children: result.ruleset.ipvs.map((s, i) => buildIpvsService(sourceId, groupId, s, i)),
+    });
+  }
+  return {
+    id,
+    kind: 'source',
+    sourceId,
+    open: true,
+    label: input.name,
+    detail: summaryText(summarizeRuleset(result.ruleset), true),
+    children,
+  };
+}
+
+function buildTable(input: OutlineInput, parentId: string, table: Table, index: number): OutlineNode {
+  const { sourceId } = input;
+  // Table names are unique per family (nftables `table_lookup` keys on family + name); the index only
+  // separates duplicates that a broken dump might contain.
+  const id = `${parentId}/t:${table.family}:${table.name}#${index}`;
+  const baseChains = table.chains.filter((c) => c.base !== undefined);
+  const regularChains = table.chains.filter((c) => c.base === undefined);
+  const sets = table.sets.filter((s) => s.kind === 'set');
+  const maps = table.sets.filter((s) => s.kind === 'map');
+  const children: OutlineNode[] = [];
+  // Chain groups start open so the first view shows the chains; sets, maps and the rest start closed
+  // (a kube-proxy dump has thousands of elements), unless a group is all the table holds.
+  const addGroup = (key: string, label: string, detail: string, nodes: OutlineNode[]): void => {
+    if (nodes.length === 0) return;
+    const open = key === 'base-chains' || key === 'chains';
+    children.push({ id: `${id}/${key}`, kind: 'group', sourceId, label, detail, ...(open ? { open } : {}), children: nodes });
+  };
+  addGroup('base-chains', 'Base chains', chainGroupDetail(baseChains), baseChains.map((c) => buildChain(input, `${id}/base-chains`, table.family, c)));
+  addGroup('chains', 'Regular chains', chainGroupDetail(regularChains), regularChains.map((c) => buildChain(input, `${id}/chains`, table.family, c)));
+  addGroup('sets', 'Sets', `${countText(sets.length, 'set')} · ${countText(elementCount(sets), 'element')}`, sets.map((s) => buildSet(sourceId, `${id}/sets`, s)));
+  addGroup('maps', 'Maps', `${countText(maps.length, 'map')} · ${countText(elementCount(maps), 'element')}`, maps.map((s) => buildSet(sourceId, `${id}/maps`, s)));
+  addGroup(
+    'flowtables',
+    'Flowtables',
+    countText(table.flowtables.length, 'flowtable'),
+    table.flowtables.map((f) => ({
+      id: `${id}/flowtables/${f.name}`,
+      kind: 'flowtable',
+      sourceId,
+      label: f.name,
+      detail: `hook ${f.hook} · priority ${f.priority.value} · devices ${f.devices.join(', ')}`,
+      ...withRange(f.range),
+      children: [],
+    })),
+  );
+  addGroup(
+    'objects',
+    'Objects',
+    countText(table.objects.length, 'object'),
+    table.objects.map((o) => ({
+      id: `${id}/objects/${o.type}:${o.name}`,
+      kind: 'object',
+      sourceId,
+      label: o.name,
+      detail: o.type,
+      ...withRange(o.range),
+      children: [],
+    })),
+  );
+  const only = children.length === 1 ? children[0] : undefined;
+  if (only) children[0] = { ...only, open: true };
+  // The origin tells how nflens explains the table; native nftables is the default and goes unsaid. The sets
+  // of an `ipset save` have no nftables table: they are labelled by their origin alone.
+  const isIpset = table.origin === 'ipset';
+  const badges = table.origin && table.origin !== 'nft' && !isIpset ? [table.origin] : [];
+  return {
+    id,
+    kind: 'table',
+    sourceId,
+    open: true,
+    label: isIpset ? 'ipset' : `${table.family} ${table.name}`,
+    detail: summaryText(summarizeRuleset({ tables: [table], ipvs: [] }), false),
+    badges,
+    ...withRange(table.range),
+    children,
+  };
+}
+
+function buildChain(input: OutlineInput, parentId: string, family: Family, chain: Chain): OutlineNode {
+  const id = `${parentId}/${chain.name}`;
+  const rules = chain.rules.map((rule, i): OutlineNode => ({
+    // Rules have no name; their position in the chain is what nft itself shows (and `nft -a` handles are
+    // not always present).
+    id: `${id}/r${i}`,
+    kind: 'rule',
+    sourceId: input.sourceId,
+    label: ruleLabel(input.text, rule.range, rule.stmts.map((s) => s.kind)),
+    ...(rule.handle !== undefined ? { detail: `handle ${rule.handle}` } : {}),
+    ...withRange(rule.range),
+    children: [],
+  }));
+  const detailParts = chain.base ? [baseChainText(family, chain.base)] : [];
+  detailParts.push(countText(chain.rules.length, 'rule'));
+  return {
+    id,
+    kind: 'chain',
+    sourceId: input.sourceId,
+    label: chain.name,
+    detail: detailParts.join(' · '),
+    badges: chain.base ? ['base'] : [],
+    ...withRange(chain.range),
+    children: rules,
+  };
+}
+
+function buildSet(sourceId: string, parentId: string, set: NamedSet): OutlineNode {
+  const isVmap = set.kind === 'map' && set.data?.kind === 'type' && set.data.names.length === 1 && set.data.names[0] === 'verdict';
+  const type = set.data ? `${typeSpecText(set.key)} : ${typeSpecText(set.data)}` : typeSpecText(set.key);
+  return {
+    id: `${parentId}/${set.name}`,
+    kind: set.kind,
+    sourceId,
+    label: set.name,
+    detail: `${type} · ${countText(set.elements.length, 'element')}`,
+    badges: isVmap ? ['vmap'] : set.ipset ? [set.ipset.type] : [],
+    ...withRange(set.range),
+    children: [],
+  };
+}
+
+function buildIpvsService(sourceId: string, parentId: string, service: IpvsService, index: number): OutlineNode {
+  const where = service.protocol === 'fwm' ? `FWM ${service.fwmark ?? '?'}` : `${service.protocol.toUpperCase()} ${hostPort(service.addr ?? '?', service.port)}`;
+  const id = `${parentId}/${where}#${index}`;
+  // Fields a listing did not show hold ipvsadm's defaults (IR `notShown`): they are not facts, so not shown.
+  const shown = (fields: readonly string[] | undefined, field: string): boolean => !fields?.includes(field);
+  const serviceDetail = [
+    ...(shown(service.notShown, 'scheduler') ? [service.scheduler] : []),
+    ...(service.persistent ? [`persistent ${service.persistent.timeout}`] : []),
+    countText(service.reals.length, 'real server'),
+  ];
+  return {
+    id,
+    kind: 'ipvs-service',
+    sourceId,
+    label: where,
+    detail: serviceDetail.join(' · '),
+    ...withRange(service.range),
+    children: service.reals.map((r, i) => {
+      const detail = [
+        ...(shown(r.notShown, 'method') ? [r.method] : []),
+        ...(shown(r.notShown, 'weight') ? [`weight ${r.weight}`] : []),
+      ];
+      return {
+        id: `${id}/${hostPort(r.addr, r.port)}#${i}`,
+        kind: 'ipvs-real' as const,
+        sourceId,
+        label: hostPort(r.addr, r.port),
+        ...(detail.length > 0 ? { detail: detail.join(' · ') } : {}),
+        ...withRange(r.range),
+        children: [],
+      };
+    }),
+  };
+}
+
+/** `10.0.0.1:80`, `[fd00::1]:80` (brackets as ipvsadm prints IPv6). */
+function hostPort(addr: string, port: number | undefined): string {
+  const host = addr.includes(':') ? `[${addr}]` : addr;
+  return port === undefined ? host : `${host}:${port}`;
+}
+
+// ───────────────────────────── texts ─────────────────────────────
+
+/** `nat prerouting · dstnat (-100) · policy accept`: the parts of a base chain that decide when it runs. */
+export function baseChainText(family: Family, base: BaseChainSpec): string {
+  const parts = [`${base.type} ${base.hook}`, priorityText(family, base.priority.value, base.priority.text)];
+  if (base.devices && base.devices.length > 0) parts.push(`devices ${base.devices.join(', ')}`);
+  if (base.policy) parts.push(`policy ${base.policy}`);
+  return parts.join(' · ');
+}
+
+/** A priority as `name (number)` when it has a symbolic form (written, or the nearest standard name as
+ *  nft prints it, see model/priorities.ts), else the bare number. */
+export function priorityText(family: Family, value: number, written?: string): string {
+  const name = written !== undefined && written !== String(value) ? written : priorityTextOf(family, value);
+  return name === undefined ? String(value) : `${name} (${value})`;
+}
+
+/** The rule's own text from the source, on one line; when the parser recorded no range, the kinds of
+ *  its statements. */
+export function ruleLabel(text: string, range: SourceRange | undefined, stmtKinds: readonly string[]): string {
+  if (range && range.end > range.start) {
+    const slice = text.slice(range.start, Math.min(range.end, range.start + MAX_LABEL * 4));
+    const oneLine = slice.replace(/\s+/g, ' ').trim();
+    if (oneLine !== '') return oneLine.length > MAX_LABEL ? `${oneLine.slice(0, MAX_LABEL - 1)}…` : oneLine;
+  }
+  return stmtKinds.length > 0 ? stmtKinds.join(' ') : '(empty rule)';
+}
+
+function typeSpecText(spec: TypeSpec): string {
+  return spec.kind === 'type' ? spec.names.join(' . ') : `typeof ${exprText(spec.expr)}`;
+}
+
+/** Enough of an expression to name a `typeof` key; not a printer. */
+function exprText(expr: Expr): string {
+  switch (expr.kind) {
+    case 'payload':
+      return `${expr.protocol} ${expr.field}`;
+    case 'meta':
+      return `meta ${expr.key}`;
+    case 'ct':
+      return `ct ${expr.dir ? `${expr.dir} ` : ''}${expr.key}`;
+    case 'concat':
+      return expr.items.map(exprText).join(' . ');
+    case 'value':
+      return String(expr.value);
+    default:
+      return expr.kind;
+  }
+}
+
+function chainGroupDetail(chains: readonly Chain[]): string {
+  return `${countText(chains.length, 'chain')} · ${countText(chains.reduce((n, c) => n + c.rules.length, 0), 'rule')}`;
+}
+
+function elementCount(sets: readonly NamedSet[]): number {
+  return sets.reduce((n, s) => n + s.elements.length, 0);
+}
+
+function summaryText(s: RulesetSummary, withTables: boolean): string {
+  const parts = [
+    ...(withTables ? [countText(s.tables, 'table')] : []),
+    countText(s.chains, 'chain'),
+    countText(s.rules, 'rule'),
+    countText(s.sets, 'set'),
+    countText(s.maps, 'map'),
+    countText(s.elements, 'element'),
+  ];
+  if (s.ipvsServices > 0) parts.push(countText(s.ipvsServices, 'IPVS service'));
+  return parts.join(' · ');
+}
+
+export function countText(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function withRange(range: SourceRange | undefined): { range?: SourceRange } {
+  return range ? { range } : {};
+}
+
+// ───────────────────────────── queries ─────────────────────────────
+
+/** Where each node sits: its parent, for revealing a node (expanding its ancestors). */
+export interface OutlineIndex {
+  readonly byId: ReadonlyMap<string, OutlineNode>;
+  readonly parentOf: ReadonlyMap<string, string>;
+}
+
+export function indexOutline(roots: readonly OutlineNode[]): OutlineIndex {
+  const byId = new Map<string, OutlineNode>();
+  const parentOf = new Map<string, string>();
+  const stack: OutlineNode[] = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    byId.set(node.id, node);
+    for (const child of node.children) {
+      parentOf.set(child.id, node.id);
+      stack.push(child);
+    }
+  }
+  return { byId, parentOf };
+}
+
+/** Ids of a node's ancestors, outermost first. */
+export function ancestorsOf(index: OutlineIndex, id: string): string[] {
+  const out: string[] = [];
+  for (let p = index.parentOf.get(id); p !== undefined; p = index.parentOf.get(p)) out.push(p);
+  return out.reverse();
+}
+
+/** The node the cursor is in, by the first rule that finds one:
+ *  1. the node with the smallest range containing `offset` (a rule, a set block);
+ *  2. the node with the smallest range starting on the cursor's `line` (the header line of a chain whose range
+ *     covers only its name, as parsers may record for names);
+ *  3. the node with the smallest extent containing `offset`, where a node's extent spans its own range and
+ *     its children's (a chain's `type … hook …` line lies between its name and its first rule).
+ *  Every node is looked at, because in the command form (`add rule ip t c …`) a rule's text lies outside
+ *  its chain's. A cursor right after a node's last character still belongs to it (end is exclusive). */
+export function findNodeAtOffset(
+  roots: readonly OutlineNode[],
+  sourceId: string,
+  offset: number,
+  line?: SourceRange,
+): OutlineNode | undefined {
+  let byRange: OutlineNode | undefined;
+  let byLine: OutlineNode | undefined;
+  let byExtent: { node: OutlineNode; size: number } | undefined;
+  const size = (r: SourceRange): number => r.end - r.start;
+  const visit = (node: OutlineNode): SourceRange | undefined => {
+    let extent = node.range;
+    for (const child of node.children) {
+      const e = visit(child);
+      if (e) extent = extent ? { start: Math.min(extent.start, e.start), end: Math.max(extent.end, e.end) } : e;
+    }
+    const r = node.range;
+    if (r && r.start <= offset && offset <= r.end && (!byRange?.range || size(r) < size(byRange.range))) byRange = node;
+    if (r && line && r.start >= line.start && r.start <= line.end && (!byLine?.range || size(r) < size(byLine.range))) byLine = node;
+    // Groups are not text: only nodes with a range of their own are candidates.
+    if (r && extent && extent.start <= offset && offset <= extent.end && (!byExtent || size(extent) < byExtent.size)) {
+      byExtent = { node, size: size(extent) };
+    }
+    return extent;
+  };
+  for (const root of roots) if (root.sourceId === sourceId) visit(root);
+  // A table or source found by rule 1 is only a container: a more precise node found by rules 2 and 3 wins.
+  const isContainer = (n: OutlineNode | undefined): boolean => n === undefined || n.kind === 'source' || n.kind === 'table' || n.kind === 'group';
+  if (byRange && !isContainer(byRange)) return byRange;
+  if (byLine) return byLine;
+  if (byExtent && !isContainer(byExtent.node)) return byExtent.node;
+  return byRange ?? byExtent?.node;
+}
+
+/** Whether a node is open when the user has not said otherwise: sources, tables, chain groups, the IPVS group
+ *  and a table's only group are (the builder marks them); chains, sets and maps, which can hold thousands of
+ *  rules or elements, are not. */
+export function isExpandedByDefault(node: OutlineNode): boolean {
+  return node.open === true;
+}
+
+export interface OutlineRow {
+  readonly node: OutlineNode;
+  /** 1-based depth, as `aria-level` wants it. */
+  readonly level: number;
+  readonly posInSet: number;
+  readonly setSize: number;
+  readonly expanded: boolean;
+  readonly parentId?: string;
+}
+
+/** The rows a tree view shows, in order: every node whose ancestors are all expanded. */
+export function visibleRows(roots: readonly OutlineNode[], expanded: Readonly<Record<string, boolean>>): OutlineRow[] {
+  const rows: OutlineRow[] = [];
+  const walk = (nodes: readonly OutlineNode[], level: number, parentId: string | undefined): void => {
+    nodes.forEach((node, i) => {
+      const open = node.children.length > 0 && (expanded[node.id] ?? isExpandedByDefault(node));
+      rows.push({ node, level, posInSet: i + 1, setSize: nodes.length, expanded: open, ...(parentId !== undefined ? { parentId } : {}) });
+      if (open) walk(node.children, level + 1, node.id);
+    });
+  };
+  walk(roots, 1, undefined);
+  return rows;
+}

@@ -1,0 +1,100 @@
+// Parse slice: the latest parse result of each source, whether a newer one is on its way, and the sequence
+// numbers that let the store drop responses to requests that have since been superseded. Imports types only.
+import type { StateCreator } from 'zustand/vanilla';
+import type { ParseResult, SourceFormat } from '../model/ir.ts';
+import type { ParseClient, ParseResponse } from './parseClient.ts';
+import type { AppState } from './appStore.ts';
+
+export interface ParseEntry {
+  /** Sequence number of the newest request for this source (0: none yet). */
+  readonly requestedSeq: number;
+  /** The text of that request: the result's ranges point into it once it arrives. */
+  readonly requestedText?: string;
+  /** An edit is waiting for its debounced parse, or a request has no response yet. */
+  readonly pending: boolean;
+  readonly result?: ParseResult;
+  /** The text `result` was parsed from (it may lag behind the source's text while `pending`). */
+  readonly parsedText?: string;
+  readonly format?: SourceFormat;
+  readonly durationMs?: number;
+  /** The parser crashed (a bug: parsers never throw on bad input); shown instead of a result. */
+  readonly failure?: string;
+}
+
+export interface ParseSlice {
+  readonly parses: Readonly<Record<string, ParseEntry>>;
+  /** Last sequence number handed out, over all sources. */
+  readonly lastSeq: number;
+  /** Parses after `debounceMs` without a further call (each edit restarts the wait). */
+  scheduleParse(sourceId: string): void;
+  /** Parses now (cancelling a scheduled parse of the same source). */
+  requestParse(sourceId: string): void;
+  /** Takes a response; ignored unless it answers the newest request of its source. */
+  receiveParse(response: ParseResponse): void;
+  receiveFailure(sourceId: string, seq: number, message: string): void;
+}
+
+export interface ParseDeps {
+  readonly client: ParseClient;
+  readonly debounceMs: number;
+}
+
+const EMPTY: ParseEntry = { requestedSeq: 0, pending: false };
+
+export function createParseSlice(deps: ParseDeps): StateCreator<AppState, [], [], ParseSlice> {
+  // Timers are not state: nothing renders them, and they must not be copied into snapshots.
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const cancelTimer = (sourceId: string): void => {
+    const t = timers.get(sourceId);
+    if (t !== undefined) clearTimeout(t);
+    timers.delete(sourceId);
+  };
+  return (set, get) => {
+    const patchEntry = (sourceId: string, patch: Partial<ParseEntry>): void =>
+      set((s) => ({ parses: { ...s.parses, [sourceId]: { ...(s.parses[sourceId] ?? EMPTY), ...patch } } }));
+    return {
+      parses: {},
+      lastSeq: 0,
+      scheduleParse: (sourceId) => {
+        cancelTimer(sourceId);
+        patchEntry(sourceId, { pending: true });
+        timers.set(
+          sourceId,
+          setTimeout(() => {
+            timers.delete(sourceId);
+            get().requestParse(sourceId);
+          }, deps.debounceMs),
+        );
+      },
+      requestParse: (sourceId) => {
+        cancelTimer(sourceId);
+        const source = get().sources.find((s) => s.id === sourceId);
+        if (!source) return;
+        const seq = get().lastSeq + 1;
+        set({ lastSeq: seq });
+        patchEntry(sourceId, { requestedSeq: seq, requestedText: source.text, pending: true });
+        deps.client.parse({ seq, sourceId, text: source.text, format: source.formatChoice }).then(
+          (response) => get().receiveParse(response),
+          (error: unknown) => get().receiveFailure(sourceId, seq, error instanceof Error ? error.message : String(error)),
+        );
+      },
+      receiveParse: (response) => {
+        const entry = get().parses[response.sourceId];
+        if (!entry || entry.requestedSeq !== response.seq) return; // stale: a newer request is under way
+        patchEntry(response.sourceId, {
+          pending: timers.has(response.sourceId),
+          result: response.result,
+          parsedText: entry.requestedText ?? '',
+          format: response.format,
+          durationMs: response.durationMs,
+          failure: undefined,
+        });
+      },
+      receiveFailure: (sourceId, seq, message) => {
+        const entry = get().parses[sourceId];
+        if (!entry || entry.requestedSeq !== seq) return;
+        patchEntry(sourceId, { pending: timers.has(sourceId), failure: message });
+      },
+    };
+  };
+}

@@ -1,0 +1,40 @@
+// Binds the framework-free app store to React: one store per page, given through context, and `useApp`
+// to select the smallest value a component needs. Imports the store and the browser parse client.
+import { createContext, useContext, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { createAppStore, type AppState, type AppStore } from '../store/appStore.ts';
+import exampleText from '../examples/kubeProxy.nft?raw';
+import { createWorkerParseClient } from './workerParseClient.ts';
+
+const AppStoreContext = createContext<AppStore | null>(null);
+
+export function AppStoreProvider({ store, children }: { store: AppStore; children: ReactNode }) {
+  return <AppStoreContext.Provider value={store}>{children}</AppStoreContext.Provider>;
+}
+
+export function useAppStore(): AppStore {
+  const store = useContext(AppStoreContext);
+  if (!store) throw new Error('useAppStore outside AppStoreProvider');
+  return store;
+}
+
+/** Selects one value from the store; the component re-renders only when that value changes. */
+export function useApp<T>(selector: (state: AppState) => T): T {
+  return useStore(useAppStore(), selector);
+}
+
+export const EXAMPLE_NAME = 'kube-proxy example (nft list ruleset)';
+export { exampleText };
+
+/** The page's store: parses in a worker, starts with the example, follows the system colour scheme. */
+export function createBrowserStore(): AppStore {
+  return createAppStore({
+    client: createWorkerParseClient(),
+    sources: [{ id: 'source-1', name: EXAMPLE_NAME, text: exampleText, formatChoice: 'auto' }],
+    theme: prefersDark() ? 'dark' : 'light',
+  });
+}
+
+export function prefersDark(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+}

@@ -1,0 +1,18 @@
+// The parse worker: parses one request at a time off the main thread, so that a dump of tens of thousands
+// of rules does not freeze the page. Imports the store's request runner (which calls the core's parseText).
+import { runParseRequest, type ParseRequest } from '../store/parseClient.ts';
+import type { WorkerMessage } from './workerParseClient.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+scope.onmessage = (event: MessageEvent<ParseRequest>) => {
+  const request = event.data;
+  let message: WorkerMessage;
+  try {
+    message = { ok: true, response: runParseRequest(request) };
+  } catch (error) {
+    // Parsers never throw on bad input; reaching this is a bug, reported to the user rather than lost.
+    message = { ok: false, seq: request.seq, sourceId: request.sourceId, message: error instanceof Error ? error.message : String(error) };
+  }
+  scope.postMessage(message);
+};
