@@ -12,8 +12,7 @@ const BROKEN = [
   '',
 ].join('\n');
 
-// test.fixme: needs the nft parser from main (the placeholder reports one error at offset 0 for any text).
-test.fixme('a broken ruleset shows an error marker on the broken line and in the problems list', async ({ page }) => {
+test('a broken ruleset shows an error marker on the broken line and in the problems list', async ({ page }) => {
   await openApp(page);
   await pasteIntoEditor(page, BROKEN);
   await expect(editorLines(page).first()).toHaveText('table ip filter {');

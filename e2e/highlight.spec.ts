@@ -24,6 +24,13 @@ test('nft: keywords, families, hooks, verdicts, statements, strings, comments, n
   );
   await expect(editorLines(page).nth(4)).toContainText('# note');
   await expect(editorLines(page).first()).toHaveText('define lan = 10.0.0.0/8');
+  // Monaco tokenizes in the background: wait until the keyword has its colour before reading the lines.
+  await expect
+    .poll(async () => {
+      const colours = await tokenColours(page, 2);
+      return colours.has('table') && colours.has('t') && colourOf(colours, 'table') !== colourOf(colours, 't');
+    })
+    .toBe(true);
   const line1 = await tokenColours(page, 1);
   const line2 = await tokenColours(page, 2);
   const line4 = await tokenColours(page, 4);

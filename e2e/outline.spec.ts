@@ -16,8 +16,7 @@ import {
 // Counts of src/examples/kubeProxy.nft: 29 chains (8 base), 49 rules, sets cluster-ips (4) and nodeport-ips (1),
 // maps firewall-ips (0), no-endpoint-nodeports (0), no-endpoint-services (1), service-ips (4), service-nodeports (1).
 
-// test.fixme: needs the nft parser from main (on main `parseNft` is still the placeholder).
-test.fixme('the outline shows the example table, its chains and the counts', async ({ page }) => {
+test('the outline shows the example table, its chains and the counts', async ({ page }) => {
   await openApp(page);
   await expect(outlineItem(page, /^kube-proxy example/)).toContainText('1 table · 29 chains · 49 rules · 2 sets · 5 maps · 11 elements');
   const table = outlineItem(page, /^ip kube-proxy/);
@@ -38,8 +37,7 @@ test.fixme('the outline shows the example table, its chains and the counts', asy
   await expect(statusBar(page).getByTestId('status-problems')).toHaveText('0 errors · 0 warnings');
 });
 
-// test.fixme: needs the nft parser from main.
-test.fixme('the outline is a keyboard-operable tree', async ({ page }) => {
+test('the outline is a keyboard-operable tree', async ({ page }) => {
   await openApp(page);
   const source = outlineItem(page, /^kube-proxy example/);
   await source.click();
@@ -69,8 +67,7 @@ test.fixme('the outline is a keyboard-operable tree', async ({ page }) => {
   await expect(rule).toHaveCount(0);
 });
 
-// test.fixme: needs the nft parser from main.
-test.fixme('selecting a chain far down reveals and highlights its text in the editor', async ({ page }) => {
+test('selecting a chain far down reveals and highlights its text in the editor', async ({ page }) => {
   await openApp(page);
   const name = 'endpoint-CJ4KS2DM-shop/web/tcp/http__10.244.2.4/8080';
   await expect(editorLines(page).filter({ hasText: `chain ${name}` })).toHaveCount(0);
@@ -79,8 +76,7 @@ test.fixme('selecting a chain far down reveals and highlights its text in the ed
   await expect(editor(page).locator('.nflens-reveal').first()).toBeVisible();
 });
 
-// test.fixme: needs the nft parser from main.
-test.fixme('moving the cursor in the editor selects the matching outline node', async ({ page }) => {
+test('moving the cursor in the editor selects the matching outline node', async ({ page }) => {
   await openApp(page);
   // Line 77 of the example is `jump services` in chain nat-prerouting; the chain is closed in the outline.
   await expect(editorLines(page).filter({ hasText: 'jump services' })).toHaveCount(0);
@@ -99,8 +95,7 @@ test.fixme('moving the cursor in the editor selects the matching outline node', 
   await expect(rule).toHaveAttribute('aria-selected', 'false');
 });
 
-// test.fixme: needs the nft parser from main.
-test.fixme('the outline follows edits made in the editor', async ({ page }) => {
+test('the outline follows edits made in the editor', async ({ page }) => {
   await openApp(page);
   await pasteIntoEditor(page, 'table inet filter {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\ttcp dport 22 accept\n\t}\n}\n');
   await expect(outlineItem(page, /^inet filter/)).toBeVisible();
