@@ -21,6 +21,8 @@ export interface SourceSlice {
   loadText(text: string, name?: string, sourceId?: string): void;
   setFormatChoice(choice: FormatChoice, sourceId?: string): void;
   renameSource(name: string, sourceId?: string): void;
+  /** Shows another source in the editor (graph and trace selections in another source switch to it). */
+  setActiveSource(sourceId: string): void;
 }
 
 export function createSourceSlice(initial: readonly SourceEntry[]): StateCreator<AppState, [], [], SourceSlice> {
@@ -47,6 +49,9 @@ export function createSourceSlice(initial: readonly SourceEntry[]): StateCreator
       },
       renameSource: (name, sourceId) => {
         update(sourceId, { name });
+      },
+      setActiveSource: (sourceId) => {
+        if (sourceId !== get().activeSourceId && get().sources.some((s) => s.id === sourceId)) set({ activeSourceId: sourceId });
       },
     };
   };

@@ -9,7 +9,7 @@ import type { AppState } from './appStore.ts';
 export type Theme = 'light' | 'dark';
 
 /** Who made the selection: the editor reveals selections it did not make, the outline scrolls to them. */
-export type SelectionOrigin = 'outline' | 'editor' | 'problems';
+export type SelectionOrigin = 'outline' | 'editor' | 'problems' | 'graph' | 'trace' | 'pipeline';
 
 export interface Selection {
   readonly sourceId: string;
