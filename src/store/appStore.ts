@@ -58,4 +58,4 @@ export type { Selection, SelectionOrigin, Theme } from './viewSlice.ts';
 export type { FormatChoice, ParseClient, ParseRequest, ParseResponse } from './parseClient.ts';
 export type { EvalClient, EvalRequest, EvalResponse, EvalSource, Forwarding } from './evalClient.ts';
 export type { SuggestedPacket, TraceResult } from './traceSlice.ts';
-export type { GraphFocus } from './graphViewSlice.ts';
+export type { GraphFocus, RightTab } from './graphViewSlice.ts';

@@ -11,9 +11,17 @@ export interface GraphFocus {
   readonly nodeId: string;
   /** Increases with every request, so that centring on the same node again centres again. */
   readonly serial: number;
+  /** Only when the node is out of sight (following a trace must not make the view jump at every step). */
+  readonly ifHidden?: boolean;
 }
 
+/** The views of the right-hand side. */
+export type RightTab = 'outline' | 'graph' | 'trace' | 'pipeline';
+
 export interface GraphViewSlice {
+  /** Which view the right-hand side shows. */
+  readonly rightTab: RightTab;
+  setRightTab(tab: RightTab): void;
   /** Aggregate ids shown expanded (sorted, no duplicates). */
   readonly graphExpanded: readonly string[];
   readonly graphSelectedId: string | null;
@@ -36,6 +44,9 @@ export interface GraphViewSlice {
   /** Searches names and values (addresses, ports, keys) and focuses the best hit. */
   runGraphSearch(query?: string): void;
   focusSearchHit(hit: SearchHit): void;
+  /** The trace's current step is in this node: select it (the editor already shows the step) and centre
+   *  the view on it when it is out of sight. */
+  followTraceNode(nodeId: string): void;
 }
 
 function withIds(list: readonly string[], add: readonly string[]): readonly string[] {
@@ -54,6 +65,8 @@ export function createGraphViewSlice(): StateCreator<AppState, [], [], GraphView
       get().revealRange(where.sourceId, where.range, 'graph');
     };
     return {
+      rightTab: 'outline',
+      setRightTab: (tab) => set({ rightTab: tab }),
       graphExpanded: [],
       graphSelectedId: null,
       graphFocus: null,
@@ -99,6 +112,10 @@ export function createGraphViewSlice(): StateCreator<AppState, [], [], GraphView
         set({ graphHits: hits });
         const best = hits[0];
         if (best) get().focusSearchHit(best);
+      },
+      followTraceNode: (nodeId) => {
+        if (get().graphSelectedId === nodeId) return;
+        set({ graphSelectedId: nodeId, graphFocus: { nodeId, serial: nextSerial(), ifHidden: true } });
       },
       focusSearchHit: (hit) => {
         get().focusGraphNode(hit.nodeId, hit.expand);

@@ -3,7 +3,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { AppStore } from '../store/appStore.ts';
 import { AppStoreProvider, createBrowserStore, EXAMPLE_NAME, exampleText, useApp, useAppStore } from './appStoreContext.tsx';
-import { Outline } from './Outline.tsx';
+import { RightTabs } from './RightTabs.tsx';
 import { PaneErrorBoundary } from './PaneErrorBoundary.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
 import { SplitPane } from './SplitPane.tsx';
@@ -32,6 +32,8 @@ export function App({ store = getPageStore() }: { store?: AppStore }) {
 function Page() {
   useDocumentTheme();
   const [problemsOpen, setProblemsOpen] = useState(true);
+  // One editor per source: switching sources (a graph node or trace step in another one) opens its own.
+  const activeSourceId = useApp((s) => s.activeSourceId);
   return (
     <div className="app">
       <Header />
@@ -42,7 +44,7 @@ function Page() {
             <section className="pane editor-pane" aria-label="Source">
               <PaneErrorBoundary name="editor">
                 <Suspense fallback={<div className="editor-loading">Loading editor…</div>}>
-                  <SourceEditor />
+                  <SourceEditor key={activeSourceId} />
                 </Suspense>
               </PaneErrorBoundary>
               <PaneErrorBoundary name="problems list">
@@ -51,10 +53,8 @@ function Page() {
             </section>
           }
           right={
-            <section className="pane outline-pane" aria-label="Outline pane">
-              <PaneErrorBoundary name="outline">
-                <Outline />
-              </PaneErrorBoundary>
+            <section className="pane outline-pane" aria-label="Views pane">
+              <RightTabs />
             </section>
           }
         />

@@ -11,6 +11,9 @@ import { monaco } from './monaco.ts';
 import { LANGUAGE_OF } from './languageOf.ts';
 import { diagnosticsToMarkers } from './markers.ts';
 import { EDITOR_THEME } from './themes.ts';
+import { selectShownTrace } from '../../store/traceSlice.ts';
+import { selectWorkspace } from '../../store/workspaceSelectors.ts';
+import { stepLocation } from '../trace/traceRoute.ts';
 
 const MARKER_OWNER = 'nflens';
 const PASTED_NAME = 'pasted ruleset';
@@ -20,6 +23,12 @@ const SEVERITY: Readonly<Record<Severity, monaco.MarkerSeverity>> = {
   warning: monaco.MarkerSeverity.Warning,
   info: monaco.MarkerSeverity.Info,
 };
+
+/** The trace's current step, as the thing to highlight: it changes when the step or the shown trace does. */
+function traceStepOf(state: AppState) {
+  const trace = selectShownTrace(state);
+  return trace?.steps[state.stepIndex];
+}
 
 function languageFor(state: AppState): string {
   const source = selectActiveSource(state);
@@ -59,6 +68,8 @@ export default function SourceEditor() {
       placeholder: 'Paste the output of `nft list ruleset`, `iptables-save`, `ipset save` or `ipvsadm -Ln` here',
     });
     const reveal = editor.createDecorationsCollection();
+    // The trace's current rule (or chain): its own highlight, kept apart from the selection's.
+    const traceDecorations = editor.createDecorationsCollection();
 
     // The text the model holds as far as the store knows; avoids echoing our own edits back.
     let modelText = source.text;
@@ -88,6 +99,7 @@ export default function SourceEditor() {
         end: model.getOffsetAt({ lineNumber, column: model.getLineMaxColumn(lineNumber) }),
       };
       store.getState().selectAtOffset(sourceId, model.getOffsetAt(at), line);
+      store.getState().graphSelectAtOffset(sourceId, model.getOffsetAt(at));
     });
 
     const applyMarkers = (state: AppState): void => {
@@ -121,6 +133,51 @@ export default function SourceEditor() {
     };
     applyMarkers(initial);
 
+    const toRange = (r: { start: number; end: number }) => {
+      const start = model.getPositionAt(r.start);
+      const end = model.getPositionAt(r.end);
+      return new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column);
+    };
+    /** Highlights the trace's current step when it is in this source; a step in another source switches
+     *  the editor to it (when `follow`: the step changed, not merely the editor opened). */
+    const applyTraceStep = (state: AppState, follow: boolean): void => {
+      const step = traceStepOf(state);
+      const at = step ? stepLocation(step, selectWorkspace(state)) : undefined;
+      if (!at) {
+        traceDecorations.clear();
+        return;
+      }
+      if (at.sourceId !== sourceId) {
+        traceDecorations.clear();
+        if (follow) state.setActiveSource(at.sourceId);
+        return;
+      }
+      const range = toRange(at.range);
+      traceDecorations.set([
+        { range, options: { className: 'nflens-trace-step', stickiness: monaco.editor.TrackedRangeStickiness.NeverGrowsWhenTypingAtEdges } },
+        { range, options: { isWholeLine: true, className: 'nflens-trace-line', linesDecorationsClassName: 'nflens-trace-gutter' } },
+      ]);
+      if (follow) editor.revealRangeInCenterIfOutsideViewport(range, monaco.editor.ScrollType.Smooth);
+    };
+    /** A selection made elsewhere (outline, graph, trace) is shown and highlighted. */
+    const applySelection = (sel: AppState['selection']): void => {
+      if (!sel || sel.origin === 'editor' || sel.sourceId !== sourceId || !sel.range) return;
+      const range = toRange(sel.range);
+      editor.setSelection(range);
+      editor.revealRangeInCenterIfOutsideViewport(range, monaco.editor.ScrollType.Smooth);
+      reveal.set([
+        { range, options: { className: 'nflens-reveal', isWholeLine: false } },
+        { range, options: { isWholeLine: true, linesDecorationsClassName: 'nflens-reveal-gutter' } },
+      ]);
+    };
+    // The editor may open because of a selection or step in this source (it was switched to): show them.
+    applySelection(initial.selection);
+    applyTraceStep(initial, false);
+    if (traceStepOf(initial) && !initial.selection) {
+      const at = stepLocation(traceStepOf(initial)!, selectWorkspace(initial));
+      if (at?.sourceId === sourceId) editor.revealRangeInCenterIfOutsideViewport(toRange(at.range), monaco.editor.ScrollType.Immediate);
+    }
+
     const unsubscribe = store.subscribe((state, prev) => {
       const src = selectActiveSource(state);
       if (src.text !== modelText) {
@@ -137,18 +194,8 @@ export default function SourceEditor() {
       const language = languageFor(state);
       if (language !== model.getLanguageId()) monaco.editor.setModelLanguage(model, language);
       if (state.theme !== prev.theme) monaco.editor.setTheme(EDITOR_THEME[state.theme]);
-      const sel = state.selection;
-      if (sel && sel !== prev.selection && sel.origin !== 'editor' && sel.sourceId === sourceId && sel.range) {
-        const start = model.getPositionAt(sel.range.start);
-        const end = model.getPositionAt(sel.range.end);
-        const range = new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column);
-        editor.setSelection(range);
-        editor.revealRangeInCenterIfOutsideViewport(range, monaco.editor.ScrollType.Smooth);
-        reveal.set([
-          { range, options: { className: 'nflens-reveal', isWholeLine: false } },
-          { range, options: { isWholeLine: true, linesDecorationsClassName: 'nflens-reveal-gutter' } },
-        ]);
-      }
+      if (state.selection !== prev.selection) applySelection(state.selection);
+      if (traceStepOf(state) !== traceStepOf(prev)) applyTraceStep(state, true);
     });
 
     return () => {

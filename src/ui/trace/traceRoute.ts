@@ -172,6 +172,8 @@ export function graphPathOf(trace: Trace, model: GraphModel, workspace: Workspac
   return { stepNodes, nodeIds: new Set(sequence), edgeIds };
 }
 
+const IPVS_REQUEST: Readonly<Record<string, number>> = { input: 99, output: -98 };
+
 /** The trace's steps as the pipeline's route steps: one per base chain entry and per conntrack, NAT
  *  core and IPVS stop, with the index of the trace step each came from. */
 export function routeStepsOf(trace: Trace): { steps: RouteStep[]; stepIndex: number[] } {
@@ -181,21 +183,34 @@ export function routeStepsOf(trace: Trace): { steps: RouteStep[]; stepIndex: num
     steps.push(r);
     stepIndex.push(i);
   };
+  /** Hooks whose NAT core is on the route already (its nat chains run from it; the binding step follows them). */
+  const natCore = new Set<string>();
+  const pushNatCore = (hook: string, i: number): void => {
+    if (natCore.has(hook)) return;
+    natCore.add(hook);
+    push({ hook, kind: 'nat-core' }, i);
+  };
   trace.steps.forEach((s, i) => {
     if (!s.hook) return;
+    if (s.kind === 'hook' || s.reinjected) natCore.clear();
     switch (s.kind) {
       case 'chain':
-        if ((s.depth ?? 0) === 0 && s.table && s.chain) push({ hook: s.hook, table: s.table, chain: s.chain, ...(s.family ? { family: s.family } : {}), ...(s.sourceId ? { sourceId: s.sourceId } : {}) }, i);
+        if ((s.depth ?? 0) !== 0 || !s.table || !s.chain) break;
+        // A nat chain runs from the NAT core (netfilter-semantics.md): the core comes first on the route.
+        if (/\(type nat /.test(s.text)) pushNatCore(s.hook, i);
+        push({ hook: s.hook, table: s.table, chain: s.chain, ...(s.family ? { family: s.family } : {}), ...(s.sourceId ? { sourceId: s.sourceId } : {}) }, i);
         break;
       case 'conntrack':
         // The lookup on prerouting/output (-200); on input/postrouting only the confirm entry exists.
         push({ hook: s.hook, kind: 'conntrack', ...(s.hook === 'prerouting' || s.hook === 'output' ? { priority: -200 } : {}) }, i);
         break;
       case 'nat':
-        push({ hook: s.hook, kind: 'nat-core' }, i);
+        pushNatCore(s.hook, i);
         break;
       case 'ipvs':
-        push({ hook: s.hook, kind: 'ipvs' }, i);
+        // The scheduling hook functions: ip_vs_remote_request (input, NAT_SRC - 1) and ip_vs_local_request
+        // (output, NAT_DST + 2) in net/netfilter/ipvs/ip_vs_core.c; the reply handlers sit beside them.
+        push({ hook: s.hook, kind: 'ipvs', ...(IPVS_REQUEST[s.hook] !== undefined ? { priority: IPVS_REQUEST[s.hook] } : {}) }, i);
         break;
       default:
         break;
@@ -213,7 +228,7 @@ export function routeStepAt(trace: Trace): (number | undefined)[] {
   let next = 0;
   trace.steps.forEach((s, i) => {
     if (s.kind === 'hook' || s.kind === 'routing') current = undefined;
-    if (next < stepIndex.length && stepIndex[next] === i) current = next++;
+    while (next < stepIndex.length && stepIndex[next] === i) current = next++;
     out.push(current);
   });
   return out;
