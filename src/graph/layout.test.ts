@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIpvs } from '../parse/ipvs/index.ts';
 import { buildGraph } from './buildGraph.ts';
-import { layoutGraph, overlaps, relativePositions } from './layout.ts';
+import { GROUP_PADDING, layoutGraph, overlaps, relativePositions } from './layout.ts';
 import { type MessageEndpoint, createLayoutClient, handleLayoutMessage } from './layoutProtocol.ts';
 import { NftText, accept, parsedSource, workspaceOf } from './testing/irText.ts';
 import { WELL_KNOWN_SERVICES, generatedServices, kubeProxyIptablesNat, kubeProxyNft } from './testing/kubeProxy.ts';
@@ -43,6 +43,17 @@ function expectSound(model: GraphModel, layout: LayoutResult): void {
 }
 
 describe('layoutGraph', () => {
+  it('fits each group snugly around what it holds (no empty band below the last member)', async () => {
+    const model = buildGraph(smallWorkspace());
+    const layout = await layoutGraph(model);
+    const members = [...model.nodes, ...model.groups];
+    for (const group of model.groups) {
+      const box = layout.positions[group.id]!;
+      const bottom = Math.max(...members.filter((m) => m.parentId === group.id).map((m) => layout.positions[m.id]!.y + layout.positions[m.id]!.height));
+      expect(box.y + box.height - bottom, group.id).toBeLessThanOrEqual(GROUP_PADDING);
+    }
+  });
+
   it('gives finite, non-overlapping boxes, hooks in packet order and base chains in the first layer', async () => {
     const model = buildGraph(smallWorkspace());
     const layout = await layoutGraph(model);

@@ -135,7 +135,8 @@ export async function layoutGraph(model: GraphModel, options: LayoutOptions = {}
     const nodeBlock: Box = { x: 0, y: 0, width: inner.width, height: inner.height };
     const placed = pack(children, previous, group.id, spacing, nodes.length > 0 ? [nodeBlock] : []);
     const width = Math.max(inner.width, placed.width, 160) + 2 * GROUP_PADDING;
-    const height = Math.max(inner.height + (children.length > 0 && nodes.length > 0 ? spacing : 0) + placed.height, 40) + GROUP_HEADER + GROUP_PADDING;
+    // `placed` already covers the node block (pack counts the fixed boxes and puts subgroups below them).
+    const height = Math.max(inner.height, placed.height, 40) + GROUP_HEADER + GROUP_PADDING;
     return { id: group.id, x: 0, y: 0, width, height, children, nodes: inner.nodes, routes: inner.routes };
   };
 

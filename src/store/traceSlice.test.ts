@@ -70,6 +70,14 @@ describe('trace slice', () => {
     expect(store.getState().stepIndex).toBe(0);
   });
 
+  it('selects the same diagnostics list for the same state (React re-renders forever otherwise)', () => {
+    const store = makeStore();
+    expect(selectPacketDiagnostics(store.getState())).toBe(selectPacketDiagnostics(store.getState()));
+    store.getState().setPacketText('ip daddr 10.0.0.');
+    expect(selectPacketDiagnostics(store.getState()).length).toBeGreaterThan(0);
+    expect(selectPacketDiagnostics(store.getState())).toBe(selectPacketDiagnostics(store.getState()));
+  });
+
   it('does not trace a packet with errors and reports the diagnostics with ranges into the text', async () => {
     const client = manualClient();
     const store = makeStore(client.client);

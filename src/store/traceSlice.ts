@@ -81,8 +81,11 @@ export function packetParseOf(text: string): ReturnType<typeof parsePacket> {
   return lastPacket.result;
 }
 
+/** One empty list: a selector must return the same value for the same state (React re-renders otherwise). */
+const NO_DIAGNOSTICS: readonly Diagnostic[] = [];
+
 export function selectPacketDiagnostics(s: AppState): readonly Diagnostic[] {
-  return s.packetText.trim() === '' ? [] : packetParseOf(s.packetText).diagnostics;
+  return s.packetText.trim() === '' ? NO_DIAGNOSTICS : packetParseOf(s.packetText).diagnostics;
 }
 
 export function hasPacketErrors(text: string): boolean {

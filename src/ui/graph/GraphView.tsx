@@ -75,7 +75,9 @@ function GraphCanvas() {
       const left = -x / zoom;
       const top = -y / zoom;
       const inView = box.x >= left && box.y >= top && box.x + box.width <= left + el.clientWidth / zoom && box.y + box.height <= top + el.clientHeight / zoom;
-      if (inView) return;
+      // In sight and readable: leave the view alone. Too small to read (a whole big table fitted) counts
+      // as hidden, so following a trace zooms in once and then only pans when the path leaves the view.
+      if (inView && zoom >= 0.5) return;
     }
     void rf.setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: Math.max(zoom, 0.9), duration: 250 });
   }, [focus, laidOut, rf]);

@@ -25,7 +25,7 @@ export const HookNode = memo(function HookNode({ data }: NodeProps<DataNode>) {
   const { node } = data;
   return (
     <div className={`nf-box nf-hook${node.kind === 'ipvs-hook' ? ' nf-ipvs-hook' : ''}${stateClass(data)}`} data-node-id={node.id} title={node.detail.join('\n') || node.label}>
-      <span className="nf-label">{node.label}</span>
+      <span className="nf-label nf-name">{node.label}</span>
       <Ports />
     </div>
   );

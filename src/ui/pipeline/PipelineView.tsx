@@ -168,21 +168,28 @@ function PipelineDiagram({ pipeline, litStages, litEntries, currentEntry }: Diag
     return () => observer.disconnect();
   }, [pipeline, grid, litLinks]);
 
+  // The diagram is wider than the pane: keep the current step's entry in sight as the trace steps.
+  useLayoutEffect(() => {
+    if (!currentEntry) return;
+    const el = wrapRef.current?.querySelector(`[data-entry="${CSS.escape(currentEntry)}"]`);
+    el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [currentEntry]);
+
   return (
     <div className="pipeline-scroll">
       <div
         ref={wrapRef}
         className="pipeline-grid"
-        style={{ gridTemplateColumns: `repeat(${size.cols}, minmax(190px, 1fr))`, gridTemplateRows: `repeat(${size.rows}, auto)` }}
+        style={{ gridTemplateColumns: `repeat(${size.cols}, var(--pl-col))`, gridTemplateRows: `repeat(${size.rows}, auto)` }}
         role="group"
         aria-label={`Packet flow, ${pipeline.family}`}
       >
         <svg className="pipeline-arrows" width={extent.width} height={extent.height} aria-hidden="true">
           <defs>
-            <marker id="pl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+            <marker id="pl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="12" markerHeight="12" orient="auto-start-reverse">
               <path d="M 0 0 L 10 5 L 0 10 z" className="pl-marker" />
             </marker>
-            <marker id="pl-arrow-lit" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+            <marker id="pl-arrow-lit" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="12" markerHeight="12" orient="auto-start-reverse">
               <path d="M 0 0 L 10 5 L 0 10 z" className="pl-marker lit" />
             </marker>
           </defs>

@@ -199,7 +199,7 @@ function StepControls({ trace, stepIndex }: { trace: Trace; stepIndex: number })
   return (
     <div className="step-controls" role="toolbar" aria-label="Step through the trace">
       <button type="button" onClick={() => store.getState().setStepIndex(0)} disabled={stepIndex === 0} aria-label="First step">
-        ⏮
+        « First
       </button>
       <button type="button" onClick={() => store.getState().stepBy(-1)} disabled={stepIndex === 0}>
         ‹ Previous
@@ -211,7 +211,7 @@ function StepControls({ trace, stepIndex }: { trace: Trace; stepIndex: number })
         Next ›
       </button>
       <button type="button" onClick={() => store.getState().setStepIndex(trace.steps.length - 1)} disabled={stepIndex >= trace.steps.length - 1} aria-label="Last step">
-        ⏭
+        Last »
       </button>
       <span className="step-controls-spacer" />
       <button type="button" onClick={() => void copy()}>

@@ -1,0 +1,89 @@
+// The graph, trace and pipeline views on the built-in kube-proxy example: the graph shows the example's
+// chains, tracing a packet shows its verdict and lights its path in the graph and the pipeline, and each
+// view leaves a screenshot in e2e-artifacts/ (git-ignored) for a human to look at.
+import { expect, openApp, test } from './helpers.ts';
+import type { Locator, Page } from '@playwright/test';
+
+const ARTIFACTS = 'e2e-artifacts';
+/** The example's packet to a Service without endpoints: no-endpoint-services → reject-chain rejects it. */
+const NO_ENDPOINTS = 'iifname cni0 ip saddr 10.244.0.5 ip daddr 10.96.77.3 tcp dport 5432 ct state new';
+
+async function openTab(page: Page, name: string): Promise<void> {
+  await page.getByRole('tab', { name, exact: true }).click();
+  await expect(page.getByRole('tab', { name, exact: true })).toHaveAttribute('aria-selected', 'true');
+}
+
+function canvas(page: Page): Locator {
+  return page.getByTestId('graph-canvas');
+}
+
+/** The graph node whose name is exactly `name`. */
+function graphNode(page: Page, name: string): Locator {
+  return canvas(page).locator('.react-flow__node').filter({ has: page.locator('.nf-name').getByText(name, { exact: true }) });
+}
+
+async function tracePacket(page: Page, packet: string): Promise<void> {
+  await openTab(page, 'Trace');
+  await page.getByRole('textbox', { name: 'Packet', exact: true }).fill(packet);
+  await page.getByRole('button', { name: 'Trace', exact: true }).click();
+}
+
+test.use({ viewport: { width: 1600, height: 1000 } });
+
+test("the graph shows the example's hooks, base chains at their priorities, chains and maps", async ({ page }) => {
+  await openApp(page);
+  await openTab(page, 'Graph');
+  await expect(canvas(page).locator('.react-flow__node').first()).toBeVisible();
+  for (const name of ['filter-prerouting', 'nat-prerouting', 'filter-forward', 'services', 'reject-chain', 'vmap service-ips', 'set cluster-ips', 'ip prerouting']) {
+    await expect(graphNode(page, name), name).toHaveCount(1);
+  }
+  // Base chains carry their hook and priority as nft prints it.
+  await expect(graphNode(page, 'nat-prerouting')).toContainText('dstnat (-100)');
+  await expect(graphNode(page, 'filter-prerouting')).toContainText('dstnat - 10 (-110)');
+  await expect(canvas(page).locator('.react-flow__edge').first()).toBeAttached();
+  await expect(canvas(page).locator('.react-flow__minimap')).toBeVisible();
+
+  // Selecting a node shows its lines in the editor.
+  await graphNode(page, 'reject-chain').click();
+  await expect(page.getByRole('complementary', { name: 'Details' })).toContainText('reject-chain');
+  await expect(page.locator('[data-testid="source-editor"] .view-line', { hasText: 'chain reject-chain' })).toBeVisible();
+  await page.screenshot({ path: `${ARTIFACTS}/graph.png` });
+});
+
+test('tracing a packet gives its verdict, lights its path in the graph and draws its route in the pipeline', async ({ page }) => {
+  await openApp(page);
+  await tracePacket(page, NO_ENDPOINTS);
+  const fate = page.getByRole('status', { name: 'Fate' });
+  await expect(fate).toHaveAttribute('data-fate-kind', 'rejected');
+  await expect(fate).toContainText('reject-chain');
+  const hook = (await fate.getAttribute('data-where'))!.split('/')[0]!;
+  const steps = page.getByRole('listbox', { name: 'Trace steps' });
+  await expect(steps).toBeVisible();
+  await expect(page.getByText(/^Step 1 of \d+$/)).toBeVisible();
+  // → steps forward; the last step is the rule that rejects.
+  await steps.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByText(/^Step 2 of \d+$/)).toBeVisible();
+  await page.getByRole('button', { name: 'Last step' }).click();
+  await expect(page.getByRole('region', { name: 'Current step' })).toContainText('reject');
+  await page.screenshot({ path: `${ARTIFACTS}/trace.png` });
+
+  await openTab(page, 'Graph');
+  for (const name of ['filter-prerouting', 'nat-prerouting', 'services', 'service-endpoints-check', 'reject-chain']) {
+    await expect(graphNode(page, name), name).toHaveClass(/on-path/);
+  }
+  await expect(graphNode(page, 'reject-chain')).toHaveClass(/current/);
+  // An arriving packet never passes the output hook.
+  await expect(graphNode(page, 'filter-output')).not.toHaveClass(/on-path/);
+  await expect(canvas(page).locator('.react-flow__edge.lit').first()).toBeAttached();
+  await page.screenshot({ path: `${ARTIFACTS}/graph-trace.png` });
+
+  await openTab(page, 'Pipeline');
+  const flow = page.getByRole('group', { name: /^Packet flow/ });
+  await expect(flow.locator('[data-stage="prerouting"]')).toHaveAttribute('data-lit', 'true');
+  // The hook the fate names is on the route; the output hook is not.
+  await expect(flow.locator(`[data-stage="${hook}"]`)).toHaveAttribute('data-lit', 'true');
+  await expect(flow.locator('[data-stage="output"]')).toHaveAttribute('data-lit', 'false');
+  await expect(flow.locator('.pl-entry.lit').first()).toBeVisible();
+  await page.screenshot({ path: `${ARTIFACTS}/pipeline.png` });
+});
