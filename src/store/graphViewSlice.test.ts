@@ -7,7 +7,7 @@ import { selectGraphModel, pipelineFamiliesOf } from './graphSelectors.ts';
 import { createInlineParseClient } from './parseClient.ts';
 import { selectWorkspace } from './workspaceSelectors.ts';
 
-const TEXT = readFileSync(fileURLToPath(new URL('../examples/kubeProxy.nft', import.meta.url)), 'utf8');
+const TEXT = readFileSync(fileURLToPath(new URL('../../test/fixtures/kubeProxySmall.nft', import.meta.url)), 'utf8');
 const IPTABLES = '*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:SSH - [0:0]\n-A INPUT -p tcp --dport 22 -j SSH\n-A SSH -s 10.0.0.0/8 -j ACCEPT\nCOMMIT\n';
 
 async function storeOf(sources: SourceEntry[]): Promise<AppStore> {

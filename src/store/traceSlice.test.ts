@@ -8,7 +8,7 @@ import { createInlineEvalClient, type EvalClient, type EvalRequest, type EvalRes
 import { createInlineParseClient } from './parseClient.ts';
 import { selectPacketDiagnostics, selectShownTrace } from './traceSlice.ts';
 
-const TEXT = readFileSync(fileURLToPath(new URL('../examples/kubeProxy.nft', import.meta.url)), 'utf8');
+const TEXT = readFileSync(fileURLToPath(new URL('../../test/fixtures/kubeProxySmall.nft', import.meta.url)), 'utf8');
 const DNS = 'iifname cni0 ip saddr 10.244.0.5 ip daddr 10.96.0.10 udp dport 53 ct state new';
 const NO_ENDPOINTS = 'iifname cni0 ip saddr 10.244.0.5 ip daddr 10.96.77.3 tcp dport 5432 ct state new';
 

@@ -5,7 +5,7 @@ import { buildGraph, layoutGraph } from '../../graph/index.ts';
 import { parseWorkspace } from '../../parse/index.ts';
 import { EDGE_KINDS, edgeLabel, flowTypeOf, toFlowEdges, toFlowNodes } from './flowModel.ts';
 
-const TEXT = readFileSync(fileURLToPath(new URL('../../examples/kubeProxy.nft', import.meta.url)), 'utf8');
+const TEXT = readFileSync(fileURLToPath(new URL('../../../test/fixtures/kubeProxySmall.nft', import.meta.url)), 'utf8');
 const workspace = parseWorkspace([{ id: 's', name: 'x', format: 'nft', text: TEXT }]);
 const model = buildGraph(workspace);
 

@@ -11,7 +11,8 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const read = (p: string) => readFileSync(here(`../../examples/${p}`), 'utf8');
 const ws = (files: [string, SourceFormat][]) => parseWorkspace(files.map(([f, format], i) => ({ id: `s${i}`, name: f, format, text: read(f) })));
 
-const kube = ws([['kubeProxy.nft', 'nft']]);
+// A small kube-proxy nft ruleset (test/fixtures): one Service without endpoints, numgen over 2 and 3 endpoints.
+const kube = parseWorkspace([{ id: 's0', name: 'kubeProxy.nft', format: 'nft', text: readFileSync(here('../../../test/fixtures/kubeProxySmall.nft'), 'utf8') }]);
 const DNS = parsePacket('iifname cni0 ip saddr 10.244.0.5 ip daddr 10.96.0.10 udp dport 53 ct state new').packet;
 
 describe('trace → graph path', () => {

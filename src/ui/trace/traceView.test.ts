@@ -5,7 +5,7 @@ import { evaluate, evaluateBranches, parsePacket, type Fate } from '../../eval/i
 import { parseWorkspace } from '../../parse/index.ts';
 import { branchRows, decidingStepIndex, fateView, leafMass, outcomeText, packetDiff, percent, stepPlace, unknownStepIndices, whereText } from './traceView.ts';
 
-const TEXT = readFileSync(fileURLToPath(new URL('../../examples/kubeProxy.nft', import.meta.url)), 'utf8');
+const TEXT = readFileSync(fileURLToPath(new URL('../../../test/fixtures/kubeProxySmall.nft', import.meta.url)), 'utf8');
 const kube = parseWorkspace([{ id: 's', name: 'x', format: 'nft', text: TEXT }]);
 const trace = (p: string) => evaluate(kube, parsePacket(p).packet);
 
