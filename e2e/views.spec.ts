@@ -1,12 +1,24 @@
 // The graph, trace and pipeline views on the built-in kube-proxy example: the graph shows the example's
 // chains, tracing a packet shows its verdict and lights its path in the graph and the pipeline, and each
 // view leaves a screenshot in e2e-artifacts/ (git-ignored) for a human to look at.
-import { expect, openApp, test } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { expect, openApp, pasteIntoEditor, statusBar, test } from './helpers.ts';
 import type { Locator, Page } from '@playwright/test';
 
 const ARTIFACTS = 'e2e-artifacts';
-/** The example's packet to a Service without endpoints: no-endpoint-services → reject-chain rejects it. */
+/** A small kube-proxy (nftables mode) ruleset: 29 chains, one Service without endpoints, numgen over 2 and 3 endpoints. */
+const RULESET = readFileSync(new URL('../test/fixtures/kubeProxySmall.nft', import.meta.url), 'utf8');
+/** To the Service without endpoints: no-endpoint-services → reject-chain rejects it. */
 const NO_ENDPOINTS = 'iifname cni0 ip saddr 10.244.0.5 ip daddr 10.96.77.3 tcp dport 5432 ct state new';
+/** To kube-dns over UDP: `numgen random mod 2` picks one of two endpoints. */
+const DNS = 'iifname cni0 ip saddr 10.244.0.5 ip daddr 10.96.0.10 udp dport 53 ct state new';
+
+/** Opens the app with the small kube-proxy ruleset in the editor (whatever the page starts with). */
+async function openWithRuleset(page: Page): Promise<void> {
+  await openApp(page);
+  await pasteIntoEditor(page, RULESET);
+  await expect(statusBar(page)).toContainText('29 chains · 49 rules');
+}
 
 async function openTab(page: Page, name: string): Promise<void> {
   await page.getByRole('tab', { name, exact: true }).click();
@@ -31,7 +43,7 @@ async function tracePacket(page: Page, packet: string): Promise<void> {
 test.use({ viewport: { width: 1600, height: 1000 } });
 
 test("the graph shows the example's hooks, base chains at their priorities, chains and maps", async ({ page }) => {
-  await openApp(page);
+  await openWithRuleset(page);
   await openTab(page, 'Graph');
   await expect(canvas(page).locator('.react-flow__node').first()).toBeVisible();
   for (const name of ['filter-prerouting', 'nat-prerouting', 'filter-forward', 'services', 'reject-chain', 'vmap service-ips', 'set cluster-ips', 'ip prerouting']) {
@@ -51,7 +63,7 @@ test("the graph shows the example's hooks, base chains at their priorities, chai
 });
 
 test('tracing a packet gives its verdict, lights its path in the graph and draws its route in the pipeline', async ({ page }) => {
-  await openApp(page);
+  await openWithRuleset(page);
   await tracePacket(page, NO_ENDPOINTS);
   const fate = page.getByRole('status', { name: 'Fate' });
   await expect(fate).toHaveAttribute('data-fate-kind', 'rejected');
@@ -86,4 +98,30 @@ test('tracing a packet gives its verdict, lights its path in the graph and draws
   await expect(flow.locator('[data-stage="output"]')).toHaveAttribute('data-lit', 'false');
   await expect(flow.locator('.pl-entry.lit').first()).toBeVisible();
   await page.screenshot({ path: `${ARTIFACTS}/pipeline.png` });
+});
+
+test('a packet that numgen spreads shows the branch tree with each path\'s share, and each path can be shown', async ({ page }) => {
+  await openWithRuleset(page);
+  await tracePacket(page, DNS);
+  const branches = page.getByRole('region', { name: 'Branches' });
+  await expect(branches).toContainText('2 paths');
+  const leaves = branches.getByRole('button');
+  await expect(leaves).toHaveCount(2);
+  for (const leaf of await leaves.all()) await expect(leaf).toContainText(/50\s?%/);
+  await leaves.nth(1).click();
+  await expect(leaves.nth(1)).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('button', { name: 'Last step' }).click();
+  await expect(page.getByRole('listbox', { name: 'Trace steps' })).toContainText('10.244.0.3');
+});
+
+test('the graph search centres the chain that handles an address', async ({ page }) => {
+  await openWithRuleset(page);
+  await openTab(page, 'Graph');
+  await expect(canvas(page).locator('.react-flow__node').first()).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search the graph' }).fill('10.244.1.6');
+  await page.getByRole('searchbox', { name: 'Search the graph' }).press('Enter');
+  await expect(page.getByRole('region', { name: 'Search results' })).toContainText(/match/);
+  const hit = graphNode(page, 'endpoint-ZVDXTBVR-shop/web/tcp/http__10.244.1.6/8080');
+  await expect(hit).toHaveClass(/selected/);
+  await expect(hit).toBeInViewport();
 });
