@@ -13,11 +13,13 @@ const ws = (files: [string, SourceFormat][]) => parseWorkspace(files.map(([f, fo
 
 // A small kube-proxy nft ruleset (test/fixtures): one Service without endpoints, numgen over 2 and 3 endpoints.
 const kube = parseWorkspace([{ id: 's0', name: 'kubeProxy.nft', format: 'nft', text: readFileSync(here('../../../test/fixtures/kubeProxySmall.nft'), 'utf8') }]);
+// A kube-proxy node forwards (net.ipv4.ip_forward=1); the evaluator's default is the kernel's (off).
+const NODE = { forwarding: true } as const;
 const DNS = parsePacket('iifname cni0 ip saddr 10.244.0.5 ip daddr 10.96.0.10 udp dport 53 ct state new').packet;
 
 describe('trace → graph path', () => {
   const model = buildGraph(kube);
-  const trace = evaluate(kube, DNS);
+  const trace = evaluate(kube, DNS, NODE);
   const path = graphPathOf(trace, model, kube);
   const label = (id: string | undefined) => model.nodes.find((n) => n.id === id)?.label;
 
@@ -54,7 +56,7 @@ describe('trace → graph path', () => {
   });
 
   it('the other branch of the tree lights the other endpoint', () => {
-    const tree = evaluateBranches(kube, DNS);
+    const tree = evaluateBranches(kube, DNS, NODE);
     const other = graphPathOf(tree.leaves[1]!, model, kube);
     const targets = [...other.edgeIds].map((id) => label(model.edges.find((e) => e.id === id)!.target));
     expect(targets).toContain('endpoint-RPNPZ4LW-kube-system/kube-dns/udp/dns__10.244.0.3/53');
@@ -107,7 +109,7 @@ describe('trace → graph path', () => {
 });
 
 describe('trace → editor and pipeline', () => {
-  const trace = evaluate(kube, DNS);
+  const trace = evaluate(kube, DNS, NODE);
 
   it('every rule step is shown at its own text; chain and policy steps at their chain', () => {
     const text = kube.sources[0]!.source.text;

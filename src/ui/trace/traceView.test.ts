@@ -7,7 +7,9 @@ import { branchRows, decidingStepIndex, fateView, leafMass, outcomeText, packetD
 
 const TEXT = readFileSync(fileURLToPath(new URL('../../../test/fixtures/kubeProxySmall.nft', import.meta.url)), 'utf8');
 const kube = parseWorkspace([{ id: 's', name: 'x', format: 'nft', text: TEXT }]);
-const trace = (p: string) => evaluate(kube, parsePacket(p).packet);
+// A kube-proxy node forwards (net.ipv4.ip_forward=1); the evaluator's default is the kernel's (off).
+const NODE = { forwarding: true } as const;
+const trace = (p: string) => evaluate(kube, parsePacket(p).packet, NODE);
 
 describe('trace view model', () => {
   it('words the fate: what happened, where, why', () => {
@@ -44,7 +46,7 @@ describe('trace view model', () => {
   });
 
   it('lists the branch tree with shares that sum to 100 % at each fork', () => {
-    const tree = evaluateBranches(kube, parsePacket('iifname eth0 ip saddr 203.0.113.5 ip daddr 192.168.49.2 tcp dport 30080 ct state new').packet);
+    const tree = evaluateBranches(kube, parsePacket('iifname eth0 ip saddr 203.0.113.5 ip daddr 192.168.49.2 tcp dport 30080 ct state new').packet, NODE);
     const rows = branchRows(tree);
     const forks = rows.filter((r) => r.kind === 'fork');
     expect(forks).toHaveLength(1);
