@@ -32,9 +32,14 @@ export interface SaveStatus {
   readonly error?: string;
 }
 
+/** The page's dialogs (one open at a time). */
+export type ShellDialog = 'gallery' | 'share';
+
 export interface ShellSlice {
   readonly notices: readonly Notice[];
   readonly saveStatus: SaveStatus;
+  readonly openDialog: ShellDialog | null;
+  setOpenDialog(dialog: ShellDialog | null): void;
   /** Shows a notice (replacing one of the same kind); returns its id. */
   notify(notice: NoticeInit): number;
   dismissNotice(id: number): void;
@@ -50,6 +55,8 @@ export function createShellSlice(): StateCreator<AppState, [], [], ShellSlice> {
   return (set) => ({
     notices: [],
     saveStatus: { state: 'idle' },
+    openDialog: null,
+    setOpenDialog: (openDialog) => set({ openDialog }),
     notify: (init) => {
       const notice: Notice = { ...init, id: ++lastId };
       set((s) => ({ notices: [...s.notices.filter((n) => n.kind !== init.kind), notice].slice(-MAX_NOTICES) }));

@@ -33,7 +33,7 @@ export interface ViewSlice {
   readonly themeSource: 'system' | 'user';
   /** Explicit open/closed state of outline nodes; others use `isExpandedByDefault`. */
   readonly expanded: Readonly<Record<string, boolean>>;
-  /** Id of the view tab shown on the right (`outline`, `graph`, …; see ui/viewTabs.tsx). */
+  /** Id of the view tab shown on the right (`outline`, `graph`, …; see ui/viewRegistry.tsx). */
   readonly activeTab: string;
   setActiveTab(tab: string): void;
   selectNode(nodeId: string, origin: SelectionOrigin): void;

@@ -134,7 +134,13 @@ const FILE_VERSION = 1;
 
 /** A workspace as a JSON file (download, saved session): tagged so that it is never taken for a dump. */
 export function workspaceFileText(snapshot: WorkspaceSnapshot, savedAt: Date): string {
-  return JSON.stringify({ format: FILE_MARK, version: FILE_VERSION, savedAt: savedAt.toISOString(), workspace: snapshot });
+  return workspaceFileTextOfJson(JSON.stringify(snapshot), savedAt);
+}
+
+/** The same from `JSON.stringify(snapshot)`, for callers that have it already (a large workspace is
+ *  serialised once). */
+export function workspaceFileTextOfJson(snapshotJson: string, savedAt: Date): string {
+  return `{"format":"${FILE_MARK}","version":${FILE_VERSION},"savedAt":${JSON.stringify(savedAt.toISOString())},"workspace":${snapshotJson}}`;
 }
 
 export type WorkspaceFileResult =
