@@ -5,6 +5,7 @@ import type { ParseResult } from '../model/ir.ts';
 import { createAppStore, type AppStore, type ParseClient, type ParseRequest, type ParseResponse } from './appStore.ts';
 import { hasUnsavedEdits } from './sourceSlice.ts';
 import { uniqueName } from './sourceNames.ts';
+import { selectDetectedFormat } from './selectors.ts';
 
 const EMPTY_RESULT: ParseResult = { ruleset: { tables: [], ipvs: [] }, diagnostics: [] };
 
@@ -76,6 +77,19 @@ describe('workspace slice', () => {
     const empty = store.getState().addSource();
     expect(store.getState().sources.find((s) => s.id === empty)).toMatchObject({ name: 'untitled', text: '', formatChoice: 'auto' });
     expect(new Set(store.getState().sources.map((s) => s.id)).size).toBe(5);
+  });
+
+  it('reads a source as its parse\'s format only while that parse is of its current text', async () => {
+    const rec = recordingClient();
+    const store = twoSources(rec.client);
+    await vi.advanceTimersByTimeAsync(200);
+    await rec.flush();
+    const source = () => store.getState().sources[1]!;
+    // The (recording) parser answered `nft` for the text it was given.
+    expect(selectDetectedFormat(store.getState(), source())).toBe('nft');
+    // New text, parse not answered yet: detection, not the stale answer.
+    store.getState().setText('IP Virtual Server version 1.2.1 (size=4096)\nTCP  10.96.0.1:443 rr\n', source().id);
+    expect(selectDetectedFormat(store.getState(), source())).toBe('ipvs');
   });
 
   it('fills an untouched empty workspace instead of keeping its blank source', () => {

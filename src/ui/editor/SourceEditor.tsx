@@ -9,7 +9,7 @@ import type { AppState } from '../../store/appStore.ts';
 import type { SourceEntry } from '../../store/sourceSlice.ts';
 import type { WorkspaceDiagnostic } from '../../parse/index.ts';
 import { selectWorkspaceDiagnostics } from '../../store/problems.ts';
-import { detectFormat } from '../../parse/detect.ts';
+import { selectDetectedFormat } from '../../store/selectors.ts';
 import type { Diagnostic, ParseResult, Severity, SourceRange } from '../../model/ir.ts';
 import { useAppStore } from '../appStoreContext.tsx';
 import { onEditorFocusRequest } from '../editorFocus.ts';
@@ -28,7 +28,7 @@ const SEVERITY: Readonly<Record<Severity, monaco.MarkerSeverity>> = {
 
 function languageFor(state: AppState, source: SourceEntry): string {
   if (source.formatChoice !== 'auto') return LANGUAGE_OF[source.formatChoice];
-  return LANGUAGE_OF[state.parses[source.id]?.format ?? detectFormat(source.text)];
+  return LANGUAGE_OF[selectDetectedFormat(state, source)];
 }
 
 /** One source's model and what the editor last synchronised into it. */

@@ -3,8 +3,8 @@
 // warns when browsers would refuse it, offering the workspace as a file instead.
 import { useEffect, useState } from 'react';
 import { BROWSER_URL_LIMIT, buildPermalink, type PermalinkInfo } from '../../share/permalink.ts';
-import { detectFormat } from '../../parse/detect.ts';
 import type { AppStore } from '../../store/appStore.ts';
+import { selectDetectedFormat } from '../../store/selectors.ts';
 import { snapshotWorkspace, toPermalinkState, workspaceFileText, type WorkspaceSnapshot } from '../../store/workspaceSnapshot.ts';
 import { Dialog } from '../Dialog.tsx';
 import { useAppStore } from '../appStoreContext.tsx';
@@ -25,7 +25,7 @@ function buildLink(store: AppStore): Built {
   const snapshot = snapshotWorkspace(state);
   const formatOf = (i: number) => {
     const source = state.sources[i]!;
-    return state.parses[source.id]?.format ?? detectFormat(source.text);
+    return selectDetectedFormat(state, source);
   };
   const info = buildPermalink(toPermalinkState(snapshot, formatOf));
   const url = `${location.origin}${location.pathname}${location.search}#${info.fragment}`;
