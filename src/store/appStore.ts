@@ -3,48 +3,57 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ParseClient } from './parseClient.ts';
 import { createParseSlice, type ParseSlice } from './parseSlice.ts';
-import { createSourceSlice, type SourceEntry, type SourceSlice } from './sourceSlice.ts';
+import { createSourceSlice, type SourceEntry, type SourceSlice, type WorkspaceOrigin } from './sourceSlice.ts';
 import { createViewSlice, type Theme, type ViewSlice } from './viewSlice.ts';
+import { createPacketSlice, type PacketSlice, type SuggestedPacket } from './packetSlice.ts';
+import { createShellSlice, type ShellSlice } from './shellSlice.ts';
+import type { WorkspaceSnapshot } from './workspaceSnapshot.ts';
 import { createInlineEvalClient, type EvalClient } from './evalClient.ts';
-import { createTraceSlice, type SuggestedPacket, type TraceSlice } from './traceSlice.ts';
+import { createTraceSlice, type TraceSlice } from './traceSlice.ts';
 import { createGraphViewSlice, type GraphViewSlice } from './graphViewSlice.ts';
 
-export type AppState = SourceSlice & ParseSlice & ViewSlice & TraceSlice & GraphViewSlice;
+export type AppState = SourceSlice & ParseSlice & ViewSlice & PacketSlice & ShellSlice & TraceSlice & GraphViewSlice;
 export type AppStore = StoreApi<AppState>;
 
 export interface AppStoreOptions {
   readonly client: ParseClient;
-  readonly sources: readonly SourceEntry[];
+  /** The sources to start with (with their ids), or… */
+  readonly sources?: readonly SourceEntry[];
+  /** …a whole workspace with its view state (permalink, saved session, example). */
+  readonly workspace?: { readonly snapshot: WorkspaceSnapshot; readonly origin: WorkspaceOrigin; readonly suggestedPackets?: readonly SuggestedPacket[] };
   /** Pause after the last edit before parsing. */
   readonly debounceMs?: number;
   readonly theme?: Theme;
   /** Runs packet traces (a worker in the page); in-process by default. */
   readonly evalClient?: EvalClient;
-  readonly suggestedPackets?: readonly SuggestedPacket[];
-  readonly packetText?: string;
   /** Pause after the last packet edit before tracing. */
   readonly traceDebounceMs?: number;
 }
 
 /** Creates the store and starts parsing its initial sources. */
 export function createAppStore(options: AppStoreOptions): AppStore {
+  const initial = options.sources ?? [{ id: 'source-0', name: 'untitled', text: '', formatChoice: 'auto' }];
   const store = createStore<AppState>()((...a) => ({
-    ...createSourceSlice(options.sources)(...a),
+    ...createSourceSlice(initial)(...a),
     ...createParseSlice({ client: options.client, debounceMs: options.debounceMs ?? 250 })(...a),
     ...createViewSlice(options.theme ?? 'light')(...a),
-    ...createTraceSlice({
-      client: options.evalClient ?? createInlineEvalClient(),
-      debounceMs: options.traceDebounceMs ?? 300,
-      ...(options.suggestedPackets ? { suggestedPackets: options.suggestedPackets } : {}),
-      ...(options.packetText !== undefined ? { packetText: options.packetText } : {}),
-    })(...a),
+    ...createPacketSlice()(...a),
+    ...createShellSlice()(...a),
+    ...createTraceSlice({ client: options.evalClient ?? createInlineEvalClient(), debounceMs: options.traceDebounceMs ?? 300 })(...a),
     ...createGraphViewSlice()(...a),
   }));
-  // A packet being traced follows the ruleset: a new parse result traces it again.
+  // The trace follows the packet text (typed, or brought by a link, a session or an example) and the ruleset
+  // (a new parse result traces the packet again).
   store.subscribe((state, prev) => {
-    if (state.parses !== prev.parses && state.packetText.trim() !== '' && hasNewParseResult(state, prev)) state.scheduleTrace();
+    if (state.packetText !== prev.packetText) state.packetChanged();
+    else if (state.parses !== prev.parses && state.packetText.trim() !== '' && hasNewParseResult(state, prev)) state.scheduleTrace();
   });
-  for (const source of options.sources) store.getState().requestParse(source.id);
+  const { workspace } = options;
+  if (workspace) {
+    store.getState().replaceWorkspace(workspace.snapshot, workspace.origin, workspace.suggestedPackets ? { suggestedPackets: workspace.suggestedPackets } : {});
+  } else {
+    for (const source of initial) store.getState().requestParse(source.id);
+  }
   return store;
 }
 
@@ -52,10 +61,13 @@ function hasNewParseResult(state: AppState, prev: AppState): boolean {
   return state.sources.some((src) => state.parses[src.id]?.result !== prev.parses[src.id]?.result);
 }
 
-export type { SourceEntry } from './sourceSlice.ts';
+export type { SourceEntry, SourceInit, WorkspaceOrigin } from './sourceSlice.ts';
+export type { SuggestedPacket } from './packetSlice.ts';
+export type { Notice, NoticeInit, SaveStatus } from './shellSlice.ts';
+export type { WorkspaceSnapshot } from './workspaceSnapshot.ts';
 export type { ParseEntry } from './parseSlice.ts';
 export type { Selection, SelectionOrigin, Theme } from './viewSlice.ts';
 export type { FormatChoice, ParseClient, ParseRequest, ParseResponse } from './parseClient.ts';
 export type { EvalClient, EvalRequest, EvalResponse, EvalSource, Forwarding } from './evalClient.ts';
-export type { SuggestedPacket, TraceResult } from './traceSlice.ts';
-export type { GraphFocus, RightTab } from './graphViewSlice.ts';
+export type { TraceResult } from './traceSlice.ts';
+export type { GraphFocus } from './graphViewSlice.ts';

@@ -15,13 +15,7 @@ export interface GraphFocus {
   readonly ifHidden?: boolean;
 }
 
-/** The views of the right-hand side. */
-export type RightTab = 'outline' | 'graph' | 'trace' | 'pipeline';
-
 export interface GraphViewSlice {
-  /** Which view the right-hand side shows. */
-  readonly rightTab: RightTab;
-  setRightTab(tab: RightTab): void;
   /** Aggregate ids shown expanded (sorted, no duplicates). */
   readonly graphExpanded: readonly string[];
   readonly graphSelectedId: string | null;
@@ -65,8 +59,6 @@ export function createGraphViewSlice(): StateCreator<AppState, [], [], GraphView
       get().revealRange(where.sourceId, where.range, 'graph');
     };
     return {
-      rightTab: 'outline',
-      setRightTab: (tab) => set({ rightTab: tab }),
       graphExpanded: [],
       graphSelectedId: null,
       graphFocus: null,

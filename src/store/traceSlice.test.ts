@@ -192,10 +192,16 @@ describe('trace slice', () => {
     expect(store.getState().packetText).toBe('');
   });
 
-  it('holds the suggested packets of the loaded example', () => {
-    const store = createAppStore({ client: createInlineParseClient(), sources: [{ id: 's1', name: 'x', text: '', formatChoice: 'auto' }], suggestedPackets: [{ text: DNS }] });
-    expect(store.getState().suggestedPackets).toEqual([{ text: DNS }]);
-    store.getState().setSuggestedPackets([]);
-    expect(store.getState().suggestedPackets).toEqual([]);
+  it('traces the packet a workspace brings (link, session, example) once its sources are parsed', async () => {
+    const store = createAppStore({
+      client: createInlineParseClient(),
+      evalClient: createInlineEvalClient(),
+      workspace: { snapshot: { sources: [{ name: 'nft list ruleset', text: TEXT, formatChoice: 'auto' }], packet: NO_ENDPOINTS }, origin: { kind: 'link' } },
+      debounceMs: 10,
+      traceDebounceMs: 20,
+    });
+    await vi.waitFor(() => expect(store.getState().traceResult?.packetText).toBe(NO_ENDPOINTS));
+    await vi.waitFor(() => expect(store.getState().traceResult?.trace.fate).toEqual(cliTrace(TEXT, NO_ENDPOINTS).fate));
+    expect(store.getState().traceResult?.trace.fate.kind).toBe('rejected');
   });
 });

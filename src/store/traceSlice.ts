@@ -1,5 +1,5 @@
-// Trace slice: the packet being traced (its one-line text, which permalinks carry), the host facts, the
-// packets the loaded example suggests, and the latest trace with where the user is in it (step, branch).
+// Trace slice: the host facts and the latest trace of the packet (packetSlice's `packetText`, which links
+// carry) with where the user is in it (step, branch).
 // Evaluation goes through an EvalClient (a worker in the page); stale responses are dropped by sequence
 // number, like parses. Imports the eval core's packet parser and trace types, and store modules.
 import type { StateCreator } from 'zustand/vanilla';
@@ -8,13 +8,6 @@ import { parsePacket, type Trace, type TraceTree } from '../eval/index.ts';
 import type { AppState } from './appStore.ts';
 import { DEFAULT_MAX_BRANCHES, type EvalClient, type EvalResponse, type Forwarding } from './evalClient.ts';
 import { selectEvalSources } from './workspaceSelectors.ts';
-
-/** A packet an example suggests tracing, with what should happen to it in words. */
-export interface SuggestedPacket {
-  readonly text: string;
-  readonly expect?: string;
-  readonly label?: string;
-}
 
 export interface TraceResult {
   readonly seq: number;
@@ -28,10 +21,6 @@ export interface TraceResult {
 }
 
 export interface TraceSlice {
-  /** The tracer's packet in the CLI's one-line syntax (`parsePacket`). Permalinks carry it. */
-  readonly packetText: string;
-  /** Packets the loaded example suggests (set with the example). */
-  readonly suggestedPackets: readonly SuggestedPacket[];
   /** The `--host` spec (local addresses, routes); empty: inferred, as the CLI does. */
   readonly hostText: string;
   readonly forwarding: Forwarding;
@@ -46,11 +35,11 @@ export interface TraceSlice {
   readonly leafIndex: number | null;
   /** The current step of the shown trace (editor highlight, graph selection, pipeline marker). */
   readonly stepIndex: number;
-  /** Sets the packet; traces it after a pause when it parses without errors (a new packet starts at step 0). */
-  setPacketText(text: string): void;
+  /** The packet text changed (the store calls this): traces it after a pause when it parses without
+   *  errors (a new packet starts at step 0); no packet, no trace. */
+  packetChanged(): void;
   /** Sets the packet and traces it now (presets, the trace button). */
   tracePacket(text: string): void;
-  setSuggestedPackets(packets: readonly SuggestedPacket[]): void;
   setHostText(text: string): void;
   setForwarding(forwarding: Forwarding): void;
   /** Traces the current packet after `debounceMs` (each call restarts the wait). */
@@ -70,8 +59,6 @@ export interface TraceSlice {
 export interface TraceDeps {
   readonly client: EvalClient;
   readonly debounceMs: number;
-  readonly suggestedPackets?: readonly SuggestedPacket[];
-  readonly packetText?: string;
 }
 
 /** parsePacket of the current text, memoised on the text (the form and the inline diagnostics read it). */
@@ -110,8 +97,6 @@ export function createTraceSlice(deps: TraceDeps): StateCreator<AppState, [], []
   /** What each request in flight asked for (the response carries only its sequence number). */
   const pendingRequests = new Map<number, { packetText: string; host: string; forwarding: Forwarding }>();
   return (set, get) => ({
-    packetText: deps.packetText ?? '',
-    suggestedPackets: deps.suggestedPackets ?? [],
     hostText: '',
     forwarding: 'auto',
     traceSeq: 0,
@@ -120,10 +105,15 @@ export function createTraceSlice(deps: TraceDeps): StateCreator<AppState, [], []
     traceError: null,
     leafIndex: null,
     stepIndex: 0,
-    setPacketText: (text) => {
-      if (text === get().packetText) return;
-      set({ packetText: text });
-      if (text.trim() === '' || hasPacketErrors(text)) {
+    packetChanged: () => {
+      const text = get().packetText;
+      if (text.trim() === '') {
+        // No packet: no trace (a late answer for the old one is dropped by its sequence number).
+        cancelTimer();
+        set({ traceResult: null, traceError: null, tracePending: false, leafIndex: null, stepIndex: 0, traceSeq: get().traceSeq + 1 });
+        return;
+      }
+      if (hasPacketErrors(text)) {
         cancelTimer();
         set({ tracePending: false });
         return;
@@ -131,10 +121,9 @@ export function createTraceSlice(deps: TraceDeps): StateCreator<AppState, [], []
       get().scheduleTrace();
     },
     tracePacket: (text) => {
-      set({ packetText: text });
+      get().setPacketText(text);
       get().runTrace();
     },
-    setSuggestedPackets: (packets) => set({ suggestedPackets: packets }),
     setHostText: (text) => {
       if (text === get().hostText) return;
       set({ hostText: text });
@@ -195,8 +184,8 @@ export function createTraceSlice(deps: TraceDeps): StateCreator<AppState, [], []
       set({ tracePending: timer !== undefined, traceError: message });
     },
     clearTrace: () => {
-      cancelTimer();
-      set({ packetText: '', traceResult: null, traceError: null, tracePending: false, leafIndex: null, stepIndex: 0, traceSeq: get().traceSeq + 1 });
+      get().setPacketText('');
+      get().packetChanged(); // also without a store subscription (slice tests)
     },
     setStepIndex: (index) => {
       const trace = selectShownTrace(get());

@@ -3,12 +3,19 @@
 import { useId, useMemo, type ReactNode } from 'react';
 import type { Diagnostic } from '../../model/ir.ts';
 import type { Forwarding } from '../../store/appStore.ts';
-import { selectPacketDiagnostics, type SuggestedPacket } from '../../store/traceSlice.ts';
+import { selectPacketDiagnostics } from '../../store/traceSlice.ts';
 import { useApp, useAppStore } from '../appStoreContext.tsx';
 import { ICMP_TYPES, ICMPV6_TYPES, TCP_FLAGS, editPacketText, readPacketForm, type FormCtState, type FormProtocol, type PacketForm } from './packetForm.ts';
 
+/** A packet to offer: the example's (with what should happen to it) or a generic one (with a name). */
+interface Preset {
+  readonly text: string;
+  readonly label?: string;
+  readonly expect?: string;
+}
+
 /** Packets that make sense for most rulesets (the example's own packets come first). */
-export const GENERIC_PACKETS: readonly SuggestedPacket[] = [
+export const GENERIC_PACKETS: readonly Preset[] = [
   { label: 'SSH to this host', text: 'iifname eth0 ip saddr 198.51.100.7 ip daddr 192.0.2.1 tcp dport 22 ct state new' },
   { label: 'Ping to this host', text: 'iifname eth0 ip saddr 198.51.100.7 ip daddr 192.0.2.1 icmp type echo-request' },
   { label: 'HTTPS sent by this host', text: 'local ip saddr 192.0.2.1 ip daddr 93.184.215.14 tcp dport 443' },
@@ -19,7 +26,7 @@ export const GENERIC_PACKETS: readonly SuggestedPacket[] = [
 export function Presets({ onPick }: { onPick?(): void }) {
   const store = useAppStore();
   const suggested = useApp((s) => s.suggestedPackets);
-  const list: { packet: SuggestedPacket; example: boolean }[] = [...suggested.map((p) => ({ packet: p, example: true })), ...GENERIC_PACKETS.filter((g) => !suggested.some((p) => p.text === g.text)).map((p) => ({ packet: p, example: false }))];
+  const list: { packet: Preset; example: boolean }[] = [...suggested.map((p) => ({ packet: p, example: true })), ...GENERIC_PACKETS.filter((g) => !suggested.some((p) => p.text === g.text)).map((p) => ({ packet: p, example: false }))];
   return (
     <ul className="presets" aria-label="Packet presets">
       {list.map(({ packet, example }) => (

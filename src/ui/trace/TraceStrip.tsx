@@ -28,7 +28,7 @@ export function TraceStrip() {
         <span className="trace-strip-kind">{step.kind === 'rule' ? stepPlace(step) : stepKindLabel(step)}</span> {step.text}
       </span>
       <span className={`trace-strip-fate tone-${fate.tone}`}>{fate.title}</span>
-      <button type="button" onClick={() => store.getState().setRightTab('trace')}>
+      <button type="button" onClick={() => store.getState().setActiveTab('trace')}>
         Open trace
       </button>
     </div>
