@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, openApp, pasteIntoEditor, statusBar, test } from './helpers.ts';
 import type { Locator, Page } from '@playwright/test';
+import { buildPermalink } from '../src/share/permalink.ts';
 
 const ARTIFACTS = 'e2e-artifacts';
 /** A small kube-proxy (nftables mode) ruleset: 29 chains, one Service without endpoints, numgen over 2 and 3 endpoints. */
@@ -124,4 +125,16 @@ test('the graph search centres the chain that handles an address', async ({ page
   const hit = graphNode(page, 'endpoint-ZVDXTBVR-shop/web/tcp/http__10.244.1.6/8080');
   await expect(hit).toHaveClass(/selected/);
   await expect(hit).toBeInViewport();
+});
+
+test('a permalink with a packet opens with the same trace, lit in the graph', async ({ page }) => {
+  const link = buildPermalink({ sources: [{ name: 'nft list ruleset', format: 'nft', text: RULESET }], packet: NO_ENDPOINTS });
+  await page.goto(`/#${link.fragment}`);
+  await openTab(page, 'Trace');
+  await expect(page.getByRole('textbox', { name: 'Packet', exact: true })).toHaveValue(NO_ENDPOINTS);
+  const fate = page.getByRole('status', { name: 'Fate' });
+  await expect(fate).toHaveAttribute('data-fate-kind', 'rejected');
+  await expect(fate).toContainText('reject-chain');
+  await openTab(page, 'Graph');
+  await expect(graphNode(page, 'reject-chain')).toHaveClass(/on-path/);
 });
