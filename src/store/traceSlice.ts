@@ -150,6 +150,12 @@ export function createTraceSlice(deps: TraceDeps): StateCreator<AppState, [], []
         set({ tracePending: false });
         return;
       }
+      // A source still on its first parse would be traced as empty (a wrong verdict flashing by): wait, the
+      // parse result traces again (appStore's subscription).
+      if (s.sources.some((src) => s.parses[src.id]?.result === undefined && s.parses[src.id]?.pending === true)) {
+        set({ tracePending: true });
+        return;
+      }
       const seq = s.traceSeq + 1;
       set({ traceSeq: seq, tracePending: true, traceError: null });
       const request = { seq, sources: selectEvalSources(s), packetText, host: s.hostText, forwarding: s.forwarding, maxBranches: DEFAULT_MAX_BRANCHES };

@@ -90,13 +90,26 @@ function TraceResult() {
 }
 
 function FateBanner({ trace }: { trace: Trace }) {
+  const store = useAppStore();
+  const forwarding = useApp((s) => s.forwarding);
   const fate = fateView(trace.fate);
+  // Not local and forwarding off by default (the kernel's default); rulesets of routers and Kubernetes nodes
+  // run with it on: offer that in one click rather than leave a puzzling "no route".
+  const offerForwarding = trace.fate.kind === 'no-route' && forwarding === 'auto' && trace.notes.some((n) => /forwarding off/i.test(n));
   return (
     <div className={`fate-banner tone-${fate.tone}`} role="status" aria-label="Fate" data-verdict={trace.fate.verdict} data-fate-kind={trace.fate.kind} data-where={trace.fate.where}>
       <span className="fate-title">{fate.title}</span>
       {fate.where && <span className="fate-where">{fate.where}</span>}
       <span className="fate-reason">{fate.reason}</span>
       {trace.probability < 1 && <span className="fate-probability">this path: {percent(trace.probability)}</span>}
+      {offerForwarding && (
+        <span className="fate-hint">
+          IP forwarding was assumed off (the Linux default).{' '}
+          <button type="button" onClick={() => store.getState().setForwarding('on')}>
+            Trace with forwarding on
+          </button>
+        </span>
+      )}
     </div>
   );
 }
