@@ -95,6 +95,21 @@ describe('nft text → IR as nft -j prints it', () => {
     expect(plain(nat)).toEqual(plain({ kind: 'nat', type: 'dnat', family: 'ip', addr: v('10.0.0.1'), port: v(8080) }));
   });
 
+  it('drops a protocol dependency as nft lists it: only before the next statement that is not a match', () => {
+    // Each line's expectation is what nft 1.0.6 lists after loading the left-hand side.
+    const listed = (rule: string) => stmts(rule, 'ip').map((s) => (s.kind === 'match' && s.left.kind === 'meta' ? `meta ${s.left.key}` : s.kind));
+    expect(listed('meta l4proto tcp ip saddr 1.1.1.1 tcp dport 22')).toEqual(['match', 'match']);
+    expect(listed('meta l4proto tcp tcp dport 22 counter')).toEqual(['match', 'counter']);
+    expect(listed('meta l4proto tcp tcp dport vmap { 22 : accept }')).toEqual(['vmap']);
+    expect(listed('meta l4proto tcp tcp option maxseg size 1400')).toEqual(['match']);
+    // A statement with side effects in between resets the dependency (rule_maybe_reset_payload_deps).
+    expect(listed('meta l4proto tcp counter tcp dport 22')).toEqual(['meta l4proto', 'counter', 'match']);
+    expect(listed('ip protocol tcp meta mark set 1 tcp sport 1')).toEqual(['match', 'mangle', 'match']);
+    expect(listed('meta l4proto tcp limit rate 1/second tcp dport 22')).toEqual(['meta l4proto', 'limit', 'match']);
+    // A TCP option set is not post-processed: it removes nothing.
+    expect(listed('meta l4proto tcp tcp option maxseg size set 1400')).toEqual(['meta l4proto', 'mangle']);
+  });
+
   it('puts `jump { … }` rules into a bound chain', () => {
     const r = parseNft('table inet t {\n chain c {\n  tcp dport 22 jump {\n   counter accept\n  }\n }\n}\n');
     expect(errors(r.diagnostics)).toEqual([]);

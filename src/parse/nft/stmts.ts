@@ -1124,7 +1124,11 @@ const L3_OF_VALUE: Readonly<Record<string, string>> = { ipv4: 'ip', ipv6: 'ip6',
 
 /** nft lists a protocol match that a later header match implies (`meta l4proto tcp tcp dport 22` lists
  *  as `tcp dport 22`: netlink_delinearize's payload dependency elimination), so the rule the kernel holds
- *  shows without it. */
+ *  shows without it. Only up to the first statement that is not a match: rule_parse_postprocess resets
+ *  the dependency after any other statement ("We can only remove payload dependencies if they occur
+ *  without a statement with side effects in between"), so `meta l4proto tcp counter tcp dport 22` and a
+ *  dependency before an xt statement stay. A TCP option set (`tcp option maxseg size set …`, STMT_EXTHDR)
+ *  is not post-processed and removes nothing (checked with nft 1.0.6). */
 function killDependencies(stmts: Stmt[], family: string): void {
   const implied = (i: number): string | undefined => {
     const s = stmts[i];
@@ -1166,7 +1170,7 @@ function killDependencies(stmts: Stmt[], family: string): void {
       case 'vmap':
         return usesPayload(s.key, proto);
       case 'mangle':
-        return usesPayload(s.key, proto) || usesPayload(s.value, proto);
+        return (s.key.kind !== 'option' && usesPayload(s.key, proto)) || usesPayload(s.value, proto);
       case 'nat':
         return usesPayload(s.addr, proto) || usesPayload(s.port, proto);
       case 'objref':
@@ -1180,8 +1184,13 @@ function killDependencies(stmts: Stmt[], family: string): void {
   for (let i = stmts.length - 1; i >= 0; i--) {
     const proto = implied(i);
     if (!proto) continue;
-    const later = stmts.slice(i + 1).some((s) => stmtUses(s, proto));
-    if (later) stmts.splice(i, 1);
+    let used = false;
+    for (let j = i + 1; j < stmts.length && !used; j++) {
+      const s = stmts[j] as Stmt;
+      used = stmtUses(s, proto);
+      if (s.kind !== 'match') break;
+    }
+    if (used) stmts.splice(i, 1);
   }
 }
 
