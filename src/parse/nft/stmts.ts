@@ -64,7 +64,7 @@ export class StmtParser {
 
   constructor(readonly e: ExprParser) {
     e.elemStmt = () => this.parseElemStatement();
-    e.anonChain = () => this.parseAnonChain();
+    e.anonChain = (_p, verdict) => this.parseAnonChain(verdict);
   }
 
   private get p() {
@@ -1080,21 +1080,22 @@ export class StmtParser {
 
   // ───────────────────────────── anonymous chains ─────────────────────────────
 
-  /** `jump { rule; rule }`: the rules go to a new chain named like nft's bindings, the verdict jumps to it. */
-  parseAnonChain(): Verdict | undefined {
+  /** `jump { rule; rule }` (or `goto { … }`, nft's chain_stmt): the rules go to a new chain named like
+   *  nft's bindings, the verdict jumps (or goes) to it. */
+  parseAnonChain(verdict: 'jump' | 'goto' = 'jump'): Verdict | undefined {
     if (this.e.depth > MAX_DEPTH) {
       this.e.tooDeep(this.p.peek());
       return undefined;
     }
     this.e.depth++;
     try {
-      return this.parseAnonChainInner();
+      return this.parseAnonChainInner(verdict);
     } finally {
       this.e.depth--;
     }
   }
 
-  private parseAnonChainInner(): Verdict | undefined {
+  private parseAnonChainInner(verdict: 'jump' | 'goto'): Verdict | undefined {
     const open = this.p.next();
     const rules: ParsedRule[] = [];
     const savedRule = this.e.rule;
@@ -1112,7 +1113,7 @@ export class StmtParser {
     }
     const name = `__chain${this.anonCount++}`;
     this.anonChains.push({ name, rules, range: this.p.range(open.start) });
-    return { kind: 'jump', target: name };
+    return { kind: verdict, target: name };
   }
 }
 
