@@ -195,6 +195,23 @@ describe('findNodeAtOffset', () => {
     expect(findNodeAtOffset(outline, 's1', 0)?.kind).toBe('table');
   });
 
+  it('gives a rule\'s line to the rule, also in its indentation; a chain\'s other lines to the chain', () => {
+    const lineOf = (fragment: string): SourceRange => {
+      const at = TEXT.indexOf(fragment);
+      const start = TEXT.lastIndexOf('\n', at) + 1;
+      return { start, end: TEXT.indexOf('\n', at) };
+    };
+    const ruleLine = lineOf('jump services');
+    expect(findNodeAtOffset(outline, 's1', ruleLine.start, ruleLine)?.label).toBe('jump services');
+    expect(findNodeAtOffset(outline, 's1', ruleLine.start + 1, ruleLine)?.label).toBe('jump services');
+    const typeLine = lineOf('type nat hook prerouting');
+    expect(findNodeAtOffset(outline, 's1', typeLine.start, typeLine)?.label).toBe('nat-prerouting');
+    const header = lineOf('chain services {');
+    expect(findNodeAtOffset(outline, 's1', header.start, header)?.label).toBe('services');
+    const closing = TEXT.indexOf('\t}', TEXT.indexOf('jump services'));
+    expect(findNodeAtOffset(outline, 's1', closing + 1, { start: closing, end: closing + 2 })?.label).toBe('nat-prerouting');
+  });
+
   it('finds chains whose range is only their name: on the header line, and between name and first rule', () => {
     // Some parsers record a chain's range as its name only; the outline must still follow the cursor.
     const nameOnly = (name: string): SourceRange => {

@@ -104,11 +104,14 @@ export class StmtParser {
       }
     }
     this.e.rule = saved;
-    const range = this.p.range(start);
-    if (stmts.length === 0 && comment === undefined) this.p.error(M.emptyRule.code, M.emptyRule.text, range);
+    const written = this.p.range(start);
+    if (stmts.length === 0 && comment === undefined) this.p.error(M.emptyRule.code, M.emptyRule.text, written);
     killDependencies(stmts, this.e.family);
-    const handle = this.p.takeHandle(start);
-    return { stmts, ...(comment !== undefined ? { comment } : {}), ...(handle !== undefined ? { handle } : {}), range };
+    // The range covers the rule's text and the `# handle N` comment nft -a prints after it (part of the
+    // rule's listing: a click on it is a click on the rule); consumers that show the text strip it.
+    const handle = this.p.takeHandleComment(start);
+    const range = handle ? { start, end: Math.max(written.end, handle.end) } : written;
+    return { stmts, ...(comment !== undefined ? { comment } : {}), ...(handle !== undefined ? { handle: handle.value } : {}), range };
   }
 
   /** One statement. Unknown leading words become `opaque` statements (with an error when they look like a
