@@ -59,6 +59,11 @@ describe('printStmt / printExpr', () => {
     expect(ruleOf({ mangle: { key: { meta: { key: 'mark' } }, value: { '&': [{ ct: { key: 'mark' } }, { '|': [1, 2] }] } } })).toBe(
       'meta mark set ct mark & (0x00000001 | 0x00000002)',
     );
+    // A shift count is an integer, not a mark (nft 1.0.6 lists `ct mark >> 16`, `(…) << 8`).
+    expect(ruleOf({ mangle: { key: { meta: { key: 'mark' } }, value: { '>>': [{ ct: { key: 'mark' } }, 16] } } })).toBe('meta mark set ct mark >> 16');
+    expect(ruleOf({ mangle: { key: { ct: { key: 'mark' } }, value: { '<<': [{ '|': [{ meta: { key: 'mark' } }, 16] }, 8] } } })).toBe(
+      'ct mark set (meta mark | 0x00000010) << 8',
+    );
   });
 
   it('writes maps, verdict maps, prefixes, ranges and set references', () => {
