@@ -110,6 +110,18 @@ describe('nft text → IR as nft -j prints it', () => {
     expect(listed('meta l4proto tcp tcp option maxseg size set 1400')).toEqual(['meta l4proto', 'mangle']);
   });
 
+  it('keeps `ip protocol` / `ip6 nexthdr` before a transport match in inet, bridge and netdev tables', () => {
+    // There they also restrict the packet to IPv4 / IPv6 (payload_may_dependency_kill); nft 1.0.6 lists
+    // each rule below exactly so, except that a TCP option match still removes the dependency.
+    const listed = (rule: string, family: string) => stmts(rule, family).map((s) => (s.kind === 'match' && s.left.kind === 'payload' ? `${s.left.protocol} ${s.left.field}` : s.kind));
+    expect(listed('ip protocol tcp tcp dport 22', 'inet')).toEqual(['ip protocol', 'tcp dport']);
+    expect(listed('ip6 nexthdr udp udp dport 53', 'inet')).toEqual(['ip6 nexthdr', 'udp dport']);
+    expect(listed('ip protocol tcp tcp dport 22', 'bridge')).toEqual(['ip protocol', 'tcp dport']);
+    expect(listed('ip6 nexthdr tcp tcp dport 22', 'netdev')).toEqual(['ip6 nexthdr', 'tcp dport']);
+    expect(listed('ip protocol tcp tcp option maxseg size 1', 'inet')).toEqual(['match']);
+    expect(listed('ip protocol tcp tcp dport 22', 'ip')).toEqual(['tcp dport']);
+  });
+
   it('puts `jump { … }` rules into a bound chain', () => {
     const r = parseNft('table inet t {\n chain c {\n  tcp dport 22 jump {\n   counter accept\n  }\n }\n}\n');
     expect(errors(r.diagnostics)).toEqual([]);

@@ -82,8 +82,10 @@ describe('nftables tests/py case lists', () => {
     console.log(`py-t canonical printing: ${same}/${cases} rules as nft lists them`);
     if (process.env.NFLENS_VERBOSE) console.log(differences.join('\n'));
     // Known gaps (see the report): constant folding of `set`/`^` expressions, the default `burst 5 packets`,
-    // ids printed as user names, merged intervals, log flag lists. Raise the floor as they close.
+    // ids printed as user names, merged intervals, log flag lists; and some listings of a newer nft than
+    // the installed 1.0.6, which we follow (icmpX.t.netdev drops `ip protocol icmp`, 1.0.6 keeps it).
+    // Raise the floor as they close.
     expect(cases).toBeGreaterThan(1700);
-    expect(same / cases).toBeGreaterThanOrEqual(0.79);
+    expect(same / cases).toBeGreaterThanOrEqual(0.785);
   });
 });

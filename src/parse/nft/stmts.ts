@@ -1148,11 +1148,16 @@ function killDependencies(stmts: Stmt[], family: string): void {
     }
     return undefined;
   };
+  // In inet, bridge and netdev tables `ip protocol` / `ip6 nexthdr` also restrict the packet to IPv4 /
+  // IPv6, so a transport header match does not make them redundant; a TCP option match does
+  // (src/payload.c payload_may_dependency_kill; checked with nft 1.0.6).
+  const keepsNetworkDep = family === 'inet' || family === 'bridge' || family === 'netdev';
+  let optionsOnly = false;
   const usesPayload = (e: Expr | undefined, proto: string): boolean => {
     if (!e) return false;
     switch (e.kind) {
       case 'payload':
-        return (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
+        return !optionsOnly && (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
       case 'option':
         return e.protocol === proto;
       case 'binop':
@@ -1188,6 +1193,8 @@ function killDependencies(stmts: Stmt[], family: string): void {
   for (let i = stmts.length - 1; i >= 0; i--) {
     const proto = implied(i);
     if (!proto) continue;
+    const dep = stmts[i] as Stmt;
+    optionsOnly = keepsNetworkDep && dep.kind === 'match' && dep.left.kind === 'payload' && (dep.left.protocol === 'ip' || dep.left.protocol === 'ip6');
     let used = false;
     for (let j = i + 1; j < stmts.length && !used; j++) {
       const s = stmts[j] as Stmt;
