@@ -2,7 +2,7 @@
 // chains, tracing a packet shows its verdict and lights its path in the graph and the pipeline, and each
 // view leaves a screenshot in e2e-artifacts/ (git-ignored) for a human to look at.
 import { readFileSync } from 'node:fs';
-import { expect, openApp, pasteIntoEditor, statusBar, test } from './helpers.ts';
+import { copyLink, expect, openApp, pasteIntoEditor, statusBar, test } from './helpers.ts';
 import type { Locator, Page } from '@playwright/test';
 import { buildPermalink } from '../src/share/permalink.ts';
 
@@ -127,7 +127,7 @@ test('the graph search centres the chain that handles an address', async ({ page
   await expect(hit).toBeInViewport();
 });
 
-test('a permalink with a packet opens with the same trace, lit in the graph', async ({ page }) => {
+test('a permalink with a packet opens with the same trace; copying its link and opening it in a fresh page gives the same trace', async ({ page, browser }) => {
   const link = buildPermalink({ sources: [{ name: 'nft list ruleset', format: 'nft', text: RULESET }], packet: NO_ENDPOINTS });
   await page.goto(`/#${link.fragment}`);
   await openTab(page, 'Trace');
@@ -135,6 +135,27 @@ test('a permalink with a packet opens with the same trace, lit in the graph', as
   const fate = page.getByRole('status', { name: 'Fate' });
   await expect(fate).toHaveAttribute('data-fate-kind', 'rejected');
   await expect(fate).toContainText('reject-chain');
+  const steps = await page.getByText(/^Step 1 of \d+$/).textContent();
   await openTab(page, 'Graph');
   await expect(graphNode(page, 'reject-chain')).toHaveClass(/on-path/);
+
+  const { url } = await copyLink(page);
+  const fresh = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
+  await fresh.goto(url);
+  // The link keeps the tab it was copied from.
+  await expect(fresh.getByRole('tab', { name: 'Graph', exact: true })).toHaveAttribute('aria-selected', 'true');
+  await expect(graphNode(fresh, 'reject-chain')).toHaveClass(/on-path/);
+  await openTab(fresh, 'Trace');
+  await expect(fresh.getByRole('status', { name: 'Fate' })).toHaveAttribute('data-fate-kind', 'rejected');
+  await expect(fresh.getByText(/^Step 1 of \d+$/)).toHaveText(steps!);
+  await fresh.context().close();
+});
+
+test("the gallery's default example draws its kube-proxy chains", async ({ page }) => {
+  await openApp(page);
+  await openTab(page, 'Graph');
+  for (const name of ['nat-prerouting', 'filter-forward', 'services', 'service-FY5PMXPG-kube-system/kube-dns/udp/dns', 'vmap service-ips']) {
+    await expect(graphNode(page, name), name).toHaveCount(1);
+  }
+  await expect(graphNode(page, 'nat-prerouting')).toContainText('dstnat (-100)');
 });
