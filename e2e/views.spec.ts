@@ -1,12 +1,11 @@
 // The graph, trace and pipeline views on the built-in kube-proxy example: the graph shows the example's
 // chains, tracing a packet shows its verdict and lights its path in the graph and the pipeline, and each
-// view leaves a screenshot in e2e-artifacts/ (git-ignored) for a human to look at.
+// view leaves a screenshot in e2e-artifacts/screenshots/ (git-ignored) for a human to look at.
 import { readFileSync } from 'node:fs';
-import { copyLink, expect, openApp, pasteIntoEditor, statusBar, test } from './helpers.ts';
+import { copyLink, expect, openApp, pasteIntoEditor, saveScreenshot, statusBar, test } from './helpers.ts';
 import type { Locator, Page } from '@playwright/test';
 import { buildPermalink } from '../src/share/permalink.ts';
 
-const ARTIFACTS = 'e2e-artifacts';
 /** A small kube-proxy (nftables mode) ruleset: 29 chains, one Service without endpoints, numgen over 2 and 3 endpoints. */
 const RULESET = readFileSync(new URL('../test/fixtures/kubeProxySmall.nft', import.meta.url), 'utf8');
 /** To the Service without endpoints: no-endpoint-services → reject-chain rejects it. */
@@ -60,7 +59,7 @@ test("the graph shows the example's hooks, base chains at their priorities, chai
   await graphNode(page, 'reject-chain').click();
   await expect(page.getByRole('complementary', { name: 'Details' })).toContainText('reject-chain');
   await expect(page.locator('[data-testid="source-editor"] .view-line', { hasText: 'chain reject-chain' })).toBeVisible();
-  await page.screenshot({ path: `${ARTIFACTS}/graph.png` });
+  await saveScreenshot(page, 'graph');
 });
 
 test('tracing a packet gives its verdict, lights its path in the graph and draws its route in the pipeline', async ({ page }) => {
@@ -79,7 +78,7 @@ test('tracing a packet gives its verdict, lights its path in the graph and draws
   await expect(page.getByText(/^Step 2 of \d+$/)).toBeVisible();
   await page.getByRole('button', { name: 'Last step' }).click();
   await expect(page.getByRole('region', { name: 'Current step' })).toContainText('reject');
-  await page.screenshot({ path: `${ARTIFACTS}/trace.png` });
+  await saveScreenshot(page, 'trace');
 
   await openTab(page, 'Graph');
   for (const name of ['filter-prerouting', 'nat-prerouting', 'services', 'service-endpoints-check', 'reject-chain']) {
@@ -89,7 +88,7 @@ test('tracing a packet gives its verdict, lights its path in the graph and draws
   // An arriving packet never passes the output hook.
   await expect(graphNode(page, 'filter-output')).not.toHaveClass(/on-path/);
   await expect(canvas(page).locator('.react-flow__edge.lit').first()).toBeAttached();
-  await page.screenshot({ path: `${ARTIFACTS}/graph-trace.png` });
+  await saveScreenshot(page, 'graph-trace');
 
   await openTab(page, 'Pipeline');
   const flow = page.getByRole('group', { name: /^Packet flow/ });
@@ -98,7 +97,7 @@ test('tracing a packet gives its verdict, lights its path in the graph and draws
   await expect(flow.locator(`[data-stage="${hook}"]`)).toHaveAttribute('data-lit', 'true');
   await expect(flow.locator('[data-stage="output"]')).toHaveAttribute('data-lit', 'false');
   await expect(flow.locator('.pl-entry.lit').first()).toBeVisible();
-  await page.screenshot({ path: `${ARTIFACTS}/pipeline.png` });
+  await saveScreenshot(page, 'pipeline');
 });
 
 test('a packet that numgen spreads shows the branch tree with each path\'s share, and each path can be shown', async ({ page }) => {

@@ -192,6 +192,21 @@ describe('trace slice', () => {
     expect(store.getState().packetText).toBe('');
   });
 
+  it('does not trace a workspace whose sources are still on their first parse (it would look empty)', async () => {
+    // A parse client that answers only when told to, playing a slow worker.
+    const held: (() => void)[] = [];
+    const inlineParse = createInlineParseClient();
+    const client = { parse: (request: Parameters<typeof inlineParse.parse>[0]) => new Promise<Awaited<ReturnType<typeof inlineParse.parse>>>((resolve) => held.push(() => void inlineParse.parse(request).then(resolve))), dispose: () => {} };
+    const evals = manualClient();
+    const store = createAppStore({ client, evalClient: evals.client, sources: [{ id: 's1', name: 'nft list ruleset', text: TEXT, formatChoice: 'auto' }], debounceMs: 10, traceDebounceMs: 20 });
+    store.getState().tracePacket(NO_ENDPOINTS);
+    expect(evals.pending).toHaveLength(0);
+    expect(store.getState().tracePending).toBe(true);
+    for (const release of held.splice(0)) release();
+    await vi.waitFor(() => expect(evals.pending).toHaveLength(1));
+    expect(evals.pending[0]!.request.sources.map((s) => s.id)).toEqual(['s1']);
+  });
+
   it('traces the packet a workspace brings (link, session, example) once its sources are parsed', async () => {
     const store = createAppStore({
       client: createInlineParseClient(),
