@@ -72,9 +72,9 @@ test('tracing a packet gives its verdict, lights its path in the graph and draws
   const steps = page.getByRole('listbox', { name: 'Trace steps' });
   await expect(steps).toBeVisible();
   await expect(page.getByText(/^Step 1 of \d+$/)).toBeVisible();
-  // → steps forward; the last step is the rule that rejects.
+  // → steps forward (← back); the last step is the rule that rejects.
   await steps.focus();
-  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
   await expect(page.getByText(/^Step 2 of \d+$/)).toBeVisible();
   await page.getByRole('button', { name: 'Last step' }).click();
   await expect(page.getByRole('region', { name: 'Current step' })).toContainText('reject');
