@@ -6,7 +6,7 @@
 // bench-results/latest.json and latest.md. Not a test. Options: see USAGE.
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseText } from '../src/parse/index.ts';
 import { measureBrowser, type BrowserInput, type BrowserRun } from './bench/browser.ts';
@@ -159,6 +159,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const notes: string[] = [];
+  // Other work on the machine skews every figure: say how busy it was.
+  const load = loadavg()[0] ?? 0;
+  if (load > cpus().length * 0.5) notes.push(`the machine was busy at the start (load average ${load.toFixed(1)} on ${cpus().length} cores): absolute times are inflated, ratios less so`);
   const nativeWhy = nativeUnavailable();
   if (o.sections.has('native') && nativeWhy) {
     notes.push(`native tools not run: ${nativeWhy}`);

@@ -49,6 +49,8 @@ interface Token {
 class IpvsParser {
   private readonly bag = new DiagnosticBag();
   private readonly services: ServiceState[] = [];
+  /** The same services by serviceKey(): a listing of 10 000 Services must not search the list per line. */
+  private readonly byKey = new Map<string, ServiceState>();
   private current: ServiceState | undefined;
   private mode: ListMode = 'list';
   private tunInfo = false;
@@ -290,12 +292,13 @@ class IpvsParser {
 
   private addService(service: ServiceState, range: SourceRange): void {
     const key = serviceKey(service);
-    const index = this.services.findIndex((s) => serviceKey(s) === key);
-    if (index >= 0) {
+    const duplicate = this.byKey.get(key);
+    if (duplicate) {
       this.bag.warning(IPV.duplicateService(describeService(service)).code, IPV.duplicateService(describeService(service)).message, range);
-      this.services.splice(index, 1);
+      this.services.splice(this.services.indexOf(duplicate), 1);
     }
     this.services.push(service);
+    this.byKey.set(key, service);
     this.current = service;
   }
 
@@ -311,6 +314,7 @@ class IpvsParser {
     }
     if (cmd.command === 'C') {
       this.services.length = 0;
+      this.byKey.clear();
       this.current = undefined;
       return;
     }
@@ -322,7 +326,7 @@ class IpvsParser {
     const target = this.endpointOf(cmd.service, range);
     if (!target) return;
     const key = serviceKey(target);
-    const existing = this.services.find((s) => serviceKey(s) === key);
+    const existing = this.byKey.get(key);
     switch (cmd.command) {
       case 'A':
         applyServiceOptions(target, cmd.options);
@@ -335,6 +339,7 @@ class IpvsParser {
       case 'D':
         if (!existing) return this.error(IPV.serviceNotDefined(describeService(target)), range);
         this.services.splice(this.services.indexOf(existing), 1);
+        this.byKey.delete(key);
         return;
       case 'a':
       case 'e':

@@ -1126,62 +1126,70 @@ const L3_OF_VALUE: Readonly<Record<string, string>> = { ipv4: 'ip', ipv6: 'ip6',
  *  as `tcp dport 22`: netlink_delinearize's payload dependency elimination), so the rule the kernel holds
  *  shows without it. */
 function killDependencies(stmts: Stmt[], family: string): void {
-  const implied = (i: number): string | undefined => {
-    const s = stmts[i];
-    if (s?.kind !== 'match' || s.op !== '==' || s.right.kind !== 'value' || typeof s.right.value !== 'string') return undefined;
-    const l = s.left;
-    const v = s.right.value;
-    if ((l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && !l.tunnel && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')))) return L4_OF_VALUE[v];
-    // A network protocol match is only redundant where the table family fixes it (ip, ip6): there any
-    // later header match lists without it.
-    if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
-    if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
-      return L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6') ? '*' : undefined;
-    }
-    return undefined;
-  };
-  const usesPayload = (e: Expr | undefined, proto: string): boolean => {
-    if (!e) return false;
-    switch (e.kind) {
-      case 'payload':
-        return (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
-      case 'option':
-        return e.protocol === proto;
-      case 'binop':
-        return usesPayload(e.left, proto) || usesPayload(e.right, proto);
-      case 'concat':
-        return e.items.some((x) => usesPayload(x, proto));
-      case 'map':
-        return usesPayload(e.key, proto);
-      case 'hash':
-        return usesPayload(e.expr, proto);
-      default:
-        return false;
-    }
-  };
-  const stmtUses = (s: Stmt, proto: string): boolean => {
-    switch (s.kind) {
-      case 'match':
-        return usesPayload(s.left, proto);
-      case 'vmap':
-        return usesPayload(s.key, proto);
-      case 'mangle':
-        return usesPayload(s.key, proto) || usesPayload(s.value, proto);
-      case 'nat':
-        return usesPayload(s.addr, proto) || usesPayload(s.port, proto);
-      case 'objref':
-        return usesPayload(s.name, proto);
-      case 'set':
-        return usesPayload(s.elem.kind === 'elem' ? s.elem.value : s.elem, proto);
-      default:
-        return false;
-    }
-  };
   for (let i = stmts.length - 1; i >= 0; i--) {
-    const proto = implied(i);
+    const proto = impliedProtocol(stmts[i], family);
     if (!proto) continue;
-    const later = stmts.slice(i + 1).some((s) => stmtUses(s, proto));
+    let later = false;
+    for (let j = i + 1; j < stmts.length && !later; j++) later = stmtUses(stmts[j]!, proto);
     if (later) stmts.splice(i, 1);
+  }
+}
+
+// Module-level helpers rather than closures made per rule (tsx names every closure it creates: see token()
+// in scanner.ts).
+
+/** The protocol a statement's protocol match announces ('*' for any network header), or undefined. */
+function impliedProtocol(s: Stmt | undefined, family: string): string | undefined {
+  if (s?.kind !== 'match' || s.op !== '==' || s.right.kind !== 'value' || typeof s.right.value !== 'string') return undefined;
+  const l = s.left;
+  const v = s.right.value;
+  if ((l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && !l.tunnel && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')))) return L4_OF_VALUE[v];
+  // A network protocol match is only redundant where the table family fixes it (ip, ip6): there any
+  // later header match lists without it.
+  if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
+  if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
+    return L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6') ? '*' : undefined;
+  }
+  return undefined;
+}
+
+function usesPayload(e: Expr | undefined, proto: string): boolean {
+  if (!e) return false;
+  switch (e.kind) {
+    case 'payload':
+      return (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
+    case 'option':
+      return e.protocol === proto;
+    case 'binop':
+      return usesPayload(e.left, proto) || usesPayload(e.right, proto);
+    case 'concat':
+      for (const x of e.items) if (usesPayload(x, proto)) return true;
+      return false;
+    case 'map':
+      return usesPayload(e.key, proto);
+    case 'hash':
+      return usesPayload(e.expr, proto);
+    default:
+      return false;
+  }
+}
+
+function stmtUses(s: Stmt, proto: string): boolean {
+  switch (s.kind) {
+    case 'match':
+      return usesPayload(s.left, proto);
+    case 'vmap':
+      return usesPayload(s.key, proto);
+    case 'mangle':
+      return usesPayload(s.key, proto) || usesPayload(s.value, proto);
+    case 'nat':
+      return usesPayload(s.addr, proto) || usesPayload(s.port, proto);
+    case 'objref':
+      return usesPayload(s.name, proto);
+    case 'set':
+      return usesPayload(s.elem.kind === 'elem' ? s.elem.value : s.elem, proto);
+    default:
+      return false;
   }
 }
 
