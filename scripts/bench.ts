@@ -13,7 +13,7 @@ import { measureBrowser, type BrowserInput, type BrowserRun } from './bench/brow
 import { fileOf, prepareDumps, type BenchFormat, type DumpSet } from './bench/dumps.ts';
 import { NATIVE_TOOLS, nativeUnavailable, resolvedCommand, runNative, type NativeResult } from './bench/native.ts';
 import type { ParseMeasurement } from './bench/parseTask.ts';
-import { judgeTargets, renderMarkdown, type BenchResults, type GraphRow, type ParseRow, type TraceRow } from './bench/results.ts';
+import { judgeTargets, renderMarkdown, withBenchmarks, type BenchResults, type GraphRow, type ParseRow, type TraceRow } from './bench/results.ts';
 import { runChild } from './bench/runner.ts';
 import { median } from './bench/stats.ts';
 import type { GraphMeasurement } from './bench/graphTask.ts';
@@ -91,7 +91,7 @@ async function benchParse(o: Options, dumps: readonly DumpSet[]): Promise<ParseR
               rssGrowthMB: median(samples.map((s) => s.rssGrowthMB)),
             };
       const native: NativeResult[] = [];
-      if (o.sections.has('native')) for (const tool of NATIVE_TOOLS[format]) native.push(await runNative(tool, format, file, o.nativeTimeoutS * 1000));
+      if (o.sections.has('native')) for (const tool of NATIVE_TOOLS[format]) native.push(await runNative(tool, format, format === 'nft-json' ? (d.files.nftJsonLoadable ?? file) : file, o.nativeTimeoutS * 1000));
       const row: ParseRow = { format, services: d.services, bytes: readFileSync(file).length, nflens, runs: samples.length, native };
       rows.push(row);
       const shown = 'error' in nflens ? `failed: ${nflens.error}` : `${nflens.ms.toFixed(0)} ms, heap ${nflens.heapRetainedMB.toFixed(0)} MB, peak RSS ${nflens.peakRssMB.toFixed(0)} MB${nflens.errors ? `, ${nflens.errors} ERRORS` : ''}`;
@@ -167,6 +167,7 @@ async function main(): Promise<void> {
     notes.push(`native tools not run: ${nativeWhy}`);
     (o.sections as Set<string>).delete('native');
   }
+  if (o.sections.has('native')) notes.push('nft -j -c -f reads the JSON listing with chains moved before sets and maps: nft 1.0.6 cannot load its own listing order (a vmap names a chain listed later)');
   const iptablesRestore = resolvedCommand('iptables-restore');
   if (iptablesRestore) notes.push(`iptables-restore is ${iptablesRestore.split('/').pop()} on this machine`);
   log(`nflens bench: sizes ${o.sizes.join(', ')} × ${o.endpoints} endpoints; sections ${[...o.sections].join(', ')}`);
@@ -185,6 +186,10 @@ async function main(): Promise<void> {
   log('');
   log(md);
   log(`written: ${join(o.out, 'latest.json')}, ${join(o.out, 'latest.md')}`);
+  if (o.readme) {
+    writeFileSync('README.md', withBenchmarks(readFileSync('README.md', 'utf8'), md.replace(/^### /gm, '#### ').replace(/^## nflens benchmark/, '### Latest run')));
+    log('README.md: Benchmarks section updated');
+  }
 }
 
 await main();

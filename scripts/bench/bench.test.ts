@@ -9,7 +9,7 @@ import { fileOf, prepareDumps, type BenchFormat, type DumpSet } from './dumps.ts
 import { measureGraph } from './graphTask.ts';
 import { parseOptions } from './options.ts';
 import { measureParse } from './parseTask.ts';
-import { judgeTargets, parseRatio, renderMarkdown, traceGrowth, type BenchResults, type ParseRow, type TraceRow } from './results.ts';
+import { judgeTargets, parseRatio, renderMarkdown, traceGrowth, withBenchmarks, type BenchResults, type ParseRow, type TraceRow } from './results.ts';
 import { runChild } from './runner.ts';
 import { median, percentile } from './stats.ts';
 import { checkTrace, measureTrace, packetFor, type TraceMeasurement } from './traceTask.ts';
@@ -150,6 +150,18 @@ describe('bench results', () => {
     expect(md).toContain('| nft text | 10,000 |');
     expect(md).toContain('t(10,000)/t(100) = 2.50');
     expect(md).toMatch(/\| parse nft text faster than the native tool \| \*\*FAIL\*\* \|/);
+  });
+
+  it('puts the table into the README Benchmarks section and nowhere else', () => {
+    const readme = '# nflens\n\nIntro.\n\n## Benchmarks\n\nHow to run.\n\n## Licence\n\nApache.\n';
+    const once = withBenchmarks(readme, '| a | b |');
+    expect(once).toContain('How to run.\n\n<!-- bench:start');
+    expect(once.indexOf('| a | b |')).toBeLessThan(once.indexOf('## Licence'));
+    expect(once.endsWith('## Licence\n\nApache.\n')).toBe(true);
+    const twice = withBenchmarks(once, '| c |');
+    expect(twice).not.toContain('| a | b |');
+    expect(twice.replace('| c |', '| a | b |')).toBe(once);
+    expect(withBenchmarks('# x\n', '| t |')).toMatch(/## Benchmarks\n\n<!-- bench:start[^\n]*\n\| t \|\n<!-- bench:end -->\n$/);
   });
 
   it('takes medians and nearest-rank percentiles', () => {

@@ -133,6 +133,9 @@ async function measureOne(browser: Browser, baseUrl: string, input: BrowserInput
   const text = readFileSync(input.file, 'utf8');
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await context.newPage();
+  // tsx compiles this file with esbuild's keepNames: functions passed to page.evaluate call `__name`, which
+  // the page lacks.
+  await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   try {
     await page.route('**/__bench__/dump.txt', (route) => route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', body: text }));
     await page.goto(baseUrl);

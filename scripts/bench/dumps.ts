@@ -24,6 +24,8 @@ export interface DumpSet {
     readonly nft: string;
     readonly nftTransaction: string;
     readonly nftJson?: string;
+    /** The same JSON with chains before sets and maps, which `nft -j -f` can load (see chainsFirst()). */
+    readonly nftJsonLoadable?: string;
     readonly iptables: string;
     readonly ipvsadm: string;
     readonly ipset: string;
@@ -77,7 +79,7 @@ export function prepareDumps(services: number, endpoints: number, log: (line: st
   if (!withNftJson) return { services, endpoints, dir, files, expected, nftJsonMissing: 'no nft -j listing (needs root and nft for a private network namespace)' };
   const json = nftJson(files.nftTransaction, log);
   return json.path !== undefined
-    ? { services, endpoints, dir, files: { ...files, nftJson: json.path }, expected }
+    ? { services, endpoints, dir, files: { ...files, nftJson: json.path, nftJsonLoadable: chainsFirst(json.path) }, expected }
     : { services, endpoints, dir, files, expected, nftJsonMissing: json.why };
 }
 
@@ -119,6 +121,21 @@ function nftJson(transactionPath: string, log: (line: string) => void): { path?:
   rmSync(work, { recursive: true, force: true });
   log(`  nft -j list ruleset ready in ${Math.round((performance.now() - start) / 1000)} s`);
   return { path: out };
+}
+
+/** nft 1.0.6 lists sets and maps before chains in `nft -j list ruleset`, so a vmap element's `goto` names a
+ *  chain that does not exist yet and `nft -j -f` of its own listing fails with ENOENT. For the native
+ *  timing, the same objects with every chain moved before the first set or map (cached beside the listing). */
+function chainsFirst(path: string): string {
+  const out = path.replace(/\.json$/, '.chains-first.json');
+  if (existsSync(out)) return out;
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as { nftables: Record<string, unknown>[] };
+  const isChain = (o: Record<string, unknown>): boolean => 'chain' in o;
+  const firstSet = doc.nftables.findIndex((o) => 'set' in o || 'map' in o);
+  const items = firstSet < 0 ? doc.nftables : [...doc.nftables.slice(0, firstSet), ...doc.nftables.filter(isChain), ...doc.nftables.slice(firstSet).filter((o) => !isChain(o))];
+  writeFileSync(`${out}.tmp`, JSON.stringify({ nftables: items }));
+  renameSync(`${out}.tmp`, out);
+  return out;
 }
 
 /** The file a format is parsed from. */

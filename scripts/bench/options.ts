@@ -1,11 +1,12 @@
 // The command line of `npm run bench`: sizes, sections and limits. Pure (throws on bad arguments).
 
 export const USAGE = `usage: npm run bench -- [--quick] [--sizes 100,1000,10000] [--endpoints 10] [--only parse,native,trace,graph,browser]
-                       [--native-timeout SECONDS] [--repeat N] [--no-build] [--out DIR]
+                       [--native-timeout SECONDS] [--repeat N] [--no-build] [--out DIR] [--readme]
   --quick           sizes 100 and 1 000, fewer repetitions and packets, native timeout 60 s
   --only            sections to run (default all); 'native' runs with 'parse'
   --native-timeout  per native tool run (default 120 s: nft 1.0.6 needs ~400 s for 10 000 Services)
-  --repeat          fresh-process parses per file (default 3 below 10 000 Services, 1 from 10 000)`;
+  --repeat          fresh-process parses per file (default 3 below 10 000 Services, 1 from 10 000)
+  --readme          also put the tables into README.md's Benchmarks section`;
 
 export interface Options {
   readonly sizes: readonly number[];
@@ -16,6 +17,7 @@ export interface Options {
   readonly build: boolean;
   readonly out: string;
   readonly quick: boolean;
+  readonly readme: boolean;
 }
 
 export function parseOptions(argv: readonly string[]): Options {
@@ -43,6 +45,7 @@ export function parseOptions(argv: readonly string[]): Options {
     build: !argv.includes('--no-build'),
     out: value('--out') ?? 'bench-results',
     quick,
+    readme: argv.includes('--readme'),
   };
 }
 

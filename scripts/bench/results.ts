@@ -255,3 +255,22 @@ export function renderMarkdown(r: BenchResults): string {
   L.push('');
   return L.join('\n');
 }
+
+const README_START = '<!-- bench:start (written by `npm run bench -- --readme`) -->';
+const README_END = '<!-- bench:end -->';
+
+/** The README with its Benchmarks section's table replaced by `md` (markers added at the end of the section,
+ *  or a new section at the end when there is none). Everything outside the markers is kept. */
+export function withBenchmarks(readme: string, md: string): string {
+  const block = `${README_START}\n${md.trim()}\n${README_END}`;
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start >= 0 && end > start) return `${readme.slice(0, start)}${block}${readme.slice(end + README_END.length)}`;
+  const section = readme.search(/^## Benchmarks\s*$/m);
+  if (section >= 0) {
+    const next = readme.slice(section + 1).search(/^## /m);
+    const at = next >= 0 ? section + 1 + next : readme.length;
+    return `${readme.slice(0, at).trimEnd()}\n\n${block}\n${next >= 0 ? `\n${readme.slice(at)}` : ''}`;
+  }
+  return `${readme.trimEnd()}\n\n## Benchmarks\n\n${block}\n`;
+}
