@@ -12,7 +12,7 @@ import { measureParse } from './parseTask.ts';
 import { judgeTargets, parseRatio, renderMarkdown, traceGrowth, withBenchmarks, type BenchResults, type ParseRow, type TraceRow } from './results.ts';
 import { runChild } from './runner.ts';
 import { median, percentile } from './stats.ts';
-import { checkTrace, measureTrace, packetFor, type TraceMeasurement } from './traceTask.ts';
+import { checkTrace, measureTrace, nodeHost, packetFor, type TraceMeasurement } from './traceTask.ts';
 import { evaluate, parsePacket } from '../../src/eval/index.ts';
 import { loadWorkspace, PROXY_MODES } from './workspace.ts';
 import type { ParseMeasurement } from './parseTask.ts';
@@ -92,7 +92,7 @@ describe('bench tasks', () => {
     const { workspace, services, nodeIP } = loadWorkspace('nft', dumps.dir);
     const withEndpoints = services.filter((s) => s.endpoints.length > 0);
     const [a, b] = [withEndpoints[0]!, withEndpoints.find((s) => !s.endpoints.some((e) => withEndpoints[0]!.endpoints.includes(e)))!];
-    const trace = evaluate(workspace, parsePacket(packetFor(a, 1)).packet, { host: `eth0=${nodeIP}/16 default=eth0` });
+    const trace = evaluate(workspace, parsePacket(packetFor(a, 1)).packet, { host: nodeHost(nodeIP) });
     expect(checkTrace(a, trace)).toBeUndefined();
     expect(checkTrace(b, trace)).toMatch(/went to/);
   });

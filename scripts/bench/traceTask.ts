@@ -41,6 +41,14 @@ export function packetFor(sp: ExpectedServicePort, n: number): string {
   return `iif eth0 ip saddr 10.244.${1 + (n % 200)}.${2 + (n % 250)} ip daddr ${sp.clusterIP} ${proto} sport ${20000 + (n % 40000)} ${proto} dport ${sp.port}`;
 }
 
+/** The node as the evaluator's host spec: its own address and a default route, so a ClusterIP is not local
+ *  (only a DNAT target, as on a real node) and a Service without endpoints meets kube-proxy's reject rules on
+ *  the forward path; forwarding on, as on every Kubernetes node (kube-proxy requires it; Linux's default is
+ *  off). */
+export function nodeHost(nodeIP: string): string {
+  return `eth0=${nodeIP}/16 default=eth0 forward`;
+}
+
 /** Why a trace disagrees with the ground truth, or undefined when it agrees. */
 export function checkTrace(sp: ExpectedServicePort, trace: Trace): string | undefined {
   const proto = sp.protocol.toLowerCase();
@@ -53,9 +61,7 @@ export function checkTrace(sp: ExpectedServicePort, trace: Trace): string | unde
 
 export function measureTrace(mode: string, dumpDir: string, maxPackets: number, budgetMs: number): TraceMeasurement {
   const { workspace, services, rules, nodeIP } = loadWorkspace(mode, dumpDir);
-  // The node's own address and a default route: a ClusterIP is then not local (it is only a DNAT target, as
-  // on a real node), so a Service without endpoints meets kube-proxy's reject rules on the forward path.
-  const host = `eth0=${nodeIP}/16 default=eth0`;
+  const host = nodeHost(nodeIP);
 
   let start = performance.now();
   prepare(workspace);
