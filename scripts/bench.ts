@@ -173,16 +173,27 @@ async function main(): Promise<void> {
   log(`nflens bench: sizes ${o.sizes.join(', ')} × ${o.endpoints} endpoints; sections ${[...o.sections].join(', ')}`);
   log('dumps:');
   const dumps = o.sizes.map((s) => prepareDumps(s, o.endpoints, log, o.sections.has('parse') && !nativeWhy));
-  const parse = o.sections.has('parse') ? (log('parse:'), await benchParse(o, dumps)) : [];
-  const trace = o.sections.has('trace') ? (log('trace:'), await benchTrace(o, dumps)) : [];
-  const graph = o.sections.has('graph') ? (log('graph:'), await benchGraph(dumps)) : [];
-  const browser = o.sections.has('browser') ? (log('browser:'), await benchBrowser(o, dumps)) : undefined;
-  const partial = { meta: meta(o, notes), parse, trace, graph, ...(browser ? { browser } : {}) };
-  const results: BenchResults = { ...partial, targets: judgeTargets(partial) };
-  const md = renderMarkdown(results);
-  mkdirSync(o.out, { recursive: true });
-  writeFileSync(join(o.out, 'latest.json'), `${JSON.stringify(results, null, 1)}\n`);
-  writeFileSync(join(o.out, 'latest.md'), md);
+  // Results are written after every section, so that a run cut short still leaves what it measured.
+  const done: { parse: ParseRow[]; trace: TraceRow[]; graph: GraphRow[]; browser?: BrowserRun } = { parse: [], trace: [], graph: [] };
+  const save = (pending: readonly string[]): string => {
+    const partial = { meta: meta(o, pending.length ? [...notes, `partial run: ${pending.join(', ')} not finished`] : notes), ...done };
+    const results: BenchResults = { ...partial, targets: judgeTargets(partial) };
+    const md = renderMarkdown(results);
+    mkdirSync(o.out, { recursive: true });
+    writeFileSync(join(o.out, 'latest.json'), `${JSON.stringify(results, null, 1)}\n`);
+    writeFileSync(join(o.out, 'latest.md'), md);
+    return md;
+  };
+  const sections = (['parse', 'trace', 'graph', 'browser'] as const).filter((x) => o.sections.has(x));
+  for (const [i, section] of sections.entries()) {
+    log(`${section}:`);
+    if (section === 'parse') done.parse = await benchParse(o, dumps);
+    if (section === 'trace') done.trace = await benchTrace(o, dumps);
+    if (section === 'graph') done.graph = await benchGraph(dumps);
+    if (section === 'browser') done.browser = await benchBrowser(o, dumps);
+    if (i < sections.length - 1) save(sections.slice(i + 1));
+  }
+  const md = save([]);
   log('');
   log(md);
   log(`written: ${join(o.out, 'latest.json')}, ${join(o.out, 'latest.md')}`);

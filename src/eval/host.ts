@@ -113,7 +113,7 @@ export function buildHost(rulesets: readonly Ruleset[], spec: HostSpecParsed | u
   // local (netfilter-semantics.md, "kube-proxy shapes").
   const vips = ipvsVirtualAddresses(rulesets);
   if (vips.length) {
-    addresses.push(...vips);
+    for (const v of vips) addresses.push(v);
     notes.push(`${vips.length} IPVS virtual address(es) are local (kube-proxy binds them to kube-ipvs0)`);
   }
   if (!explicit) {
