@@ -13,7 +13,7 @@ import { measureBrowser, type BrowserInput, type BrowserRun } from './bench/brow
 import { fileOf, prepareDumps, type BenchFormat, type DumpSet } from './bench/dumps.ts';
 import { NATIVE_TOOLS, nativeUnavailable, resolvedCommand, runNative, type NativeResult } from './bench/native.ts';
 import type { ParseMeasurement } from './bench/parseTask.ts';
-import { judgeTargets, renderMarkdown, withBenchmarks, type BenchResults, type GraphRow, type ParseRow, type TraceRow } from './bench/results.ts';
+import { judgeTargets, mergeRows, renderMarkdown, withBenchmarks, type BenchResults, type GraphRow, type ParseRow, type TraceRow } from './bench/results.ts';
 import { runChild } from './bench/runner.ts';
 import { median } from './bench/stats.ts';
 import type { GraphMeasurement } from './bench/graphTask.ts';
@@ -175,8 +175,19 @@ async function main(): Promise<void> {
   const dumps = o.sizes.map((s) => prepareDumps(s, o.endpoints, log, o.sections.has('parse') && !nativeWhy));
   // Results are written after every section, so that a run cut short still leaves what it measured.
   const done: { parse: ParseRow[]; trace: TraceRow[]; graph: GraphRow[]; browser?: BrowserRun } = { parse: [], trace: [], graph: [] };
+  // --merge: the new rows replace the same (format or mode, size) rows of the previous latest.json.
+  const previous = o.merge ? (JSON.parse(readFileSync(join(o.out, 'latest.json'), 'utf8')) as BenchResults) : undefined;
   const save = (pending: readonly string[]): string => {
-    const partial = { meta: meta(o, pending.length ? [...notes, `partial run: ${pending.join(', ')} not finished`] : notes), ...done };
+    const now = meta(o, pending.length ? [...notes, `partial run: ${pending.join(', ')} not finished`] : notes);
+    const partial = previous
+      ? {
+          meta: { ...previous.meta, notes: [...previous.meta.notes, `re-measured ${now.date.slice(0, 16)} at ${now.commit}: ${[...o.sections].join(', ')} for ${o.sizes.join(', ')} Services`] },
+          parse: mergeRows(previous.parse, done.parse, (r) => `${r.format}|${r.services}`),
+          trace: mergeRows(previous.trace, done.trace, (r) => `${r.mode}|${r.services}`),
+          graph: mergeRows(previous.graph, done.graph, (r) => `${r.mode}|${r.services}`),
+          ...(done.browser ?? previous.browser ? { browser: done.browser ?? previous.browser } : {}),
+        }
+      : { meta: now, ...done };
     const results: BenchResults = { ...partial, targets: judgeTargets(partial) };
     const md = renderMarkdown(results);
     mkdirSync(o.out, { recursive: true });

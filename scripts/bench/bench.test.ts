@@ -9,7 +9,7 @@ import { fileOf, prepareDumps, type BenchFormat, type DumpSet } from './dumps.ts
 import { measureGraph } from './graphTask.ts';
 import { parseOptions } from './options.ts';
 import { measureParse } from './parseTask.ts';
-import { judgeTargets, parseRatio, renderMarkdown, traceGrowth, withBenchmarks, type BenchResults, type ParseRow, type TraceRow } from './results.ts';
+import { judgeTargets, mergeRows, parseRatio, renderMarkdown, traceGrowth, withBenchmarks, type BenchResults, type ParseRow, type TraceRow } from './results.ts';
 import { runChild } from './runner.ts';
 import { median, percentile } from './stats.ts';
 import { checkTrace, measureTrace, nodeHost, packetFor, type TraceMeasurement } from './traceTask.ts';
@@ -162,6 +162,11 @@ describe('bench results', () => {
     expect(twice).not.toContain('| a | b |');
     expect(twice.replace('| c |', '| a | b |')).toBe(once);
     expect(withBenchmarks('# x\n', '| t |')).toMatch(/## Benchmarks\n\n<!-- bench:start[^\n]*\n\| t \|\n<!-- bench:end -->\n$/);
+  });
+
+  it('merges re-measured rows in place of the old ones', () => {
+    const key = (r: { k: string }) => r.k;
+    expect(mergeRows([{ k: 'a', v: 1 }, { k: 'b', v: 1 }], [{ k: 'b', v: 2 }, { k: 'c', v: 2 }], key)).toEqual([{ k: 'a', v: 1 }, { k: 'b', v: 2 }, { k: 'c', v: 2 }]);
   });
 
   it('takes medians and nearest-rank percentiles', () => {

@@ -1,12 +1,13 @@
 // The command line of `npm run bench`: sizes, sections and limits. Pure (throws on bad arguments).
 
 export const USAGE = `usage: npm run bench -- [--quick] [--sizes 100,1000,10000] [--endpoints 10] [--only parse,native,trace,graph,browser]
-                       [--native-timeout SECONDS] [--repeat N] [--no-build] [--out DIR] [--readme]
+                       [--native-timeout SECONDS] [--repeat N] [--no-build] [--out DIR] [--readme] [--merge]
   --quick           sizes 100 and 1 000, fewer repetitions and packets, native timeout 60 s
   --only            sections to run (default all); 'native' runs with 'parse'
   --native-timeout  per native tool run (default 120 s: nft 1.0.6 needs ~400 s for 10 000 Services)
   --repeat          fresh-process parses per file (default 3 below 10 000 Services, 1 from 10 000)
-  --readme          also put the tables into README.md's Benchmarks section`;
+  --readme          also put the tables into README.md's Benchmarks section
+  --merge           replace only the measured rows in the existing DIR/latest.json (re-run one section or size)`;
 
 export interface Options {
   readonly sizes: readonly number[];
@@ -18,6 +19,7 @@ export interface Options {
   readonly out: string;
   readonly quick: boolean;
   readonly readme: boolean;
+  readonly merge: boolean;
 }
 
 export function parseOptions(argv: readonly string[]): Options {
@@ -46,6 +48,7 @@ export function parseOptions(argv: readonly string[]): Options {
     out: value('--out') ?? 'bench-results',
     quick,
     readme: argv.includes('--readme'),
+    merge: argv.includes('--merge'),
   };
 }
 

@@ -274,3 +274,11 @@ export function withBenchmarks(readme: string, md: string): string {
   }
   return `${readme.trimEnd()}\n\n## Benchmarks\n\n${block}\n`;
 }
+
+/** `old` with the rows of `fresh` in place of those with the same key (new keys appended). */
+export function mergeRows<T>(old: readonly T[], fresh: readonly T[], key: (row: T) => string): T[] {
+  const byKey = new Map(fresh.map((r) => [key(r), r]));
+  const out = old.map((r) => byKey.get(key(r)) ?? r);
+  const seen = new Set(old.map(key));
+  return [...out, ...fresh.filter((r) => !seen.has(key(r)))];
+}
