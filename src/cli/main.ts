@@ -3,12 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { runParse } from './parseCommand.ts';
 import { runTrace } from './traceCommand.ts';
-import { UsageError } from './args.ts';
+import { InputError, UsageError } from './args.ts';
 
 const USAGE = `usage:
   nflens parse FILE... [--format auto|nft|nft-json|iptables|ipset|ipvs] [--json]
-      Parse dumps (several files = one workspace; "-" = standard input). Prints a summary and every
-      diagnostic as FILE:LINE:COL: error|warning: message [CODE]. Exit 0 without errors, 1 with errors.
+      Parse dumps (several files = one workspace; "-" = standard input). Prints a summary per file and
+      every diagnostic as FILE:LINE:COL: error|warning|info: message [CODE]: each file's, then those of
+      the checks across the workspace (SRC2xxx). --json: {"files": [...], "workspace": [...]}.
+      Exit 0 without errors, 1 with errors (warnings do not count), 2 on usage errors.
   nflens trace FILE... --packet 'PACKET' [--host 'HOST'] [--forward|--no-forward]
                [--all-branches [--max-branches N] | --branch N,N… | --seed N] [--json|--monitor|--kernel]
       Follow one packet through the workspace in kernel order and print every step and its fate.
@@ -47,7 +49,7 @@ export function main(argv: readonly string[], io: Io): number {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`nflens: ${e.message}\n${USAGE}`);
+      io.stderr(e instanceof InputError ? `nflens: ${e.message}\n` : `nflens: ${e.message}\n${USAGE}`);
       return 2;
     }
     throw e;

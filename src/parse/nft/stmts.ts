@@ -64,7 +64,7 @@ export class StmtParser {
 
   constructor(readonly e: ExprParser) {
     e.elemStmt = () => this.parseElemStatement();
-    e.anonChain = () => this.parseAnonChain();
+    e.anonChain = (_p, verdict) => this.parseAnonChain(verdict);
   }
 
   private get p() {
@@ -104,11 +104,14 @@ export class StmtParser {
       }
     }
     this.e.rule = saved;
-    const range = this.p.range(start);
-    if (stmts.length === 0 && comment === undefined) this.p.error(M.emptyRule.code, M.emptyRule.text, range);
+    const written = this.p.range(start);
+    if (stmts.length === 0 && comment === undefined) this.p.error(M.emptyRule.code, M.emptyRule.text, written);
     killDependencies(stmts, this.e.family);
-    const handle = this.p.takeHandle(start);
-    return { stmts, ...(comment !== undefined ? { comment } : {}), ...(handle !== undefined ? { handle } : {}), range };
+    // The range covers the rule's text and the `# handle N` comment nft -a prints after it (part of the
+    // rule's listing: a click on it is a click on the rule); consumers that show the text strip it.
+    const handle = this.p.takeHandleComment(start);
+    const range = handle ? { start, end: Math.max(written.end, handle.end) } : written;
+    return { stmts, ...(comment !== undefined ? { comment } : {}), ...(handle !== undefined ? { handle: handle.value } : {}), range };
   }
 
   /** One statement. Unknown leading words become `opaque` statements (with an error when they look like a
@@ -1080,21 +1083,22 @@ export class StmtParser {
 
   // ───────────────────────────── anonymous chains ─────────────────────────────
 
-  /** `jump { rule; rule }`: the rules go to a new chain named like nft's bindings, the verdict jumps to it. */
-  parseAnonChain(): Verdict | undefined {
+  /** `jump { rule; rule }` (or `goto { … }`, nft's chain_stmt): the rules go to a new chain named like
+   *  nft's bindings, the verdict jumps (or goes) to it. */
+  parseAnonChain(verdict: 'jump' | 'goto' = 'jump'): Verdict | undefined {
     if (this.e.depth > MAX_DEPTH) {
       this.e.tooDeep(this.p.peek());
       return undefined;
     }
     this.e.depth++;
     try {
-      return this.parseAnonChainInner();
+      return this.parseAnonChainInner(verdict);
     } finally {
       this.e.depth--;
     }
   }
 
-  private parseAnonChainInner(): Verdict | undefined {
+  private parseAnonChainInner(verdict: 'jump' | 'goto'): Verdict | undefined {
     const open = this.p.next();
     const rules: ParsedRule[] = [];
     const savedRule = this.e.rule;
@@ -1112,7 +1116,7 @@ export class StmtParser {
     }
     const name = `__chain${this.anonCount++}`;
     this.anonChains.push({ name, rules, range: this.p.range(open.start) });
-    return { kind: 'jump', target: name };
+    return { kind: verdict, target: name };
   }
 }
 
@@ -1124,72 +1128,80 @@ const L3_OF_VALUE: Readonly<Record<string, string>> = { ipv4: 'ip', ipv6: 'ip6',
 
 /** nft lists a protocol match that a later header match implies (`meta l4proto tcp tcp dport 22` lists
  *  as `tcp dport 22`: netlink_delinearize's payload dependency elimination), so the rule the kernel holds
- *  shows without it. */
+ *  shows without it. Only up to the first statement that is not a match: rule_parse_postprocess resets
+ *  the dependency after any other statement ("We can only remove payload dependencies if they occur
+ *  without a statement with side effects in between"), so `meta l4proto tcp counter tcp dport 22` and a
+ *  dependency before an xt statement stay. A TCP option set (`tcp option maxseg size set …`, STMT_EXTHDR)
+ *  is not post-processed and removes nothing (checked with nft 1.0.6). */
 function killDependencies(stmts: Stmt[], family: string): void {
+  const implied = (i: number): string | undefined => {
+    const s = stmts[i];
+    if (s?.kind !== 'match' || s.op !== '==' || s.right.kind !== 'value' || typeof s.right.value !== 'string') return undefined;
+    const l = s.left;
+    const v = s.right.value;
+    if ((l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && !l.tunnel && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')))) return L4_OF_VALUE[v];
+    // A network protocol match is only redundant where the table family fixes it (ip, ip6): there any
+    // later header match lists without it.
+    if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
+    if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
+      return L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6') ? '*' : undefined;
+    }
+    return undefined;
+  };
+  // In inet, bridge and netdev tables `ip protocol` / `ip6 nexthdr` also restrict the packet to IPv4 /
+  // IPv6, so a transport header match does not make them redundant; a TCP option match does
+  // (src/payload.c payload_may_dependency_kill; checked with nft 1.0.6).
+  const keepsNetworkDep = family === 'inet' || family === 'bridge' || family === 'netdev';
+  let optionsOnly = false;
+  const usesPayload = (e: Expr | undefined, proto: string): boolean => {
+    if (!e) return false;
+    switch (e.kind) {
+      case 'payload':
+        return !optionsOnly && (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
+      case 'option':
+        return e.protocol === proto;
+      case 'binop':
+        return usesPayload(e.left, proto) || usesPayload(e.right, proto);
+      case 'concat':
+        return e.items.some((x) => usesPayload(x, proto));
+      case 'map':
+        return usesPayload(e.key, proto);
+      case 'hash':
+        return usesPayload(e.expr, proto);
+      default:
+        return false;
+    }
+  };
+  const stmtUses = (s: Stmt, proto: string): boolean => {
+    switch (s.kind) {
+      case 'match':
+        return usesPayload(s.left, proto);
+      case 'vmap':
+        return usesPayload(s.key, proto);
+      case 'mangle':
+        return (s.key.kind !== 'option' && usesPayload(s.key, proto)) || usesPayload(s.value, proto);
+      case 'nat':
+        return usesPayload(s.addr, proto) || usesPayload(s.port, proto);
+      case 'objref':
+        return usesPayload(s.name, proto);
+      case 'set':
+        return usesPayload(s.elem.kind === 'elem' ? s.elem.value : s.elem, proto);
+      default:
+        return false;
+    }
+  };
   for (let i = stmts.length - 1; i >= 0; i--) {
-    const proto = impliedProtocol(stmts[i], family);
+    const proto = implied(i);
     if (!proto) continue;
-    let later = false;
-    for (let j = i + 1; j < stmts.length && !later; j++) later = stmtUses(stmts[j]!, proto);
-    if (later) stmts.splice(i, 1);
-  }
-}
-
-// Module-level helpers rather than closures made per rule (tsx names every closure it creates: see token()
-// in scanner.ts).
-
-/** The protocol a statement's protocol match announces ('*' for any network header), or undefined. */
-function impliedProtocol(s: Stmt | undefined, family: string): string | undefined {
-  if (s?.kind !== 'match' || s.op !== '==' || s.right.kind !== 'value' || typeof s.right.value !== 'string') return undefined;
-  const l = s.left;
-  const v = s.right.value;
-  if ((l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && !l.tunnel && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')))) return L4_OF_VALUE[v];
-  // A network protocol match is only redundant where the table family fixes it (ip, ip6): there any
-  // later header match lists without it.
-  if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
-  if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
-    return L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6') ? '*' : undefined;
-  }
-  return undefined;
-}
-
-function usesPayload(e: Expr | undefined, proto: string): boolean {
-  if (!e) return false;
-  switch (e.kind) {
-    case 'payload':
-      return (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
-    case 'option':
-      return e.protocol === proto;
-    case 'binop':
-      return usesPayload(e.left, proto) || usesPayload(e.right, proto);
-    case 'concat':
-      for (const x of e.items) if (usesPayload(x, proto)) return true;
-      return false;
-    case 'map':
-      return usesPayload(e.key, proto);
-    case 'hash':
-      return usesPayload(e.expr, proto);
-    default:
-      return false;
-  }
-}
-
-function stmtUses(s: Stmt, proto: string): boolean {
-  switch (s.kind) {
-    case 'match':
-      return usesPayload(s.left, proto);
-    case 'vmap':
-      return usesPayload(s.key, proto);
-    case 'mangle':
-      return usesPayload(s.key, proto) || usesPayload(s.value, proto);
-    case 'nat':
-      return usesPayload(s.addr, proto) || usesPayload(s.port, proto);
-    case 'objref':
-      return usesPayload(s.name, proto);
-    case 'set':
-      return usesPayload(s.elem.kind === 'elem' ? s.elem.value : s.elem, proto);
-    default:
-      return false;
+    const dep = stmts[i] as Stmt;
+    optionsOnly = keepsNetworkDep && dep.kind === 'match' && dep.left.kind === 'payload' && (dep.left.protocol === 'ip' || dep.left.protocol === 'ip6');
+    let used = false;
+    for (let j = i + 1; j < stmts.length && !used; j++) {
+      const s = stmts[j] as Stmt;
+      used = stmtUses(s, proto);
+      if (s.kind !== 'match') break;
+    }
+    if (used) stmts.splice(i, 1);
   }
 }
 
