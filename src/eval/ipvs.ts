@@ -4,12 +4,13 @@
 import type { IpvsReal, IpvsService } from '../model/ir.ts';
 import { parseIp } from './addr.ts';
 import { addrOf, portKey, type PacketState } from './state.ts';
+import { lookupTable } from '../model/lookup.ts';
 
 /** ip_vs_ops4 priorities: LOCAL_IN at NAT_SRC-2 (replies) and NAT_SRC-1 (requests), LOCAL_OUT at
  *  NAT_DST+1 (replies) and NAT_DST+2 (requests). */
 export const IPVS_PRIORITY = { inputRequest: 99, inputReply: 98, outputRequest: -98, outputReply: -99 } as const;
 
-const PROTO: Readonly<Record<string, number>> = { tcp: 6, udp: 17, sctp: 132 };
+const PROTO: Readonly<Record<string, number>> = lookupTable({ tcp: 6, udp: 17, sctp: 132 });
 
 export function findService(services: readonly IpvsService[], p: PacketState): IpvsService | undefined {
   if (p.l3 === 'arp') return undefined;

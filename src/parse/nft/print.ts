@@ -3,6 +3,7 @@
 // are printed by printRule.ts. Imports only the model.
 import { assertNever, type Chain, type Expr, type Flowtable, type Literal, type NamedObject, type NamedSet, type Priority, type Ruleset, type Table, type TypeSpec } from '../../model/ir.ts';
 import { ctxOfType, printBytes, printDuration, printExpr, printName, printStmt, quote } from './printRule.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 export { printExpr, printRule, printStmt, printVerdict, ctxOf, ctxOfType, type ValueCtx } from './printRule.ts';
 
@@ -55,7 +56,7 @@ export function printChain(c: Chain): string {
 /** An expression of each common datatype, to write a type name where nft wants `typeof` (nft 1.0.6 cannot
  *  mix `typeof key : type`, e.g. `typeof ct bytes : classid`), and the reverse for object maps, whose key
  *  nft 1.0.6 only takes as type names. Datatype names: nftables src/datatype.c, src/proto.c. */
-const EXPR_OF_TYPE: Readonly<Record<string, string>> = {
+const EXPR_OF_TYPE: Readonly<Record<string, string>> = lookupTable({
   ipv4_addr: 'ip daddr',
   ipv6_addr: 'ip6 daddr',
   inet_service: 'tcp dport',
@@ -80,8 +81,8 @@ const EXPR_OF_TYPE: Readonly<Record<string, string>> = {
   realm: 'meta rtclassid',
   devgroup: 'meta iifgroup',
   verdict: 'verdict',
-};
-const TYPE_OF_EXPR: Readonly<Record<string, string>> = {
+});
+const TYPE_OF_EXPR: Readonly<Record<string, string>> = lookupTable({
   ...Object.fromEntries(Object.entries(EXPR_OF_TYPE).map(([t, e]) => [e, t])),
   'ip saddr': 'ipv4_addr',
   'ip6 saddr': 'ipv6_addr',
@@ -100,7 +101,7 @@ const TYPE_OF_EXPR: Readonly<Record<string, string>> = {
   oif: 'iface_index',
   'meta oif': 'iface_index',
   'ct mark': 'mark',
-};
+});
 
 const OBJECT_DATA = new Set(['counter', 'quota', 'limit', 'ct helper', 'ct timeout', 'ct expectation', 'synproxy', 'secmark', 'tunnel']);
 
