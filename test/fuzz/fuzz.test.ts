@@ -2,7 +2,7 @@
 // and the permalink decoder; `npm run fuzz` runs the long one. Also checks that the checks themselves bite.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIpvs, parseNft } from '../../src/parse/index.ts';
+import { MAX_INPUT_CHARS, parseIpvs, parseNft, parseText } from '../../src/parse/index.ts';
 import { priorityNamesFor, IPTABLES_HOOK_OF } from '../../src/model/priorities.ts';
 import { META_KEYS, PAYLOAD_PROTOCOLS } from '../../src/model/datatypes.ts';
 import { applyMutation, PROTOTYPE_KEYS } from './arbitraries.ts';
@@ -88,5 +88,19 @@ describe('words that name Object.prototype members find nothing', () => {
     const r = parseNft('table ip t { chain c { type filter hook input priority constructor; } }');
     expect(jsonProblems(r)).toEqual([]);
     expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+  });
+});
+
+describe('input size limit', () => {
+  it('a text past the limit parses to nothing with one clear error, without running a parser', () => {
+    const huge = 'table ip t { }\n'.repeat(Math.ceil((MAX_INPUT_CHARS + 1) / 15));
+    for (const format of ['auto', 'nft', 'iptables'] as const) {
+      const r = parseText(huge, format);
+      expect(r.ruleset.tables).toEqual([]);
+      expect(r.diagnostics).toHaveLength(1);
+      expect(r.diagnostics[0]).toMatchObject({ severity: 'error', code: 'SRC1001', range: { start: 0, end: 0 } });
+      expect(r.diagnostics[0]!.message).toMatch(/^the text is 128\.0 Mi characters; nflens reads at most 128\.0 Mi characters per source/);
+    }
+    expect(parseText('table ip t { }\n'.repeat(1000), 'auto').ruleset.tables).toHaveLength(1);
   });
 });
