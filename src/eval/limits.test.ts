@@ -58,6 +58,7 @@ function model(chains: readonly (readonly R[])[]): 'delivered' | 'dropped' | 'lo
       cur.i++;
       continue;
     }
+    if (v.k !== 'jump' && v.k !== 'goto') continue;
     if (v.to === 0 || cur.path.includes(v.to)) return 'loop';
     if (cur.path.length >= NFT_JUMP_STACK_SIZE) return 'too-deep';
     if (v.k === 'jump') stack.push(cur);
