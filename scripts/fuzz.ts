@@ -1,7 +1,9 @@
 // `npm run fuzz`: the fuzz properties of test/fuzz/targets.ts over many cases (≥100 000 by default), split
 // across the targets, printing the count. Node-only script; imports fast-check and the fuzz targets.
-//   npm run fuzz -- [--cases N] [--seed S] [--target name[,name]]
+//   npm run fuzz -- [--cases N] [--seed S] [--target name[,name]] [--per-file K]
+// Then every corpus file of each parser target once as it is and K times mutated (counted in the total).
 import fc from 'fast-check';
+import { mutatedCorpus } from '../test/fuzz/arbitraries.ts';
 import { checkInput, TARGETS } from '../test/fuzz/targets.ts';
 
 function arg(name: string): string | undefined {
@@ -46,6 +48,32 @@ for (const target of targets) {
     console.log(fc.defaultReportMessage(result));
   } else {
     console.log(`  ✓ ${target.name}: ${result.numRuns} cases (${secs} s)`);
+  }
+}
+// Every corpus file of every parser target: as it is, then EVERY_FILE_MUTATIONS seeded mutations of it (the
+// random phase above reaches most files; this pass makes "every file" exact).
+const EVERY_FILE_MUTATIONS = Number(arg('per-file') ?? 4);
+for (const target of targets) {
+  if (!target.corpus) continue;
+  const t0 = Date.now();
+  const texts = target.corpus();
+  const failures: string[] = [];
+  let count = 0;
+  texts.forEach((text, i) => {
+    const cases = [text, ...fc.sample(mutatedCorpus([text]), { numRuns: EVERY_FILE_MUTATIONS, seed: seed + i })];
+    for (const c of cases) {
+      count++;
+      const problems = checkInput(target, c, SLOW_MS);
+      if (problems.length > 0 && failures.length < 3) failures.push(`${problems.join('\n')}\n  input: ${JSON.stringify(c.length > 2000 ? `${c.slice(0, 2000)}…` : c)}`);
+    }
+  });
+  ran += count;
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  if (failures.length > 0) {
+    failed++;
+    console.log(`  ✗ ${target.name} every file: ${texts.length} files, ${count} cases (${secs} s)\n${failures.join('\n')}`);
+  } else {
+    console.log(`  ✓ ${target.name} every file: ${texts.length} files × (1 + ${EVERY_FILE_MUTATIONS} mutations) = ${count} cases (${secs} s)`);
   }
 }
 console.log(`fuzz: ${ran} cases run, ${failed} target(s) failed, ${((Date.now() - started) / 1000).toFixed(0)} s, seed ${seed}`);

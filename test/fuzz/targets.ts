@@ -30,6 +30,8 @@ export interface FuzzTarget {
   run(text: string): unknown;
   /** Checks one output; returns the problems found (empty when the properties hold). */
   check(text: string, output: unknown): string[];
+  /** The corpus files this target mutates (parser targets), for the every-file pass of `npm run fuzz`. */
+  corpus?(): readonly string[];
 }
 
 /** Problems with the ranges of a list of diagnostics for a text of `length` UTF-16 units. */
@@ -112,7 +114,13 @@ function parserTarget(
   words: keyof typeof VOCABULARY,
   printers: readonly [string, (r: ParseResult) => unknown][],
 ): FuzzTarget {
-  return { name, input: parserInputOf(words, corpus), run: parse, check: (text, out) => checkParse(text, out as ParseResult, printers) };
+  return {
+    name,
+    input: parserInputOf(words, corpus),
+    run: parse,
+    check: (text, out) => checkParse(text, out as ParseResult, printers),
+    corpus: () => corpusTexts(corpus),
+  };
 }
 
 export const TARGETS: readonly FuzzTarget[] = [
