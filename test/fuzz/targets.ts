@@ -7,19 +7,20 @@
 //   - the output is plain JSON (no cycles, class instances, BigInt, NaN/Infinity): it goes to workers and links;
 //   - the printers and the page's derived views (outline, editor markers, summary) do not throw on it.
 // Node-only test helper; imports the core's public entries and this folder's input generators.
-import type fc from 'fast-check';
+import fc from 'fast-check';
 import type { Diagnostic, ParseResult, SourceRange } from '../../src/model/ir.ts';
 import { summarizeRuleset } from '../../src/model/summary.ts';
 import { detectFormat, parseIpset, parseIptables, parseIpvs, parseNft, parseNftJson, parseText, printIpsetSave, printIpvsadmSave, checkWorkspace, FORMATS } from '../../src/parse/index.ts';
 import { printRuleset } from '../../src/parse/nft/print.ts';
 import { printIptablesSave } from '../../src/parse/iptables/print.ts';
 import { parsePacket } from '../../src/eval/packetParse.ts';
+import { evaluateBranches } from '../../src/eval/evaluate.ts';
 import { formatPacket } from '../../src/eval/packet.ts';
 import { decodePermalink } from '../../src/share/permalink.ts';
 import { buildSourceOutline } from '../../src/graph/outline.ts';
 import { diagnosticsToMarkers } from '../../src/ui/editor/markers.ts';
 import { buildPermalink, type PermalinkState } from '../../src/share/permalink.ts';
-import { packetInput, parserInput, permalinkInput, permalinkState, VOCABULARY } from './arbitraries.ts';
+import { mutatedCorpus, packetInput, parserInput, permalinkInput, permalinkState, VOCABULARY } from './arbitraries.ts';
 import { corpusTexts } from './corpusTexts.ts';
 
 export interface FuzzTarget {
@@ -123,6 +124,17 @@ function parserTarget(
   };
 }
 
+let traceInput: fc.Arbitrary<string> | undefined;
+
+const TRACE_PACKETS = [
+  'iif eth0 ip saddr 10.0.0.1 ip daddr 10.96.0.10 udp dport 53',
+  'iif eth0 ip saddr 203.0.113.7 ip daddr 192.168.1.10 tcp dport 22',
+  'iif eth0 ip6 saddr 2001:db8::1 ip6 daddr 2001:db8::2 udp dport 53 ct state established',
+  'local ip daddr 10.0.0.9 tcp dport 443',
+].map((line) => parsePacket(line).packet);
+
+const FATE_KINDS = new Set(['delivered', 'forwarded', 'sent', 'dropped', 'rejected', 'queued', 'stolen', 'no-route', 'ttl-expired', 'loop', 'too-deep', 'missing-chain', 'error']);
+
 export const TARGETS: readonly FuzzTarget[] = [
   parserTarget('nft', parseNft, ['nft', 'nft-input', 'nft-bogons', 'nft-py-t', 'generated/nft', 'repo:src/examples|.nft'], 'nft', [nftPrinter]),
   parserTarget('nft-json', parseNftJson, ['nft-json', 'nft-json-fragments', 'generated/nft-json'], 'json', [nftPrinter]),
@@ -149,6 +161,36 @@ export const TARGETS: readonly FuzzTarget[] = [
       if (parsed.format !== format) problems.push(`parseText(auto) used ${parsed.format}, detectFormat said ${format}`);
       problems.push(...rangeProblems(workspace, text.length), ...jsonProblems(workspace));
       return [...problems, ...checkParse(text, parsed, [nftPrinter])];
+    },
+  },
+  {
+    // Whatever parses, the evaluator follows packets through it (all branches, capped) without throwing, and
+    // every run ends with one of the fates it documents.
+    name: 'trace',
+    // Mutated rulesets with base chains (generated dumps, the examples), so that packets meet real rules.
+    input: () => (traceInput ??= fc.oneof(
+      { weight: 4, arbitrary: mutatedCorpus(corpusTexts(['generated/nft', 'generated/iptables', 'generated/nft-json', 'repo:src/examples|.nft', 'repo:src/examples|-save.txt', 'repo:src/examples|.json'])) },
+      { weight: 1, arbitrary: mutatedCorpus(corpusTexts(['nft', 'iptables'])) },
+    )),
+    run: (text) => {
+      const parsed = parseText(text, 'auto');
+      const workspace = { sources: [{ source: { id: 's', name: 'fuzz', format: parsed.format, text }, result: parsed }] };
+      return TRACE_PACKETS.map((p) => {
+        const tree = evaluateBranches(workspace, p, { maxBranches: 8, maxRuleEvals: 20_000 });
+        return { fates: tree.leaves.map((l) => [l.fate.kind, l.fate.reason, l.steps.length, l.probability]), truncated: tree.truncated ?? null };
+      });
+    },
+    check: (_text, out) => {
+      const runs = out as { fates: [string, string, number, number][] }[];
+      const problems: string[] = [];
+      for (const r of runs) {
+        if (r.fates.length === 0) problems.push('a trace tree without leaves');
+        for (const [kind, reason] of r.fates) {
+          if (!FATE_KINDS.has(kind)) problems.push(`fate kind ${kind}`);
+          if (!reason) problems.push(`fate ${kind} without a reason`);
+        }
+      }
+      return problems;
     },
   },
   {
