@@ -31,7 +31,7 @@ export class ParserCore {
   /** End offset of the last consumed token. */
   lastEnd = 0;
   /** The last `# handle N` comment seen, with its offset. */
-  private handle: { value: number; at: number } | undefined;
+  private handle: { value: number; at: number; end: number } | undefined;
   readonly ctx: ParseContext = { family: 'ip' };
 
   constructor(
@@ -58,7 +58,7 @@ export class ParserCore {
     while (this.la.length <= k) {
       const t = this.raw();
       if (t.kind === 'handle') {
-        this.handle = { value: Number(t.value), at: t.start };
+        this.handle = { value: Number(t.value), at: t.start, end: t.end };
         continue;
       }
       if (t.kind === 'variable') {
@@ -134,10 +134,15 @@ export class ParserCore {
 
   /** Takes the `# handle N` comment seen after `offset`, if any. */
   takeHandle(offset: number): number | undefined {
+    return this.takeHandleComment(offset)?.value;
+  }
+
+  /** Takes the `# handle N` comment seen after `offset`, with where it ends. */
+  takeHandleComment(offset: number): { value: number; end: number } | undefined {
     const h = this.handle;
     if (h && h.at >= offset) {
       this.handle = undefined;
-      return h.value;
+      return { value: h.value, end: h.end };
     }
     return undefined;
   }
