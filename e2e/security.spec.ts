@@ -2,7 +2,8 @@
 // as text and run nothing; the built page ships a Content-Security-Policy without 'unsafe-eval' under which
 // Monaco, its worker and the parse worker still work. (Foreign requests fail every test: helpers.ts.)
 import type { Page } from '@playwright/test';
-import { editorLines, expect, openApp, outline, pasteIntoEditor, test } from './helpers.ts';
+import { buildPermalink } from '../src/share/permalink.ts';
+import { editorLines, expect, notices, openApp, outline, pasteIntoEditor, selectSource, sourceNames, test } from './helpers.ts';
 
 /** Each payload sets window.__xss when it runs, whichever way it gets into the DOM. */
 const PAYLOADS = [
@@ -109,4 +110,24 @@ test("the CSP refuses a request to another origin even if page code tried one (c
   expect(outcome).toMatch(/^refused/);
   const violations = await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
   expect(violations.join('\n')).toContain('connect-src http://nflens-csp-probe.invalid/leak');
+});
+
+test('a shared link whose source names, dump and packet carry HTML/JS opens as text and runs nothing', async ({ page }) => {
+  const [a, b] = PAYLOADS as [string, string];
+  const iptables = ['*filter', ':INPUT ACCEPT [0:0]', `-A INPUT -i eth0 -m comment --comment "${b.replace(/"/g, "'")}" -j ACCEPT`, 'COMMIT', ''].join('\n');
+  const link = buildPermalink({
+    sources: [
+      { name: a, format: 'nft-json', text: hostileJsonDump() },
+      { name: b, format: 'iptables', text: iptables },
+    ],
+    packet: `iifname "${a.replace(/"/g, "'")}" ip saddr 10.0.0.1 ip daddr 10.0.0.2 tcp dport 22`,
+  });
+  await page.goto(`/#${link.fragment}`);
+  await expect(notices(page).getByText('Opened a shared workspace')).toBeVisible();
+  expect(await sourceNames(page)).toEqual([a, b]);
+  await expect(outline(page).getByRole('treeitem').filter({ hasText: PAYLOADS[0]! }).first()).toBeVisible();
+  await selectSource(page, a);
+  await expect(editorLines(page).filter({ hasText: 'onerror' }).first()).toBeVisible();
+  await page.waitForTimeout(300);
+  await assertNothingRan(page);
 });

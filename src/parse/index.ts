@@ -22,7 +22,7 @@ export function isSourceFormat(s: string): s is SourceFormat {
 
 /** Parses one text in the given format (or the detected one). Never throws. */
 export function parseText(text: string, format: SourceFormat | 'auto' = 'auto'): ParseResult & { format: SourceFormat } {
-  const resolved = format === 'auto' ? detectFormat(text.length > MAX_INPUT_CHARS ? text.slice(0, 1 << 20) : text) : format;
+  const resolved = format === 'auto' ? detectFormat(text) : format;
   return { format: resolved, ...parseWithFormat(text, resolved) };
 }
 
