@@ -105,6 +105,21 @@ describe('nft text → IR as nft -j prints it', () => {
     expect(bound.flags).toEqual(['binding']);
     expect(bound.rules).toHaveLength(1);
   });
+
+  it('keeps every `# handle N` of nft -a with its own object (a one-word first rule, empty blocks)', () => {
+    // The block parser peeks two tokens ahead: with a one-word first rule (`accept`) it reads that rule's
+    // handle comment before the chain takes its own (found by the differential suite: the rule lost its handle).
+    const r = parseNft(
+      ['table ip t { # handle 4', '\tchain a { # handle 7', '\t\taccept # handle 13', '\t\tdrop # handle 14', '\t}', '\tchain e { # handle 8', '\t}',
+        '\tset s { # handle 9', '\t\ttype ipv4_addr', '\t}', '}', 'table ip u { # handle 5', '}', ''].join('\n'),
+    );
+    expect(errors(r.diagnostics)).toEqual([]);
+    expect(r.ruleset.tables.map((t) => t.handle)).toEqual([4, 5]);
+    expect(chainOf(r.ruleset, 'a').handle).toBe(7);
+    expect(chainOf(r.ruleset, 'a').rules.map((x) => x.handle)).toEqual([13, 14]);
+    expect(chainOf(r.ruleset, 'e').handle).toBe(8);
+    expect(r.ruleset.tables[0]?.sets[0]?.handle).toBe(9);
+  });
 });
 
 describe('nft -f scripts', () => {

@@ -1,0 +1,100 @@
+// The differential runner: loads a case into the kernel oracle, traces its packets, runs the evaluator on the
+// kernel's own listing (nft text and JSON) or on the iptables dump, and compares packet by packet
+// (compare.ts). Node-only test harness; imports the oracle, the evaluator and the parsers.
+import { evaluateBranches, type TraceTree } from '../../src/eval/index.ts';
+import type { OracleOptions, OracleRun, OracleSession, WirePacket } from '../oracle/kernelOracle.ts';
+import { OracleLoadError } from '../oracle/kernelOracle.ts';
+import { comparePacket, formatComparison, type Agreement, type PacketComparison } from './compare.ts';
+import { hostSpecFor, iptablesInput, nftInputs, packetFor, packetText, type EvaluatorInput } from './evaluatorSide.ts';
+
+export interface DiffCase {
+  readonly name: string;
+  readonly format: 'nft' | 'iptables';
+  /** nft ruleset (as `nft -f` reads it) or iptables-save dump (as iptables-nft-restore reads it). */
+  readonly ruleset: string;
+  readonly packets: readonly WirePacket[];
+  readonly options?: OracleOptions;
+}
+
+export interface PacketResult {
+  readonly packet: WirePacket;
+  readonly packetText: string;
+  /** Which parse of the ruleset the evaluator read (the nft text listing, its JSON, the iptables dump). */
+  readonly input: string;
+  readonly comparison: PacketComparison;
+}
+
+export type CaseResult =
+  | { readonly kind: 'ran'; readonly case: DiffCase; readonly run: OracleRun; readonly packets: readonly PacketResult[] }
+  | { readonly kind: 'refused'; readonly case: DiffCase; readonly error: string }
+  | { readonly kind: 'error'; readonly case: DiffCase; readonly error: string };
+
+/** Evaluator branches per packet before the exploration stops (kube-proxy cascades stay far below). */
+const MAX_BRANCHES = 512;
+
+/** Loads and traces one case in the session, then compares every packet on every evaluator input. */
+export async function runCase(session: OracleSession, c: DiffCase): Promise<CaseResult> {
+  let run: OracleRun;
+  try {
+    run = c.format === 'iptables' ? await session.runIptables(c.ruleset, c.packets, c.options) : await session.runNft(c.ruleset, c.packets, c.options);
+  } catch (e) {
+    if (e instanceof OracleLoadError) return { kind: 'refused', case: c, error: e.message };
+    throw e;
+  }
+  try {
+    return { kind: 'ran', case: c, run, packets: compareRun(c, run) };
+  } catch (e) {
+    return { kind: 'error', case: c, error: e instanceof Error ? e.stack ?? e.message : String(e) };
+  }
+}
+
+/** The evaluator's verdict on a run the kernel already traced. */
+export function compareRun(c: DiffCase, run: OracleRun): PacketResult[] {
+  const inputs: EvaluatorInput[] = c.format === 'iptables' ? [iptablesInput(c.ruleset, run.handles)] : nftInputs(run.ruleset, run.rulesetJson);
+  const host = hostSpecFor(c.options);
+  const out: PacketResult[] = [];
+  c.packets.forEach((wire, i) => {
+    const packet = packetFor(wire);
+    const kernel = run.traces[i]!;
+    for (const input of inputs) {
+      const tree: TraceTree = evaluateBranches(input.ruleset, packet, { host, forwarding: c.options?.forward ?? false, maxBranches: MAX_BRANCHES });
+      out.push({ packet: wire, packetText: packetText(wire), input: input.label, comparison: comparePacket(kernel, tree) });
+    }
+  });
+  return out;
+}
+
+export function isDisagreement(r: CaseResult): boolean {
+  return r.kind === 'error' || (r.kind === 'ran' && r.packets.some((p) => p.comparison.agreement === 'disagree'));
+}
+
+/** Counts of agreements by kind over many results. */
+export function tally(results: readonly CaseResult[]): Record<Agreement | 'refused' | 'error' | 'cases' | 'packets', number> {
+  const t = { exact: 0, branch: 0, assumed: 0, disagree: 0, refused: 0, error: 0, cases: results.length, packets: 0 };
+  for (const r of results) {
+    if (r.kind !== 'ran') {
+      t[r.kind]++;
+      continue;
+    }
+    for (const p of r.packets) t[p.comparison.agreement]++;
+    t.packets += r.case.packets.length;
+  }
+  return t;
+}
+
+/** A human report of one case's disagreements: ruleset, packets in the one-line syntax, both paths. */
+export function formatDisagreements(r: CaseResult, rulesetText = r.case.ruleset): string {
+  const lines = [`=== ${r.case.name} (${r.case.format}${r.case.options ? `, ${JSON.stringify(r.case.options)}` : ''})`];
+  if (r.kind !== 'ran') {
+    lines.push(`${r.kind}: ${r.error}`, rulesetText);
+    return lines.join('\n');
+  }
+  lines.push('--- ruleset', rulesetText.trimEnd());
+  for (const p of r.packets) {
+    if (p.comparison.agreement !== 'disagree') continue;
+    lines.push(`--- packet ${p.packet.id} [evaluator read: ${p.input}]`, `  ${p.packetText}`, formatComparison(p.comparison));
+    const handles = new Set([...p.comparison.kernel.path, ...p.comparison.evaluator.path].flatMap((l) => [...l.matchAll(/ rule #(\d+) /g)].map((m) => Number(m[1]))));
+    for (const c of r.run.handles) for (const rule of c.rules) if (handles.has(rule.handle)) lines.push(`  #${rule.handle} (${c.table} ${c.name}): ${rule.text}`);
+  }
+  return lines.join('\n');
+}
