@@ -622,7 +622,8 @@ function evalBinop(e: Extract<Expr, { kind: 'binop' }>, ctx: RunCtx): Out {
 
 function evalMap(e: Extract<Expr, { kind: 'map' }>, ctx: RunCtx, want?: readonly DType[]): Out {
   const r = mapLookup(e.key, e.data, ctx);
-  if (r.k !== 'hit') return r.k === 'miss' ? absent(r.why) : unknown(r.why);
+  // a key the packet does not have (a tcp port of a udp packet) breaks the rule like a missing element does
+  if (r.k !== 'hit') return r.k === 'miss' || r.k === 'absent' ? absent(r.why) : unknown(r.why);
   if (!r.data) return unknown('map element without data');
   const types = want ?? typesOf(e, ctx);
   const c = constVal(r.data, types);

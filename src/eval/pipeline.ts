@@ -71,15 +71,29 @@ function collect(ctx: RunCtx, hook: string, opts: { skipIpvs?: boolean; bridge?:
   }
   const l3 = !opts.bridge && ctx.pkt.l3 !== 'arp' && hook !== 'ingress' && hook !== 'egress';
   if (l3 && (hook === 'prerouting' || hook === 'output')) entries.push({ kind: 'conntrack', priority: CONNTRACK_PRIORITY, reg: LATE });
-  if (nat.length) {
+  const natReg = l3 && NAT_CORE[hook] ? natCoreRegistration(ctx, fams) : undefined;
+  if (natReg !== undefined) {
     nat.sort(byPriority);
-    entries.push({ kind: 'nat', manip: NAT_CORE[hook]![0], priority: NAT_CORE[hook]![1], reg: Math.min(...nat.map((n) => n.reg)), chains: nat });
+    entries.push({ kind: 'nat', manip: NAT_CORE[hook]![0], priority: NAT_CORE[hook]![1], reg: natReg, chains: nat });
   }
   if (l3 && !opts.skipIpvs && ctx.prepared.ipvs.length) {
     if (hook === 'input') entries.push({ kind: 'ipvs', priority: IPVS_PRIORITY.inputRequest, reg: LATE });
     if (hook === 'output') entries.push({ kind: 'ipvs', priority: IPVS_PRIORITY.outputRequest, reg: LATE });
   }
   return entries.sort(byPriority);
+}
+
+/** When the NAT core's hooks were registered for the packet's family, if they were: together with the first
+ *  nat chain of the family (ip or inet for IPv4), on all four NAT hooks at once — nf_nat_register_fn registers
+ *  every entry of nf_nat_ipv4_ops for the first user. So a hook without nat chains still runs the NAT core,
+ *  which gives the connection a null binding there (nf_nat_inet_fn: `goto null_bind`): a looped-back local
+ *  packet meets no nat chain on prerouting or input (observed on Linux 6.18). */
+function natCoreRegistration(ctx: RunCtx, fams: readonly string[]): number | undefined {
+  for (const pt of ctx.prepared.tables) {
+    if (!fams.includes(pt.table.family)) continue;
+    for (const { index, spec } of pt.baseChains) if (spec.type === 'nat' && NAT_CORE[spec.hook]) return pt.order * 1_000_000 + index;
+  }
+  return undefined;
 }
 
 /** Lower priority first; equal priorities: the later registered first. */
@@ -94,7 +108,7 @@ function entryLabel(e: Entry): string {
     case 'conntrack':
       return `conntrack (${e.priority})`;
     case 'nat':
-      return `NAT core (${e.priority}): ${e.chains.map((c) => `${c.pt.table.family} ${c.pt.table.name}/${c.chain.name} (${c.priority})`).join(', ')}`;
+      return `NAT core (${e.priority}): ${e.chains.map((c) => `${c.pt.table.family} ${c.pt.table.name}/${c.chain.name} (${c.priority})`).join(', ') || 'no nat chain on this hook'}`;
     case 'ipvs':
       return `IPVS (${e.priority})`;
   }
@@ -219,7 +233,10 @@ function runNat(ctx: RunCtx, hook: string, e: Extract<Entry, { kind: 'nat' }>): 
         break;
       }
     }
-    if (!ctx.natBound) push(ctx, { kind: 'nat', hook, family: fam, text: `no ${e.manip === 'dst' ? 'destination' : 'source'} NAT: null binding (addresses unchanged)` });
+    if (!ctx.natBound) {
+      const why = e.chains.length ? '' : ` (no nat chain on ${hook}: the NAT core, registered on every NAT hook with the first nat chain, binds anyway)`;
+      push(ctx, { kind: 'nat', hook, family: fam, text: `no ${e.manip === 'dst' ? 'destination' : 'source'} NAT: null binding (addresses unchanged)${why}` });
+    }
   } finally {
     ctx.natManip = undefined;
   }
@@ -420,7 +437,11 @@ function runLocal(ctx: RunCtx, packet: Packet): Fate {
   const before = { d: addrOf(p, 'daddr'), m: p.meta.get('mark') };
   const f1 = runHook(ctx, 'output');
   if (f1) return f1;
-  if (addrOf(p, 'daddr') !== before.d || p.meta.get('mark') !== before.m) route('re-routing (destination or mark changed in output)');
+  if (addrOf(p, 'daddr') !== before.d || p.meta.get('mark') !== before.m) {
+    route('re-routing (destination or mark changed in output)');
+    // ip_route_me_harder() fails: the packet is dropped after OUTPUT, without a verdict (observed)
+    if (!p.oif && ctx.host.routesKnown) return { verdict: 'drop', where: 'routing', reason: `no route to ${addrText(ctx, 'daddr')} after output changed the packet: dropped by re-routing`, kind: 'no-route' };
+  }
   const f2 = runHook(ctx, 'postrouting');
   if (f2) return f2;
   if (p.oif === 'lo') {

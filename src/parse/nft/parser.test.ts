@@ -106,6 +106,18 @@ describe('nft text → IR as nft -j prints it', () => {
     expect(bound.rules).toHaveLength(1);
   });
 
+  it('drops a protocol match implied by a later header match only across matches, as nft 1.0.6 lists them', () => {
+    // Each pair: what nft -f was given, what `nft list ruleset` printed (statement kinds and the protocol match kept).
+    const kinds = (rule: string) => stmts(rule, 'ip').map((s) => (s.kind === 'match' && s.left.kind === 'payload' ? `${s.left.protocol} ${s.left.field}` : s.kind));
+    expect(kinds('ip protocol tcp ip saddr 1.1.1.1 tcp dport 22')).toEqual(['ip saddr', 'tcp dport']);
+    expect(kinds('ip protocol tcp tcp dport vmap { 22 : accept }')).toEqual(['vmap']);
+    expect(kinds('ip protocol tcp ip saddr 1.1.1.1 meta mark set tcp dport map { 22 : 1 }')).toEqual(['ip saddr', 'mangle']);
+    // a statement in between resets nft's dependency context (found by the differential suite)
+    expect(kinds('ip protocol tcp counter tcp dport 22')).toEqual(['ip protocol', 'counter', 'tcp dport']);
+    expect(kinds('ip protocol tcp meta mark set 1 tcp dport 22')).toEqual(['ip protocol', 'mangle', 'tcp dport']);
+    expect(kinds('ip protocol tcp counter meta mark set tcp dport map { 22 : 1 }')).toEqual(['ip protocol', 'counter', 'mangle']);
+  });
+
   it('keeps every `# handle N` of nft -a with its own object (a one-word first rule, empty blocks)', () => {
     // The block parser peeks two tokens ahead: with a one-word first rule (`accept`) it reads that rule's
     // handle comment before the chain takes its own (found by the differential suite: the rule lost its handle).

@@ -1124,7 +1124,9 @@ const L3_OF_VALUE: Readonly<Record<string, string>> = { ipv4: 'ip', ipv6: 'ip6',
 
 /** nft lists a protocol match that a later header match implies (`meta l4proto tcp tcp dport 22` lists
  *  as `tcp dport 22`: netlink_delinearize's payload dependency elimination), so the rule the kernel holds
- *  shows without it. */
+ *  shows without it. Only across matches: any other statement in between (`counter`, `meta mark set …`)
+ *  resets nft's dependency context, and the protocol match is listed (checked with nft 1.0.6:
+ *  `ip protocol tcp counter tcp dport 22` lists unchanged). */
 function killDependencies(stmts: Stmt[], family: string): void {
   const implied = (i: number): string | undefined => {
     const s = stmts[i];
@@ -1180,8 +1182,14 @@ function killDependencies(stmts: Stmt[], family: string): void {
   for (let i = stmts.length - 1; i >= 0; i--) {
     const proto = implied(i);
     if (!proto) continue;
-    const later = stmts.slice(i + 1).some((s) => stmtUses(s, proto));
-    if (later) stmts.splice(i, 1);
+    for (let j = i + 1; j < stmts.length; j++) {
+      const s = stmts[j]!;
+      if (stmtUses(s, proto)) {
+        stmts.splice(i, 1);
+        break;
+      }
+      if (s.kind !== 'match') break;
+    }
   }
 }
 
