@@ -1,19 +1,30 @@
-// Quick exploration: runs generated seeds through the differential runner and prints disagreements.
+// Exploration helper: runs generated seeds through the differential runner, prints the tally and writes
+// every disagreement (shrunk with --shrink) to /tmp/diff-report.txt. Usage: explore.ts FROM TO [--shrink]
 import { writeFileSync } from 'node:fs';
-import { withOracleSession } from '../../test/oracle/kernelOracle.ts';
 import { generateCase } from '../../test/oracle/generateCase.ts';
-import { formatDisagreements, isDisagreement, runCase, tally, type CaseResult } from '../../test/differential/differential.ts';
+import { DiffRunner, formatDisagreements, isDisagreement, tally, type CaseResult } from '../../test/differential/differential.ts';
 
-const [from = '1', to = '100'] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const shrinkIt = args.includes('--shrink');
+const [from = '1', to = '100'] = args.filter((a) => !a.startsWith('--'));
 const results: CaseResult[] = [];
 const t0 = Date.now();
-await withOracleSession(async (s) => {
+const runner = new DiffRunner();
+const reports: string[] = [];
+try {
   for (let seed = Number(from); seed <= Number(to); seed++) {
     const g = generateCase(seed);
-    results.push(await runCase(s, { name: `seed ${seed}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options }));
+    const r = await runner.run({ name: `seed ${seed}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options });
+    results.push(r);
+    if (!isDisagreement(r)) continue;
+    if (shrinkIt) {
+      const m = await runner.minimize(r);
+      reports.push(`${formatDisagreements(m.result, m.text)}\n(shrunk in ${m.tries} kernel runs)`);
+    } else reports.push(formatDisagreements(r));
   }
-});
-const bad = results.filter(isDisagreement);
-writeFileSync('/tmp/diff-report.txt', bad.map((r) => formatDisagreements(r)).join('\n\n'));
-console.log(JSON.stringify(tally(results)), `${bad.length} cases disagree`, `${Date.now() - t0} ms`);
-console.log(bad.map((r) => r.case.name).join(', '));
+} finally {
+  await runner.close();
+}
+writeFileSync('/tmp/diff-report.txt', reports.join('\n\n'));
+console.log(JSON.stringify(tally(results)), `${reports.length} cases disagree`, `${Date.now() - t0} ms`);
+console.log(results.filter(isDisagreement).map((r) => r.case.name).join(', '));

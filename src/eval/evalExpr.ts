@@ -7,7 +7,7 @@ import { assertNever } from '../model/ir.ts';
 import { choose, type RunCtx } from './context.ts';
 import { exprText } from './exprText.ts';
 import { L4_NAME, PORT_PROTOCOLS, PROTOCOLS, ctType, fieldDef, metaType, type Base } from './fields.ts';
-import { addressOfIface, isBroadcast, isLocalAddress, isMulticast, routeOif } from './host.ts';
+import { addressOfIface, isBroadcast, isLocalAddress, isMulticast, masqueradeAddress, routeOif } from './host.ts';
 import { findSet } from './prepare.ts';
 import { candidates, indexOf, lookup } from './sets.ts';
 import { addrOf, l4Name, portKey } from './state.ts';
@@ -684,4 +684,12 @@ function formatKey(v: Val): string {
 export function ifaceAddress(ctx: RunCtx, iface: string | null | undefined): bigint | undefined {
   if (ctx.pkt.l3 === 'arp') return undefined;
   return addressOfIface(ctx.host, ctx.pkt.l3, iface ?? undefined);
+}
+
+/** The source address masquerade gives the packet (host.ts masqueradeAddress; the next hop of our routes is
+ *  the destination itself: on-link routes only). */
+export function masqueradeSource(ctx: RunCtx): bigint | undefined {
+  const p = ctx.pkt;
+  if (p.l3 === 'arp') return undefined;
+  return masqueradeAddress(ctx.host, p.l3, p.oif ?? undefined, addrOf(p, 'daddr'));
 }

@@ -18,7 +18,7 @@ import { formatIp, parseIp } from './addr.ts';
 import { runBaseChain, type ChainEnd } from './chain.ts';
 import { choose, note, type RunCtx } from './context.ts';
 import { ESTABLISHED_STATUS, firstPacketState } from './conntrack.ts';
-import { isBroadcast, isLocalAddress, isLoopbackAddress, isMulticast, primaryAddress, routeOif } from './host.ts';
+import { isBroadcast, isLocalAddress, isLoopbackAddress, isMulticast, martianSource, primaryAddress, routeOif } from './host.ts';
 import { IPVS_PRIORITY, describeService, findService, schedulingShares } from './ipvs.ts';
 import type { Packet } from './packet.ts';
 import type { PreparedTable } from './prepare.ts';
@@ -155,6 +155,11 @@ function runHook(ctx: RunCtx, hook: string, opts: { skipIpvs?: boolean; bridge?:
   push(ctx, { kind: 'hook', hook, family: opts.bridge ? 'bridge' : ctx.pkt.l3 === 'arp' ? 'arp' : ctx.pkt.l3, text: `${hook}: ${entries.map(entryLabel).join(', ')}`, ...(tie ? { tie } : {}) });
   for (const e of entries) {
     ctx.hook = hook;
+    // Locally generated packets are routed again inside OUTPUT where something changed them: by the NAT core
+    // after a DNAT (nf_nat_ipv4_local_fn), by a `type route` chain after it changed addresses or the mark
+    // (nft_chain_route_ipv4, iptables' mangle OUTPUT). A failure drops the packet there.
+    const reroutes = hook === 'output' && !opts.bridge && ctx.pkt.origin === 'local' && (e.kind === 'nat' || (e.kind === 'chain' && e.pt.bases.get(e.chain)?.type === 'route'));
+    const before = reroutes ? routeKeys(ctx) : '';
     switch (e.kind) {
       case 'chain': {
         const end = runBaseChain(ctx, e.pt, e.chain, hook, e.priority);
@@ -175,7 +180,31 @@ function runHook(ctx: RunCtx, hook: string, opts: { skipIpvs?: boolean; bridge?:
         break;
       }
     }
+    if (reroutes && routeKeys(ctx) !== before) {
+      const f = rerouteLocal(ctx, e.kind === 'nat' ? 're-routing after the destination NAT' : `re-routing after ${e.kind === 'chain' ? `route chain ${e.pt.table.name}/${e.chain.name}` : 'a change'}`);
+      if (f) return f;
+    }
   }
+  return undefined;
+}
+
+/** What a re-route looks at: the NAT core re-routes when the destination changed, a route chain when the
+ *  addresses, the mark or the TOS did. */
+function routeKeys(ctx: RunCtx): string {
+  const p = ctx.pkt;
+  return `${addrOf(p, 'saddr')} ${addrOf(p, 'daddr')} ${p.meta.get('mark')} ${p.hdr.get('ip dscp')}`;
+}
+
+/** Routes a locally generated packet (again): the output device of its destination, lo when it is local. */
+function rerouteLocal(ctx: RunCtx, why: string): Fate | undefined {
+  const p = ctx.pkt;
+  const fam = p.l3 === 'ip6' ? 'ip6' : 'ip';
+  const d = addrOf(p, 'daddr');
+  const oif = d !== undefined && (isLocalAddress(ctx.host, fam, d) || p.forcedLocal) ? 'lo' : d !== undefined ? routeOif(ctx.host, fam, d) : undefined;
+  p.oif = oif;
+  push(ctx, { kind: 'routing', hook: 'output', family: fam, text: `${why}: ${oif ? `output via ${oif}` : 'output interface unknown'}${oif === 'lo' ? ' (local destination)' : ''}` });
+  // ip_route_me_harder() fails: the packet is dropped in OUTPUT, without a verdict (observed on Linux 6.18)
+  if (!oif && ctx.host.routesKnown) return { verdict: 'drop', where: 'routing', reason: `no route to ${addrText(ctx, 'daddr')} after output changed the packet: dropped by re-routing`, kind: 'no-route' };
   return undefined;
 }
 
@@ -326,9 +355,9 @@ function routeInput(ctx: RunCtx, packet: Packet): 'local' | 'forward' | Fate {
     step(`routing: ${reason}: dropped`);
     return { verdict: 'drop', where: 'routing', reason, kind: 'no-route' };
   };
-  if (!fromLo && s !== undefined && isLoopbackAddress(fam, s)) return drop(`martian source ${formatIp(fam, s)} (loopback address from ${p.iif ?? 'outside'})`);
+  const martian = s !== undefined ? martianSource(ctx.host, fam, s, fromLo) : undefined;
+  if (martian) return drop(`martian source ${formatIp(fam, s!)} (${martian}, arriving on ${p.iif ?? 'an interface'})`);
   if (!fromLo && d !== undefined && isLoopbackAddress(fam, d)) return drop(`martian destination ${formatIp(fam, d)} (loopback address from ${p.iif ?? 'outside'})`);
-  if (!fromLo && s !== undefined && ctx.host.explicit && isLocalAddress(ctx.host, fam, s)) return drop(`martian source ${formatIp(fam, s)} (a local address arriving from outside; accept_local=0)`);
   let local: boolean;
   if (d === undefined && !p.forcedLocal) {
     const i = choose(ctx, {
@@ -434,14 +463,8 @@ function runLocal(ctx: RunCtx, packet: Packet): Fate {
   p.iif = null;
   route('routing');
   if (!p.oif && ctx.host.routesKnown) return { verdict: 'drop', where: 'routing', reason: `no route to ${addrText(ctx, 'daddr')}: the socket gets an error, no packet is sent`, kind: 'no-route' };
-  const before = { d: addrOf(p, 'daddr'), m: p.meta.get('mark') };
   const f1 = runHook(ctx, 'output');
   if (f1) return f1;
-  if (addrOf(p, 'daddr') !== before.d || p.meta.get('mark') !== before.m) {
-    route('re-routing (destination or mark changed in output)');
-    // ip_route_me_harder() fails: the packet is dropped after OUTPUT, without a verdict (observed)
-    if (!p.oif && ctx.host.routesKnown) return { verdict: 'drop', where: 'routing', reason: `no route to ${addrText(ctx, 'daddr')} after output changed the packet: dropped by re-routing`, kind: 'no-route' };
-  }
   const f2 = runHook(ctx, 'postrouting');
   if (f2) return f2;
   if (p.oif === 'lo') {

@@ -31,7 +31,10 @@ function baseSpecs(table: Table): Map<Chain, BaseChainSpec> {
     else if (table.origin && IPTABLES_ORIGINS.has(table.origin)) {
       const hook = IPTABLES_HOOK_OF[c.name];
       const prio = iptablesChainPriority(table.name, c.name);
-      if (hook && prio !== undefined) out.set(c, { type: table.name === 'nat' ? 'nat' : 'filter', hook, priority: { value: prio } });
+      // iptables-nft makes mangle OUTPUT a `type route` chain (it re-routes after a mark change, as
+      // ipt_mangle_out does for iptables-legacy)
+      const type = table.name === 'nat' ? 'nat' : table.name === 'mangle' && hook === 'output' ? 'route' : 'filter';
+      if (hook && prio !== undefined) out.set(c, { type, hook, priority: { value: prio } });
     }
   }
   return out;

@@ -2,10 +2,15 @@
 // kernel's own listing (nft text and JSON) or on the iptables dump, and compares packet by packet
 // (compare.ts). Node-only test harness; imports the oracle, the evaluator and the parsers.
 import { evaluateBranches, type TraceTree } from '../../src/eval/index.ts';
-import type { OracleOptions, OracleRun, OracleSession, WirePacket } from '../oracle/kernelOracle.ts';
-import { OracleLoadError } from '../oracle/kernelOracle.ts';
+import type { Ruleset } from '../../src/model/ir.ts';
+import { parseIptables, parseNft } from '../../src/parse/index.ts';
+import { printIptablesSave } from '../../src/parse/iptables/index.ts';
+import { printRuleset } from '../../src/parse/nft/print.ts';
+import type { OracleOptions, OracleRun, WirePacket } from '../oracle/kernelOracle.ts';
+import { OracleLoadError, OracleSession } from '../oracle/kernelOracle.ts';
 import { comparePacket, formatComparison, type Agreement, type PacketComparison } from './compare.ts';
 import { hostSpecFor, iptablesInput, nftInputs, packetFor, packetText, type EvaluatorInput } from './evaluatorSide.ts';
+import { rulesetEdits, shrink } from './shrink.ts';
 
 export interface DiffCase {
   readonly name: string;
@@ -97,4 +102,58 @@ export function formatDisagreements(r: CaseResult, rulesetText = r.case.ruleset)
     for (const c of r.run.handles) for (const rule of c.rules) if (handles.has(rule.handle)) lines.push(`  #${rule.handle} (${c.table} ${c.name}): ${rule.text}`);
   }
   return lines.join('\n');
+}
+
+/** Runs cases in oracle sessions it opens on demand, and shrinks disagreements. Two sessions: the kernel
+ * validates an arriving packet's source with a full route lookup once the namespace has ever had a local
+ * route of its own (fib_has_custom_local_routes never goes back to false), so cases with AnyIP addresses
+ * (`hostAddrs`) run in their own session and the others always meet a namespace that never had one. */
+export class DiffRunner {
+  private readonly sessions = new Map<string, Promise<OracleSession>>();
+
+  private session(c: DiffCase): Promise<OracleSession> {
+    const key = c.options?.hostAddrs?.length ? 'anyip' : 'plain';
+    let s = this.sessions.get(key);
+    if (!s) this.sessions.set(key, (s = OracleSession.open()));
+    return s;
+  }
+
+  async run(c: DiffCase): Promise<CaseResult> {
+    return runCase(await this.session(c), c);
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.allSettled(all.map(async (s) => (await s).close()));
+  }
+
+  /** The smallest case found that still disagrees the same way: only the first disagreeing packet, then the
+   * ruleset reduced (rulesetEdits) while the kernel and the evaluator still disagree, re-checked with the
+   * kernel at every step. */
+  async minimize(result: CaseResult, options: { maxTries?: number } = {}): Promise<{ result: CaseResult; text: string; tries: number }> {
+    const c = result.case;
+    const bad = result.kind === 'ran' ? result.packets.find((p) => p.comparison.agreement === 'disagree')?.packet : undefined;
+    const packets = bad ? [bad] : c.packets;
+    const kind = result.kind;
+    const parse = (text: string): Ruleset => (c.format === 'iptables' ? parseIptables(text) : parseNft(text)).ruleset;
+    const print = (r: Ruleset): string => (c.format === 'iptables' ? printIptablesSave(r) : printRuleset(r));
+    let last: CaseResult = result;
+    const check = async (text: string): Promise<boolean> => {
+      const r = await this.run({ ...c, ruleset: text, packets });
+      const same = kind === 'ran' ? r.kind === 'ran' && isDisagreement(r) : r.kind === kind;
+      if (same) last = r;
+      return same;
+    };
+    const start = parse(c.ruleset);
+    // the printed form must show the problem too (else the report keeps the original text)
+    if (!(await check(print(start)))) {
+      const r = await this.run({ ...c, packets });
+      return { result: isDisagreement(r) ? r : result, text: c.ruleset, tries: 1 };
+    }
+    const done = await shrink(start, (r) => rulesetEdits(r, { statements: c.format === 'nft' }), (r) => check(print(r)), options);
+    const text = print(done.value);
+    // `last` is the run of the last interesting candidate, i.e. of `text`
+    return { result: last, text, tries: done.tries + 1 };
+  }
 }
