@@ -131,8 +131,49 @@ function constValUncached(e: Expr, types: readonly DType[]): ConstResult {
       }
       return { ok: true, val: intVal(v, t) };
     }
+    case 'binop': {
+      // A constant expression (`syn | ack`, `0xff00 & 0x4000`), folded as nft folds it before the kernel sees it.
+      const t = types[0] ?? dtype('integer', 32);
+      const a = constVal(e.left, [t]);
+      if (!a.ok) return a;
+      const b = constVal(e.right, e.op === '<<' || e.op === '>>' ? [dtype('integer', 32)] : [t]);
+      if (!b.ok) return b;
+      if (a.val.k !== 'int' || b.val.k !== 'int') return { ok: false, why: 'bitwise operation on a non-number' };
+      return { ok: true, val: intVal(foldBinop(e.op, a.val.v, b.val.v, a.val.bits || t.bits || 32), t) };
+    }
     default:
       return { ok: false, why: `${exprText(e)} is not a constant` };
+  }
+}
+
+/** Is the expression made of constants only (values, flag lists, concatenations and binops of them)? */
+export function isConstant(e: Expr): boolean {
+  switch (e.kind) {
+    case 'value':
+      return true;
+    case 'list':
+    case 'concat':
+      return e.items.every(isConstant);
+    case 'binop':
+      return isConstant(e.left) && isConstant(e.right);
+    default:
+      return false;
+  }
+}
+
+function foldBinop(op: Extract<Expr, { kind: 'binop' }>['op'], a: bigint, r: bigint, bits: number): bigint {
+  const mask = (1n << BigInt(bits)) - 1n;
+  switch (op) {
+    case '&':
+      return a & r;
+    case '|':
+      return (a | r) & mask;
+    case '^':
+      return (a ^ r) & mask;
+    case '<<':
+      return (a << r) & mask;
+    case '>>':
+      return a >> r;
   }
 }
 
@@ -586,7 +627,7 @@ function evalBinop(e: Extract<Expr, { kind: 'binop' }>, ctx: RunCtx): Out {
   if (l.val.k !== 'int') return unknown('bitwise operation on a non-number');
   const t = typesOf(e.left, ctx)[0] ?? dtype('integer', l.val.bits);
   let r: bigint;
-  if (e.right.kind === 'value' || e.right.kind === 'list') {
+  if (isConstant(e.right)) {
     const c = constVal(e.right, e.op === '<<' || e.op === '>>' ? [dtype('integer', 32)] : [t]);
     if (!c.ok || c.val.k !== 'int') return unknown(c.ok ? 'bad operand' : c.why);
     r = c.val.v;
@@ -598,26 +639,7 @@ function evalBinop(e: Extract<Expr, { kind: 'binop' }>, ctx: RunCtx): Out {
   }
   const bits = l.val.bits || 32;
   const mask = (1n << BigInt(bits)) - 1n;
-  const a = l.val.v;
-  let v: bigint;
-  switch (e.op) {
-    case '&':
-      v = a & r;
-      break;
-    case '|':
-      v = a | r;
-      break;
-    case '^':
-      v = a ^ r;
-      break;
-    case '<<':
-      v = (a << r) & mask;
-      break;
-    case '>>':
-      v = a >> r;
-      break;
-  }
-  return val({ k: 'int', v: v & mask, bits, type: l.val.type });
+  return val({ k: 'int', v: foldBinop(e.op, l.val.v, r, bits) & mask, bits, type: l.val.type });
 }
 
 function evalMap(e: Extract<Expr, { kind: 'map' }>, ctx: RunCtx, want?: readonly DType[]): Out {

@@ -4,7 +4,7 @@
 import type { Expr, Rule, Stmt } from '../model/ir.ts';
 import { assertNever } from '../model/ir.ts';
 import { choose, note, type RunCtx } from './context.ts';
-import { constVal, evalExpr, fibPresent, ifaceAddress, mapLookup, typesOf, type Out } from './evalExpr.ts';
+import { constVal, evalExpr, fibPresent, ifaceAddress, isConstant, mapLookup, masqueradeSource, typesOf, type Out } from './evalExpr.ts';
 import { exprText, stmtText } from './exprText.ts';
 import { fieldDef, metaType } from './fields.ts';
 import { prefixMask } from './addr.ts';
@@ -100,6 +100,10 @@ function rhsOf(e: Expr, types: readonly DType[], ctx: RunCtx): Rhs {
       return c.ok ? { kind: 'val', val: c.val } : { kind: 'bad', why: c.why };
     }
     default: {
+      if (isConstant(e)) {
+        const c = constVal(e, types);
+        return c.ok ? { kind: 'val', val: c.val } : { kind: 'bad', why: c.why };
+      }
       const r = evalExpr(e, ctx, types);
       return r.k === 'val' ? { kind: 'val', val: r.val } : { kind: 'bad', why: r.k === 'partial' ? r.why : r.why };
     }
@@ -310,7 +314,7 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
     port = a.port;
     if (a.note) notes.push(a.note);
   } else if (s.type === 'masquerade') {
-    addr = ifaceAddress(ctx, p.oif);
+    addr = masqueradeSource(ctx);
     if (addr === undefined) notes.push(`source becomes the address of ${p.oif ?? 'the output interface'} (not in the host model)`);
   } else {
     // redirect: to the primary address of the input device, or loopback for locally generated packets.

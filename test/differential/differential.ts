@@ -55,7 +55,7 @@ export async function runCase(session: OracleSession, c: DiffCase): Promise<Case
 
 /** The evaluator's verdict on a run the kernel already traced. */
 export function compareRun(c: DiffCase, run: OracleRun): PacketResult[] {
-  const inputs: EvaluatorInput[] = c.format === 'iptables' ? [iptablesInput(c.ruleset, run.handles)] : nftInputs(run.ruleset, run.rulesetJson);
+  const inputs: EvaluatorInput[] = c.format === 'iptables' ? [iptablesInput(c.ruleset, run.handles)] : nftInputs(c.ruleset, run.ruleset, run.rulesetJson, run.handles);
   const host = hostSpecFor(c.options);
   const out: PacketResult[] = [];
   c.packets.forEach((wire, i) => {

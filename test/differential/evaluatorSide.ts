@@ -91,16 +91,19 @@ export interface EvaluatorInput {
   readonly ruleset: Ruleset;
 }
 
-/** nft: the kernel's own listing, as text (`nft -a list ruleset`) and as JSON (`nft -j list ruleset`): both
- * parsers must give the evaluator the same ruleset, with the kernel's handles. */
-export function nftInputs(listingText: string, listingJson: unknown): EvaluatorInput[] {
+/** nft: the kernel's own listing, as text (`nft -a list ruleset`) and as JSON (`nft -j list ruleset`), and
+ * the ruleset as it was written (handles from the listing by position): all three parses must lead the
+ * evaluator to the kernel's path. */
+export function nftInputs(written: string, listingText: string, listingJson: unknown, listed: readonly ListedChain[]): EvaluatorInput[] {
   const text = parseNft(listingText);
   const json = parseNftJson(JSON.stringify(listingJson));
-  const errs = [...text.diagnostics, ...json.diagnostics].filter((d) => d.severity === 'error');
-  if (errs.length) throw new Error(`the listing does not parse: ${errs.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  const source = parseNft(written);
+  const errs = [...text.diagnostics, ...json.diagnostics, ...source.diagnostics].filter((d) => d.severity === 'error');
+  if (errs.length) throw new Error(`the ruleset or its listing does not parse: ${errs.map((d) => `${d.code} ${d.message}`).join('; ')}`);
   return [
     { label: 'nft -a list ruleset', ruleset: text.ruleset },
     { label: 'nft -j list ruleset', ruleset: json.ruleset },
+    { label: 'the ruleset as written', ruleset: withKernelHandles(source.ruleset, listed) },
   ];
 }
 
