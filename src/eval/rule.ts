@@ -477,8 +477,20 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         if (r.nat) natText = r.nat;
         return matched(r.verdict ?? { kind: 'accept' });
       }
-      case 'reject':
+      case 'reject': {
+        // nft gives every reject the protocol its answer needs (meta l4proto tcp for a TCP reset, meta
+        // nfproto for an ICMP type in inet tables), and lists it without that match where it can: a packet
+        // that lacks it does not match the rule.
+        if (s.type === 'tcp reset' && ctx.pkt.l4 === undefined && !decide(s, 'a TCP reset answers tcp packets only, and the transport protocol is not given', 'match')) return nomatch();
+        const needs = s.type === 'tcp reset' ? (ctx.pkt.l4 === 6 || ctx.pkt.l4 === undefined ? undefined : 'a TCP reset answers tcp packets only (nft adds meta l4proto tcp)')
+          : s.type === 'icmp' && ctx.pkt.l3 !== 'ip' ? 'an ICMP answer is for IPv4 packets only (nft adds meta nfproto ipv4)'
+          : s.type === 'icmpv6' && ctx.pkt.l3 !== 'ip6' ? 'an ICMPv6 answer is for IPv6 packets only (nft adds meta nfproto ipv6)' : undefined;
+        if (needs) {
+          exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: needs });
+          return nomatch();
+        }
         return matched({ kind: 'reject', ...(s.type ? { with: `${s.type}${s.expr ? ` ${s.expr}` : ''}` } : {}) });
+      }
       case 'notrack':
         if (!ctx.ct.attached) {
           ctx.ct.attached = true;

@@ -118,6 +118,18 @@ describe('nft text → IR as nft -j prints it', () => {
     expect(kinds('ip protocol tcp counter meta mark set tcp dport map { 22 : 1 }')).toEqual(['ip protocol', 'counter', 'mangle']);
   });
 
+  it("gives `reject with tcp reset` nft's tcp dependency, listed in inet tables and hidden in ip ones (nft 1.0.6)", () => {
+    const kinds = (rule: string, family: string) =>
+      stmts(rule, family).map((s) => (s.kind === 'match' && (s.left.kind === 'meta' || s.left.kind === 'payload') ? `${s.left.kind === 'meta' ? `meta ${s.left.key}` : `${s.left.protocol} ${s.left.field}`}` : s.kind));
+    expect(kinds('reject with tcp reset', 'inet')).toEqual(['meta l4proto', 'reject']);
+    expect(kinds('ip saddr 1.1.1.1 reject with tcp reset', 'inet')).toEqual(['meta l4proto', 'ip saddr', 'reject']);
+    expect(kinds('tcp dport 22 reject with tcp reset', 'inet')).toEqual(['tcp dport', 'reject']);
+    expect(kinds('ip protocol tcp reject with tcp reset', 'ip')).toEqual(['reject']);
+    expect(kinds('counter reject with tcp reset', 'ip')).toEqual(['meta l4proto', 'counter', 'reject']);
+    expect(kinds('meta nfproto ipv4 reject with icmp type host-unreachable', 'inet')).toEqual(['reject']);
+    expect(kinds('meta nfproto ipv4 counter reject with icmp type host-unreachable', 'inet')).toEqual(['meta nfproto', 'counter', 'reject']);
+  });
+
   it('keeps every `# handle N` of nft -a with its own object (a one-word first rule, empty blocks)', () => {
     // The block parser peeks two tokens ahead: with a one-word first rule (`accept`) it reads that rule's
     // handle comment before the chain takes its own (found by the differential suite: the rule lost its handle).

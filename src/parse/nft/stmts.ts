@@ -106,6 +106,7 @@ export class StmtParser {
     this.e.rule = saved;
     const range = this.p.range(start);
     if (stmts.length === 0 && comment === undefined) this.p.error(M.emptyRule.code, M.emptyRule.text, range);
+    addRejectDependency(stmts, this.e.family);
     killDependencies(stmts, this.e.family);
     const handle = this.p.takeHandle(start);
     return { stmts, ...(comment !== undefined ? { comment } : {}), ...(handle !== undefined ? { handle } : {}), range };
@@ -1122,6 +1123,25 @@ const L4_OF_VALUE: Readonly<Record<string, string>> = {
 };
 const L3_OF_VALUE: Readonly<Record<string, string>> = { ipv4: 'ip', ipv6: 'ip6', ip: 'ip', ip6: 'ip6' };
 
+/** `reject with tcp reset` needs a tcp packet: nft puts `meta l4proto tcp` at the start of a rule that
+ *  does not establish tcp already (nft 1.0.6 lists `counter reject with tcp reset` as `meta l4proto tcp counter
+ *  … reject with tcp reset`; in ip and ip6 tables killDependencies then removes it again where only matches
+ *  stand between it and the reject). */
+function addRejectDependency(stmts: Stmt[], family: string): void {
+  if (family !== 'ip' && family !== 'ip6' && family !== 'inet') return;
+  const at = stmts.findIndex((s) => s.kind === 'reject' && s.type === 'tcp reset');
+  if (at < 0) return;
+  const isTcp = (e: Expr) => (e.kind === 'value' && e.value === 'tcp') || (e.kind === 'value' && e.value === 6);
+  const establishes = stmts.slice(0, at).some((s) => {
+    if (s.kind !== 'match') return false;
+    const l = s.left;
+    if (l.kind === 'payload' && l.protocol === 'tcp' && !l.tunnel) return true;
+    const proto = (l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')));
+    return proto && s.op === '==' && isTcp(s.right);
+  });
+  if (!establishes) stmts.unshift({ kind: 'match', op: '==', left: { kind: 'meta', key: 'l4proto' }, right: { kind: 'value', value: 'tcp' } });
+}
+
 /** nft lists a protocol match that a later header match implies (`meta l4proto tcp tcp dport 22` lists
  *  as `tcp dport 22`: netlink_delinearize's payload dependency elimination), so the rule the kernel holds
  *  shows without it. Only across matches: any other statement in between (`counter`, `meta mark set …`)
@@ -1138,7 +1158,9 @@ function killDependencies(stmts: Stmt[], family: string): void {
     // later header match lists without it.
     if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
     if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
-      return L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6') ? '*' : undefined;
+      if (L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6')) return '*';
+      // inet: `meta nfproto ipv4` is what `reject with icmp …` implies there
+      return family === 'inet' && l.kind === 'meta' && l.key === 'nfproto' && L3_OF_VALUE[v] ? `nfproto ${L3_OF_VALUE[v]}` : undefined;
     }
     return undefined;
   };
@@ -1175,6 +1197,10 @@ function killDependencies(stmts: Stmt[], family: string): void {
         return usesPayload(s.name, proto);
       case 'set':
         return usesPayload(s.elem.kind === 'elem' ? s.elem.value : s.elem, proto);
+      case 'reject':
+        // the reset's tcp dependency is listed in inet tables, hidden in ip/ip6 ones (nft 1.0.6)
+        if (s.type === 'tcp reset') return proto === 'tcp' && family !== 'inet';
+        return (s.type === 'icmp' && proto === 'nfproto ip') || (s.type === 'icmpv6' && proto === 'nfproto ip6');
       default:
         return false;
     }
