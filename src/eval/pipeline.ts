@@ -70,7 +70,11 @@ function collect(ctx: RunCtx, hook: string, opts: { skipIpvs?: boolean; bridge?:
     }
   }
   const l3 = !opts.bridge && ctx.pkt.l3 !== 'arp' && hook !== 'ingress' && hook !== 'egress';
-  if (l3 && (hook === 'prerouting' || hook === 'output')) entries.push({ kind: 'conntrack', priority: CONNTRACK_PRIORITY, reg: LATE });
+  if (l3 && (hook === 'prerouting' || hook === 'output')) {
+    // registered with the first rule that needs conntrack; LATE when the user forced it on
+    const reg = ctx.prepared.conntrack.registeredAt[ctx.pkt.l3 === 'ip6' ? 'ip6' : 'ip'] ?? LATE;
+    entries.push({ kind: 'conntrack', priority: CONNTRACK_PRIORITY, reg });
+  }
   const natReg = l3 && NAT_CORE[hook] ? natCoreRegistration(ctx, fams) : undefined;
   if (natReg !== undefined) {
     nat.sort(byPriority);
