@@ -160,13 +160,18 @@ function compare(s: Extract<Stmt, { kind: 'match' }>, lv: Out, types: readonly D
       // The implicit form on bitmask types: any of the bits (nft emits `bitwise & mask; cmp neq 0`).
       hit = bitmask && v.k === 'int' && r.k === 'int' ? (v.v & r.v) !== 0n : valEquals(v, r);
       break;
+    case '!':
+      // none of the bits: nft emits `bitwise & mask; cmp eq 0` (netlink_linearize.c, netlink_gen_flagcmp, OP_NEG)
+      if (v.k !== 'int' || r.k !== 'int') return M('unknown', `'!' on ${shown}, which has no bits`, 'nomatch');
+      hit = (v.v & r.v) === 0n;
+      break;
     default: {
       const c = valCompare(v, r);
       if (c === undefined) return M('unknown', `cannot order ${shown} and ${rtext}`, 'nomatch');
       hit = s.op === '<' ? c < 0 : s.op === '>' ? c > 0 : s.op === '<=' ? c <= 0 : c >= 0;
     }
   }
-  const opText = s.op === 'in' ? (bitmask ? 'has any of' : '==') : s.op;
+  const opText = s.op === 'in' ? (bitmask ? 'has any of' : '==') : s.op === '!' ? 'has none of' : s.op;
   const why = hit ? `${name} is ${shown}${s.op === '==' || s.op === 'in' ? '' : ` (${opText} ${rtext})`}` : `${name} is ${shown}, not ${s.op === '==' || s.op === 'in' ? '' : `${opText} `}${rtext}`;
   return M(hit ? 'match' : 'nomatch', why);
 }
