@@ -7,7 +7,7 @@ import { assertNever } from '../model/ir.ts';
 import { choose, type RunCtx } from './context.ts';
 import { exprText } from './exprText.ts';
 import { L4_NAME, PORT_PROTOCOLS, PROTOCOLS, ctType, fieldDef, metaType, type Base } from './fields.ts';
-import { addressOfIface, isBroadcast, isLocalAddress, isMulticast, masqueradeAddress, routeOif } from './host.ts';
+import { addressOfIface, ifaceOfAddress, isBroadcast, isLocalAddress, isMulticast, masqueradeAddress, routeOif } from './host.ts';
 import { findSet } from './prepare.ts';
 import { candidates, indexOf, lookup } from './sets.ts';
 import { addrOf, l4Name, portKey } from './state.ts';
@@ -387,6 +387,9 @@ function evalMeta(key: string, ctx: RunCtx): Out {
     case 'skgid':
     case 'cgroup':
       if (p.origin === 'remote') return absent('no local socket (the packet arrived from outside)');
+      // a local packet looped back through lo arrives without its socket: loopback_xmit() orphans the skb
+      // (drivers/net/loopback.c), so the receive hooks find no sk and the meta expression breaks the rule
+      if (['prerouting', 'input', 'forward', 'ingress'].includes(ctx.hook)) return absent(`no socket on a received packet (${ctx.hook}: the loopback device drops the sender's socket)`);
       return p.meta.has(key) ? val(intVal(p.meta.get(key)!, t)) : unknown(`${key} of the sending socket not given`);
     case 'secpath':
     case 'ipsec':
@@ -491,7 +494,16 @@ function evalFib(e: Extract<Expr, { kind: 'fib' }>, ctx: RunCtx): Out {
   if (a === undefined) return unknown(`${which} not given`);
   const fam = p.l3;
   if (e.result === 'type') {
-    const type = isLocalAddress(ctx.host, fam, a) || (which === 'daddr' && p.forcedLocal) ? 2 : isBroadcast(ctx.host, fam, a) ? 3 : isMulticast(fam, a) ? 5 : 1;
+    let local = isLocalAddress(ctx.host, fam, a) || (which === 'daddr' && p.forcedLocal);
+    // bound to a device (`. iif`, `. oif`), the local route counts only when its device is that one
+    // (nft_fib4_eval_type → inet_dev_addr_type: `if (!dev || dev == nhc->nhc_dev) ret = res.type`, else
+    // RTN_UNICAST): 192.0.2.10 on lo is not local for `fib daddr . iif type` on a packet from eth0
+    const dev = e.flags.includes('iif') ? p.iif : e.flags.includes('oif') ? p.oif : undefined;
+    if (local && dev) {
+      const owner = ifaceOfAddress(ctx.host, fam, a);
+      if (owner !== undefined && owner !== dev) local = false;
+    }
+    const type = local ? 2 : isBroadcast(ctx.host, fam, a) ? 3 : isMulticast(fam, a) ? 5 : 1;
     return val(intVal(type, dtype('fib_addrtype')));
   }
   // oif/oifname: the device of the route to the address; with `iif` the lookup is bound to the input

@@ -205,7 +205,7 @@ function rerouteLocal(ctx: RunCtx, why: string): Fate | undefined {
   const fam = p.l3 === 'ip6' ? 'ip6' : 'ip';
   const d = addrOf(p, 'daddr');
   const oif = d !== undefined && (isLocalAddress(ctx.host, fam, d) || p.forcedLocal) ? 'lo' : d !== undefined ? routeOif(ctx.host, fam, d) : undefined;
-  p.oif = oif;
+  ctx.reroutedOif = { oif };
   push(ctx, { kind: 'routing', hook: 'output', family: fam, text: `${why}: ${oif ? `output via ${oif}` : 'output interface unknown'}${oif === 'lo' ? ' (local destination)' : ''}` });
   // ip_route_me_harder() fails: the packet is dropped in OUTPUT, without a verdict (observed on Linux 6.18)
   if (!oif && ctx.host.routesKnown) return { verdict: 'drop', where: 'routing', reason: `no route to ${addrText(ctx, 'daddr')} after output changed the packet: dropped by re-routing`, kind: 'no-route' };
@@ -469,6 +469,10 @@ function runLocal(ctx: RunCtx, packet: Packet): Fate {
   if (!p.oif && ctx.host.routesKnown) return { verdict: 'drop', where: 'routing', reason: `no route to ${addrText(ctx, 'daddr')}: the socket gets an error, no packet is sent`, kind: 'no-route' };
   const f1 = runHook(ctx, 'output');
   if (f1) return f1;
+  if (ctx.reroutedOif !== undefined) {
+    p.oif = ctx.reroutedOif.oif;
+    ctx.reroutedOif = undefined;
+  }
   const f2 = runHook(ctx, 'postrouting');
   if (f2) return f2;
   if (p.oif === 'lo') {

@@ -497,7 +497,9 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         return matched({ kind: 'reject', ...(s.type ? { with: `${s.type}${s.expr ? ` ${s.expr}` : ''}` } : {}) });
       }
       case 'notrack':
-        if (!ctx.ct.attached) {
+        // nft_notrack_eval: `if (ct || ctinfo == IP_CT_UNTRACKED) return;` — a packet conntrack left without
+        // an entry (invalid) becomes untracked too
+        if (!ctx.ct.attached || ctx.ct.state === 'invalid') {
           ctx.ct.attached = true;
           ctx.ct.state = 'untracked';
           ann.push({ kind: 'notrack', text: 'notrack: conntrack will leave this packet untracked' });
