@@ -19,6 +19,9 @@ export interface DiffCase {
   readonly ruleset: string;
   readonly packets: readonly WirePacket[];
   readonly options?: OracleOptions;
+  /** Per packet id, what the evaluator must be told that the wire does not carry: the conntrack state earlier
+   * packets left (with `conntrack: 'shared'`), in the packet syntax. */
+  readonly facts?: Readonly<Record<number, string>>;
 }
 
 export interface PacketResult {
@@ -59,7 +62,7 @@ export function compareRun(c: DiffCase, run: OracleRun): PacketResult[] {
   const host = hostSpecFor(c.options);
   const out: PacketResult[] = [];
   c.packets.forEach((wire, i) => {
-    const packet = packetFor(wire);
+    const packet = packetFor(wire, c.facts?.[wire.id]);
     const kernel = run.traces[i]!;
     for (const input of inputs) {
       const tree: TraceTree = evaluateBranches(input.ruleset, packet, { host, forwarding: c.options?.forward ?? false, maxBranches: MAX_BRANCHES });
@@ -97,7 +100,8 @@ export function formatDisagreements(r: CaseResult, rulesetText = r.case.ruleset)
   lines.push('--- ruleset', rulesetText.trimEnd());
   for (const p of r.packets) {
     if (p.comparison.agreement !== 'disagree') continue;
-    lines.push(`--- packet ${p.packet.id} [evaluator read: ${p.input}]`, `  ${p.packetText}`, formatComparison(p.comparison));
+    const facts = r.case.facts?.[p.packet.id];
+    lines.push(`--- packet ${p.packet.id} [evaluator read: ${p.input}]`, `  ${p.packetText}${facts ? ` ${facts}` : ''}`, formatComparison(p.comparison));
     const handles = new Set([...p.comparison.kernel.path, ...p.comparison.evaluator.path].flatMap((l) => [...l.matchAll(/ rule #(\d+) /g)].map((m) => Number(m[1]))));
     for (const c of r.run.handles) for (const rule of c.rules) if (handles.has(rule.handle)) lines.push(`  #${rule.handle} (${c.table} ${c.name}): ${rule.text}`);
   }

@@ -77,8 +77,10 @@ export function packetText(p: WirePacket): string {
   return out.join(' ');
 }
 
-export function packetFor(p: WirePacket): Packet {
-  const text = packetText(p);
+/** `facts`: what earlier packets of a shared conntrack table made of this one (`ct state established ct
+ * direction reply`), in the same syntax. */
+export function packetFor(p: WirePacket, facts = ''): Packet {
+  const text = facts ? `${packetText(p)} ${facts}` : packetText(p);
   const r = parsePacket(text);
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`packet "${text}" does not parse: ${errors.map((e) => e.message).join('; ')}`);
