@@ -201,6 +201,53 @@ export const HAND_CASES: readonly DiffCase[] = [
     `\tchain out {\n\t\ttype filter hook output priority 0; policy accept;\n\t\toifname "lo" meta mark set 0x9\n\t}\n\tchain pre {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tiifname "lo" meta mark 0x9 counter\n\t\tmeta skuid 0 drop\n\t}\n${input('\t\tiifname "lo" udp dport 53 drop', 'accept')}`,
     [ltcp(1, H, LO, 40001, 22), ludp(2, LO, LO, 40002, 53), ltcp(3, H, C, 40003, 22)],
   ),
+
+  // ---- more families, devices and expressions
+  raw(
+    // (no netdev table: the oracle's tracer marks packets in prerouting, so the kernel would not trace ingress)
+    'families: an ip6 table with drop policies never touches IPv4',
+    `table ip6 v6 {\n\tchain i {\n\t\ttype filter hook input priority -300; policy drop;\n\t}\n\tchain p {\n\t\ttype filter hook prerouting priority -300; policy drop;\n\t}\n}\ntable ip m {\n\tchain p {\n\t\ttype filter hook prerouting priority -400; policy accept;\n\t\tudp dport 53 meta mark set 0x5\n\t}\n}\ntable inet t {\n\tchain i {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tmeta nfproto ipv4 meta mark 0x5 drop\n\t\tmeta protocol ip tcp dport 22 accept\n\t}\n}\n`,
+    toHost(),
+  ),
+  nft(
+    'concatenations of l4proto . th dport, interfaces, bitwise on addresses',
+    'inet',
+    input('\t\tmeta l4proto . th dport { tcp . 22, udp . 53 } accept\n\t\tiifname . ip saddr { "nso-h0" . 198.51.100.77 } drop\n\t\tip saddr & 255.255.255.128 == 198.51.100.0 meta l4proto icmp accept\n\t\tiif "nso-h0" meta pkttype host counter', 'drop'),
+    toHost(),
+  ),
+  nft(
+    'ct status and ct original tuple after dnat, in forward',
+    'ip',
+    `\tchain pre {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\ttcp dport 8080 dnat to 203.0.113.2:80\n\t}\n\tchain fw {\n\t\ttype filter hook forward priority 0; policy drop;\n\t\tct status dnat ct original ip daddr 198.51.100.2 tcp dport 80 accept\n\t\tct status ! dnat tcp dport 22 accept\n\t}`,
+    [tcp(1, C, H, 40001, 8080), tcp(2, C, S, 40002, 22), tcp(3, C, S, 40003, 80)],
+    { forward: true },
+  ),
+  nft(
+    'masquerade and snat after forward, marks decide (kube-proxy MARK-MASQ)',
+    'ip',
+    `\tchain pre {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n\t\tip saddr 198.51.100.0/25 meta mark set meta mark or 0x4000\n\t}\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\tmeta mark & 0x4000 != 0x4000 return\n\t\tmeta mark set meta mark xor 0x4000\n\t\tmasquerade\n\t}\n\tchain after {\n\t\ttype filter hook postrouting priority 200; policy accept;\n\t\tip saddr 203.0.113.1 counter\n\t}`,
+    [tcp(1, C, S, 40001, 80), tcp(2, '198.51.100.200', S, 40002, 80), udp(3, C, '203.0.113.77', 40003, 53)],
+    { forward: true },
+  ),
+  nft(
+    'ttl: forwarded packets lose one, ttl 1 expires at routing',
+    'ip',
+    `\tchain fw {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip ttl 63 counter\n\t\tip ttl 9 drop\n\t}`,
+    [tcp(1, C, S, 40001, 80), remote(2, 'tcp', C, S, 40002, 80, { ttl: 10 }), remote(3, 'tcp', C, S, 40003, 80, { ttl: 1 })],
+    { forward: true },
+  ),
+  nft(
+    'no route: forwarding off, or an address nobody owns',
+    'ip',
+    `\tchain pre {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tcounter\n\t}\n\tchain fw {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tcounter\n\t}`,
+    [tcp(1, C, S, 40001, 80), tcp(2, C, '10.9.9.9', 40002, 80)],
+  ),
+  nft(
+    'local ports and lengths: udp length, ip length ranges, icmp types',
+    'ip',
+    input('\t\tip length 20-40 counter\n\t\tudp length > 8 counter\n\t\ticmp type echo-request icmp code 0 accept\n\t\ticmp type { destination-unreachable, time-exceeded } drop', 'accept'),
+    [...toHost(), remote(6, 'icmp', C, H, undefined, undefined, { icmpType: 3, icmpCode: 3 }), remote(7, 'udp', C, H, 40007, 53, { length: 300 })],
+  ),
 ];
 
 export const IPTABLES_CASES: readonly DiffCase[] = [
@@ -229,6 +276,12 @@ export const IPTABLES_CASES: readonly DiffCase[] = [
     'iptables: output chain, owner match, local delivery through lo',
     `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -o lo -p udp -j ACCEPT\n-A OUTPUT -m owner --uid-owner 0 -p tcp --dport 22 -j DROP\n-A OUTPUT -p tcp -j ACCEPT\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n`,
     [ltcp(1, H, C, 40001, 22), ltcp(2, H, C, 40002, 80), ludp(3, LO, LO, 40003, 53)],
+  ),
+  ipt(
+    'iptables: kube-proxy KUBE-MARK-MASQ and postrouting masquerade, connmark, addrtype',
+    `*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:KUBE-MARK-MASQ - [0:0]\n:KUBE-POSTROUTING - [0:0]\n-A PREROUTING -d 198.51.100.2/32 -p tcp --dport 8080 -j KUBE-MARK-MASQ\n-A PREROUTING -d 198.51.100.2/32 -p tcp --dport 8080 -j DNAT --to-destination 203.0.113.2:80\n-A POSTROUTING -j KUBE-POSTROUTING\n-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000\n-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN\n-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000\n-A KUBE-POSTROUTING -j MASQUERADE\nCOMMIT\n*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p udp -j CONNMARK --set-mark 0x7\n-A INPUT -m connmark --mark 0x7 -j MARK --set-mark 0x3\n-A INPUT -m addrtype --dst-type LOCAL -p tcp --dport 22 -j MARK --set-mark 0x9\nCOMMIT\n`,
+    [tcp(1, C, H, 40001, 8080), udp(2, C, H, 40002, 53), tcp(3, C, H, 40003, 22), tcp(4, C, S, 40004, 80)],
+    { forward: true },
   ),
 ];
 
