@@ -335,9 +335,13 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
     if (pr.v !== undefined) port = pr.v;
     if (pr.note) notes.push(pr.note.replace('address', 'port'));
   }
+  const same = addr !== undefined && p.hdr.get(addrK) === addr && (port === undefined || !portK || p.hdr.get(portK) === port);
   if (addr !== undefined) p.hdr.set(addrK, addr);
   if (port !== undefined && portK) p.hdr.set(portK, port);
-  ctx.ct.status |= manip === 'dst' ? 0x20n : 0x10n;
+  // the dnat/snat status bit marks a changed tuple: a mapping onto itself binds the connection but leaves
+  // the bit clear (nf_nat_setup_info: `if (!nf_ct_tuple_equal(&new_tuple, &curr_tuple)) … ct->status |=
+  // IPS_DST_NAT`)
+  if (!same) ctx.ct.status |= manip === 'dst' ? 0x20n : 0x10n;
   ctx.natBound = true;
   if (s.flags?.length) ann.push({ kind: 'other', text: `nat flags ${s.flags.join(',')}` });
   for (const n of notes) ann.push({ kind: 'other', text: n });

@@ -8,7 +8,7 @@ import { printIptablesSave } from '../../src/parse/iptables/index.ts';
 import { printRuleset } from '../../src/parse/nft/print.ts';
 import type { OracleOptions, OracleRun, WirePacket } from '../oracle/kernelOracle.ts';
 import { OracleLoadError, OracleSession } from '../oracle/kernelOracle.ts';
-import { comparePacket, formatComparison, type Agreement, type PacketComparison } from './compare.ts';
+import { comparePacket, formatComparison, kernelSide, type Agreement, type PacketComparison } from './compare.ts';
 import { hostSpecFor, iptablesInput, nftInputs, packetFor, packetText, type EvaluatorInput } from './evaluatorSide.ts';
 import { rulesetEdits, shrink } from './shrink.ts';
 
@@ -65,6 +65,12 @@ export function compareRun(c: DiffCase, run: OracleRun): PacketResult[] {
     const packet = packetFor(wire, c.facts?.[wire.id]);
     const kernel = run.traces[i]!;
     for (const input of inputs) {
+      if (input.error) {
+        const k = kernelSide(kernel);
+        const comparison: PacketComparison = { agreement: 'disagree', kernel: k, evaluator: { path: [], end: input.error }, leaves: 0, firstDifference: 0 };
+        out.push({ packet: wire, packetText: packetText(wire), input: input.label, comparison });
+        continue;
+      }
       const tree: TraceTree = evaluateBranches(input.ruleset, packet, { host, forwarding: c.options?.forward ?? false, maxBranches: MAX_BRANCHES });
       out.push({ packet: wire, packetText: packetText(wire), input: input.label, comparison: comparePacket(kernel, tree) });
     }

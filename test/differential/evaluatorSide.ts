@@ -91,21 +91,23 @@ export function packetFor(p: WirePacket, facts = ''): Packet {
 export interface EvaluatorInput {
   readonly label: string;
   readonly ruleset: Ruleset;
+  /** Set when this input does not parse cleanly: every packet then disagrees with this reason. */
+  readonly error?: string;
 }
 
 /** nft: the kernel's own listing, as text (`nft -a list ruleset`) and as JSON (`nft -j list ruleset`), and
  * the ruleset as it was written (handles from the listing by position): all three parses must lead the
  * evaluator to the kernel's path. */
 export function nftInputs(written: string, listingText: string, listingJson: unknown, listed: readonly ListedChain[]): EvaluatorInput[] {
-  const text = parseNft(listingText);
-  const json = parseNftJson(JSON.stringify(listingJson));
-  const source = parseNft(written);
-  const errs = [...text.diagnostics, ...json.diagnostics, ...source.diagnostics].filter((d) => d.severity === 'error');
-  if (errs.length) throw new Error(`the ruleset or its listing does not parse: ${errs.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  const input = (label: string, r: { ruleset: Ruleset; diagnostics: readonly { severity: string; code: string; message: string }[] }, handles = false): EvaluatorInput => {
+    const errs = r.diagnostics.filter((d) => d.severity === 'error');
+    if (errs.length) return { label, ruleset: r.ruleset, error: `${label} does not parse: ${errs.map((d) => `${d.code} ${d.message}`).join('; ')}` };
+    return { label, ruleset: handles ? withKernelHandles(r.ruleset, listed) : r.ruleset };
+  };
   return [
-    { label: 'nft -a list ruleset', ruleset: text.ruleset },
-    { label: 'nft -j list ruleset', ruleset: json.ruleset },
-    { label: 'the ruleset as written', ruleset: withKernelHandles(source.ruleset, listed) },
+    input('nft -a list ruleset', parseNft(listingText)),
+    input('nft -j list ruleset', parseNftJson(JSON.stringify(listingJson))),
+    input('the ruleset as written', parseNft(written), true),
   ];
 }
 

@@ -1133,13 +1133,25 @@ function addRejectDependency(stmts: Stmt[], family: string): void {
   if (at < 0) return;
   const isTcp = (e: Expr) => (e.kind === 'value' && e.value === 'tcp') || (e.kind === 'value' && e.value === 6);
   const establishes = stmts.slice(0, at).some((s) => {
+    // any tcp header field before the reject, also inside a binop or a statement (`tcp flags & syn == syn`,
+    // `meta mark set tcp dport map @m`), brings its own `meta l4proto tcp` right before its load, and nft
+    // then adds none at the start (nft 1.0.6 --debug=netlink, observed)
+    if (readsTcpHeader(s)) return true;
     if (s.kind !== 'match') return false;
     const l = s.left;
-    if (l.kind === 'payload' && l.protocol === 'tcp' && !l.tunnel) return true;
     const proto = (l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')));
     return proto && s.op === '==' && isTcp(s.right);
   });
   if (!establishes) stmts.unshift({ kind: 'match', op: '==', left: { kind: 'meta', key: 'l4proto' }, right: { kind: 'value', value: 'tcp' } });
+}
+
+/** Whether a statement reads a field of the (outer) tcp header anywhere in its expressions. */
+function readsTcpHeader(x: unknown): boolean {
+  if (!x || typeof x !== 'object') return false;
+  if (Array.isArray(x)) return x.some(readsTcpHeader);
+  const o = x as { kind?: unknown; protocol?: unknown; tunnel?: unknown };
+  if (o.kind === 'payload' && o.protocol === 'tcp' && !o.tunnel) return true;
+  return Object.entries(x).some(([k, v]) => k !== 'range' && readsTcpHeader(v));
 }
 
 /** nft lists a protocol match that a later header match implies (`meta l4proto tcp tcp dport 22` lists
