@@ -142,9 +142,11 @@ export function buildHost(rulesets: readonly Ruleset[], spec: HostSpecParsed | u
   }
   let forwarding = forwardingFlag ?? spec?.forwarding;
   if (forwarding === undefined) {
+    // Off, as net.ipv4.ip_forward defaults to 0 (also in every new network namespace): the trace must agree
+    // with the kernel it describes. Rulesets that need forwarding only get a hint.
+    forwarding = false;
     const kube = rulesets.some((r) => r.tables.some((t) => t.name === 'kube-proxy' || t.chains.some((c) => c.name.startsWith('KUBE-') || c.name === 'DOCKER' || c.name === 'DOCKER-USER')));
-    forwarding = kube;
-    notes.push(kube ? 'IP forwarding assumed on (kube-proxy/docker rules present; they require it)' : 'IP forwarding off (the Linux default; use --forward)');
+    notes.push(kube ? 'IP forwarding off (the Linux default); kube-proxy/docker nodes run with it on: use --forward' : 'IP forwarding off (the Linux default; use --forward)');
   }
   const interfaces = [...new Set([...addresses.map((a) => a.iface).filter((x): x is string => !!x), ...(spec?.routes ?? []).map((r) => r.iface), ...(spec?.defaultIface ? [spec.defaultIface] : [])])];
   return {
