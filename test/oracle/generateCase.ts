@@ -5,8 +5,11 @@
 // priorities (with arithmetic, and ties); regular chains reached by jump, goto and vmaps as a DAG (no loops,
 // depth < 16); payload matches (addresses, prefixes, ranges, ports, protocols, TCP flags with masks, ICMP
 // types, TTL, length), ct state, meta mark set/match (also before the matches of a rule), iifname/oifname,
-// anonymous and named sets (intervals, concatenations), data maps, verdict maps (concatenated keys too),
-// dnat/snat/masquerade/redirect, counters, continue/return, accept/drop/reject, chain policies.
+// anonymous and named sets (intervals, concatenations), data maps, verdict maps (concatenated keys too, named
+// with intervals; numgen random and jhash keys), dnat/snat/masquerade/redirect (also bare, and dnat through
+// concatenated address . port maps), `th` ports under `meta l4proto`, fib (type, reverse path, bound to iif),
+// ct status/direction/mark, skuid/skgid, nfproto, mark arithmetic (or/and/xor), ct mark set, notrack, ip6
+// tables that IPv4 packets must pass untouched, counters, continue/return, accept/drop/reject, policies.
 // Load rules learnt from nft 1.0.6 / Linux 6.18 (see README.md): nat chains need priority > -200; `dstnat`
 // names only prerouting and `srcnat` only postrouting; reject is refused on postrouting; dnat/redirect only in
 // nat chains on prerouting/output, snat on postrouting/input, masquerade on postrouting; a regular chain is
