@@ -508,9 +508,10 @@ function evalFib(e: Extract<Expr, { kind: 'fib' }>, ctx: RunCtx): Out {
   }
   // oif/oifname: the device of the route to the address; with `iif` the lookup is bound to the input
   // device and finds nothing when the route leaves elsewhere (reverse-path filtering).
-  // In prerouting a packet that came in through lo answers with lo, whatever its addresses (nft_fib4_eval:
-  // `if (nft_hook(pkt) == NF_INET_PRE_ROUTING && nft_fib_is_loopback(skb, nft_in(pkt)))` stores nft_in)
-  if (ctx.hook === 'prerouting' && p.iif === 'lo') {
+  // In prerouting, ingress and input a packet that came in through lo answers with lo, whatever its
+  // addresses (nft_fib4_eval → nft_fib_can_skip: those hooks and nft_fib_is_loopback(skb, nft_in(pkt)) store
+  // nft_in without a lookup; observed on Linux 6.18 in prerouting and input)
+  if ((ctx.hook === 'prerouting' || ctx.hook === 'input' || ctx.hook === 'ingress') && p.iif === 'lo') {
     const tl = e.result === 'oifname' ? dtype('ifname') : dtype('iface_index');
     return val(strVal('lo', tl.name));
   }

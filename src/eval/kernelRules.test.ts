@@ -45,9 +45,13 @@ describe('kernel rules learnt from the differential suite', () => {
     expect(pathOf(trace(rs, 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 192.0.2.10 tcp sport 1 tcp dport 22'))).toEqual(['p policy accept']);
   });
 
-  it('fib saddr . iif oif in prerouting answers lo for a packet from lo, whatever its source', () => {
+  it("fib saddr . iif oif in prerouting and input answers lo for a packet from lo, whatever its source", () => {
     const rs = `table ip t {\n\tchain p {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tfib saddr . iif oif exists counter\n\t}\n}\n`;
     expect(pathOf(trace(rs, 'local ip saddr 203.0.113.254 ip daddr 192.0.2.10 udp sport 1 udp dport 22'))).toEqual(['p#1 continue', 'p policy accept']);
+    const inInput = rs.replace('hook prerouting', 'hook input');
+    expect(pathOf(trace(inInput, 'local ip saddr 203.0.113.2 ip daddr 192.0.2.10 tcp sport 1 tcp dport 443'))).toEqual(['p#1 continue', 'p policy accept']);
+    // from outside, the reverse path decides: 203.0.113.2 is routed out of nso-h1, not nso-h0
+    expect(pathOf(trace(inInput, 'iif "nso-h0" ip saddr 203.0.113.2 ip daddr 198.51.100.2 tcp sport 1 tcp dport 443'))).toEqual(['p policy accept']);
   });
 
   it('OUTPUT chains after a re-route still see the hook’s original oif; POSTROUTING sees the new one', () => {

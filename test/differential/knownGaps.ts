@@ -20,8 +20,8 @@ const inputChain = (rule: string) => `table ip t {\n\tchain i {\n\t\ttype filter
 
 const LISTINGS = ['nft -a list ruleset', 'nft -j list ruleset'];
 
-/** A rule with an ordering match `<`/`<=` on one field directly followed by `>`/`>=` on another. */
-const LT_THEN_GT = /(\b[a-z]+ [a-z]+) <=? \S+ (?!\1)([a-z]+ [a-z]+) >=? \S+/;
+/** A rule with an ordering match `<`/`<=` directly followed by `>`/`>=` (on the same field or another). */
+const LT_THEN_GT = /\b[a-z]+ [a-z]+ <=? \S+ [a-z]+ [a-z]+ >=? \S+/;
 
 /** Two `!=` matches in a row on fields of one header, with single values (no sets). */
 const NEQ_PAIR = /\b(ip|ip6|tcp|udp|th) [a-z]+ != [^\s{]+ \1 [a-z]+ != [^\s{]+/;
@@ -31,8 +31,8 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
     name: 'nft 1.0.6 lists `A < x B > y` as `B != x-y`',
     applies: (c, input) => LISTINGS.includes(input) && c.ruleset.split('\n').some((l) => LT_THEN_GT.test(l)),
     why:
-      'its delinearizer merges a `cmp lt` and the next `cmp gt` into one range even when they compare two ' +
-      'different payload fields (`ip ttl < 5 ip length > 100`: bytecode load 1b @8, cmp lt 5; load 2b @2, cmp ' +
+      'its delinearizer merges a `cmp lt` and the next `cmp gt` into one negated range, an OR where the rule ' +
+      'says AND, even across two payload fields (`ip ttl < 5 ip ttl > 32` lists `ip ttl != 5-32`; `ip ttl < 5 ip length > 100`: bytecode load 1b @8, cmp lt 5; load 2b @2, cmp ' +
       'gt 100; listed `ip length != 5-100`, or an empty range that does not parse). The kernel runs the ' +
       'bytecode, the evaluator reads the listing, which says something else; the ruleset as written agrees.',
     witness: { ruleset: inputChain('ip ttl < 5 ip length > 100 drop'), packets: [tcpIn(1, 40001, 22, 300)] },
