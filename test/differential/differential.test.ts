@@ -10,8 +10,8 @@ import { HAND_CASES, IPTABLES_CASES, PROBABILISTIC_CASES } from './handCases.ts'
 import { KNOWN_GAPS, knownGapOf } from './knownGaps.ts';
 
 /** Seeds 1..RANDOM_CASES of generateCase (about 6 packets each, ~0.15 s per case). */
-const RANDOM_CASES = 520;
-const CHUNK = 130;
+const RANDOM_CASES = 800;
+const CHUNK = 200;
 
 interface Counts {
   cases: number;
