@@ -11,6 +11,8 @@ export interface PyCase {
   readonly what: 'rule' | 'set' | 'element' | 'object';
   readonly text: string;
   readonly expect: 'ok' | 'fail';
+  /** For `;ok` cases: what nft lists the case as (the third field, or the case itself when absent). */
+  readonly listed?: string;
   /** One script per table/chain the case runs in; the case's own text starts at `offset` in each. */
   readonly scripts: readonly { readonly script: string; readonly offset: number }[];
 }
@@ -53,7 +55,7 @@ export function readPyCases(path: string): PyCase[] {
     }
     newTables = true;
     // `body;ok[;expected output]`; object bodies may contain ';' themselves (`{ type "ftp" protocol tcp; }`).
-    const m = /^(.*?);(ok|fail)(?:;.*)?$/.exec(line);
+    const m = /^(.*?);(ok|fail)(?:;(.*))?$/.exec(line);
     if (!m) return;
     const status = m[2] as 'ok' | 'fail';
     const body = m[1] ?? '';
@@ -91,7 +93,8 @@ export function readPyCases(path: string): PyCase[] {
         scripts.push({ script: prefix + own + '\n', offset: prefix.length });
       }
     }
-    cases.push({ file, line: i + 1, what, text: body, expect: status, scripts });
+    const listed = status === 'ok' ? (m[3]?.trim() || body) : undefined;
+    cases.push({ file, line: i + 1, what, text: body, expect: status, scripts, ...(listed !== undefined ? { listed } : {}) });
     // Declarations that succeed stay for the following cases (nft-test.py keeps them in the table).
     if (status === 'ok' && what !== 'rule') {
       decls.push(mk({ family: '$FAMILY', table: '$TABLE', chains: [] }, ''));

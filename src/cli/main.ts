@@ -7,8 +7,10 @@ import { UsageError } from './args.ts';
 
 const USAGE = `usage:
   nflens parse FILE... [--format auto|nft|nft-json|iptables|ipset|ipvs] [--json]
-      Parse dumps (several files = one workspace; "-" = standard input). Prints a summary and every
-      diagnostic as FILE:LINE:COL: error|warning: message [CODE]. Exit 0 without errors, 1 with errors.
+      Parse dumps (several files = one workspace; "-" = standard input). Prints a summary per file and
+      every diagnostic as FILE:LINE:COL: error|warning|info: message [CODE]: each file's, then those of
+      the checks across the workspace (SRC2xxx). --json: {"files": [...], "workspace": [...]}.
+      Exit 0 without errors, 1 with errors (warnings do not count), 2 on usage errors.
   nflens trace FILE... --packet 'PACKET' [--host 'HOST'] [--forward|--no-forward]
                [--all-branches [--max-branches N] | --branch N,N… | --seed N] [--json|--monitor|--kernel]
       Follow one packet through the workspace in kernel order and print every step and its fate.

@@ -1,8 +1,9 @@
-// `nflens parse`: summary and diagnostics of one or more dumps (one workspace).
+// `nflens parse`: summary and diagnostics of one or more dumps (one workspace): each file's parser
+// diagnostics, then the workspace checks across them (src/parse/workspace.ts).
 import type { Diagnostic, Source, SourceFormat } from '../model/ir.ts';
 import { LineIndex } from '../model/sourceText.ts';
 import { summarizeRuleset, type RulesetSummary } from '../model/summary.ts';
-import { detectFormat, isSourceFormat, parseWorkspace } from '../parse/index.ts';
+import { checkWorkspace, detectFormat, isSourceFormat, parseWorkspace } from '../parse/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 
@@ -15,28 +16,35 @@ export function runParse(argv: readonly string[], io: Io): number {
   const sources = readSources(args.positional, formatFlag, io);
   const workspace = parseWorkspace(sources);
 
-  let errors = 0;
-  const reports = workspace.sources.map(({ source, result }) => {
-    const lines = new LineIndex(source.text);
-    errors += result.diagnostics.filter((d) => d.severity === 'error').length;
-    return {
-      file: source.name,
-      format: source.format,
-      summary: summarizeRuleset(result.ruleset),
-      diagnostics: result.diagnostics.map((d) => locate(d, lines)),
-      ruleset: result.ruleset,
-    };
-  });
+  const lineIndexes = new Map(workspace.sources.map(({ source }) => [source.id, new LineIndex(source.text)]));
+  const linesOf = (id: string) => lineIndexes.get(id) as LineIndex;
+  const reports = workspace.sources.map(({ source, result }) => ({
+    file: source.name,
+    format: source.format,
+    summary: summarizeRuleset(result.ruleset),
+    diagnostics: result.diagnostics.map((d) => locate(d, linesOf(source.id))),
+    ruleset: result.ruleset,
+  }));
+  const names = new Map(workspace.sources.map(({ source }) => [source.id, source.name]));
+  const workspaceDiagnostics = checkWorkspace(workspace).map((d) => ({ file: names.get(d.sourceId) ?? d.sourceId, ...locate(d, linesOf(d.sourceId)) }));
+  const errors =
+    workspace.sources.reduce((n, { result }) => n + result.diagnostics.filter((d) => d.severity === 'error').length, 0) +
+    workspaceDiagnostics.filter((d) => d.severity === 'error').length;
 
   if (args.flags.has('json')) {
-    io.stdout(JSON.stringify({ files: reports }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ files: reports, workspace: workspaceDiagnostics }, null, 2) + '\n');
   } else {
     for (const r of reports) {
       io.stdout(`${r.file}: ${r.format}: ${describeSummary(r.summary)}\n`);
-      for (const d of r.diagnostics) io.stdout(`${r.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`);
+      for (const d of r.diagnostics) io.stdout(formatDiagnostic(r.file, d));
     }
+    for (const d of workspaceDiagnostics) io.stdout(formatDiagnostic(d.file, d));
   }
   return errors > 0 ? 1 : 0;
+}
+
+export function formatDiagnostic(file: string, d: ReturnType<typeof locate>): string {
+  return `${file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`;
 }
 
 /** Reads the files of a workspace ("-" = standard input), detecting each format unless one is given. */

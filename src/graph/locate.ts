@@ -98,10 +98,10 @@ function contains(range: SourceRange | undefined, offset: number): boolean {
   return range !== undefined && range.start <= offset && offset <= range.end;
 }
 
-/** Where a table's objects are written. Parsers differ in what a range covers (a whole `chain x { … }`
- *  block, only the name, or an iptables `:CHAIN` line with the rules elsewhere), so each object has its own
- *  range, the ranges of its rules/elements, and an extent: from the start of the line its text begins on
- *  to the end of its last part. */
+/** Where a table's objects are written. A declaration's range does not always hold its rules (an
+ *  iptables `:CHAIN` line and its `-A` lines, an nft -j chain object and its rule objects, `add rule`
+ *  commands after `add chain`), so each object has its own range, the ranges of its rules/elements, and an
+ *  extent: from the start of the line its text begins on to the end of its last part. */
 interface Placed {
   readonly kind: 'chain' | 'set' | 'flowtable';
   readonly name: string;

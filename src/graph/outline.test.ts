@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParseResult, SourceRange } from '../model/ir.ts';
 import { TEXT, result, table } from '../../test/fixtures/smallKubeProxy.ts';
+import { parseNft } from '../parse/nft/index.ts';
 import {
   ancestorsOf,
   buildOutline,
@@ -193,6 +194,51 @@ describe('findNodeAtOffset', () => {
     expect(findNodeAtOffset(outline, 's1', TEXT.indexOf('policy accept'))?.label).toBe('nat-prerouting');
     expect(findNodeAtOffset(outline, 's1', TEXT.indexOf('inet_service : verdict'))?.label).toBe('service-ips');
     expect(findNodeAtOffset(outline, 's1', 0)?.kind).toBe('table');
+  });
+
+  it('gives a rule\'s line to the rule, also in its indentation; a chain\'s other lines to the chain', () => {
+    const lineOf = (fragment: string): SourceRange => {
+      const at = TEXT.indexOf(fragment);
+      const start = TEXT.lastIndexOf('\n', at) + 1;
+      return { start, end: TEXT.indexOf('\n', at) };
+    };
+    const ruleLine = lineOf('jump services');
+    expect(findNodeAtOffset(outline, 's1', ruleLine.start, ruleLine)?.label).toBe('jump services');
+    expect(findNodeAtOffset(outline, 's1', ruleLine.start + 1, ruleLine)?.label).toBe('jump services');
+    const typeLine = lineOf('type nat hook prerouting');
+    expect(findNodeAtOffset(outline, 's1', typeLine.start, typeLine)?.label).toBe('nat-prerouting');
+    const header = lineOf('chain services {');
+    expect(findNodeAtOffset(outline, 's1', header.start, header)?.label).toBe('services');
+    const closing = TEXT.indexOf('\t}', TEXT.indexOf('jump services'));
+    expect(findNodeAtOffset(outline, 's1', closing + 1, { start: closing, end: closing + 2 })?.label).toBe('nat-prerouting');
+  });
+
+  it('the fixture has the nft parser\'s ranges, so cursor and outline agree the same on a real parse', () => {
+    const real = parseNft(TEXT);
+    const ranges = (r: ParseResult) =>
+      r.ruleset.tables.flatMap((t) => [
+        [t.name, t.range],
+        ...t.chains.flatMap((c) => [[c.name, c.range], ...c.rules.map((rule) => ['rule', rule.range])]),
+        ...t.sets.map((set) => [set.name, set.range]),
+      ]);
+    expect(ranges(real)).toEqual(ranges(result));
+    const parsed = buildOutline([{ sourceId: 's1', name: 'nft list ruleset', text: TEXT, result: real }]);
+    const lines = TEXT.split('\n');
+    let lineStart = 0;
+    for (const line of lines) {
+      const range = { start: lineStart, end: lineStart + line.length };
+      for (let offset = range.start; offset <= range.end; offset++) {
+        const where = (roots: readonly OutlineNode[]) => {
+          const n = findNodeAtOffset(roots, 's1', offset, range);
+          return n && `${n.kind} ${n.label}`;
+        };
+        expect(where(parsed), `offset ${offset}`).toBe(where(outline));
+      }
+      lineStart = range.end + 1;
+    }
+    // …and what it finds is the declaration under the cursor: a set's type line belongs to the set.
+    const typeLine = TEXT.indexOf('type ipv4_addr\n');
+    expect(findNodeAtOffset(parsed, 's1', typeLine)?.label).toBe('cluster-ips');
   });
 
   it('finds chains whose range is only their name: on the header line, and between name and first rule', () => {

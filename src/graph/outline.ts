@@ -259,12 +259,12 @@ export function priorityText(family: Family, value: number, written?: string): s
   return name === undefined ? String(value) : `${name} (${value})`;
 }
 
-/** The rule's own text from the source, on one line; when the parser recorded no range, the kinds of
- *  its statements. */
+/** The rule's own text from the source, on one line, without the `# handle N` comment of `nft -a` (which
+ *  the rule's range includes); when the parser recorded no range, the kinds of its statements. */
 export function ruleLabel(text: string, range: SourceRange | undefined, stmtKinds: readonly string[]): string {
   if (range && range.end > range.start) {
     const slice = text.slice(range.start, Math.min(range.end, range.start + MAX_LABEL * 4));
-    const oneLine = slice.replace(/\s+/g, ' ').trim();
+    const oneLine = slice.replace(/\s*#\s*handle\s+\d+\s*$/, '').replace(/\s+/g, ' ').trim();
     if (oneLine !== '') return oneLine.length > MAX_LABEL ? `${oneLine.slice(0, MAX_LABEL - 1)}…` : oneLine;
   }
   return stmtKinds.length > 0 ? stmtKinds.join(' ') : '(empty rule)';
@@ -352,11 +352,14 @@ export function ancestorsOf(index: OutlineIndex, id: string): string[] {
 }
 
 /** The node the cursor is in, by the first rule that finds one:
- *  1. the node with the smallest range containing `offset` (a rule, a set block);
- *  2. the node with the smallest range starting on the cursor's `line` (the header line of a chain whose range
- *     covers only its name, as parsers may record for names);
+ *  1. the node with the smallest range containing `offset` (a rule, a chain or set block), unless the cursor
+ *     is in the indentation before a smaller node that starts on the cursor's `line` inside it (a rule's line
+ *     belongs to the rule, not to the chain block around it);
+ *  2. the node with the smallest range starting on the cursor's `line` (a command such as `add rule ip t c …`,
+ *     whose rule range starts after the command words);
  *  3. the node with the smallest extent containing `offset`, where a node's extent spans its own range and
- *     its children's (a chain's `type … hook …` line lies between its name and its first rule).
+ *     its children's (an iptables chain's `:CHAIN` line and its `-A` rules; an nft -j chain object and its
+ *     rule objects after it).
  *  Every node is looked at, because in the command form (`add rule ip t c …`) a rule's text lies outside
  *  its chain's. A cursor right after a node's last character still belongs to it (end is exclusive). */
 export function findNodeAtOffset(
@@ -387,7 +390,9 @@ export function findNodeAtOffset(
   for (const root of roots) if (root.sourceId === sourceId) visit(root);
   // A table or source found by rule 1 is only a container: a more precise node found by rules 2 and 3 wins.
   const isContainer = (n: OutlineNode | undefined): boolean => n === undefined || n.kind === 'source' || n.kind === 'table' || n.kind === 'group';
-  if (byRange && !isContainer(byRange)) return byRange;
+  const before = (n: OutlineNode | undefined, outer: OutlineNode): n is OutlineNode & { range: SourceRange } =>
+    n?.range !== undefined && outer.range !== undefined && n !== outer && offset < n.range.start && n.range.start >= outer.range.start && n.range.end <= outer.range.end;
+  if (byRange && !isContainer(byRange)) return before(byLine, byRange) ? byLine : byRange;
   if (byLine) return byLine;
   if (byExtent && !isContainer(byExtent.node)) return byExtent.node;
   return byRange ?? byExtent?.node;

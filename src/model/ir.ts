@@ -10,7 +10,10 @@
 //
 // Every node is plain, readonly-by-convention and JSON-serialisable: it goes to workers and into permalinks.
 // Every node that comes from text carries `range` (offsets into its source's text); line and column are
-// computed only when shown (see sourceText.ts).
+// computed only when shown (see sourceText.ts). A declaration's range covers its whole text: `table … { … }`,
+// `chain … { … }`, `set …`, an `add chain …` command, an iptables `:CHAIN` line, an nft -j object. A rule's
+// covers its statements and comment, in nft text also the `# handle N` comment `nft -a` prints after it
+// (consumers showing the rule's text strip it); it may lie outside its chain's (`add rule`, `-A`, nft -j).
 
 /** Offsets [start, end) into the text of the source the node came from. */
 export interface SourceRange {

@@ -46,6 +46,20 @@ describe('ipvsadm corpus', () => {
     expect(count).toBe(9);
   });
 
+  it('round-trips every dump through the -Sn printer (connection counts aside)', () => {
+    let equal = 0;
+    const files = corpusFiles('ipvs');
+    for (const file of files) {
+      const first = parseIpvs(readFileSync(file, 'utf8'));
+      const second = parseIpvs(printIpvsadmSave(first.ruleset));
+      expect(second.diagnostics, path.basename(file)).toEqual([]);
+      // -Sn has no connection counters, and shows what the listing did not (ipvsadm's defaults).
+      expect(firstDifference(first.ruleset, second.ruleset, { ignoreKeys: ['activeConns', 'inactiveConns', 'notShown'] }), path.basename(file)).toBeUndefined();
+      equal++;
+    }
+    console.log(`ipvs round trip: ${equal}/${files.length} dumps equal after -Sn printing and parsing`);
+  });
+
   it('reads kube-router\'s persistent service with its mask', () => {
     const file = corpusFiles('ipvs', (n) => n.startsWith('kube-router'))[0] as string;
     const first = services(parseIpvs(readFileSync(file, 'utf8')))[0];
@@ -306,6 +320,31 @@ describe('ipvsadm -Sn and restore commands', () => {
     const thresholds = parseIpvs('-A -t 10.0.0.1:80\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1 -x 100 -y 50\n');
     expect(services(thresholds)[0]?.reals[0]).toMatchObject({ uThreshold: 100, lThreshold: 50 });
     expect(printIpvsadmSave(thresholds.ruleset)).toContain('-m -w 1 -x 100 -y 50');
+  });
+
+  it('parses 10 000 services with their real servers in linear time (listing and -Sn forms)', () => {
+    // A quadratic service lookup took minutes here; no timing assertion, only the test timeout.
+    const n = 10_000;
+    const ip = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    const listing = [HEADER, LIST_TITLE];
+    const saved: string[] = [];
+    for (let i = 0; i < n; i++) {
+      listing.push(svc('TCP', `${ip(i)}:80`, 'rr'), real(`192.168.0.1:${8000 + (i % 1000)}`, 'Masq', 1, 0, 0), real('192.168.0.2:8080', 'Masq', 1, 0, 0));
+      saved.push(`-A -t ${ip(i)}:80 -s rr`, `-a -t ${ip(i)}:80 -r 192.168.0.1:${8000 + (i % 1000)} -m -w 1`, `-a -t ${ip(i)}:80 -r 192.168.0.2:8080 -m -w 1`);
+    }
+    const listed = parseIpvs(listing.join('\n'));
+    const restored = parseIpvs(saved.join('\n'));
+    expect(listed.diagnostics).toEqual([]);
+    expect(restored.diagnostics).toEqual([]);
+    expect(services(listed)).toHaveLength(n);
+    expect(services(restored).map((s) => s.reals.length)).toEqual(Array(n).fill(2));
+    expect(firstDifference(listed.ruleset, restored.ruleset, { ignoreKeys: ['activeConns', 'inactiveConns'] })).toBeUndefined();
+    // One service with many real servers: the real-server lookup of -a/-e/-d is linear too.
+    const many = ['-A -t 10.0.0.1:80 -s rr', ...Array.from({ length: n }, (_, i) => `-a -t 10.0.0.1:80 -r ${ip(i + 1)}:80 -m -w 1`), `-d -t 10.0.0.1:80 -r ${ip(1)}:80`, `-e -t 10.0.0.1:80 -r ${ip(2)}:80 -m -w 9`];
+    const one = parseIpvs(many.join('\n'));
+    expect(one.diagnostics).toEqual([]);
+    expect(services(one)[0]?.reals).toHaveLength(n - 1);
+    expect(services(one)[0]?.reals[0]).toMatchObject({ addr: ip(2), weight: 9 });
   });
 
   it('reports unknown options and real servers of undefined services', () => {

@@ -48,7 +48,11 @@ interface Token {
 
 class IpvsParser {
   private readonly bag = new DiagnosticBag();
-  private readonly services: ServiceState[] = [];
+  /** Services by key (protocol, address, port or mark) in the order they were defined: a Map keeps the
+   *  lookup per line constant, so that a dump of tens of thousands of services parses in linear time. */
+  private readonly services = new Map<string, ServiceState>();
+  /** The real servers of each service by `addr port`, for the same reason (command form `-a`/`-e`/`-d`). */
+  private readonly realsOf = new WeakMap<ServiceState, Map<string, RealState>>();
   private current: ServiceState | undefined;
   private mode: ListMode = 'list';
   private tunInfo = false;
@@ -66,7 +70,7 @@ class IpvsParser {
       this.parseLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw, start);
       start = end + 1;
     }
-    return { services: this.services.map(freezeService), bag: this.bag };
+    return { services: [...this.services.values()].map(freezeService), bag: this.bag };
   }
 
   private parseLine(line: string, lineStart: number): void {
@@ -240,6 +244,7 @@ class IpvsParser {
       }
     }
     service.reals.push(real);
+    this.realsOf.get(service)?.set(`${real.addr} ${real.port}`, real);
     service.range = { start: service.range?.start ?? range.start, end: range.end };
   }
 
@@ -290,12 +295,12 @@ class IpvsParser {
 
   private addService(service: ServiceState, range: SourceRange): void {
     const key = serviceKey(service);
-    const index = this.services.findIndex((s) => serviceKey(s) === key);
-    if (index >= 0) {
+    if (this.services.has(key)) {
       this.bag.warning(IPV.duplicateService(describeService(service)).code, IPV.duplicateService(describeService(service)).message, range);
-      this.services.splice(index, 1);
+      // The later definition wins and is listed last, as if the first had been deleted.
+      this.services.delete(key);
     }
-    this.services.push(service);
+    this.services.set(key, service);
     this.current = service;
   }
 
@@ -310,7 +315,7 @@ class IpvsParser {
       return;
     }
     if (cmd.command === 'C') {
-      this.services.length = 0;
+      this.services.clear();
       this.current = undefined;
       return;
     }
@@ -322,7 +327,7 @@ class IpvsParser {
     const target = this.endpointOf(cmd.service, range);
     if (!target) return;
     const key = serviceKey(target);
-    const existing = this.services.find((s) => serviceKey(s) === key);
+    const existing = this.services.get(key);
     switch (cmd.command) {
       case 'A':
         applyServiceOptions(target, cmd.options);
@@ -334,7 +339,7 @@ class IpvsParser {
         return;
       case 'D':
         if (!existing) return this.error(IPV.serviceNotDefined(describeService(target)), range);
-        this.services.splice(this.services.indexOf(existing), 1);
+        this.services.delete(key);
         return;
       case 'a':
       case 'e':
@@ -372,18 +377,21 @@ class IpvsParser {
     const method: Method = options.has('m') ? 'masq' : options.has('i') ? 'tunnel' : DEFAULT_METHOD;
     // Direct routing and tunnelling cannot change the port: ipvsadm uses the service's (process_options).
     const port = service.protocol !== 'fwm' && (method === 'route' || method === 'tunnel') ? (service.port ?? 0) : (endpoint.port ?? (service.protocol === 'fwm' ? 0 : (service.port ?? 0)));
-    const index = service.reals.findIndex((r) => r.addr === endpoint.addr && r.port === port);
+    const reals = this.realIndex(service);
+    const realKey = `${endpoint.addr} ${port}`;
+    const existing = reals.get(realKey);
     if (command === 'd' || command === 'e') {
-      if (index < 0) {
+      if (!existing) {
         this.bag.warning(IPV.missingReal(server.text).code, IPV.missingReal(server.text).message, server.range);
         return;
       }
       if (command === 'd') {
-        service.reals.splice(index, 1);
+        service.reals.splice(service.reals.indexOf(existing), 1);
+        reals.delete(realKey);
         return;
       }
     }
-    const real: RealState = command === 'e' ? (service.reals[index] as RealState) : { kind: 'ipvs-real', addr: endpoint.addr, port, method, weight: DEFAULT_WEIGHT, range };
+    const real: RealState = command === 'e' && existing ? existing : { kind: 'ipvs-real', addr: endpoint.addr, port, method, weight: DEFAULT_WEIGHT, range };
     if (command === 'e' && (options.has('m') || options.has('i') || options.has('g'))) real.method = method;
     const number = (name: string): number | undefined => {
       const token = options.get(name);
@@ -403,9 +411,20 @@ class IpvsParser {
       real.tunnel = { type, ...(tunPort !== undefined ? { port: tunPort } : {}), ...(csum ? { csum } : {}) };
     }
     if (command === 'a') {
-      if (index >= 0) service.reals.splice(index, 1, real);
+      if (existing) service.reals.splice(service.reals.indexOf(existing), 1, real);
       else service.reals.push(real);
+      reals.set(realKey, real);
     }
+  }
+
+  /** The index of a service's real servers by `addr port`, built on first use from the list. */
+  private realIndex(service: ServiceState): Map<string, RealState> {
+    let index = this.realsOf.get(service);
+    if (!index) {
+      index = new Map(service.reals.map((r) => [`${r.addr} ${r.port}`, r]));
+      this.realsOf.set(service, index);
+    }
+    return index;
   }
 
   private error(m: { code: string; message: string }, range: SourceRange): void {

@@ -34,7 +34,9 @@ export interface TableRef {
 
 export type RulePosition = { readonly kind: 'position' | 'handle' | 'index'; readonly value: number; readonly range: SourceRange };
 
-export interface TableCmd { readonly op: 'add' | 'create'; readonly obj: 'table'; readonly ref: TableRef; readonly handle?: number; readonly flags?: readonly string[]; readonly comment?: string }
+/** `range` of the declaring commands: the whole declaration, from its first word (`table`, `chain`, or the
+ *  verb of `add chain …`) to its closing brace or the end of the command. */
+export interface TableCmd { readonly op: 'add' | 'create'; readonly obj: 'table'; readonly ref: TableRef; readonly handle?: number; readonly flags?: readonly string[]; readonly comment?: string; readonly range?: SourceRange }
 export interface ChainCmd {
   readonly op: 'add' | 'create';
   readonly obj: 'chain';
@@ -46,6 +48,7 @@ export interface ChainCmd {
   readonly policyOnly?: 'accept' | 'drop';
   readonly comment?: string;
   readonly flags?: readonly string[];
+  readonly range?: SourceRange;
 }
 export interface RuleCmd {
   readonly op: 'add' | 'insert' | 'replace' | 'create';
@@ -99,6 +102,8 @@ interface ChainState {
   flags?: readonly string[];
   rules: RuleState[];
   range?: SourceRange;
+  /** Created by a declaration (not only referenced by a rule command before it). */
+  declared?: boolean;
 }
 
 interface SetState {
@@ -123,6 +128,8 @@ interface TableState {
   /** Referenced by commands but never created in the input: it exists in a ruleset we do not see, so
    *  missing chains, sets, objects and handles in it are warnings, not errors. */
   assumed?: boolean;
+  /** Created by a declaration (`table …`, `add table …`), whose range it has. */
+  declared?: boolean;
 }
 
 const tableKey = (family: Family, name: string): string => `${family} ${name}`;
@@ -409,7 +416,10 @@ export class RulesetBuilder {
     const key = tableKey(c.ref.family, c.ref.table);
     let t = this.tables.get(key);
     if (t && c.op === 'create') this.bag.error(M.alreadyExists.code, M.alreadyExists.text('table', c.ref.table), c.ref.range);
-    if (!t) t = this.newTable(c.ref.family, c.ref.table, c.ref.range);
+    if (!t) t = this.newTable(c.ref.family, c.ref.table, c.range ?? c.ref.range);
+    // The first declaration gives the range (a table met first in another command only named it).
+    else if (!t.declared && c.range) t.range = c.range;
+    t.declared = true;
     if (c.handle !== undefined) t.handle = c.handle;
     if (c.flags) t.flags = c.flags;
     if (c.comment !== undefined) t.comment = c.comment;
@@ -446,9 +456,10 @@ export class RulesetBuilder {
     let ch = t.chains.get(c.name);
     if (ch && c.op === 'create') this.bag.error(M.alreadyExists.code, M.alreadyExists.text('chain', c.name), c.nameRange);
     if (!ch) {
-      ch = { name: c.name, handle: ++t.hgen, rules: [], range: c.nameRange };
+      ch = { name: c.name, handle: ++t.hgen, rules: [], range: c.range ?? c.nameRange };
       t.chains.set(c.name, ch);
-    }
+    } else if (!ch.declared) ch.range = c.range ?? c.nameRange;
+    ch.declared = true;
     if (c.handle !== undefined) {
       ch.explicitHandle = c.handle;
       t.hgen = Math.max(t.hgen, c.handle);

@@ -78,7 +78,7 @@ export class ExprParser {
   /** Parses statements inside set elements (`counter`, `quota`, `limit`, `last`, `ct count`) and anonymous
    *  chains; installed by the statement parser to avoid a module cycle. */
   elemStmt: (p: ExprParser) => Stmt | undefined = () => undefined;
-  anonChain: (p: ExprParser) => Verdict | undefined = () => undefined;
+  anonChain: (p: ExprParser, verdict: 'jump' | 'goto') => Verdict | undefined = () => undefined;
 
   constructor(readonly p: ParserCore) {}
 
@@ -613,7 +613,7 @@ export class ExprParser {
         return { kind: t.value };
       case 'jump':
       case 'goto': {
-        if (this.p.at('{')) return this.anonChain(this);
+        if (this.p.at('{')) return this.anonChain(this, t.value);
         const n = this.p.peek();
         if (n.kind === 'word' || n.kind === 'string') {
           this.p.next();

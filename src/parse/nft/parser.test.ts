@@ -95,6 +95,33 @@ describe('nft text → IR as nft -j prints it', () => {
     expect(plain(nat)).toEqual(plain({ kind: 'nat', type: 'dnat', family: 'ip', addr: v('10.0.0.1'), port: v(8080) }));
   });
 
+  it('drops a protocol dependency as nft lists it: only before the next statement that is not a match', () => {
+    // Each line's expectation is what nft 1.0.6 lists after loading the left-hand side.
+    const listed = (rule: string) => stmts(rule, 'ip').map((s) => (s.kind === 'match' && s.left.kind === 'meta' ? `meta ${s.left.key}` : s.kind));
+    expect(listed('meta l4proto tcp ip saddr 1.1.1.1 tcp dport 22')).toEqual(['match', 'match']);
+    expect(listed('meta l4proto tcp tcp dport 22 counter')).toEqual(['match', 'counter']);
+    expect(listed('meta l4proto tcp tcp dport vmap { 22 : accept }')).toEqual(['vmap']);
+    expect(listed('meta l4proto tcp tcp option maxseg size 1400')).toEqual(['match']);
+    // A statement with side effects in between resets the dependency (rule_maybe_reset_payload_deps).
+    expect(listed('meta l4proto tcp counter tcp dport 22')).toEqual(['meta l4proto', 'counter', 'match']);
+    expect(listed('ip protocol tcp meta mark set 1 tcp sport 1')).toEqual(['match', 'mangle', 'match']);
+    expect(listed('meta l4proto tcp limit rate 1/second tcp dport 22')).toEqual(['meta l4proto', 'limit', 'match']);
+    // A TCP option set is not post-processed: it removes nothing.
+    expect(listed('meta l4proto tcp tcp option maxseg size set 1400')).toEqual(['meta l4proto', 'mangle']);
+  });
+
+  it('keeps `ip protocol` / `ip6 nexthdr` before a transport match in inet, bridge and netdev tables', () => {
+    // There they also restrict the packet to IPv4 / IPv6 (payload_may_dependency_kill); nft 1.0.6 lists
+    // each rule below exactly so, except that a TCP option match still removes the dependency.
+    const listed = (rule: string, family: string) => stmts(rule, family).map((s) => (s.kind === 'match' && s.left.kind === 'payload' ? `${s.left.protocol} ${s.left.field}` : s.kind));
+    expect(listed('ip protocol tcp tcp dport 22', 'inet')).toEqual(['ip protocol', 'tcp dport']);
+    expect(listed('ip6 nexthdr udp udp dport 53', 'inet')).toEqual(['ip6 nexthdr', 'udp dport']);
+    expect(listed('ip protocol tcp tcp dport 22', 'bridge')).toEqual(['ip protocol', 'tcp dport']);
+    expect(listed('ip6 nexthdr tcp tcp dport 22', 'netdev')).toEqual(['ip6 nexthdr', 'tcp dport']);
+    expect(listed('ip protocol tcp tcp option maxseg size 1', 'inet')).toEqual(['match']);
+    expect(listed('ip protocol tcp tcp dport 22', 'ip')).toEqual(['tcp dport']);
+  });
+
   it('puts `jump { … }` rules into a bound chain', () => {
     const r = parseNft('table inet t {\n chain c {\n  tcp dport 22 jump {\n   counter accept\n  }\n }\n}\n');
     expect(errors(r.diagnostics)).toEqual([]);

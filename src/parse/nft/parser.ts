@@ -386,7 +386,7 @@ export class NftParser {
     const tableCmdIndex = this.commands.length;
     this.commands.push({ op: verb === 'create' ? 'create' : 'add', obj: 'table', ref });
     if (this.p.at('{')) this.parseTableBlock(ref, cmd);
-    this.commands[tableCmdIndex] = { op: verb === 'create' ? 'create' : 'add', obj: 'table', ref, ...cmd };
+    this.commands[tableCmdIndex] = { op: verb === 'create' ? 'create' : 'add', obj: 'table', ref, ...cmd, range: this.p.range(start) };
   }
 
   private cmdChain(verb: string, start: number): void {
@@ -420,8 +420,8 @@ export class NftParser {
       return;
     }
     this.p.ctx.family = ref.family;
-    if (this.p.at('{')) this.parseChainBlock(ref, name, verb === 'create' ? 'create' : 'add');
-    else this.commands.push({ op: verb === 'create' ? 'create' : 'add', obj: 'chain', ref, name: name.value, nameRange: name.range });
+    if (this.p.at('{')) this.parseChainBlock(ref, name, verb === 'create' ? 'create' : 'add', start);
+    else this.commands.push({ op: verb === 'create' ? 'create' : 'add', obj: 'chain', ref, name: name.value, nameRange: name.range, range: this.p.range(start) });
   }
 
   /** `add t c …` where `t` (or the family) was already consumed as the object word. */
@@ -513,8 +513,9 @@ export class NftParser {
       this.p.errorExpected(`'{' and the ${kind} declaration (type, flags, elements)`);
       return;
     }
-    const set = this.parseSetBlock(kind, name.value, this.p.range(name.range.start));
-    if (set) {
+    const parsed = this.parseSetBlock(kind, name.value, this.p.range(name.range.start));
+    if (parsed) {
+      const set = { ...parsed, range: this.p.range(start) };
       this.commands.push({ op: verb === 'create' ? 'create' : 'add', obj: 'set', ref, set, nameRange: name.range });
       this.recordSetTypes(ref, set);
     }
@@ -572,7 +573,7 @@ export class NftParser {
     if (!name) return this.p.recover();
     this.p.ctx.family = ref.family;
     const ft = this.parseFlowtableBlock(name.value, name.range, this.p.at('{'));
-    if (ft) this.commands.push({ op: verb === 'create' ? 'create' : 'add', obj: 'flowtable', ref, flowtable: ft, nameRange: name.range });
+    if (ft) this.commands.push({ op: verb === 'create' ? 'create' : 'add', obj: 'flowtable', ref, flowtable: { ...ft, range: this.p.range(start) }, nameRange: name.range });
   }
 
   private cmdObject(verb: string, type: ObjectType, start: number): void {
@@ -594,7 +595,7 @@ export class NftParser {
     if (!name) return this.p.recover();
     this.p.ctx.family = ref.family;
     const obj = this.parseObjectBody(type, name.value, name.range, ref.family);
-    if (obj) this.commands.push({ op: verb === 'create' ? 'create' : 'add', obj: 'object', ref, object: obj, nameRange: name.range });
+    if (obj) this.commands.push({ op: verb === 'create' ? 'create' : 'add', obj: 'object', ref, object: { ...obj, range: this.p.range(start) }, nameRange: name.range });
   }
 
   /** Skips a `{ … }` block (of commands whose content does not matter). */
@@ -680,10 +681,10 @@ export class NftParser {
           const name = this.parseName('chain name');
           if (!name) return this.p.recover();
           if (!this.p.at('{')) {
-            this.commands.push({ op: 'add', obj: 'chain', ref, name: name.value, nameRange: name.range });
+            this.commands.push({ op: 'add', obj: 'chain', ref, name: name.value, nameRange: name.range, range: this.p.range(t.start) });
             return;
           }
-          this.parseChainBlock(ref, name, 'add');
+          this.parseChainBlock(ref, name, 'add', t.start);
           return;
         }
         case 'set':
@@ -696,8 +697,9 @@ export class NftParser {
             this.p.errorExpected(`'{' after the ${t.value} name`);
             return this.p.recover();
           }
-          const set = this.parseSetBlock(t.value === 'map' ? 'map' : 'set', name.value, name.range);
-          if (set) {
+          const parsed = this.parseSetBlock(t.value === 'map' ? 'map' : 'set', name.value, name.range);
+          if (parsed) {
+            const set = { ...parsed, range: this.p.range(t.start) };
             this.commands.push({ op: 'add', obj: 'set', ref, set, nameRange: name.range });
             this.recordSetTypes(ref, set);
           }
@@ -708,7 +710,7 @@ export class NftParser {
           const name = this.parseName('flowtable name');
           if (!name) return this.p.recover();
           const ft = this.parseFlowtableBlock(name.value, name.range, true);
-          if (ft) this.commands.push({ op: 'add', obj: 'flowtable', ref, flowtable: ft, nameRange: name.range });
+          if (ft) this.commands.push({ op: 'add', obj: 'flowtable', ref, flowtable: { ...ft, range: this.p.range(t.start) }, nameRange: name.range });
           return;
         }
         case 'counter':
@@ -731,7 +733,7 @@ export class NftParser {
           const name = this.parseName(`${type} name`);
           if (!name) return this.p.recover();
           const obj = this.parseObjectBody(type, name.value, name.range, ref.family);
-          if (obj) this.commands.push({ op: 'add', obj: 'object', ref, object: obj, nameRange: name.range });
+          if (obj) this.commands.push({ op: 'add', obj: 'object', ref, object: { ...obj, range: this.p.range(t.start) }, nameRange: name.range });
           return;
         }
         case 'flags': {
@@ -792,7 +794,8 @@ export class NftParser {
     return undefined;
   }
 
-  private parseChainBlock(ref: TableRef, name: { value: string; range: SourceRange }, op: 'add' | 'create'): void {
+  /** `chain NAME { … }`; `start` is where the declaration begins (`chain`, or the verb of `add chain`). */
+  private parseChainBlock(ref: TableRef, name: { value: string; range: SourceRange }, op: 'add' | 'create', start: number): void {
     const braceStart = this.p.peek().start;
     const spec: { type?: string; hook?: string; priority?: Priority; devices?: string[]; policy?: 'accept' | 'drop'; specRange?: SourceRange } = {};
     let comment: string | undefined;
@@ -879,6 +882,7 @@ export class NftParser {
       ...(!base && spec.policy ? { policyOnly: spec.policy } : {}),
       ...(comment !== undefined ? { comment } : {}),
       ...(flags ? { flags } : {}),
+      range: this.p.range(start),
     };
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Expr, NamedSet, Rule, Ruleset, Stmt } from '../../model/ir.ts';
 import { parseNftJson } from '../nftJson/index.ts';
+import { parseNft } from './index.ts';
 import { printExpr, printRule, printRuleset, printStmt } from './print.ts';
 
 const v = (value: string | number | boolean): Expr => ({ kind: 'value', value });
@@ -57,6 +58,11 @@ describe('printStmt / printExpr', () => {
     );
     expect(ruleOf({ mangle: { key: { meta: { key: 'mark' } }, value: { '&': [{ ct: { key: 'mark' } }, { '|': [1, 2] }] } } })).toBe(
       'meta mark set ct mark & (0x00000001 | 0x00000002)',
+    );
+    // A shift count is an integer, not a mark (nft 1.0.6 lists `ct mark >> 16`, `(…) << 8`).
+    expect(ruleOf({ mangle: { key: { meta: { key: 'mark' } }, value: { '>>': [{ ct: { key: 'mark' } }, 16] } } })).toBe('meta mark set ct mark >> 16');
+    expect(ruleOf({ mangle: { key: { ct: { key: 'mark' } }, value: { '<<': [{ '|': [{ meta: { key: 'mark' } }, 16] }, 8] } } })).toBe(
+      'ct mark set (meta mark | 0x00000010) << 8',
     );
   });
 
@@ -187,12 +193,34 @@ describe('printRuleset', () => {
     ]);
   });
 
-  it('omits element statements nft -j could not show completely', () => {
-    const set: NamedSet = {
-      kind: 'set', name: 's', key: { kind: 'type', names: ['ipv4_addr'] }, stmts: [{ kind: 'counter' }, { kind: 'quota', val: 500, valUnit: 'bytes' }],
-      elements: [{ kind: 'elem', value: v('1.1.1.1'), counter: { packets: 1, bytes: 2 } }, v('2.2.2.2')],
-    };
-    const text = printRuleset({ ipvs: [], tables: [{ kind: 'table', family: 'ip', name: 't', chains: [], flowtables: [], objects: [], sets: [set] }] });
-    expect(text).toContain('elements = { 1.1.1.1, 2.2.2.2 }');
+  it('writes element statements in the set\'s order, completing those nft -j could not show', () => {
+    const set = (elements: Expr[]): NamedSet => ({
+      kind: 'set', name: 's', key: { kind: 'type', names: ['ipv4_addr'] }, stmts: [{ kind: 'limit', rate: 1, per: 'second', burst: 5 }, { kind: 'counter' }], elements,
+    });
+    const text = (s: NamedSet) => printRuleset({ ipvs: [], tables: [{ kind: 'table', family: 'ip', name: 't', chains: [], flowtables: [], objects: [], sets: [s] }] });
+    const limit: Stmt = { kind: 'limit', rate: 1, per: 'second', burst: 5 };
+    // nft refuses an element whose statements are not in the set's order ("element expects counter, but set has type limit").
+    expect(text(set([{ kind: 'elem', value: v('1.1.1.1'), counter: { packets: 1, bytes: 2 }, stmts: [limit] }]))).toContain(
+      'elements = { 1.1.1.1 limit rate 1/second counter packets 1 bytes 2 }',
+    );
+    // nft -j shows one statement per element: the others are written as the set declares them.
+    expect(text(set([{ kind: 'elem', value: v('1.1.1.1'), counter: { packets: 1, bytes: 2 } }, v('2.2.2.2')]))).toContain(
+      'elements = { 1.1.1.1 limit rate 1/second counter packets 1 bytes 2, 2.2.2.2 }',
+    );
+    // Statements that fit nowhere are left out: the set's statements then apply.
+    expect(text(set([{ kind: 'elem', value: v('1.1.1.1'), stmts: [{ kind: 'quota', val: 5, valUnit: 'bytes' }] }]))).toContain('elements = { 1.1.1.1 }');
+  });
+
+  it('writes a chain bound to a rule inside the rule, as nft lists it', () => {
+    // Listed byte for byte like this by nft 1.0.6 (which refuses a binding inside a binding).
+    const text = 'table inet x {\n\tchain y {\n\t\ttcp dport 53 goto {\n\t\t\tip saddr 10.0.0.1 accept\n\t\t\tdrop\n\t\t}\n\t\tudp dport 53 jump {\n\t\t\taccept\n\t\t}\n\t}\n}\n';
+    const r = parseNft(text);
+    expect(r.ruleset.tables[0]?.chains.map((c) => c.name)).toEqual(['y', '__chain0', '__chain1']);
+    expect(printRuleset(r.ruleset)).toBe(text);
+  });
+
+  it('writes the key of an object map as it was declared (type or typeof)', () => {
+    const text = 'table ip t {\n\tmap m {\n\t\ttypeof ip saddr : ct helper\n\t}\n\n\tmap n {\n\t\ttype ipv4_addr : counter\n\t}\n}\n';
+    expect(printRuleset(parseNft(text).ruleset)).toBe(text);
   });
 });

@@ -1,7 +1,7 @@
 // IR → canonical nft text in the style of `nft list ruleset` (nested blocks, tabs), which `nft -f` loads.
 // Owns the layout of tables, chains, sets, flowtables and named objects; rules, statements and expressions
 // are printed by printRule.ts. Imports only the model.
-import { assertNever, type Chain, type Expr, type Flowtable, type Literal, type NamedObject, type NamedSet, type Priority, type Ruleset, type Table, type TypeSpec } from '../../model/ir.ts';
+import { assertNever, type Chain, type Expr, type Flowtable, type Literal, type NamedObject, type NamedSet, type Priority, type Ruleset, type Stmt, type Table, type TypeSpec } from '../../model/ir.ts';
 import { ctxOfType, printBytes, printDuration, printExpr, printName, printStmt, quote } from './printRule.ts';
 
 export { printExpr, printRule, printStmt, printVerdict, ctxOf, ctxOfType, type ValueCtx } from './printRule.ts';
@@ -24,7 +24,10 @@ export function printTable(t: Table): string {
   if (t.flags?.length) head.push(`${T1}flags ${t.flags.join(',')}`);
   if (t.comment !== undefined) head.push(`${T1}comment ${quote(t.comment)}`);
   // nft lists named objects, then sets and maps, then flowtables, then chains (src/rule.c table_print).
-  const blocks = [...t.objects.map(printObject), ...t.sets.map(printSet), ...t.flowtables.map(printFlowtable), ...t.chains.map(printChain)];
+  // A chain bound to a rule (`jump { … }`, flag `binding`) is written inside that rule, as nft lists it.
+  const bound = new Map(t.chains.filter(isBindingChain).map((c) => [c.name, c]));
+  const chains = t.chains.filter((c) => !isBindingChain(c)).map((c) => printChain(c, bound));
+  const blocks = [...t.objects.map(printObject), ...t.sets.map(printSet), ...t.flowtables.map(printFlowtable), ...chains];
   const body = [head.join('\n'), blocks.join('\n\n')].filter((s) => s !== '').join('\n\n');
   return `table ${t.family} ${printName(t.name)} {\n${body ? `${body}\n` : ''}}`;
 }
@@ -34,7 +37,9 @@ function printPriority(p: Priority): string {
   return p.text ?? String(p.value);
 }
 
-export function printChain(c: Chain): string {
+const isBindingChain = (c: Chain): boolean => c.flags?.includes('binding') === true;
+
+export function printChain(c: Chain, bound: ReadonlyMap<string, Chain> = new Map()): string {
   const lines: string[] = [];
   if (c.comment !== undefined) lines.push(`${T2}comment ${quote(c.comment)}`);
   if (c.base) {
@@ -44,12 +49,26 @@ export function printChain(c: Chain): string {
     lines.push(`${T2}type ${b.type} hook ${b.hook}${devices} priority ${printPriority(b.priority)};${policy}`);
   }
   if (c.flags?.length) lines.push(`${T2}flags ${c.flags.join(',')};`);
-  for (const r of c.rules) {
-    const text = r.stmts.map(printStmt);
-    if (r.comment !== undefined) text.push(`comment ${quote(r.comment)}`);
-    if (text.length) lines.push(`${T2}${text.join(' ')}`);
-  }
+  lines.push(...printRules(c.rules, T2, bound, new Set([c.name])));
   return `${T1}chain ${printName(c.name)} {\n${lines.map((l) => `${l}\n`).join('')}${T1}}`;
+}
+
+/** Rule lines at `indent`; a jump or goto to a bound chain opens a block with that chain's rules
+ *  (nft's chain_stmt_print: `jump {`, the rules one tab deeper, `}` at the rule's indent). */
+function printRules(rules: Chain['rules'], indent: string, bound: ReadonlyMap<string, Chain>, open: ReadonlySet<string>): string[] {
+  const lines: string[] = [];
+  for (const r of rules) {
+    const text = r.stmts.map((st) => {
+      const target = st.kind === 'verdict' && (st.verdict.kind === 'jump' || st.verdict.kind === 'goto') ? st.verdict.target : undefined;
+      const chain = target !== undefined && !open.has(target) ? bound.get(target) : undefined;
+      if (!chain || st.kind !== 'verdict') return printStmt(st);
+      const inner = printRules(chain.rules, `${indent}\t`, bound, new Set([...open, chain.name]));
+      return `${st.verdict.kind} {\n${inner.map((l) => `${l}\n`).join('')}${indent}}`;
+    });
+    if (r.comment !== undefined) text.push(`comment ${quote(r.comment)}`);
+    if (text.length) lines.push(`${indent}${text.join(' ')}`);
+  }
+  return lines;
 }
 
 /** An expression of each common datatype, to write a type name where nft wants `typeof` (nft 1.0.6 cannot
@@ -80,6 +99,9 @@ const EXPR_OF_TYPE: Readonly<Record<string, string>> = {
   realm: 'meta rtclassid',
   devgroup: 'meta iifgroup',
   verdict: 'verdict',
+  // nft -j names the data of `typeof … : ct zone` (or any integer field) only `integer`, without its
+  // size: a 32-bit integer field takes every value such a map can hold.
+  integer: 'meta length',
 };
 const TYPE_OF_EXPR: Readonly<Record<string, string>> = {
   ...Object.fromEntries(Object.entries(EXPR_OF_TYPE).map(([t, e]) => [e, t])),
@@ -100,6 +122,7 @@ const TYPE_OF_EXPR: Readonly<Record<string, string>> = {
   oif: 'iface_index',
   'meta oif': 'iface_index',
   'ct mark': 'mark',
+  'ct zone': 'integer',
 };
 
 const OBJECT_DATA = new Set(['counter', 'quota', 'limit', 'ct helper', 'ct timeout', 'ct expectation', 'synproxy', 'secmark', 'tunnel']);
@@ -118,19 +141,22 @@ function asNames(t: TypeSpec): string | undefined {
 }
 
 /** `type K [: D]` or `typeof K [: D]`; when one side is a type name and the other an expression, both are
- *  written in the form nft accepts (an object map's data is always a type name). */
+ *  written in the form nft accepts. An object map's data is always a type name: `typeof ip saddr : ct
+ *  helper` as nft lists it (nft ≥ 1.0.7 reads it; 1.0.6 only `type ipv4_addr : ct helper`), so that the
+ *  text gives back the same IR. */
 function printTypeSpec(key: TypeSpec, data: TypeSpec | undefined): string {
   if (!data) return key.kind === 'typeof' ? `typeof ${printExpr(key.expr)}` : `type ${key.names.join(' . ')}`;
   const isObject = data.kind === 'type' && data.names.length === 1 && OBJECT_DATA.has(data.names[0] as string);
-  if (key.kind === data.kind && !(isObject && key.kind === 'typeof')) {
+  if (isObject) return `${key.kind} ${key.kind === 'typeof' ? printExpr(key.expr) : key.names.join(' . ')} : ${data.names[0]}`;
+  if (key.kind === data.kind) {
     return key.kind === 'typeof' ? `typeof ${asExprs(key)} : ${asExprs(data)}` : `type ${asNames(key)} : ${asNames(data)}`;
   }
   const keyNames = asNames(key);
   const dataNames = asNames(data);
-  if (keyNames !== undefined && dataNames !== undefined && (isObject || key.kind === 'type')) return `type ${keyNames} : ${dataNames}`;
+  if (keyNames !== undefined && dataNames !== undefined && key.kind === 'type') return `type ${keyNames} : ${dataNames}`;
   const keyExprs = asExprs(key);
   const dataExprs = asExprs(data);
-  if (keyExprs !== undefined && dataExprs !== undefined && !isObject) return `typeof ${keyExprs} : ${dataExprs}`;
+  if (keyExprs !== undefined && dataExprs !== undefined) return `typeof ${keyExprs} : ${dataExprs}`;
   return `${key.kind} ${key.kind === 'typeof' ? printExpr(key.expr) : keyNames} : ${dataNames ?? dataExprs}`;
 }
 
@@ -152,26 +178,37 @@ export function printSet(s: NamedSet): string {
   if (s.elements.length) {
     const keyCtx = ctxOfType(s.key);
     const dataCtx = s.objectData ? 'string' : ctxOfType(s.data);
-    const items = s.elements.map((e) => printExpr(withoutMismatchedStmts(e, s.stmts?.length ?? 0), keyCtx, dataCtx));
+    const items = s.elements.map((e) => printExpr(withSetStmtOrder(e, s.stmts ?? []), keyCtx, dataCtx));
     const oneLine = items.join(', ');
     lines.push(oneLine.length <= 80 ? `elements = { ${oneLine} }` : `elements = { ${items.join(`,\n${T2}\t     `)} }`);
   }
   return `${T1}${s.kind} ${printName(s.name)} {\n${lines.map((l) => `${T2}${l}\n`).join('')}${T1}}`;
 }
 
-/** nft -j prints only the first statement of an element (json.c set_elem_expr_json), while nft wants an
- *  element to carry all of its set's statements or none ("number of statements mismatch"). Elements whose
- *  statements cannot be written completely are written without them: the set's statements then apply. */
-function withoutMismatchedStmts(e: Expr, setStmts: number): Expr {
+/** An element's statements written in its set's order, as nft requires ("statement mismatch, element
+ *  expects counter, but set has type limit"); the IR keeps an element's counter apart, so it becomes a
+ *  statement here. nft -j prints only the first statement of an element (json.c set_elem_expr_json):
+ *  the missing ones are written as the set declares them (fresh, as the kernel would create them), so
+ *  that the shown one keeps its state. An element whose statements fit nowhere is written without them:
+ *  the set's statements then apply. */
+function withSetStmtOrder(e: Expr, setStmts: readonly Stmt[]): Expr {
   if (e.kind === 'mapping') {
-    const key = withoutMismatchedStmts(e.key, setStmts);
+    const key = withSetStmtOrder(e.key, setStmts);
     return key === e.key ? e : { ...e, key };
   }
-  if (e.kind !== 'elem') return e;
-  const count = (e.counter ? 1 : 0) + (e.stmts?.length ?? 0);
-  if (count === 0 || setStmts === 0 || count === setStmts) return e;
-  const { counter: _c, stmts: _s, ...rest } = e;
-  return rest;
+  if (e.kind !== 'elem' || setStmts.length === 0) return e;
+  const { counter, stmts: _stmts, ...rest } = e;
+  const known: Stmt[] = [...(counter ? [{ kind: 'counter' as const, packets: counter.packets, bytes: counter.bytes }] : []), ...(e.stmts ?? [])];
+  if (known.length === 0) return e;
+  const unused = [...known];
+  const ordered: Stmt[] = [];
+  for (const template of setStmts) {
+    const i = unused.findIndex((k) => k.kind === template.kind);
+    if (i >= 0) ordered.push(...unused.splice(i, 1));
+    else if (known.length === 1) ordered.push(template);
+    else return rest;
+  }
+  return unused.length === 0 ? { ...rest, stmts: ordered } : rest;
 }
 
 export function printFlowtable(f: Flowtable): string {

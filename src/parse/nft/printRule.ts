@@ -208,7 +208,8 @@ class ExprPrinter {
     const valueCtx = leftCtx === 'plain' ? ctx : leftCtx;
     const side = (x: Expr, isRight: boolean) => {
       if (x.kind === 'list') return `(${x.items.map((i) => this.expr(i, valueCtx)).join(' | ')})`;
-      const s = this.expr(x, valueCtx);
+      // A shift count is a plain integer, not a value of the selector's type (nft lists `<< 8`).
+      const s = this.expr(x, isRight && (op === '<<' || op === '>>') ? 'plain' : valueCtx);
       if (x.kind !== 'binop') return s;
       const p = PRECEDENCE[x.op];
       return p < PRECEDENCE[op] || (isRight && p === PRECEDENCE[op]) ? `(${s})` : s;

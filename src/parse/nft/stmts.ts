@@ -64,7 +64,7 @@ export class StmtParser {
 
   constructor(readonly e: ExprParser) {
     e.elemStmt = () => this.parseElemStatement();
-    e.anonChain = () => this.parseAnonChain();
+    e.anonChain = (_p, verdict) => this.parseAnonChain(verdict);
   }
 
   private get p() {
@@ -104,12 +104,15 @@ export class StmtParser {
       }
     }
     this.e.rule = saved;
-    const range = this.p.range(start);
-    if (stmts.length === 0 && comment === undefined) this.p.error(M.emptyRule.code, M.emptyRule.text, range);
+    const written = this.p.range(start);
+    if (stmts.length === 0 && comment === undefined) this.p.error(M.emptyRule.code, M.emptyRule.text, written);
     addRejectDependency(stmts, this.e.family);
     killDependencies(stmts, this.e.family);
-    const handle = this.p.takeHandle(start);
-    return { stmts, ...(comment !== undefined ? { comment } : {}), ...(handle !== undefined ? { handle } : {}), range };
+    // The range covers the rule's text and the `# handle N` comment nft -a prints after it (part of the
+    // rule's listing: a click on it is a click on the rule); consumers that show the text strip it.
+    const handle = this.p.takeHandleComment(start);
+    const range = handle ? { start, end: Math.max(written.end, handle.end) } : written;
+    return { stmts, ...(comment !== undefined ? { comment } : {}), ...(handle !== undefined ? { handle: handle.value } : {}), range };
   }
 
   /** One statement. Unknown leading words become `opaque` statements (with an error when they look like a
@@ -1081,21 +1084,22 @@ export class StmtParser {
 
   // ───────────────────────────── anonymous chains ─────────────────────────────
 
-  /** `jump { rule; rule }`: the rules go to a new chain named like nft's bindings, the verdict jumps to it. */
-  parseAnonChain(): Verdict | undefined {
+  /** `jump { rule; rule }` (or `goto { … }`, nft's chain_stmt): the rules go to a new chain named like
+   *  nft's bindings, the verdict jumps (or goes) to it. */
+  parseAnonChain(verdict: 'jump' | 'goto' = 'jump'): Verdict | undefined {
     if (this.e.depth > MAX_DEPTH) {
       this.e.tooDeep(this.p.peek());
       return undefined;
     }
     this.e.depth++;
     try {
-      return this.parseAnonChainInner();
+      return this.parseAnonChainInner(verdict);
     } finally {
       this.e.depth--;
     }
   }
 
-  private parseAnonChainInner(): Verdict | undefined {
+  private parseAnonChainInner(verdict: 'jump' | 'goto'): Verdict | undefined {
     const open = this.p.next();
     const rules: ParsedRule[] = [];
     const savedRule = this.e.rule;
@@ -1113,7 +1117,7 @@ export class StmtParser {
     }
     const name = `__chain${this.anonCount++}`;
     this.anonChains.push({ name, rules, range: this.p.range(open.start) });
-    return { kind: 'jump', target: name };
+    return { kind: verdict, target: name };
   }
 }
 
@@ -1156,9 +1160,11 @@ function readsTcpHeader(x: unknown): boolean {
 
 /** nft lists a protocol match that a later header match implies (`meta l4proto tcp tcp dport 22` lists
  *  as `tcp dport 22`: netlink_delinearize's payload dependency elimination), so the rule the kernel holds
- *  shows without it. Only across matches: any other statement in between (`counter`, `meta mark set …`)
- *  resets nft's dependency context, and the protocol match is listed (checked with nft 1.0.6:
- *  `ip protocol tcp counter tcp dport 22` lists unchanged). */
+ *  shows without it. Only up to the first statement that is not a match: rule_parse_postprocess resets
+ *  the dependency after any other statement ("We can only remove payload dependencies if they occur
+ *  without a statement with side effects in between"), so `meta l4proto tcp counter tcp dport 22` and a
+ *  dependency before an xt statement stay. A TCP option set (`tcp option maxseg size set …`, STMT_EXTHDR)
+ *  is not post-processed and removes nothing (checked with nft 1.0.6). */
 function killDependencies(stmts: Stmt[], family: string): void {
   const implied = (i: number): string | undefined => {
     const s = stmts[i];
@@ -1176,11 +1182,16 @@ function killDependencies(stmts: Stmt[], family: string): void {
     }
     return undefined;
   };
+  // In inet, bridge and netdev tables `ip protocol` / `ip6 nexthdr` also restrict the packet to IPv4 /
+  // IPv6, so a transport header match does not make them redundant; a TCP option match does
+  // (src/payload.c payload_may_dependency_kill; checked with nft 1.0.6).
+  const keepsNetworkDep = family === 'inet' || family === 'bridge' || family === 'netdev';
+  let optionsOnly = false;
   const usesPayload = (e: Expr | undefined, proto: string): boolean => {
     if (!e) return false;
     switch (e.kind) {
       case 'payload':
-        return (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
+        return !optionsOnly && (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
       case 'option':
         return e.protocol === proto;
       case 'binop':
@@ -1202,7 +1213,7 @@ function killDependencies(stmts: Stmt[], family: string): void {
       case 'vmap':
         return usesPayload(s.key, proto);
       case 'mangle':
-        return usesPayload(s.key, proto) || usesPayload(s.value, proto);
+        return (s.key.kind !== 'option' && usesPayload(s.key, proto)) || usesPayload(s.value, proto);
       case 'nat':
         return usesPayload(s.addr, proto) || usesPayload(s.port, proto);
       case 'objref':
@@ -1220,14 +1231,15 @@ function killDependencies(stmts: Stmt[], family: string): void {
   for (let i = stmts.length - 1; i >= 0; i--) {
     const proto = implied(i);
     if (!proto) continue;
-    for (let j = i + 1; j < stmts.length; j++) {
-      const s = stmts[j]!;
-      if (stmtUses(s, proto)) {
-        stmts.splice(i, 1);
-        break;
-      }
+    const dep = stmts[i] as Stmt;
+    optionsOnly = keepsNetworkDep && dep.kind === 'match' && dep.left.kind === 'payload' && (dep.left.protocol === 'ip' || dep.left.protocol === 'ip6');
+    let used = false;
+    for (let j = i + 1; j < stmts.length && !used; j++) {
+      const s = stmts[j] as Stmt;
+      used = stmtUses(s, proto);
       if (s.kind !== 'match') break;
     }
+    if (used) stmts.splice(i, 1);
   }
 }
 
