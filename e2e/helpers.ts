@@ -55,8 +55,11 @@ export async function pasteIntoEditor(page: Page, text: string): Promise<void> {
     }, text);
 }
 
+/** Puts the keyboard focus into the editor (on its input element: a click could land on a hover widget). */
 export async function focusEditor(page: Page): Promise<void> {
-  await editorLines(page).first().click();
+  await expect(editorLines(page).first()).toBeVisible();
+  await editor(page).locator('.native-edit-context, textarea.inputarea').first().focus();
+  await expect(editor(page)).toHaveClass(/\bfocused\b/);
 }
 
 /** Puts the cursor on the first line in view containing `text`, clicking in the middle of that line's text. */
@@ -91,6 +94,15 @@ export function outline(page: Page): Locator {
 
 export function outlineItem(page: Page, name: string | RegExp): Locator {
   return outline(page).getByRole('treeitem', { name });
+}
+
+/** The outline renders only the rows in view: pages down (keyboard) until the row `name` is rendered. */
+export async function scrollOutlineTo(page: Page, name: string | RegExp): Promise<Locator> {
+  const item = outlineItem(page, name);
+  await outline(page).getByRole('treeitem').first().focus();
+  for (let i = 0; i < 100 && (await item.count()) === 0; i++) await page.keyboard.press('PageDown');
+  await expect(item).toBeVisible();
+  return item;
 }
 
 export function statusBar(page: Page): Locator {
@@ -136,4 +148,152 @@ export async function hoverMarker(page: Page, line: number, severity: 'error' | 
   );
   if (!box) throw new Error(`no ${severity} marker on line ${line}`);
   await page.mouse.move(box.x, box.y - 4);
+}
+
+// ───────────── workspace: sources panel, files, gallery, links, notices ─────────────
+
+export function header(page: Page): Locator {
+  return page.getByRole('banner');
+}
+
+export function sourcesPanel(page: Page): Locator {
+  return page.getByRole('region', { name: 'Sources' });
+}
+
+/** The button that shows a source in the editor (its accessible name is the source's name). */
+export function sourceButton(page: Page, name: string): Locator {
+  return sourcesPanel(page).locator('.source-select').getByText(name, { exact: true });
+}
+
+/** The source names, in workspace order. */
+export async function sourceNames(page: Page): Promise<string[]> {
+  return sourcesPanel(page).locator('.source-name, .source-rename').evaluateAll((els) => els.map((e) => (e instanceof HTMLInputElement ? e.value : e.textContent ?? '')));
+}
+
+/** The name of the source the editor shows. */
+export function activeSource(page: Page): Locator {
+  return sourcesPanel(page).locator('.source-select[aria-current="true"] .source-name');
+}
+
+export async function selectSource(page: Page, name: string): Promise<void> {
+  await sourceButton(page, name).click();
+  await expect(activeSource(page)).toHaveText(name);
+}
+
+/** "New source", then a paste of `text` into it (the way a user adds a dump to the workspace). */
+export async function addPastedSource(page: Page, text: string): Promise<void> {
+  const before = (await sourceNames(page)).length;
+  await sourcesPanel(page).getByRole('button', { name: 'New source' }).click();
+  await expect(sourcesPanel(page).locator('.source-item')).toHaveCount(before + 1);
+  await expect(activeSource(page)).toHaveText(/^untitled/);
+  await pasteIntoEditor(page, text);
+  await expect(activeSource(page)).not.toHaveText(/^untitled/);
+}
+
+export async function renameSource(page: Page, from: string, to: string): Promise<void> {
+  await sourcesPanel(page).getByRole('button', { name: `Rename ${from}`, exact: true }).click();
+  const field = sourcesPanel(page).getByRole('textbox', { name: `New name for ${from}` });
+  await field.fill(to);
+  await field.press('Enter');
+  await expect(sourceButton(page, to)).toBeVisible();
+}
+
+export async function removeSource(page: Page, name: string): Promise<void> {
+  await sourcesPanel(page).getByRole('button', { name: `Remove ${name}`, exact: true }).click();
+  await expect(sourceButton(page, name)).toHaveCount(0);
+}
+
+export interface TestFile {
+  readonly name: string;
+  readonly content: string;
+}
+
+/** Drops files on the editor as a user's drag from the file manager would (a `drop` carrying Files). */
+export async function dropFiles(page: Page, files: readonly TestFile[]): Promise<void> {
+  const transfer = await page.evaluateHandle((list) => {
+    const data = new DataTransfer();
+    for (const f of list) data.items.add(new File([f.content], f.name, { type: 'text/plain' }));
+    return data;
+  }, files);
+  const target = page.locator('[data-testid="source-editor"]');
+  await target.dispatchEvent('dragenter', { dataTransfer: transfer });
+  await target.dispatchEvent('dragover', { dataTransfer: transfer });
+  await target.dispatchEvent('drop', { dataTransfer: transfer });
+}
+
+/** "Open files…" and the file chooser. */
+export async function openFilesWithPicker(page: Page, files: readonly TestFile[]): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await sourcesPanel(page).getByRole('button', { name: 'Open files…' }).click();
+  await (await chooser).setFiles(files.map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: Buffer.from(f.content) })));
+}
+
+export function dialog(page: Page, name: string): Locator {
+  return page.getByRole('dialog', { name });
+}
+
+export async function openGallery(page: Page): Promise<Locator> {
+  const gallery = dialog(page, 'Examples');
+  if (!(await gallery.isVisible())) await header(page).getByRole('button', { name: 'Examples' }).click();
+  await expect(gallery).toBeVisible();
+  return gallery;
+}
+
+/** Opens an example from the gallery by its title; `confirm` answers the "Replace the workspace?" question. */
+export async function openExample(page: Page, title: string, { confirm = false }: { confirm?: boolean } = {}): Promise<void> {
+  const gallery = await openGallery(page);
+  await gallery.getByRole('button', { name: `Open ${title}`, exact: true }).click();
+  if (confirm) await confirmReplace(page);
+  await expect(gallery).toBeHidden();
+  await expect(notices(page).getByText(`Loaded the example “${title}”`)).toBeVisible();
+}
+
+export async function confirmReplace(page: Page): Promise<void> {
+  const question = dialog(page, 'Replace the workspace?');
+  await expect(question).toBeVisible();
+  await question.getByRole('button', { name: 'Replace workspace' }).click();
+  await expect(question).toBeHidden();
+}
+
+/** "New" in the header: an empty workspace. */
+export async function newWorkspace(page: Page, { confirm = false }: { confirm?: boolean } = {}): Promise<void> {
+  await header(page).getByRole('button', { name: 'New', exact: true }).click();
+  if (confirm) await confirmReplace(page);
+  await expect(notices(page).getByText('New, empty workspace')).toBeVisible();
+}
+
+/** "Copy link": the permalink the share dialog shows (the dialog is closed again). */
+export async function copyLink(page: Page): Promise<{ url: string; sizeText: string }> {
+  await header(page).getByRole('button', { name: 'Copy link' }).click();
+  const share = dialog(page, 'Share this workspace');
+  const field = share.getByRole('textbox', { name: 'Link' });
+  await expect(field).toHaveValue(/#v1\./);
+  const url = await field.inputValue();
+  const sizeText = (await share.getByTestId('link-size').textContent()) ?? '';
+  await share.getByRole('button', { name: 'Close' }).click();
+  await expect(share).toBeHidden();
+  return { url, sizeText };
+}
+
+export function notices(page: Page): Locator {
+  return page.getByRole('region', { name: 'Notifications' });
+}
+
+export function viewTab(page: Page, name: string): Locator {
+  return page.getByRole('tablist', { name: 'Views' }).getByRole('tab', { name });
+}
+
+/** The problems list's entries (buttons), optionally those of one source. */
+export function problemItems(page: Page, source?: string): Locator {
+  const items = problems(page).getByRole('button', { name: /^(error|warning|info) \d+:\d+ / });
+  return source === undefined ? items : items.filter({ has: page.locator('.problem-source', { hasText: source }) });
+}
+
+export function saveStatus(page: Page): Locator {
+  return page.getByTestId('save-status');
+}
+
+/** A screenshot for people to look at (git-ignored folder), not compared by any test. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `e2e-artifacts/screenshots/${name}.png` });
 }

@@ -1,6 +1,8 @@
 // The page itself: it loads with the example in the editor, themes, the format selector, the empty state and
 // the pane splitter. These hold whatever the parsers do.
 import {
+  newWorkspace,
+  openExample,
   chooseFormat,
   editor,
   editorLines,
@@ -70,26 +72,29 @@ test('an iptables-save dump pasted in auto mode is detected as iptables-save', a
   await pasteIntoEditor(page, '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n');
   await expect(editorLines(page).first()).toHaveText('*filter');
   await expect(statusBar(page).getByRole('option', { name: 'Auto-detect (iptables-save)' })).toBeAttached();
-  // The source is no longer the example.
-  await expect(outlineItem(page, /^pasted ruleset/)).toBeVisible();
+  // The source is no longer the example's: it is named after what was pasted.
+  await expect(outlineItem(page, /^iptables-save/)).toBeVisible();
+  await expect(outlineItem(page, /^nft list ruleset/)).toHaveCount(0);
 });
 
-test('an empty editor shows what to paste instead of a blank outline', async ({ page }) => {
+test('an empty workspace shows what to paste instead of a blank outline', async ({ page }) => {
   await openApp(page);
-  await page.getByRole('button', { name: 'Clear' }).click();
+  await newWorkspace(page);
   await expect(page.getByText(/Paste the output of/).first()).toBeVisible();
   await expect(page.getByRole('note')).toContainText('iptables-save');
   await expect(outline(page)).toHaveCount(0);
-  await page.getByRole('button', { name: 'Load example' }).click();
+  // The empty state leads to the examples.
+  await page.getByRole('note').getByRole('button', { name: 'Open an example' }).click();
+  await openExample(page, 'kube-proxy, nftables mode');
   await expect(editorLines(page).first()).toHaveText('table ip kube-proxy {');
   await expect(page.getByRole('note')).toHaveCount(0);
 });
 
 test('the splitter resizes the panes with the keyboard', async ({ page }) => {
   await openApp(page);
-  const separator = page.getByRole('separator', { name: 'Resize editor and outline' });
+  const separator = page.getByRole('separator', { name: 'Resize editor and views' });
   const before = Number(await separator.getAttribute('aria-valuenow'));
-  const width = async () => (await page.getByRole('region', { name: 'Source' }).boundingBox())?.width ?? 0;
+  const width = async () => (await page.getByRole('region', { name: 'Source', exact: true }).boundingBox())?.width ?? 0;
   const widthBefore = await width();
   await separator.focus();
   await page.keyboard.press('ArrowRight');

@@ -1,14 +1,18 @@
-// Browser entry: mounts the React app. Nothing else belongs here.
+// Browser entry: decides what the page opens with (link, saved session, default example), then mounts the
+// React app. Nothing else belongs here.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
+import { preparePageStartup } from './ui/share/startup.ts';
 import './ui/app.css';
 
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
+  void preparePageStartup().then((startup) =>
+    createRoot(root).render(
+      <StrictMode>
+        <App startup={startup} />
+      </StrictMode>,
+    ),
   );
 }

@@ -72,6 +72,7 @@ beforeAll(async () => {
   runs.forced = inProcess(['parse', '--format', 'ipset', file('native.nft')]);
   runs.badFormat = inProcess(['parse', '--format', 'pf', file('native.nft')]);
   runs.missing = inProcess(['parse', file('absent.nft')]);
+  runs.traceWorkspace = inProcess(['trace', file('legacy.txt'), file('native.nft'), '--packet', 'iif eth0 ip saddr 10.0.0.9 ip daddr 10.0.0.1 tcp dport 80']);
 }, 60_000);
 
 afterAll(() => {
@@ -149,7 +150,6 @@ describe('nflens parse (the real CLI)', () => {
     for (const [name, message] of [
       ['noFile', 'parse needs at least one FILE'],
       ['badFormat', 'unknown format "pf"'],
-      ['missing', `cannot read ${file('absent.nft')}`],
     ] as const) {
       const r = run(name);
       expect(r.code, name).toBe(2);
@@ -157,6 +157,25 @@ describe('nflens parse (the real CLI)', () => {
       expect(r.err, name).toContain(`nflens: ${message}`);
       expect(r.err, name).toContain('usage:');
     }
+  });
+
+  it('an unreadable file exits 2 with the reason only (the usage text would bury it)', () => {
+    const r = run('missing');
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(new RegExp(`^nflens: cannot read ${escape(file('absent.nft'))}: ENOENT`));
+    expect(r.err).not.toContain('usage:');
+  });
+});
+
+describe('nflens trace reports the parse as nflens parse does', () => {
+  it('the checks across sources go to standard error with each file\'s diagnostics; the trace still runs', () => {
+    const { code, out, err } = run('traceWorkspace');
+    const legacy = file('legacy.txt');
+    expect(err).toContain(`${legacy}:3:1: warning: both iptables-legacy and nf_tables hook ip input`);
+    expect(err).toContain(`${legacy}:6:28: warning: jump to chain 'SSH', which table ip filter does not have [SRC2004]`);
+    expect(out).toMatch(/^fate: /m);
+    expect(code).toBe(0);
   });
 });
 

@@ -3,6 +3,9 @@
 
 export class UsageError extends Error {}
 
+/** A file that cannot be read: exit 2 like a usage error, but the usage text would only hide the reason. */
+export class InputError extends UsageError {}
+
 export interface ParsedArgs {
   readonly positional: string[];
   readonly flags: Map<string, string | true>;

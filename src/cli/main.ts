@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { runParse } from './parseCommand.ts';
 import { runTrace } from './traceCommand.ts';
-import { UsageError } from './args.ts';
+import { InputError, UsageError } from './args.ts';
 
 const USAGE = `usage:
   nflens parse FILE... [--format auto|nft|nft-json|iptables|ipset|ipvs] [--json]
@@ -49,7 +49,7 @@ export function main(argv: readonly string[], io: Io): number {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`nflens: ${e.message}\n${USAGE}`);
+      io.stderr(e instanceof InputError ? `nflens: ${e.message}\n` : `nflens: ${e.message}\n${USAGE}`);
       return 2;
     }
     throw e;

@@ -4,7 +4,7 @@ import type { Diagnostic, Source, SourceFormat } from '../model/ir.ts';
 import { LineIndex } from '../model/sourceText.ts';
 import { summarizeRuleset, type RulesetSummary } from '../model/summary.ts';
 import { checkWorkspace, detectFormat, isSourceFormat, parseWorkspace } from '../parse/index.ts';
-import { parseArgs, UsageError } from './args.ts';
+import { InputError, parseArgs, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 
 export function runParse(argv: readonly string[], io: Io): number {
@@ -54,7 +54,7 @@ export function readSources(files: readonly string[], formatFlag: string, io: Io
     try {
       text = io.readFile(file);
     } catch (e) {
-      throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+      throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
     }
     const format: SourceFormat = formatFlag === 'auto' ? detectFormat(text) : (formatFlag as SourceFormat);
     return { id: `s${i + 1}`, name: file === '-' ? '<stdin>' : file, format, text };

@@ -3,10 +3,10 @@
 // standard error) and the trace runs on what parsed.
 import { LineIndex } from '../model/sourceText.ts';
 import { evaluate, evaluateBranches, formatNftMonitor, formatTrace, formatTree, parseHostSpec, parsePacket, projectToKernel, type EvalOptions } from '../eval/index.ts';
-import { isSourceFormat, parseWorkspace } from '../parse/index.ts';
+import { checkWorkspace, isSourceFormat, parseWorkspace } from '../parse/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Io } from './main.ts';
-import { locate, readSources } from './parseCommand.ts';
+import { formatDiagnostic, locate, readSources } from './parseCommand.ts';
 
 function intList(flag: string, text: string): number[] {
   const out = text.split(/[\s,]+/).filter(Boolean).map(Number);
@@ -46,12 +46,15 @@ export function runTrace(argv: readonly string[], io: Io): number {
 
   const sources = readSources(args.positional, formatFlag, io);
   const workspace = parseWorkspace(sources);
+  const lineIndexes = new Map(workspace.sources.map(({ source }) => [source.id, new LineIndex(source.text)]));
   for (const { source, result } of workspace.sources) {
-    const lines = new LineIndex(source.text);
-    for (const d of result.diagnostics) {
-      const l = locate(d, lines);
-      io.stderr(`${source.name}:${l.line}:${l.column}: ${l.severity}: ${l.message} [${l.code}]\n`);
-    }
+    for (const d of result.diagnostics) io.stderr(formatDiagnostic(source.name, locate(d, lineIndexes.get(source.id)!)));
+  }
+  // The checks across sources too (legacy and nf_tables on one hook…): they explain surprising traces.
+  const names = new Map(workspace.sources.map(({ source }) => [source.id, source.name]));
+  for (const d of checkWorkspace(workspace)) {
+    const lines = lineIndexes.get(d.sourceId);
+    if (lines) io.stderr(formatDiagnostic(names.get(d.sourceId) ?? d.sourceId, locate(d, lines)));
   }
   for (const d of diagnostics) io.stderr(`--packet: ${d.severity}: ${d.message} [${d.code}]\n`);
 

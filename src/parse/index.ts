@@ -9,7 +9,7 @@ import { parseIpset } from './ipset/index.ts';
 import { parseIpvs } from './ipvs/index.ts';
 
 export { detectFormat } from './detect.ts';
-export { checkWorkspace, isXtablesCompatTable, type WorkspaceDiagnostic } from './workspace.ts';
+export { checkWorkspace, checkWorkspaceFacts, collectWorkspaceFacts, isXtablesCompatTable, type WorkspaceDiagnostic, type WorkspaceFacts } from './workspace.ts';
 export { printIpsetSave } from './ipset/index.ts';
 export { printIpvsadmSave } from './ipvs/index.ts';
 export { parseNft, parseNftJson, parseIptables, parseIpset, parseIpvs };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BaseChainSpec, Chain, Expr, NamedSet, ParseResult, ParsedSource, Rule, SourceFormat, Stmt, Table, TableOrigin } from '../model/ir.ts';
 import { parseIpset } from './ipset/index.ts';
-import { checkWorkspace } from './workspace.ts';
+import { checkWorkspace, checkWorkspaceFacts, collectWorkspaceFacts, type WorkspaceFacts } from './workspace.ts';
 
 // The nft text and iptables parsers are written in parallel with this module, so the nft and iptables
 // parts of these workspaces are built as the IR those parsers produce (nft -j shapes, `xt` nodes and
@@ -192,5 +192,31 @@ describe('checkWorkspace: sets nobody defines', () => {
       'set @seen is not defined in table inet fw',
       'set @KUBE-CLUSTER-IP is not defined in table inet fw',
     ]);
+  });
+});
+
+describe('checkWorkspaceFacts: the per-source walk and the merge', () => {
+  const ipsetText = 'create KUBE-CLUSTER-IP hash:ip,port family inet\n';
+  const ipsetSource = fromParse('ipset', 'ipset', ipsetText, parseIpset(ipsetText));
+  const legacy = table('ip', 'filter', [chain('INPUT', [rule([drop])], { hook: 'input', priority: 0 }, { start: 20, end: 40 })], { origin: 'iptables-legacy' });
+  const nft = table('inet', 'fw', [chain('input', [rule([accept])], { hook: 'input', priority: 0 })]);
+  const ipt = table('ip', 'nat', [chain('KUBE-SERVICES', [rule([jump('KUBE-MISSING')], { xt: { args: ['-m', 'set', '--match-set', 'KUBE-CLUSTER-IP', 'dst'] }, range: { start: 5, end: 9 } })])], { origin: 'iptables-nft' });
+  const sources = [source('legacy', 'iptables', [legacy]), source('nft', 'nft', [nft]), source('ipt', 'iptables', [ipt]), ipsetSource];
+
+  it('merging facts that went through JSON gives what checkWorkspace gives', () => {
+    const merged = checkWorkspaceFacts(
+      sources.map((s) => ({ sourceId: s.source.id, name: s.source.name, facts: JSON.parse(JSON.stringify(collectWorkspaceFacts(s))) as WorkspaceFacts })),
+    );
+    const direct = checkWorkspace({ sources });
+    expect(direct.map((d) => d.code)).toEqual(['SRC2002', 'SRC2004']);
+    expect(merged).toEqual(direct);
+  });
+
+  it('takes source names at merge time, and resolves ipsets against the sources present then', () => {
+    const facts = sources.map((s) => ({ sourceId: s.source.id, name: s.source.name, facts: collectWorkspaceFacts(s) }));
+    const renamed = facts.map((f) => (f.sourceId === 'legacy' ? { ...f, name: 'node-1 iptables-legacy-save' } : f));
+    expect(checkWorkspaceFacts(renamed)[0]?.message).toContain('iptables-legacy chain ip filter INPUT (node-1 iptables-legacy-save)');
+    const withoutIpsets = facts.filter((f) => f.sourceId !== ipsetSource.source.id);
+    expect(checkWorkspaceFacts(withoutIpsets).map((d) => d.code)).toEqual(['SRC2002', 'SRC2004', 'SRC2006']);
   });
 });

@@ -1,6 +1,8 @@
 // Checks across the sources of a workspace, on the parsed IR: iptables-nft compat tables seen through
 // nft, iptables-legacy and nf_tables rules on the same hook, jumps to missing chains, and references to
-// sets nobody defines. Pure; imports only the model.
+// sets nobody defines. Two phases, so that an app re-examines only the source that changed: the walk over
+// one source's IR (`collectWorkspaceFacts`, heavy, runs beside the parser in a worker) and a cheap merge of
+// every source's facts (`checkWorkspaceFacts`). Pure; imports only the model.
 import type { Chain, Diagnostic, Family, ParsedSource, Rule, SourceRange, Table, Workspace } from '../model/ir.ts';
 import { IPTABLES_HOOK_OF, iptablesChainPriority } from '../model/priorities.ts';
 import { WSP } from './workspaceMessages.ts';
@@ -11,18 +13,87 @@ export interface WorkspaceDiagnostic extends Diagnostic {
 }
 
 export function checkWorkspace(workspace: Workspace): WorkspaceDiagnostic[] {
+  return checkWorkspaceFacts(
+    workspace.sources.map((source) => ({ sourceId: source.source.id, name: source.source.name, facts: collectWorkspaceFacts(source) })),
+  );
+}
+
+/** What the workspace checks need to know about one source: plain JSON (it crosses from the parse worker),
+ *  without the source's id or name (diagnostics get them when merged, so a rename needs no new walk). */
+export interface WorkspaceFacts {
+  /** Tables that an xtables-nft tool manages (nft sources only). */
+  readonly compat: readonly FactDiagnostic[];
+  /** Active chains on a hook, in table and chain order. */
+  readonly hookUses: readonly HookFact[];
+  /** Where `# Warning: iptables-legacy tables present` stands in the text. */
+  readonly legacyMarker?: SourceRange;
+  /** Jumps and gotos to chains their table lacks. */
+  readonly missingChains: readonly FactDiagnostic[];
+  /** Sets this source defines that iptables rules may name (ipset sources, sets with ipset settings). */
+  readonly ipsets: readonly string[];
+  readonly hasIpsetSource: boolean;
+  /** In rule order: nft set references missing from their table (decided here), and iptables set
+   *  references their own table does not hold (decided when merged, against every source's ipsets). */
+  readonly setRefs: readonly SetRefFact[];
+}
+
+/** A diagnostic without its source id. */
+type FactDiagnostic = Omit<WorkspaceDiagnostic, 'sourceId'>;
+
+interface HookFact {
+  readonly backend: 'legacy' | 'nftables';
+  /** `ip input`, `ip6 forward`. */
+  readonly key: string;
+  /** `filter INPUT` as `family table chain`. */
+  readonly where: string;
+  readonly range?: SourceRange;
+}
+
+type SetRefFact = { readonly missing: FactDiagnostic } | { readonly ipset: string; readonly range?: SourceRange };
+
+/** The walk over one source (the costly part of the checks). */
+export function collectWorkspaceFacts(source: ParsedSource): WorkspaceFacts {
+  const index = source.source.text.indexOf(LEGACY_MARKER);
+  const legacyMarker = index < 0 ? undefined : { start: index, end: lineEnd(source.source.text, index) };
+  const ipsets: string[] = [];
+  let hasIpsetSource = false;
+  for (const table of tablesOf(source)) {
+    if (table.origin === 'ipset') hasIpsetSource = true;
+    for (const set of table.sets) if (set.ipset || table.origin === 'ipset') ipsets.push(set.name);
+  }
+  return {
+    compat: compatTablesOf(source),
+    hookUses: hookUsesOf(source),
+    ...(legacyMarker ? { legacyMarker } : {}),
+    missingChains: missingChainsOf(source),
+    ipsets,
+    hasIpsetSource,
+    setRefs: setRefsOf(source),
+  };
+}
+
+/** Merges the facts of every source of a workspace into its diagnostics (cheap: no IR walk). */
+export function checkWorkspaceFacts(sources: readonly { readonly sourceId: string; readonly name: string; readonly facts: WorkspaceFacts }[]): WorkspaceDiagnostic[] {
+  const withId = (sourceId: string) => (d: FactDiagnostic): WorkspaceDiagnostic => ({ ...d, sourceId });
   return [
-    ...checkCompatTables(workspace),
-    ...checkLegacyBesideNftables(workspace),
-    ...checkChainReferences(workspace),
-    ...checkSetReferences(workspace),
+    ...sources.flatMap((s) => s.facts.compat.map(withId(s.sourceId))),
+    ...checkLegacyBesideNftables(sources),
+    ...sources.flatMap((s) => s.facts.missingChains.map(withId(s.sourceId))),
+    ...checkSetReferences(sources),
   ];
+}
+
+type SourceWithFacts = Parameters<typeof checkWorkspaceFacts>[0][number];
+
+function lineEnd(text: string, from: number): number {
+  const end = text.indexOf('\n', from);
+  return end < 0 ? text.length : end;
 }
 
 const WHOLE: SourceRange = { start: 0, end: 0 };
 
-function at(source: ParsedSource, m: { code: string; message: string }, range: SourceRange | undefined, severity: Diagnostic['severity']): WorkspaceDiagnostic {
-  return { severity, code: m.code, message: m.message, range: range ?? WHOLE, sourceId: source.source.id };
+function at(m: { code: string; message: string }, range: SourceRange | undefined, severity: Diagnostic['severity']): FactDiagnostic {
+  return { severity, code: m.code, message: m.message, range: range ?? WHOLE };
 }
 
 function tablesOf(source: ParsedSource): readonly Table[] {
@@ -80,15 +151,13 @@ function hasXt(rule: Rule): boolean {
   return found;
 }
 
-function checkCompatTables(workspace: Workspace): WorkspaceDiagnostic[] {
-  const out: WorkspaceDiagnostic[] = [];
-  for (const source of workspace.sources) {
-    if (source.source.format !== 'nft' && source.source.format !== 'nft-json') continue;
-    for (const table of tablesOf(source)) {
-      if (!isXtablesCompatTable(table)) continue;
-      const tool = COMPAT[table.family]?.tool ?? 'iptables';
-      out.push(at(source, WSP.managedByIptablesNft(`${table.family} ${table.name}`, tool), table.range, 'info'));
-    }
+function compatTablesOf(source: ParsedSource): FactDiagnostic[] {
+  const out: FactDiagnostic[] = [];
+  if (source.source.format !== 'nft' && source.source.format !== 'nft-json') return out;
+  for (const table of tablesOf(source)) {
+    if (!isXtablesCompatTable(table)) continue;
+    const tool = COMPAT[table.family]?.tool ?? 'iptables';
+    out.push(at(WSP.managedByIptablesNft(`${table.family} ${table.name}`, tool), table.range, 'info'));
   }
   return out;
 }
@@ -96,12 +165,6 @@ function checkCompatTables(workspace: Workspace): WorkspaceDiagnostic[] {
 // ───────────── iptables-legacy next to nf_tables ─────────────
 
 const LEGACY_MARKER = '# Warning: iptables-legacy tables present';
-
-interface HookUse {
-  readonly source: ParsedSource;
-  readonly table: Table;
-  readonly chain: Chain;
-}
 
 /** The IP versions a base chain sees: ip → 4, ip6 → 6, inet → both. */
 function ipVersions(family: Family): readonly (4 | 6)[] {
@@ -128,48 +191,61 @@ function backendOf(source: ParsedSource, table: Table): 'legacy' | 'nftables' | 
   return 'nftables';
 }
 
-function hookUses(workspace: Workspace, legacy: boolean): Map<string, HookUse[]> {
-  const uses = new Map<string, HookUse[]>();
-  for (const source of workspace.sources) {
-    for (const table of tablesOf(source)) {
-      if (backendOf(source, table) !== (legacy ? 'legacy' : 'nftables')) continue;
-      for (const chain of table.chains) {
-        const hook = hookOf(table, chain);
-        if (hook === undefined || !isActive(chain)) continue;
-        for (const v of ipVersions(table.family)) {
-          const key = `${v === 4 ? 'ip' : 'ip6'} ${hook}`;
-          uses.set(key, [...(uses.get(key) ?? []), { source, table, chain }]);
-        }
+/** The active hooked chains of one source, legacy and nf_tables alike. */
+function hookUsesOf(source: ParsedSource): HookFact[] {
+  const out: HookFact[] = [];
+  for (const table of tablesOf(source)) {
+    const backend = backendOf(source, table);
+    if (backend === undefined) continue;
+    for (const chain of table.chains) {
+      const hook = hookOf(table, chain);
+      if (hook === undefined || !isActive(chain)) continue;
+      for (const v of ipVersions(table.family)) {
+        out.push({ backend, key: `${v === 4 ? 'ip' : 'ip6'} ${hook}`, where: `${table.family} ${table.name} ${chain.name}`, ...(chain.range ? { range: chain.range } : {}) });
       }
+    }
+  }
+  return out;
+}
+
+interface HookUse {
+  readonly source: SourceWithFacts;
+  readonly use: HookFact;
+}
+
+function hookUses(sources: readonly SourceWithFacts[], backend: HookFact['backend']): Map<string, HookUse[]> {
+  const uses = new Map<string, HookUse[]>();
+  for (const source of sources) {
+    for (const use of source.facts.hookUses) {
+      if (use.backend !== backend) continue;
+      let list = uses.get(use.key);
+      if (!list) uses.set(use.key, (list = []));
+      list.push({ source, use });
     }
   }
   return uses;
 }
 
-function describeUse(use: HookUse, legacy: boolean): string {
-  const where = `${use.table.family} ${use.table.name} ${use.chain.name}`;
-  return `${legacy ? 'iptables-legacy' : 'nf_tables'} chain ${where} (${use.source.source.name})`;
+function describeUse({ source, use }: HookUse): string {
+  return `${use.backend === 'legacy' ? 'iptables-legacy' : 'nf_tables'} chain ${use.where} (${source.name})`;
 }
 
-function checkLegacyBesideNftables(workspace: Workspace): WorkspaceDiagnostic[] {
+function checkLegacyBesideNftables(sources: readonly SourceWithFacts[]): WorkspaceDiagnostic[] {
   const out: WorkspaceDiagnostic[] = [];
-  const legacy = hookUses(workspace, true);
-  const nft = hookUses(workspace, false);
+  const legacy = hookUses(sources, 'legacy');
+  const nft = hookUses(sources, 'nftables');
   for (const [hook, legacyUses] of legacy) {
     const nftUses = nft.get(hook);
     const first = legacyUses[0];
     if (!nftUses || !first) continue;
-    const m = WSP.legacyAndNftSameHook(hook, describeUse(first, true), nftUses.map((u) => describeUse(u, false)).join(', '));
-    out.push(at(first.source, m, first.chain.range, 'warning'));
+    const m = WSP.legacyAndNftSameHook(hook, describeUse(first), nftUses.map(describeUse).join(', '));
+    out.push({ ...at(m, first.use.range, 'warning'), sourceId: first.source.sourceId });
   }
   // iptables-nft-save knows legacy tables exist but not what they hold: any active nf_tables hook may clash.
   if (legacy.size === 0 && nft.size > 0) {
-    for (const source of workspace.sources) {
-      const index = source.source.text.indexOf(LEGACY_MARKER);
-      if (index < 0) continue;
-      const lineEnd = source.source.text.indexOf('\n', index);
-      const range = { start: index, end: lineEnd < 0 ? source.source.text.length : lineEnd };
-      out.push(at(source, WSP.legacyTablesElsewhere([...nft.keys()].join(', ')), range, 'warning'));
+    for (const source of sources) {
+      if (!source.facts.legacyMarker) continue;
+      out.push({ ...at(WSP.legacyTablesElsewhere([...nft.keys()].join(', ')), source.facts.legacyMarker, 'warning'), sourceId: source.sourceId });
     }
   }
   return out;
@@ -177,22 +253,21 @@ function checkLegacyBesideNftables(workspace: Workspace): WorkspaceDiagnostic[] 
 
 // ───────────── jumps and gotos to missing chains ─────────────
 
-function checkChainReferences(workspace: Workspace): WorkspaceDiagnostic[] {
-  const out: WorkspaceDiagnostic[] = [];
-  for (const source of workspace.sources) {
-    for (const table of tablesOf(source)) {
-      const chains = table.chains.map((c) => c.name);
-      const report = (verdict: string, target: string, range: SourceRange | undefined): void => {
-        if (chains.includes(target)) return;
-        out.push(at(source, WSP.missingChain(verdict, target, `${table.family} ${table.name}`, closest(target, chains)), range, 'warning'));
-      };
-      const onNode = (fallback: SourceRange | undefined) => (node: IrNode, range: SourceRange | undefined): void => {
-        const verdict = node.kind === 'verdict' ? (node.verdict as { kind?: string; target?: string } | undefined) : undefined;
-        if ((verdict?.kind === 'jump' || verdict?.kind === 'goto') && typeof verdict.target === 'string') report(verdict.kind, verdict.target, range ?? fallback);
-      };
-      for (const chain of table.chains) for (const rule of chain.rules) visitNodes(rule.stmts, onNode(rule.range));
-      for (const set of table.sets) visitNodes(set.elements, onNode(set.range)); // verdict maps
-    }
+function missingChainsOf(source: ParsedSource): FactDiagnostic[] {
+  const out: FactDiagnostic[] = [];
+  for (const table of tablesOf(source)) {
+    // A Set: kube-proxy tables have tens of thousands of chains and as many jumps (a list lookup is quadratic).
+    const chains = new Set(table.chains.map((c) => c.name));
+    const report = (verdict: string, target: string, range: SourceRange | undefined): void => {
+      if (chains.has(target)) return;
+      out.push(at(WSP.missingChain(verdict, target, `${table.family} ${table.name}`, closest(target, [...chains])), range, 'warning'));
+    };
+    const onNode = (fallback: SourceRange | undefined) => (node: IrNode, range: SourceRange | undefined): void => {
+      const verdict = node.kind === 'verdict' ? (node.verdict as { kind?: string; target?: string } | undefined) : undefined;
+      if ((verdict?.kind === 'jump' || verdict?.kind === 'goto') && typeof verdict.target === 'string') report(verdict.kind, verdict.target, range ?? fallback);
+    };
+    for (const chain of table.chains) for (const rule of chain.rules) visitNodes(rule.stmts, onNode(rule.range));
+    for (const set of table.sets) visitNodes(set.elements, onNode(set.range)); // verdict maps
   }
   return out;
 }
@@ -202,43 +277,48 @@ function checkChainReferences(workspace: Workspace): WorkspaceDiagnostic[] {
 const IPTABLES_ORIGINS = new Set(['iptables', 'iptables-nft', 'iptables-legacy']);
 const SET_OPTIONS = ['--match-set', '--add-set', '--del-set', '--map-set'];
 
-function checkSetReferences(workspace: Workspace): WorkspaceDiagnostic[] {
-  const out: WorkspaceDiagnostic[] = [];
-  const ipsets = new Set<string>();
-  let haveIpsetSource = false;
-  for (const source of workspace.sources) {
-    for (const table of tablesOf(source)) {
-      if (table.origin === 'ipset') haveIpsetSource = true;
-      for (const set of table.sets) if (set.ipset || table.origin === 'ipset') ipsets.add(set.name);
+/** The set references of one source, in rule order; those of iptables rules that the table cannot resolve
+ *  itself wait for the merge (they name ipsets, which any source may define). */
+function setRefsOf(source: ParsedSource): SetRefFact[] {
+  const out: SetRefFact[] = [];
+  for (const table of tablesOf(source)) {
+    if (table.origin === 'ipset') continue;
+    const own = new Set(table.sets.map((s) => s.name));
+    // iptables rules name ipsets (one namespace per netns); nft rules name sets of their own table.
+    const isIptables = (table.origin !== undefined && IPTABLES_ORIGINS.has(table.origin)) || source.source.format === 'iptables';
+    const reported = new Set<string>();
+    const check = (name: string, range: SourceRange | undefined): void => {
+      const key = `${name}@${range?.start ?? -1}`;
+      if (reported.has(key)) return;
+      reported.add(key);
+      if (own.has(name)) return;
+      if (isIptables) out.push({ ipset: name, ...(range ? { range } : {}) });
+      else out.push({ missing: at(WSP.missingSet(name, `${table.family} ${table.name}`, closest(name, [...own])), range, 'warning') });
+    };
+    for (const chain of table.chains) {
+      for (const rule of chain.rules) {
+        visitNodes(rule.stmts, (node, range) => {
+          for (const name of setNamesOf(node)) check(name, range ?? rule.range);
+        });
+        const args = rule.xt?.args ?? [];
+        args.forEach((arg, i) => {
+          const next = args[i + 1];
+          if (SET_OPTIONS.includes(arg) && next !== undefined) check(next, rule.range);
+        });
+      }
     }
   }
-  for (const source of workspace.sources) {
-    for (const table of tablesOf(source)) {
-      if (table.origin === 'ipset') continue;
-      const own = table.sets.map((s) => s.name);
-      // iptables rules name ipsets (one namespace per netns); nft rules name sets of their own table.
-      const isIptables = (table.origin !== undefined && IPTABLES_ORIGINS.has(table.origin)) || source.source.format === 'iptables';
-      const reported = new Set<string>();
-      const check = (name: string, range: SourceRange | undefined): void => {
-        const key = `${name}@${range?.start ?? -1}`;
-        if (reported.has(key)) return;
-        reported.add(key);
-        if (own.includes(name) || (isIptables && ipsets.has(name))) return;
-        const m = isIptables ? WSP.missingIpset(name, haveIpsetSource) : WSP.missingSet(name, `${table.family} ${table.name}`, closest(name, own));
-        out.push(at(source, m, range, 'warning'));
-      };
-      for (const chain of table.chains) {
-        for (const rule of chain.rules) {
-          visitNodes(rule.stmts, (node, range) => {
-            for (const name of setNamesOf(node)) check(name, range ?? rule.range);
-          });
-          const args = rule.xt?.args ?? [];
-          args.forEach((arg, i) => {
-            const next = args[i + 1];
-            if (SET_OPTIONS.includes(arg) && next !== undefined) check(next, rule.range);
-          });
-        }
-      }
+  return out;
+}
+
+function checkSetReferences(sources: readonly SourceWithFacts[]): WorkspaceDiagnostic[] {
+  const ipsets = new Set(sources.flatMap((s) => s.facts.ipsets));
+  const haveIpsetSource = sources.some((s) => s.facts.hasIpsetSource);
+  const out: WorkspaceDiagnostic[] = [];
+  for (const source of sources) {
+    for (const ref of source.facts.setRefs) {
+      if ('missing' in ref) out.push({ ...ref.missing, sourceId: source.sourceId });
+      else if (!ipsets.has(ref.ipset)) out.push({ ...at(WSP.missingIpset(ref.ipset, haveIpsetSource), ref.range, 'warning'), sourceId: source.sourceId });
     }
   }
   return out;

@@ -1,7 +1,7 @@
 // How the store asks for a parse: requests and responses as plain data, and the client interface the worker
 // (ui/workerParseClient.ts) and the in-process client (tests, fallback) implement. Imports the parse entry only.
 import type { ParseResult, SourceFormat } from '../model/ir.ts';
-import { parseText } from '../parse/index.ts';
+import { collectWorkspaceFacts, parseText, type WorkspaceFacts } from '../parse/index.ts';
 
 export type FormatChoice = SourceFormat | 'auto';
 
@@ -20,6 +20,9 @@ export interface ParseResponse {
   readonly format: SourceFormat;
   readonly result: ParseResult;
   readonly durationMs: number;
+  /** What the workspace checks need from this source (the costly IR walk, done beside the parse so that
+   *  the main thread only merges; absent from clients that do not compute it). */
+  readonly facts?: WorkspaceFacts;
 }
 
 export interface ParseClient {
@@ -32,7 +35,9 @@ export interface ParseClient {
 export function runParseRequest(request: ParseRequest, now: () => number = () => performance.now()): ParseResponse {
   const started = now();
   const { format, ...result } = parseText(request.text, request.format);
-  return { seq: request.seq, sourceId: request.sourceId, format, result, durationMs: now() - started };
+  const durationMs = now() - started;
+  const facts = collectWorkspaceFacts({ source: { id: request.sourceId, name: '', format, text: request.text }, result });
+  return { seq: request.seq, sourceId: request.sourceId, format, result, durationMs, facts };
 }
 
 /** Parses on the calling thread (asynchronously, so callers see the same ordering as with a worker). */

@@ -2,6 +2,7 @@
 // numbers that let the store drop responses to requests that have since been superseded. Imports types only.
 import type { StateCreator } from 'zustand/vanilla';
 import type { ParseResult, SourceFormat } from '../model/ir.ts';
+import type { WorkspaceFacts } from '../parse/index.ts';
 import type { ParseClient, ParseResponse } from './parseClient.ts';
 import type { AppState } from './appStore.ts';
 
@@ -17,6 +18,8 @@ export interface ParseEntry {
   readonly parsedText?: string;
   readonly format?: SourceFormat;
   readonly durationMs?: number;
+  /** The workspace-check facts of `result` (see `collectWorkspaceFacts`). */
+  readonly facts?: WorkspaceFacts;
   /** The parser crashed (a bug: parsers never throw on bad input); shown instead of a result. */
   readonly failure?: string;
 }
@@ -32,6 +35,12 @@ export interface ParseSlice {
   /** Takes a response; ignored unless it answers the newest request of its source. */
   receiveParse(response: ParseResponse): void;
   receiveFailure(sourceId: string, seq: number, message: string): void;
+  /** Drops what is known about sources that left the workspace (their late responses are then ignored). */
+  forgetParses(sourceIds: readonly string[]): void;
+  /** Cancels the debounced parses of these sources (for callers that reset `parses` in their own update). */
+  cancelScheduledParses(sourceIds: readonly string[]): void;
+  /** Puts back the entry of a source whose removal was undone (no re-parse when it had settled). */
+  restoreParse(sourceId: string, entry: ParseEntry | undefined): void;
 }
 
 export interface ParseDeps {
@@ -87,6 +96,7 @@ export function createParseSlice(deps: ParseDeps): StateCreator<AppState, [], []
           parsedText: entry.requestedText ?? '',
           format: response.format,
           durationMs: response.durationMs,
+          facts: response.facts,
           failure: undefined,
         });
       },
@@ -94,6 +104,25 @@ export function createParseSlice(deps: ParseDeps): StateCreator<AppState, [], []
         const entry = get().parses[sourceId];
         if (!entry || entry.requestedSeq !== seq) return;
         patchEntry(sourceId, { pending: timers.has(sourceId), failure: message });
+      },
+      forgetParses: (sourceIds) => {
+        if (sourceIds.length === 0) return;
+        for (const id of sourceIds) cancelTimer(id);
+        set((s) => {
+          const parses = { ...s.parses };
+          for (const id of sourceIds) delete parses[id];
+          return { parses };
+        });
+      },
+      cancelScheduledParses: (sourceIds) => {
+        for (const id of sourceIds) cancelTimer(id);
+      },
+      restoreParse: (sourceId, entry) => {
+        const source = get().sources.find((s) => s.id === sourceId);
+        if (!source) return;
+        // A settled entry of the same text is still right; anything else (pending, edited since) is parsed again.
+        if (entry && !entry.pending && entry.parsedText === source.text) set((s) => ({ parses: { ...s.parses, [sourceId]: entry } }));
+        else get().requestParse(sourceId);
       },
     };
   };

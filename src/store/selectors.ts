@@ -1,6 +1,7 @@
 // Values derived from the store by memoised pure functions (the outline is computed once per parse result,
-// never stored). Imports the graph and model only.
-import type { ParseResult, SourceRange } from '../model/ir.ts';
+// never stored). Imports the graph, the model and format detection only.
+import type { ParseResult, SourceFormat, SourceRange } from '../model/ir.ts';
+import { detectFormat } from '../parse/detect.ts';
 import { summarizeRuleset, type RulesetSummary } from '../model/summary.ts';
 import { buildSourceOutline, indexOutline, type OutlineIndex, type OutlineNode } from '../graph/outline.ts';
 import type { AppState } from './appStore.ts';
@@ -9,6 +10,13 @@ import type { ParseEntry } from './parseSlice.ts';
 
 export function selectActiveSource(s: AppState): SourceEntry {
   return s.sources.find((src) => src.id === s.activeSourceId) ?? s.sources[0]!;
+}
+
+/** The format an auto-detected source is read as: its parse's, unless that parse is of an older text (a
+ *  source just added empty, then pasted into, still holds the parse of '' until the worker answers). */
+export function selectDetectedFormat(s: AppState, source: SourceEntry): SourceFormat {
+  const entry = s.parses[source.id];
+  return entry?.format !== undefined && entry.parsedText === source.text ? entry.format : detectFormat(source.text);
 }
 
 export function selectActiveParse(s: AppState): ParseEntry | undefined {

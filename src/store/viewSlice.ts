@@ -1,5 +1,6 @@
 // View slice: what is selected (and from where, so the editor and the outline do not echo each other),
-// which outline nodes are open, and the colour theme. Imports the outline queries and selectors.
+// which outline nodes are open, the tab shown on the right, and the colour theme. Imports the outline
+// queries and selectors.
 import type { StateCreator } from 'zustand/vanilla';
 import type { SourceRange } from '../model/ir.ts';
 import { ancestorsOf, findNodeAtOffset, isExpandedByDefault } from '../graph/outline.ts';
@@ -8,8 +9,12 @@ import type { AppState } from './appStore.ts';
 
 export type Theme = 'light' | 'dark';
 
-/** Who made the selection: the editor reveals selections it did not make, the outline scrolls to them. */
-export type SelectionOrigin = 'outline' | 'editor' | 'problems';
+/** Who made the selection: the editor reveals selections it did not make, the outline scrolls to them.
+ *  `restore`: brought back with a workspace (permalink, saved session). */
+export type SelectionOrigin = 'outline' | 'editor' | 'problems' | 'restore';
+
+/** The tab shown first on the right. */
+export const DEFAULT_TAB = 'outline';
 
 export interface Selection {
   readonly sourceId: string;
@@ -28,6 +33,9 @@ export interface ViewSlice {
   readonly themeSource: 'system' | 'user';
   /** Explicit open/closed state of outline nodes; others use `isExpandedByDefault`. */
   readonly expanded: Readonly<Record<string, boolean>>;
+  /** Id of the view tab shown on the right (`outline`, `graph`, …; see ui/viewRegistry.tsx). */
+  readonly activeTab: string;
+  setActiveTab(tab: string): void;
   selectNode(nodeId: string, origin: SelectionOrigin): void;
   /** The editor's cursor moved: select the outline node there (nothing if there is none). `line` is the
    *  cursor's line, as offsets (see `findNodeAtOffset`). */
@@ -58,12 +66,18 @@ export function createViewSlice(initialTheme: Theme): StateCreator<AppState, [],
       theme: initialTheme,
       themeSource: 'system',
       expanded: {},
+      activeTab: DEFAULT_TAB,
+      setActiveTab: (activeTab) => {
+        if (get().activeTab !== activeTab) set({ activeTab });
+      },
       selectNode: (nodeId, origin) => {
         const node = selectOutlineIndex(get()).byId.get(nodeId);
         if (!node) return;
         const expanded = revealInOutline(nodeId);
         set({
           selection: { sourceId: node.sourceId, nodeId, ...(node.range ? { range: node.range } : {}), origin, serial: nextSerial() },
+          // The editor shows the source the selection is in.
+          activeSourceId: node.sourceId,
           ...(expanded ? { expanded } : {}),
         });
       },
@@ -82,7 +96,8 @@ export function createViewSlice(initialTheme: Theme): StateCreator<AppState, [],
         });
       },
       revealRange: (sourceId, range, origin) => {
-        set({ selection: { sourceId, range, origin, serial: nextSerial() } });
+        if (!get().sources.some((src) => src.id === sourceId)) return;
+        set({ selection: { sourceId, range, origin, serial: nextSerial() }, activeSourceId: sourceId });
       },
       setExpanded: (nodeId, open) => {
         set((s) => ({ expanded: { ...s.expanded, [nodeId]: open } }));

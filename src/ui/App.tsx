@@ -1,45 +1,71 @@
-// Top-level layout of the page: header, editor (left) and outline (right) in resizable panes, status bar.
-// Owns the page's store and keeps the document's theme in step with it.
+// Top-level layout of the page: header; on the left the sources panel, the editor and the problems; on the
+// right the view tabs (Outline, and the other views as they are registered); status bar. Owns the page's
+// store, keeps the document's theme in step with it, saves the workspace in this browser, opens links.
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { AppStore } from '../store/appStore.ts';
-import { AppStoreProvider, createBrowserStore, EXAMPLE_NAME, exampleText, useApp, useAppStore } from './appStoreContext.tsx';
-import { Outline } from './Outline.tsx';
+import { AppStoreProvider, createBrowserStore, useApp, useAppStore } from './appStoreContext.tsx';
+import { ConfirmProvider } from './Confirm.tsx';
+import { Header } from './Header.tsx';
+import { Notices } from './Notices.tsx';
 import { PaneErrorBoundary } from './PaneErrorBoundary.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
 import { SplitPane } from './SplitPane.tsx';
 import { StatusBar } from './StatusBar.tsx';
+import { ViewTabs } from './ViewTabs.tsx';
+import { FileDrop } from './sources/FileDrop.tsx';
+import { SourcesPanel } from './sources/SourcesPanel.tsx';
+import { browserBackends } from './share/session.ts';
+import { defaultStartup, type Startup } from './share/startup.ts';
+import { noticeOfStartup } from './share/startupNotice.ts';
+import { useSessionAutosave } from './share/useAutosave.ts';
+import { useHashLinks } from './share/useHashLinks.ts';
 
 // Monaco is a large chunk: loaded after first paint.
 const SourceEditor = lazy(() => import('./editor/SourceEditor.tsx'));
 
 let pageStore: AppStore | undefined;
 /** One store per page (StrictMode renders twice; the store and its worker must not be made twice). */
-function getPageStore(): AppStore {
-  pageStore ??= createBrowserStore();
+function getPageStore(startup: Startup): AppStore {
+  if (!pageStore) {
+    pageStore = createBrowserStore(startup);
+    if (startup.notice) pageStore.getState().notify(noticeOfStartup(startup.notice, pageStore));
+  }
   return pageStore;
 }
 
-export function App({ store = getPageStore() }: { store?: AppStore }) {
+const backends = browserBackends();
+
+export function App({ startup = defaultStartup(), store = getPageStore(startup) }: { startup?: Startup; store?: AppStore }) {
   return (
     <AppStoreProvider store={store}>
-      <PaneErrorBoundary name="page">
-        <Page />
-      </PaneErrorBoundary>
+      <ConfirmProvider>
+        <PaneErrorBoundary name="page">
+          <Page />
+        </PaneErrorBoundary>
+      </ConfirmProvider>
     </AppStoreProvider>
   );
 }
 
 function Page() {
+  const store = useAppStore();
   useDocumentTheme();
+  useSessionAutosave(store, backends);
+  useHashLinks(store);
   const [problemsOpen, setProblemsOpen] = useState(true);
   return (
     <div className="app">
-      <Header />
+      <PaneErrorBoundary name="header">
+        <Header />
+      </PaneErrorBoundary>
       <main className="app-main">
         <SplitPane
-          label="Resize editor and outline"
+          label="Resize editor and views"
           left={
             <section className="pane editor-pane" aria-label="Source">
+              <PaneErrorBoundary name="sources panel">
+                <SourcesPanel />
+              </PaneErrorBoundary>
               <PaneErrorBoundary name="editor">
                 <Suspense fallback={<div className="editor-loading">Loading editor…</div>}>
                   <SourceEditor />
@@ -51,10 +77,8 @@ function Page() {
             </section>
           }
           right={
-            <section className="pane outline-pane" aria-label="Outline pane">
-              <PaneErrorBoundary name="outline">
-                <Outline />
-              </PaneErrorBoundary>
+            <section className="pane views-pane" aria-label="Views">
+              <ViewTabs />
             </section>
           }
         />
@@ -62,29 +86,9 @@ function Page() {
       <PaneErrorBoundary name="status bar">
         <StatusBar onShowProblems={() => setProblemsOpen(true)} />
       </PaneErrorBoundary>
+      <Notices />
+      <FileDrop />
     </div>
-  );
-}
-
-function Header() {
-  const store = useAppStore();
-  const theme = useApp((s) => s.theme);
-  return (
-    <header className="app-header">
-      <h1>nflens</h1>
-      <span className="tagline">see and trace netfilter rulesets</span>
-      <div className="header-actions">
-        <button type="button" onClick={() => store.getState().loadText(exampleText, EXAMPLE_NAME)}>
-          Load example
-        </button>
-        <button type="button" onClick={() => store.getState().loadText('', 'pasted ruleset')}>
-          Clear
-        </button>
-        <button type="button" aria-pressed={theme === 'dark'} onClick={() => store.getState().toggleTheme()}>
-          Dark theme
-        </button>
-      </div>
-    </header>
   );
 }
 

@@ -1,9 +1,12 @@
-// The outline: a keyboard-navigable tree (WAI-ARIA tree pattern) of sources, tables, chains, rules, sets and
-// maps. Only the rows in view are rendered, so dumps with tens of thousands of rules stay fast. Selecting a
-// row reveals its text in the editor; a selection made in the editor scrolls its row into view.
+// The outline: a keyboard-navigable tree (WAI-ARIA tree pattern) of every source of the workspace, with its
+// tables, chains, rules, sets and maps. Only the rows in view are rendered, so dumps with tens of thousands of
+// rules stay fast. Selecting a row reveals its text in the editor; a selection made in the editor scrolls its
+// row into view. Workspace problems (e.g. legacy and nf_tables on one hook) are marked on the node they are
+// about, and counted on its ancestors so that they show while it is folded.
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { visibleRows, type OutlineRow } from '../graph/outline.ts';
-import { selectActiveParse, selectActiveSource, selectOutline } from '../store/selectors.ts';
+import { countText, visibleRows, type OutlineRow } from '../graph/outline.ts';
+import { selectOutline } from '../store/selectors.ts';
+import { selectOutlineMarks, type OutlineMark } from '../store/problems.ts';
 import { useApp, useAppStore } from './appStoreContext.tsx';
 
 const ROW_HEIGHT = 24;
@@ -16,9 +19,9 @@ export function Outline() {
   const selectedId = useApp((s) => s.selection?.nodeId);
   const selectionSerial = useApp((s) => s.selection?.serial);
   const selectionOrigin = useApp((s) => s.selection?.origin);
-  const isBlank = useApp((s) => selectActiveSource(s).text.trim() === '');
-  const hasResult = useApp((s) => selectActiveParse(s)?.result !== undefined);
-  const failure = useApp((s) => selectActiveParse(s)?.failure);
+  const isBlank = useApp((s) => s.sources.every((src) => src.text.trim() === ''));
+  const failure = useApp((s) => s.sources.map((src) => s.parses[src.id]?.failure).find((f) => f !== undefined));
+  const marks = useApp(selectOutlineMarks);
   const store = useAppStore();
 
   const rows = useMemo(() => visibleRows(roots, expanded), [roots, expanded]);
@@ -126,6 +129,14 @@ export function Outline() {
           Paste the output of <code>nft list ruleset</code>, <code>nft -j list ruleset</code>, <code>iptables-save</code>,{' '}
           <code>ipset save</code> or <code>ipvsadm -Ln</code> into the editor.
         </p>
+        <p>
+          Several dumps of one host go together: add each as a source (“New source”, “Open files…”, or drop the files on the page).
+        </p>
+        <p>
+          <button type="button" onClick={() => store.getState().setOpenDialog('gallery')}>
+            Open an example
+          </button>
+        </p>
         <p>Everything stays in this page: nothing is uploaded.</p>
       </div>
     );
@@ -137,7 +148,7 @@ export function Outline() {
       </div>
     );
   }
-  if (!hasResult) {
+  if (rows.length === 0) {
     return <div className="outline-empty">Parsing…</div>;
   }
 
@@ -161,6 +172,7 @@ export function Outline() {
             top={(first + i) * ROW_HEIGHT}
             isActive={row.node.id === active}
             isSelected={row.node.id === selectedId}
+            mark={marks.get(row.node.id)}
             onClick={onRowClick}
             onToggle={onToggle}
           />
@@ -175,11 +187,12 @@ interface OutlineItemProps {
   top: number;
   isActive: boolean;
   isSelected: boolean;
+  mark: OutlineMark | undefined;
   onClick(id: string): void;
   onToggle(id: string): void;
 }
 
-const OutlineItem = memo(function OutlineItem({ row, top, isActive, isSelected, onClick, onToggle }: OutlineItemProps) {
+const OutlineItem = memo(function OutlineItem({ row, top, isActive, isSelected, mark, onClick, onToggle }: OutlineItemProps) {
   const { node } = row;
   const hasChildren = node.children.length > 0;
   return (
@@ -213,7 +226,19 @@ const OutlineItem = memo(function OutlineItem({ row, top, isActive, isSelected, 
           {b}
         </span>
       ))}
+      {mark && <ProblemMark mark={mark} />}
       {node.detail !== undefined && <span className="outline-detail">{node.detail}</span>}
     </div>
   );
 });
+
+/** "⚠ warning" on the node a problem is about (its message on hover), "⚠ 2" on the nodes around it. */
+function ProblemMark({ mark }: { mark: OutlineMark }) {
+  const own = mark.messages.length > 0;
+  const text = own ? countText(mark.messages.length, mark.severity) : countText(mark.count, `${mark.severity === 'info' ? 'note' : 'problem'}`) + ' inside';
+  return (
+    <span className={`outline-problem severity-${mark.severity}`} title={own ? mark.messages.join('\n') : undefined}>
+      <span aria-hidden="true">{mark.severity === 'error' ? '⛔' : mark.severity === 'warning' ? '⚠' : 'ℹ'}</span> {text}
+    </span>
+  );
+}

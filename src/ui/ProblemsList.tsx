@@ -1,49 +1,64 @@
-// The problems list under the editor: every diagnostic of the active source with its position, code and
-// message; choosing one reveals it in the editor. Long lists are cut (the editor still marks them all).
+// The problems list under the editor: every diagnostic of every source — the parser's own, and the workspace
+// checks across sources (legacy and nf_tables on one hook, iptables-nft tables, missing chains and sets) —
+// with its source, position, code and message; choosing one shows that source and reveals the place. Long
+// lists are cut (the editor still marks them all).
 import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { LineIndex } from '../model/sourceText.ts';
-import { selectActiveParse } from '../store/selectors.ts';
+import { selectProblems } from '../store/problems.ts';
 import { useApp, useAppStore } from './appStoreContext.tsx';
 
 const MAX_SHOWN = 500;
 
 export function ProblemsList({ open, onToggle }: { open: boolean; onToggle(): void }) {
   const store = useAppStore();
-  const diagnostics = useApp((s) => selectActiveParse(s)?.result?.diagnostics);
-  const parsedText = useApp((s) => selectActiveParse(s)?.parsedText);
-  const sourceId = useApp((s) => s.activeSourceId);
+  const problems = useApp(selectProblems);
+  // Only what the rows show: typing (which changes the texts, not the parsed texts) does not recompute them.
+  const ids = useApp(useShallow((s) => s.sources.map((x) => x.id)));
+  const names = useApp(useShallow((s) => s.sources.map((x) => x.name)));
+  const parsedTexts = useApp(useShallow((s) => s.sources.map((x) => s.parses[x.id]?.parsedText)));
+  const manySources = ids.length > 1;
   const items = useMemo(() => {
-    if (!diagnostics || diagnostics.length === 0) return [];
-    const lines = new LineIndex(parsedText ?? '');
-    return diagnostics.slice(0, MAX_SHOWN).map((d) => ({ d, at: lines.lineColOf(d.range.start) }));
-  }, [diagnostics, parsedText]);
+    const lines = new Map<string, LineIndex>();
+    const position = new Map(ids.map((id, i) => [id, i]));
+    return problems.slice(0, MAX_SHOWN).map((p) => {
+      const i = position.get(p.sourceId) ?? -1;
+      let index = lines.get(p.sourceId);
+      if (!index) lines.set(p.sourceId, (index = new LineIndex(parsedTexts[i] ?? '')));
+      return { p, at: index.lineColOf(p.diagnostic.range.start), source: names[i] ?? '' };
+    });
+  }, [problems, ids, names, parsedTexts]);
 
-  if (!diagnostics || diagnostics.length === 0) return null;
+  if (problems.length === 0) return null;
   return (
     <section className={`problems${open ? ' open' : ''}`} aria-label="Problems">
       <button type="button" className="problems-header" aria-expanded={open} onClick={onToggle}>
-        Problems ({diagnostics.length.toLocaleString('en-US')})
+        Problems ({problems.length.toLocaleString('en-US')})
       </button>
       {open && (
         <ul className="problems-list">
-          {items.map(({ d, at }, i) => (
-            <li key={i}>
-              <button
-                type="button"
-                className={`problem severity-${d.severity}`}
-                aria-label={`${d.severity} ${at.line}:${at.column} ${d.code} ${d.message}`}
-                onClick={() => store.getState().revealRange(sourceId, d.range, 'problems')}
-              >
-                <span className="problem-severity">{d.severity}</span>
-                <span className="problem-where">
-                  {at.line}:{at.column}
-                </span>
-                <span className="problem-code">{d.code}</span>
-                <span className="problem-message">{d.message}</span>
-              </button>
-            </li>
-          ))}
-          {diagnostics.length > MAX_SHOWN && <li className="problem-more">and {(diagnostics.length - MAX_SHOWN).toLocaleString('en-US')} more</li>}
+          {items.map(({ p, at, source }, i) => {
+            const d = p.diagnostic;
+            return (
+              <li key={i}>
+                <button
+                  type="button"
+                  className={`problem severity-${d.severity}${p.origin === 'workspace' ? ' from-workspace' : ''}`}
+                  aria-label={`${d.severity} ${at.line}:${at.column} ${d.code} ${d.message} in ${source}`}
+                  onClick={() => store.getState().revealRange(p.sourceId, d.range, 'problems')}
+                >
+                  <span className="problem-severity">{d.severity}</span>
+                  {manySources && <span className="problem-source">{source}</span>}
+                  <span className="problem-where">
+                    {at.line}:{at.column}
+                  </span>
+                  <span className="problem-code">{d.code}</span>
+                  <span className="problem-message">{d.message}</span>
+                </button>
+              </li>
+            );
+          })}
+          {problems.length > MAX_SHOWN && <li className="problem-more">and {(problems.length - MAX_SHOWN).toLocaleString('en-US')} more</li>}
         </ul>
       )}
     </section>

@@ -1,18 +1,12 @@
-// The status bar: the format the source is read as (detected, or forced with the selector), what the parse
-// found, how many problems, and how long parsing took.
+// The status bar, about the source in the editor: the format it is read as (detected, or forced with the
+// selector), what the parse found, how many problems, and how long parsing took.
 import { FORMATS, isSourceFormat } from '../parse/index.ts';
-import type { SourceFormat } from '../model/ir.ts';
 import { countText } from '../graph/outline.ts';
+import { FORMAT_LABEL } from '../store/sourceNames.ts';
 import { selectActiveDiagnosticCounts, selectActiveParse, selectActiveSource, selectActiveSummary } from '../store/selectors.ts';
 import { useApp, useAppStore } from './appStoreContext.tsx';
 
-export const FORMAT_LABEL: Readonly<Record<SourceFormat, string>> = {
-  nft: 'nft list ruleset',
-  'nft-json': 'nft -j list ruleset (JSON)',
-  iptables: 'iptables-save',
-  ipset: 'ipset save',
-  ipvs: 'ipvsadm -Ln',
-};
+export { FORMAT_LABEL };
 
 export function StatusBar({ onShowProblems }: { onShowProblems(): void }) {
   const store = useAppStore();

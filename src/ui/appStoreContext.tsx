@@ -3,8 +3,9 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { createAppStore, type AppState, type AppStore } from '../store/appStore.ts';
-import exampleText from '../examples/kubeProxy.nft?raw';
 import { createWorkerParseClient } from './workerParseClient.ts';
+import { suggestedPacketsOf } from './workspaceActions.ts';
+import type { Startup } from './share/startup.ts';
 
 const AppStoreContext = createContext<AppStore | null>(null);
 
@@ -23,14 +24,12 @@ export function useApp<T>(selector: (state: AppState) => T): T {
   return useStore(useAppStore(), selector);
 }
 
-export const EXAMPLE_NAME = 'kube-proxy example (nft list ruleset)';
-export { exampleText };
-
-/** The page's store: parses in a worker, starts with the example, follows the system colour scheme. */
-export function createBrowserStore(): AppStore {
+/** The page's store: parses in a worker, opens the startup workspace, follows the system colour scheme. */
+export function createBrowserStore(startup: Startup): AppStore {
+  const { snapshot, origin } = startup;
   return createAppStore({
     client: createWorkerParseClient(),
-    sources: [{ id: 'source-1', name: EXAMPLE_NAME, text: exampleText, formatChoice: 'auto' }],
+    workspace: { snapshot, origin, suggestedPackets: suggestedPacketsOf(origin.kind === 'example' ? origin.exampleId : snapshot.example) },
     theme: prefersDark() ? 'dark' : 'light',
   });
 }

@@ -1,19 +1,24 @@
-// The Monaco editor holding the active source. It bridges Monaco and the store both ways: edits go to the
-// store (which parses after a pause); the store's text, diagnostics, language, theme and selection come back
-// as model content, markers, and a revealed, highlighted range. Loaded lazily (default export for React.lazy).
+// The Monaco editor showing the active source. Each source has its own model (so each keeps its undo history,
+// cursor and scroll position), created when first shown and disposed when the source leaves the workspace.
+// It bridges Monaco and the store both ways: edits go to the store (which parses that source after a pause);
+// the store's texts, diagnostics (the source's own and the workspace checks'), language, theme and selection
+// come back as model content, markers, and a revealed, highlighted range. Loaded lazily (default export for
+// React.lazy).
 import { useEffect, useRef } from 'react';
 import type { AppState } from '../../store/appStore.ts';
-import { selectActiveParse, selectActiveSource } from '../../store/selectors.ts';
-import { detectFormat } from '../../parse/detect.ts';
-import type { Severity } from '../../model/ir.ts';
+import type { SourceEntry } from '../../store/sourceSlice.ts';
+import type { WorkspaceDiagnostic } from '../../parse/index.ts';
+import { selectWorkspaceDiagnostics } from '../../store/problems.ts';
+import { selectDetectedFormat } from '../../store/selectors.ts';
+import type { Diagnostic, ParseResult, Severity, SourceRange } from '../../model/ir.ts';
 import { useAppStore } from '../appStoreContext.tsx';
+import { onEditorFocusRequest } from '../editorFocus.ts';
 import { monaco } from './monaco.ts';
 import { LANGUAGE_OF } from './languageOf.ts';
 import { diagnosticsToMarkers } from './markers.ts';
 import { EDITOR_THEME } from './themes.ts';
 
 const MARKER_OWNER = 'nflens';
-const PASTED_NAME = 'pasted ruleset';
 
 const SEVERITY: Readonly<Record<Severity, monaco.MarkerSeverity>> = {
   error: monaco.MarkerSeverity.Error,
@@ -21,11 +26,20 @@ const SEVERITY: Readonly<Record<Severity, monaco.MarkerSeverity>> = {
   info: monaco.MarkerSeverity.Info,
 };
 
-function languageFor(state: AppState): string {
-  const source = selectActiveSource(state);
-  const parsed = selectActiveParse(state)?.format;
+function languageFor(state: AppState, source: SourceEntry): string {
   if (source.formatChoice !== 'auto') return LANGUAGE_OF[source.formatChoice];
-  return LANGUAGE_OF[parsed ?? detectFormat(source.text)];
+  return LANGUAGE_OF[selectDetectedFormat(state, source)];
+}
+
+/** One source's model and what the editor last synchronised into it. */
+interface Slot {
+  readonly model: monaco.editor.ITextModel;
+  /** The text the model holds as far as the store knows; avoids echoing our own edits back. */
+  text: string;
+  viewState: monaco.editor.ICodeEditorViewState | null;
+  /** The inputs the markers were last computed from. */
+  markedResult?: ParseResult;
+  markedWorkspace?: readonly WorkspaceDiagnostic[];
 }
 
 export default function SourceEditor() {
@@ -35,11 +49,29 @@ export default function SourceEditor() {
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
+    const slots = new Map<string, Slot>();
+    let applyingStore = false;
+
+    const slotOf = (state: AppState, source: SourceEntry): Slot => {
+      let slot = slots.get(source.id);
+      if (!slot) {
+        const model = monaco.editor.createModel(source.text, languageFor(state, source), monaco.Uri.from({ scheme: 'nflens', path: `/${source.id}` }));
+        slot = { model, text: source.text, viewState: null };
+        slots.set(source.id, slot);
+        applyMarkers(state, source.id, slot);
+      }
+      return slot;
+    };
+    const sourceIdOf = (model: monaco.editor.ITextModel | null): string | undefined => {
+      for (const [id, slot] of slots) if (slot.model === model) return id;
+      return undefined;
+    };
+
     const initial = store.getState();
-    const source = selectActiveSource(initial);
-    const model = monaco.editor.createModel(source.text, languageFor(initial));
+    const firstSource = initial.sources.find((s) => s.id === initial.activeSourceId) ?? initial.sources[0]!;
+    let activeId = firstSource.id;
     const editor = monaco.editor.create(container, {
-      model,
+      model: slotOf(initial, firstSource).model,
       theme: EDITOR_THEME[initial.theme],
       automaticLayout: true,
       ariaLabel: 'Ruleset source',
@@ -56,29 +88,34 @@ export default function SourceEditor() {
       renderLineHighlight: 'line',
       fixedOverflowWidgets: true,
       wordBasedSuggestions: 'off',
+      // Dropped files become sources (ui/sources/FileDrop.tsx); Monaco must not insert their paths.
+      dropIntoEditor: { enabled: false },
       placeholder: 'Paste the output of `nft list ruleset`, `iptables-save`, `ipset save` or `ipvsadm -Ln` here',
     });
     const reveal = editor.createDecorationsCollection();
 
-    // The text the model holds as far as the store knows; avoids echoing our own edits back.
-    let modelText = source.text;
-    let applyingStore = false;
-    const sourceId = source.id;
-
     const onContent = editor.onDidChangeModelContent(() => {
       if (applyingStore) return;
-      modelText = model.getValue();
-      store.getState().setText(modelText, sourceId);
+      const id = sourceIdOf(editor.getModel());
+      const slot = id !== undefined ? slots.get(id) : undefined;
+      if (!slot || id === undefined) return;
+      slot.text = slot.model.getValue();
+      store.getState().setText(slot.text, id);
     });
 
-    // Pasting over everything makes a new source: the example's name would mislead from then on.
+    // Pasting over everything makes a new source: an unnamed source takes the name of what was pasted.
     const onPaste = editor.onDidPaste((e) => {
-      if (e.range.equalsRange(model.getFullModelRange())) store.getState().renameSource(PASTED_NAME, sourceId);
+      const model = editor.getModel();
+      const id = sourceIdOf(model);
+      if (model && id !== undefined && e.range.equalsRange(model.getFullModelRange())) store.getState().nameAfterPaste(id);
     });
 
     const onCursor = editor.onDidChangeCursorPosition((e) => {
       // Moves made by revealing a selection (source `api`) must not re-select in the outline.
       if (e.source === 'api' || applyingStore) return;
+      const model = editor.getModel();
+      const id = sourceIdOf(model);
+      if (!model || id === undefined) return;
       // A cursor in a line's indentation belongs to what that line holds (the rule), not to the block around it.
       const { lineNumber, column } = e.position;
       const firstNonBlank = model.getLineFirstNonWhitespaceColumn(lineNumber);
@@ -87,13 +124,18 @@ export default function SourceEditor() {
         start: model.getOffsetAt({ lineNumber, column: 1 }),
         end: model.getOffsetAt({ lineNumber, column: model.getLineMaxColumn(lineNumber) }),
       };
-      store.getState().selectAtOffset(sourceId, model.getOffsetAt(at), line);
+      store.getState().selectAtOffset(id, model.getOffsetAt(at), line);
     });
 
-    const applyMarkers = (state: AppState): void => {
-      const entry = selectActiveParse(state);
+    function applyMarkers(state: AppState, sourceId: string, slot: Slot): void {
+      const entry = state.parses[sourceId];
+      const workspace = selectWorkspaceDiagnostics(state);
       if (!entry?.result) return;
-      const markers = diagnosticsToMarkers(entry.result.diagnostics, entry.parsedText ?? '').map((m) => ({
+      if (slot.markedResult === entry.result && slot.markedWorkspace === workspace) return;
+      slot.markedResult = entry.result;
+      slot.markedWorkspace = workspace;
+      const diagnostics: Diagnostic[] = [...entry.result.diagnostics, ...workspace.filter((d) => d.sourceId === sourceId)];
+      const markers = diagnosticsToMarkers(diagnostics, entry.parsedText ?? '').map((m) => ({
         startLineNumber: m.startLineNumber,
         startColumn: m.startColumn,
         endLineNumber: m.endLineNumber,
@@ -106,7 +148,7 @@ export default function SourceEditor() {
           ? {
               relatedInformation: [
                 {
-                  resource: model.uri,
+                  resource: slot.model.uri,
                   message: m.related.message,
                   startLineNumber: m.related.startLineNumber,
                   startColumn: m.related.startColumn,
@@ -117,47 +159,94 @@ export default function SourceEditor() {
             }
           : {}),
       }));
-      monaco.editor.setModelMarkers(model, MARKER_OWNER, markers);
-    };
-    applyMarkers(initial);
+      monaco.editor.setModelMarkers(slot.model, MARKER_OWNER, markers);
+    }
 
-    const unsubscribe = store.subscribe((state, prev) => {
-      const src = selectActiveSource(state);
-      if (src.text !== modelText) {
-        // The text was replaced from outside the editor (example, file): keep it undoable.
-        applyingStore = true;
-        modelText = src.text;
-        editor.pushUndoStop();
-        editor.executeEdits('nflens', [{ range: model.getFullModelRange(), text: src.text }]);
-        editor.pushUndoStop();
+    const revealRange = (range: SourceRange): void => {
+      const model = editor.getModel();
+      if (!model) return;
+      const start = model.getPositionAt(range.start);
+      const end = model.getPositionAt(range.end);
+      const r = new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column);
+      editor.setSelection(r);
+      editor.revealRangeInCenterIfOutsideViewport(r, monaco.editor.ScrollType.Smooth);
+      reveal.set([
+        { range: r, options: { className: 'nflens-reveal', isWholeLine: false } },
+        { range: r, options: { isWholeLine: true, linesDecorationsClassName: 'nflens-reveal-gutter' } },
+      ]);
+    };
+
+    /** Brings the editor in step with the store. */
+    const sync = (state: AppState, prev: AppState | undefined): void => {
+      applyingStore = true;
+      try {
+        // Texts replaced from outside the editor (a file, a paste as a new source, undo of a removal).
+        if (!prev || state.sources !== prev.sources) {
+          const present = new Set(state.sources.map((s) => s.id));
+          for (const [id, slot] of slots) {
+            if (present.has(id)) continue;
+            if (editor.getModel() === slot.model) continue; // switched below, then disposed on the next sync
+            slot.model.dispose();
+            slots.delete(id);
+          }
+          for (const source of state.sources) {
+            const slot = slots.get(source.id);
+            if (!slot || slot.text === source.text) continue;
+            slot.text = source.text;
+            // Kept undoable: the replacement is one edit in the model's history.
+            if (editor.getModel() === slot.model) {
+              editor.pushUndoStop();
+              editor.executeEdits('nflens', [{ range: slot.model.getFullModelRange(), text: source.text }]);
+              editor.pushUndoStop();
+            } else {
+              slot.model.pushEditOperations([], [{ range: slot.model.getFullModelRange(), text: source.text }], () => null);
+            }
+          }
+        }
+        // The source shown.
+        if (state.activeSourceId !== activeId) {
+          const source = state.sources.find((s) => s.id === state.activeSourceId);
+          if (source) {
+            const old = slots.get(activeId);
+            if (old) old.viewState = editor.saveViewState();
+            const slot = slotOf(state, source);
+            reveal.clear();
+            editor.setModel(slot.model);
+            if (slot.viewState) editor.restoreViewState(slot.viewState);
+            activeId = source.id;
+            // The model of a removed source that was shown until now.
+            if (old && !state.sources.some((s) => s.id === old.model.uri.path.slice(1))) {
+              old.model.dispose();
+              slots.delete(old.model.uri.path.slice(1));
+            }
+          }
+        }
+        for (const source of state.sources) {
+          const slot = slots.get(source.id);
+          if (!slot) continue;
+          applyMarkers(state, source.id, slot);
+          const language = languageFor(state, source);
+          if (language !== slot.model.getLanguageId()) monaco.editor.setModelLanguage(slot.model, language);
+        }
+        if (!prev || state.theme !== prev.theme) monaco.editor.setTheme(EDITOR_THEME[state.theme]);
+        const sel = state.selection;
+        if (sel && sel !== prev?.selection && sel.origin !== 'editor' && sel.sourceId === activeId && sel.range) revealRange(sel.range);
+      } finally {
         applyingStore = false;
       }
-      const entry = selectActiveParse(state);
-      if (entry?.result !== selectActiveParse(prev)?.result) applyMarkers(state);
-      const language = languageFor(state);
-      if (language !== model.getLanguageId()) monaco.editor.setModelLanguage(model, language);
-      if (state.theme !== prev.theme) monaco.editor.setTheme(EDITOR_THEME[state.theme]);
-      const sel = state.selection;
-      if (sel && sel !== prev.selection && sel.origin !== 'editor' && sel.sourceId === sourceId && sel.range) {
-        const start = model.getPositionAt(sel.range.start);
-        const end = model.getPositionAt(sel.range.end);
-        const range = new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column);
-        editor.setSelection(range);
-        editor.revealRangeInCenterIfOutsideViewport(range, monaco.editor.ScrollType.Smooth);
-        reveal.set([
-          { range, options: { className: 'nflens-reveal', isWholeLine: false } },
-          { range, options: { isWholeLine: true, linesDecorationsClassName: 'nflens-reveal-gutter' } },
-        ]);
-      }
-    });
+    };
+    sync(initial, undefined);
+    const unsubscribe = store.subscribe((state, prev) => sync(state, prev));
+    const stopFocus = onEditorFocusRequest(() => editor.focus());
 
     return () => {
+      stopFocus();
       unsubscribe();
       onContent.dispose();
       onCursor.dispose();
       onPaste.dispose();
       editor.dispose();
-      model.dispose();
+      for (const slot of slots.values()) slot.model.dispose();
     };
   }, [store]);
 

@@ -1,0 +1,141 @@
+// The last workspace, saved in this browser so that a reload or a later visit picks up where the user left.
+// Small workspaces go to localStorage (synchronous, read before the first paint); a workspace larger than
+// LOCAL_LIMIT characters (a kube-proxy dump of many MB) goes to IndexedDB, with a small pointer left in
+// localStorage. Backends are passed in, so the size rules are unit-tested without a browser. Imports the
+// snapshot reader only.
+import { readWorkspaceFile, type WorkspaceSnapshot } from '../../store/workspaceSnapshot.ts';
+
+/** The subset of `Storage` used here. */
+export interface LocalBackend {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** A key-value store for large texts (IndexedDB in the page). */
+export interface LargeBackend {
+  get(key: string): Promise<string | undefined>;
+  put(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface SessionBackends {
+  readonly local?: LocalBackend;
+  readonly large?: LargeBackend;
+}
+
+export const SESSION_KEY = 'nflens.session';
+/** Above this many characters a session goes to IndexedDB: localStorage holds about 5 M characters per
+ *  origin in Chromium and Firefox, shared with anything else the page keeps there. */
+export const LOCAL_LIMIT = 1_000_000;
+const POINTER_MARK = 'nflens-session-pointer';
+
+export type SaveResult =
+  | { readonly ok: true; readonly where: 'localStorage' | 'IndexedDB'; readonly size: number }
+  | { readonly ok: false; readonly error: string };
+
+/** Saves a workspace file text (see `workspaceFileText`). Never throws. */
+export async function saveSession(text: string, backends: SessionBackends, savedAt = new Date()): Promise<SaveResult> {
+  const { local, large } = backends;
+  if (!local && !large) return { ok: false, error: 'this browser offers no storage to this page' };
+  if (local && text.length <= LOCAL_LIMIT) {
+    try {
+      local.setItem(SESSION_KEY, text);
+      // A large session saved earlier is stale now.
+      if (large) await large.delete(SESSION_KEY).catch(() => undefined);
+      return { ok: true, where: 'localStorage', size: text.length };
+    } catch {
+      // Quota exceeded (other data of the origin): try IndexedDB.
+    }
+  }
+  if (!large) return { ok: false, error: `the workspace (${text.length.toLocaleString('en-US')} characters) is too large for localStorage and IndexedDB is not available` };
+  try {
+    await large.put(SESSION_KEY, text);
+    local?.setItem(SESSION_KEY, JSON.stringify({ format: POINTER_MARK, where: 'IndexedDB', size: text.length, savedAt: savedAt.toISOString() }));
+    return { ok: true, where: 'IndexedDB', size: text.length };
+  } catch (e) {
+    return { ok: false, error: `IndexedDB refused the workspace (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
+
+export type LoadResult =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'session'; readonly snapshot: WorkspaceSnapshot; readonly savedAt?: string; readonly where: 'localStorage' | 'IndexedDB' }
+  | { readonly kind: 'error'; readonly error: string };
+
+/** Reads the saved session. Never throws. */
+export async function loadSession(backends: SessionBackends): Promise<LoadResult> {
+  let text: string | null | undefined;
+  let where: 'localStorage' | 'IndexedDB' = 'localStorage';
+  try {
+    text = backends.local?.getItem(SESSION_KEY);
+  } catch {
+    text = null; // storage disabled
+  }
+  if (text && isPointer(text)) {
+    where = 'IndexedDB';
+    try {
+      text = await backends.large?.get(SESSION_KEY);
+    } catch (e) {
+      return { kind: 'error', error: `the saved workspace could not be read from IndexedDB (${e instanceof Error ? e.message : String(e)})` };
+    }
+    if (text === undefined) return { kind: 'error', error: 'the saved workspace is missing from IndexedDB (browser data was cleared?)' };
+  }
+  if (!text) return { kind: 'none' };
+  const read = readWorkspaceFile(text);
+  if (read.kind === 'workspace') return { kind: 'session', snapshot: read.snapshot, where, ...(read.savedAt ? { savedAt: read.savedAt } : {}) };
+  return { kind: 'error', error: read.kind === 'invalid' ? read.error : 'the saved workspace is not in a format this nflens reads' };
+}
+
+function isPointer(text: string): boolean {
+  if (!text.startsWith('{"format":"nflens-session-pointer"')) return false;
+  try {
+    return (JSON.parse(text) as { format?: unknown }).format === POINTER_MARK;
+  } catch {
+    return false;
+  }
+}
+
+// ───────────── browser backends ─────────────
+
+/** localStorage and IndexedDB of this page, where available. */
+export function browserBackends(): SessionBackends {
+  let local: LocalBackend | undefined;
+  try {
+    local = typeof localStorage === 'object' && localStorage !== null ? localStorage : undefined;
+  } catch {
+    local = undefined; // access throws when storage is disabled for the site
+  }
+  const large = typeof indexedDB === 'object' && indexedDB !== null ? indexedDbBackend() : undefined;
+  return { ...(local ? { local } : {}), ...(large ? { large } : {}) };
+}
+
+const DB_NAME = 'nflens';
+const STORE = 'session';
+
+function indexedDbBackend(): LargeBackend {
+  let db: Promise<IDBDatabase> | undefined;
+  const open = (): Promise<IDBDatabase> =>
+    (db ??= new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error ?? new Error('IndexedDB could not be opened'));
+    }));
+  const run = <T,>(mode: IDBTransactionMode, act: (store: IDBObjectStore) => IDBRequest): Promise<T> =>
+    open().then(
+      (database) =>
+        new Promise<T>((resolve, reject) => {
+          const tx = database.transaction(STORE, mode);
+          const request = act(tx.objectStore(STORE));
+          tx.oncomplete = () => resolve(request.result as T);
+          tx.onerror = () => reject(tx.error ?? request.error ?? new Error('IndexedDB transaction failed'));
+          tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+        }),
+    );
+  return {
+    get: (key) => run<unknown>('readonly', (s) => s.get(key)).then((v) => (typeof v === 'string' ? v : undefined)),
+    put: (key, value) => run<unknown>('readwrite', (s) => s.put(value, key)).then(() => undefined),
+    delete: (key) => run<unknown>('readwrite', (s) => s.delete(key)).then(() => undefined),
+  };
+}
