@@ -111,15 +111,9 @@ export function buildHost(rulesets: readonly Ruleset[], spec: HostSpecParsed | u
   if (spec) addresses.push(...spec.addresses);
   // kube-proxy's IPVS mode binds every virtual service address to the dummy device kube-ipvs0, so they are
   // local (netfilter-semantics.md, "kube-proxy shapes").
-  const vips: HostAddress[] = [];
-  for (const r of rulesets) {
-    for (const svc of r.ipvs) {
-      const c = svc.addr ? parseCidr(svc.addr) : undefined;
-      if (c && !vips.some((v) => v.value === c.value && v.family === c.family)) vips.push({ family: c.family, value: c.value, len: c.family === 'ip' ? 32 : 128, iface: 'kube-ipvs0' });
-    }
-  }
+  const vips = ipvsVirtualAddresses(rulesets);
   if (vips.length) {
-    addresses.push(...vips);
+    for (const v of vips) addresses.push(v);
     notes.push(`${vips.length} IPVS virtual address(es) are local (kube-proxy binds them to kube-ipvs0)`);
   }
   if (!explicit) {
@@ -159,6 +153,27 @@ export function buildHost(rulesets: readonly Ruleset[], spec: HostSpecParsed | u
     explicit,
     notes,
   };
+}
+
+const vipCache = new WeakMap<readonly Ruleset[], readonly HostAddress[]>();
+
+/** The distinct IPVS virtual addresses, once per set of rulesets (a host is built for every packet, and
+ *  kube-proxy's IPVS mode has one address per Service: 10 000 and more). */
+function ipvsVirtualAddresses(rulesets: readonly Ruleset[]): readonly HostAddress[] {
+  const cached = vipCache.get(rulesets);
+  if (cached) return cached;
+  const vips: HostAddress[] = [];
+  const seen = new Set<string>();
+  for (const r of rulesets) {
+    for (const svc of r.ipvs) {
+      const c = svc.addr ? parseCidr(svc.addr) : undefined;
+      if (!c || seen.has(`${c.family}|${c.value}`)) continue;
+      seen.add(`${c.family}|${c.value}`);
+      vips.push({ family: c.family, value: c.value, len: c.family === 'ip' ? 32 : 128, iface: 'kube-ipvs0' });
+    }
+  }
+  vipCache.set(rulesets, vips);
+  return vips;
 }
 
 /** Is `addr` one of the host's local addresses (or in an AnyIP local range)? */

@@ -11,24 +11,62 @@ export const IPVS_PRIORITY = { inputRequest: 99, inputReply: 98, outputRequest: 
 
 const PROTO: Readonly<Record<string, number>> = { tcp: 6, udp: 17, sctp: 132 };
 
+/** Services by (family, protocol, address), as the kernel hashes them (ip_vs_svc_table, keyed by protocol,
+ *  address and port; fwmark services in their own table), so a lookup does not walk 10 000 services. Each
+ *  entry keeps the service's position in the list: the first match in list order wins, as before. */
+interface ServiceIndex {
+  readonly byAddr: ReadonlyMap<string, readonly (readonly [number, IpvsService])[]>;
+  readonly fwmark: readonly (readonly [number, IpvsService])[];
+}
+
+const indexes = new WeakMap<readonly IpvsService[], ServiceIndex>();
+
+const addrKey = (family: string, proto: number, value: bigint): string => `${family}|${proto}|${value}`;
+
+function serviceIndex(services: readonly IpvsService[]): ServiceIndex {
+  const cached = indexes.get(services);
+  if (cached) return cached;
+  const byAddr = new Map<string, [number, IpvsService][]>();
+  const fwmark: [number, IpvsService][] = [];
+  services.forEach((s, i) => {
+    if (s.protocol === 'fwm') {
+      fwmark.push([i, s]);
+      return;
+    }
+    const proto = PROTO[s.protocol];
+    const a = s.addr ? parseIp(s.addr) : undefined;
+    if (proto === undefined || !a) return;
+    const key = addrKey(a.family, proto, a.value);
+    const list = byAddr.get(key);
+    if (list) list.push([i, s]);
+    else byAddr.set(key, [[i, s]]);
+  });
+  const index = { byAddr, fwmark };
+  indexes.set(services, index);
+  return index;
+}
+
 export function findService(services: readonly IpvsService[], p: PacketState): IpvsService | undefined {
   if (p.l3 === 'arp') return undefined;
   const mark = p.meta.get('mark');
   const daddr = addrOf(p, 'daddr');
   const dk = portKey(p, 'dport');
   const dport = dk ? p.hdr.get(dk) : undefined;
-  for (const s of services) {
-    if (s.protocol === 'fwm') {
-      if (mark !== undefined && s.fwmark !== undefined && BigInt(s.fwmark) === mark && (s.family ?? 'ip') === p.l3) return s;
-      continue;
-    }
-    if (PROTO[s.protocol] !== p.l4 || daddr === undefined) continue;
-    const a = s.addr ? parseIp(s.addr) : undefined;
-    if (!a || a.family !== p.l3 || a.value !== daddr) continue;
-    if (s.port !== undefined && s.port !== 0 && dport !== undefined && BigInt(s.port) !== dport) continue;
-    return s;
+  const index = serviceIndex(services);
+  let best: readonly [number, IpvsService] | undefined;
+  if (mark !== undefined) {
+    best = index.fwmark.find(([, s]) => s.fwmark !== undefined && BigInt(s.fwmark) === mark && (s.family ?? 'ip') === p.l3);
   }
-  return undefined;
+  if (daddr !== undefined && p.l4 !== undefined) {
+    for (const entry of index.byAddr.get(addrKey(p.l3, p.l4, daddr)) ?? []) {
+      if (best && best[0] < entry[0]) break;
+      const s = entry[1];
+      if (s.port !== undefined && s.port !== 0 && dport !== undefined && BigInt(s.port) !== dport) continue;
+      best = entry;
+      break;
+    }
+  }
+  return best?.[1];
 }
 
 export interface RealShare {

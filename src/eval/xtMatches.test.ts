@@ -43,6 +43,11 @@ describe('xt matches', () => {
     expect(r(P).fate.verdict).toBe('drop');
   });
 
+  it('-m recent --set always matches (it adds to the list); ! --set never does', () => {
+    expect(run([b.xt('recent', { set: { value: true }, name: { value: 'KUBE-SEP-X' }, rsource: { value: true } }), b.accept], P).fate.verdict).toBe('accept');
+    expect(run([b.xt('recent', { set: { value: true, negated: true }, name: { value: 'KUBE-SEP-X' } }), b.accept], P).fate.verdict).toBe('drop');
+  });
+
   it('an unknown module is undecidable, reported and assumed not to match', () => {
     const t = run([b.xt('recent', { rcheck: { value: true } }), b.accept], P);
     expect(t.fate.verdict).toBe('drop');

@@ -175,6 +175,15 @@ function owner(o: XtOptions, ctx: RunCtx): XtResult {
   return yes('owner matches');
 }
 
+/** xt_recent (net/netfilter/xt_recent.c recent_mt): `--set` adds the source (or destination) to the list
+ *  and always matches (`ret = !info->invert`, whether or not the address was listed); `--rcheck`, `--update`
+ *  and `--remove` depend on the list's contents, which a dump does not show. kube-proxy's session affinity
+ *  DNAT rules carry `-m recent --set`. */
+function recent(o: XtOptions): XtResult {
+  if (o.set !== undefined) return neg(yes(`--set adds the ${o.rdest ? 'destination' : 'source'} to recent list ${str(o.name) ?? 'DEFAULT'} and always matches`), o.set.negated);
+  return { result: 'unknown', reason: 'recent list contents are not known', usual: 'nomatch' };
+}
+
 const undecidable = (what: string, usual: 'match' | 'nomatch' = 'nomatch'): XtMatchFn => () => ({ result: 'unknown', reason: what, usual });
 
 export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = {
@@ -190,7 +199,7 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = {
   limit: undecidable('rate limit state is not known (assumed under the limit)', 'match'),
   hashlimit: undecidable('hashlimit state is not known (assumed under the limit)', 'match'),
   connlimit: undecidable('connection counts are not known (assumed under the limit)', 'nomatch'),
-  recent: undecidable('recent list contents are not known'),
+  recent,
   string: undecidable('payload string search is not modelled'),
   u32: undecidable('u32 is not modelled'),
   bpf: undecidable('bpf programs are not modelled'),

@@ -131,17 +131,27 @@ function placementOf(text: string, table: Table): TablePlacement {
   const place = (kind: Placed['kind'], name: string, own: SourceRange | undefined, children: readonly (SourceRange | undefined)[]): void => {
     const parts = [own, ...children].filter((r): r is SourceRange => r !== undefined);
     if (parts.length === 0) return;
-    const start = Math.min(...parts.map((r) => r.start));
-    const end = Math.max(...parts.map((r) => r.end));
+    // Loops, not Math.min(...spread): a kube-proxy map holds tens of thousands of elements, more arguments
+    // than the stack takes.
+    let start = Infinity;
+    let end = -Infinity;
+    for (const r of parts) {
+      if (r.start < start) start = r.start;
+      if (r.end > end) end = r.end;
+    }
     items.push({ kind, name, parts, start: lineStart(text, start), end });
   };
   for (const c of table.chains) place('chain', c.name, c.range, c.rules.map((r) => r.range));
   for (const s of table.sets) place('set', s.name, s.range, s.elements.map((e) => e.range));
   for (const f of table.flowtables) place('flowtable', f.name, f.range, []);
   const byStart = [...items].sort((x, y) => x.start - y.start);
-  const starts = [table.range?.start ?? Infinity, ...items.map((i) => i.start)];
-  const ends = [table.range?.end ?? -Infinity, ...items.map((i) => i.end)];
-  placed = { items, byStart, start: lineStart(text, Math.min(...starts)), end: Math.max(...ends) };
+  let start = table.range?.start ?? Infinity;
+  let end = table.range?.end ?? -Infinity;
+  for (const i of items) {
+    if (i.start < start) start = i.start;
+    if (i.end > end) end = i.end;
+  }
+  placed = { items, byStart, start: lineStart(text, start), end };
   placementCache.set(table, placed);
   return placed;
 }

@@ -122,6 +122,12 @@ export function isMac(s: string): boolean {
   return parts.every((p) => p.length >= 1 && p.length <= 2 && isHex(p.charCodeAt(0)) && (p.length === 1 || isHex(p.charCodeAt(1))));
 }
 
+/** One token. A plain function, not a closure made per call of `next()`: tsx/esbuild (the CLI, the bench)
+ *  give every closure a name with `Object.defineProperty`, which cost half of a 36 MB parse. */
+function token(kind: TokenKind, value: string, start: number, end: number, spaced: boolean): Token {
+  return { kind, value, start, end, spaced };
+}
+
 /** A streaming scanner: tokens are produced as the parser asks for them, so a large dump never holds all
  *  its tokens at once. Errors (unterminated string, stray character) go to `bag`. */
 export class Scanner {
@@ -140,10 +146,6 @@ export class Scanner {
     let i = this.pos;
     let spaced = this.wasSpaced;
     let out: Token | undefined;
-    const push = (kind: TokenKind, value: string, start: number, end: number): void => {
-      out = { kind, value, start, end, spaced };
-      spaced = false;
-    };
     while (out === undefined && i < n) {
       const c = text.charCodeAt(i);
       if (c === Ch.Space || c === Ch.Tab || c === Ch.CR || c === 0x0c || c === 0x0b) {
@@ -152,7 +154,8 @@ export class Scanner {
         continue;
       }
       if (c === Ch.LF) {
-        push('newline', '\n', i, i + 1);
+        out = token('newline', '\n', i, i + 1, spaced);
+        spaced = false;
         i++;
         spaced = true;
         continue;
@@ -161,7 +164,8 @@ export class Scanner {
         // `\"` and `\;` are shell escapes left in rulesets copied out of scripts; read them as `"` and `;`.
         bag.warning(M.shellEscape.code, M.shellEscape.text(text[i + 1] ?? ''), { start: i, end: i + 2 });
         if (text.charCodeAt(i + 1) === 59) {
-          push('punct', ';', i, i + 2);
+          out = token('punct', ';', i, i + 2, spaced);
+          spaced = false;
           i += 2;
           continue;
         }
@@ -170,7 +174,8 @@ export class Scanner {
         while (j < n && text.charCodeAt(j) !== Ch.Quote && text.charCodeAt(j) !== Ch.LF) j++;
         const end = j < n && text.charCodeAt(j) === Ch.Quote ? j + 1 : j;
         const valueEnd = text.charCodeAt(j - 1) === Ch.Backslash ? j - 1 : j;
-        push('string', text.slice(i + 2, valueEnd), i, end);
+        out = token('string', text.slice(i + 2, valueEnd), i, end, spaced);
+        spaced = false;
         i = end;
         continue;
       }
@@ -193,7 +198,10 @@ export class Scanner {
         const body = text.slice(i + 1, j).trim();
         if (body.startsWith('handle ')) {
           const num = body.slice(7).trim();
-          if (/^\d+$/.test(num)) push('handle', num, i, j);
+          if (/^\d+$/.test(num)) {
+            out = token('handle', num, i, j, spaced);
+            spaced = false;
+          }
         }
         i = j;
         spaced = true;
@@ -204,11 +212,13 @@ export class Scanner {
         while (j < n && text.charCodeAt(j) !== Ch.Quote && text.charCodeAt(j) !== Ch.LF) j++;
         if (j >= n || text.charCodeAt(j) !== Ch.Quote) {
           bag.error(M.unterminatedString.code, M.unterminatedString.text, { start: i, end: j });
-          push('string', text.slice(i + 1, j), i, j);
+          out = token('string', text.slice(i + 1, j), i, j, spaced);
+          spaced = false;
           i = j;
           continue;
         }
-        push('string', text.slice(i + 1, j), i, j + 1);
+        out = token('string', text.slice(i + 1, j), i, j + 1, spaced);
+        spaced = false;
         i = j + 1;
         continue;
       }
@@ -220,14 +230,16 @@ export class Scanner {
           i++;
           continue;
         }
-        push('variable', text.slice(i + 1, j), i, j);
+        out = token('variable', text.slice(i + 1, j), i, j, spaced);
+        spaced = false;
         i = j;
         continue;
       }
       if (isDigit(c) || isLetter(c) || c === Ch.Underscore || c === Ch.Colon) {
         const end = scanWord(text, i);
         if (end > i) {
-          push('word', text.slice(i, end), i, end);
+          out = token('word', text.slice(i, end), i, end, spaced);
+          spaced = false;
           i = end;
           continue;
         }
@@ -235,12 +247,14 @@ export class Scanner {
       // Punctuation, two-character operators first.
       const c2 = i + 1 < n ? text.charCodeAt(i + 1) : 0;
       if ((c === Ch.Lt && c2 === Ch.Lt) || (c === Ch.Gt && c2 === Ch.Gt) || (c === Ch.Lt && c2 === Ch.Eq) || (c === Ch.Gt && c2 === Ch.Eq) || (c === Ch.Eq && c2 === Ch.Eq) || (c === Ch.Bang && c2 === Ch.Eq)) {
-        push('punct', text.slice(i, i + 2), i, i + 2);
+        out = token('punct', text.slice(i, i + 2), i, i + 2, spaced);
+        spaced = false;
         i += 2;
         continue;
       }
       if ('{}()[],;:./-+=@!<>&|^*~'.includes(text[i] ?? '')) {
-        push('punct', text[i] ?? '', i, i + 1);
+        out = token('punct', text[i] ?? '', i, i + 1, spaced);
+        spaced = false;
         i++;
         continue;
       }
