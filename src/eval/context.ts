@@ -1,6 +1,6 @@
 // The state of one evaluation run shared by the expression, rule, chain and pipeline evaluators.
 // Types and two tiny helpers; imports eval modules' types only.
-import type { Family } from '../model/ir.ts';
+import type { Family, Rule } from '../model/ir.ts';
 import type { ChoicePoint, Chooser } from './choices.ts';
 import type { Host } from './host.ts';
 import type { Prepared, PreparedTable } from './prepare.ts';
@@ -30,6 +30,8 @@ export interface RunCtx {
   hook: string;
   family: Family;
   table: PreparedTable | undefined;
+  /** The rule being evaluated (a large `numgen mod` splits its values at this rule's constants). */
+  rule?: Rule;
   /** While the NAT core runs nat chains: which manipulation they may make, and whether one was made. */
   natManip: 'dst' | 'src' | undefined;
   natBound: boolean;

@@ -8,6 +8,7 @@ import { choose, type RunCtx } from './context.ts';
 import { exprText } from './exprText.ts';
 import { L4_NAME, PORT_PROTOCOLS, PROTOCOLS, ctType, fieldDef, metaType, type Base } from './fields.ts';
 import { addressOfIface, ifaceOfAddress, isBroadcast, isLocalAddress, isMulticast, masqueradeAddress, routeOif } from './host.ts';
+import { MAX_ENUMERATED_VALUES, modChoices, ruleConstants } from './modChoices.ts';
 import { findSet } from './prepare.ts';
 import { candidates, indexOf, lookup } from './sets.ts';
 import { addrOf, l4Name, portKey } from './state.ts';
@@ -540,9 +541,9 @@ function evalNumgen(e: Extract<Expr, { kind: 'numgen' }>, ctx: RunCtx): Out {
   if (e.mod <= 0) return unknown('numgen mod 0');
   if (e.mode === 'inc' && ctx.options.numgenInc !== undefined) return val(intVal((ctx.options.numgenInc % e.mod) + off, t));
   const label = `${exprText(e)} in ${ctx.hook} ${ctx.table?.table.name ?? ''}`.trim();
-  const alternatives = Array.from({ length: e.mod }, (_, i) => ({ label: `${i + off}`, share: 1 / e.mod }));
-  const i = choose(ctx, { kind: 'random', label: e.mode === 'inc' ? `${label} (round-robin counter)` : label, alternatives, defaultIndex: 0 });
-  return val(intVal(i + off, t));
+  const m = modOutcomes(e.mod, off, ctx);
+  const i = choose(ctx, { kind: 'random', label: e.mode === 'inc' ? `${label} (round-robin counter)` : label, alternatives: m.alternatives, defaultIndex: 0 });
+  return val(intVal(m.valueOf(i) + off, t));
 }
 
 function evalHash(e: Extract<Expr, { kind: 'hash' }>, ctx: RunCtx): Out {
@@ -555,9 +556,15 @@ function evalHash(e: Extract<Expr, { kind: 'hash' }>, ctx: RunCtx): Out {
     if (bytes) return val(intVal(Number((BigInt(jhash(bytes, e.seed)) * BigInt(e.mod)) >> 32n) + off, t));
   }
   const why = e.fn === 'symhash' ? 'symhash uses the kernel flow hash' : e.seed === undefined ? 'no seed given: the kernel picks a random one' : 'hash input not known';
-  const alternatives = Array.from({ length: e.mod }, (_, i) => ({ label: `${i + off}`, share: 1 / e.mod }));
-  const i = choose(ctx, { kind: 'random', label: `${exprText(e)} (${why})`, alternatives, defaultIndex: 0 });
-  return val(intVal(i + off, t));
+  const m = modOutcomes(e.mod, off, ctx);
+  const i = choose(ctx, { kind: 'random', label: `${exprText(e)} (${why})`, alternatives: m.alternatives, defaultIndex: 0 });
+  return val(intVal(m.valueOf(i) + off, t));
+}
+
+/** The alternatives of a modulus choice; a large modulus is split at the constants of the running rule. */
+function modOutcomes(mod: number, off: number, ctx: RunCtx): ReturnType<typeof modChoices> {
+  const table = ctx.table;
+  return modChoices(mod, off, mod > MAX_ENUMERATED_VALUES ? ruleConstants(ctx.rule, (name) => (table ? findSet(ctx.prepared, table, name) : undefined)) : []);
 }
 
 /** The bytes nft_jhash hashes: payload fields in network byte order; concatenation components each padded

@@ -23,28 +23,34 @@ interface ProtoDef {
   readonly l4?: number;
 }
 
+/** A lookup table without a prototype: keys come from pasted text, and `constructor` or `__proto__` must find
+ *  nothing rather than an Object.prototype member. */
+function table<T>(entries: Iterable<readonly [PropertyKey, T]>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, Object.fromEntries(entries));
+}
+
 /** nft's header names whose /etc/protocols name differs. */
 const L4_SYMBOL: Readonly<Record<string, string>> = { icmpv6: 'ipv6-icmp', comp: 'ipcomp' };
 
 /** nft's header fields (src/model/datatypes.ts, from nftables src/proto.c) in the form the evaluator reads
  *  them: offsets from the start of the base (the 802.1Q tag sits 112 bits into the link-layer header, after
  *  the two MAC addresses, as nft loads `vlan id` at link header + 14). Inner (tunnel) headers are left out. */
-export const PROTOCOLS: Readonly<Record<string, ProtoDef>> = Object.fromEntries(
+export const PROTOCOLS: Readonly<Record<string, ProtoDef>> = table(
   Object.entries(PAYLOAD_PROTOCOLS)
     .filter(([, p]) => p.base !== 'ih')
     .map(([name, p]) => {
       const shift = name === 'vlan' ? 112 : 0;
-      const layout = Object.fromEntries(Object.entries(p.fields).map(([field, fi]) => [field, [fi.offset + shift, fi.len, fi.datatype] as const]));
+      const layout = table(Object.entries(p.fields).map(([field, fi]) => [field, [fi.offset + shift, fi.len, fi.datatype] as const]));
       const l4 = p.base === 'th' && name !== 'th' ? symbolValue('inet_proto', L4_SYMBOL[name] ?? name) : undefined;
-      return [name, { base: p.base as Base, layout, ...(l4 !== undefined ? { l4 } : {}) }];
+      return [name, { base: p.base as Base, layout, ...(l4 !== undefined ? { l4 } : {}) }] as const;
     }),
 );
 
 /** The transport protocol name for an IP protocol number, for the protocols whose header nflens models. */
-export const L4_NAME: Readonly<Record<number, string>> = Object.fromEntries(
+export const L4_NAME: Readonly<Record<number, string>> = table(
   Object.entries(PROTOCOLS)
     .filter(([, p]) => p.l4 !== undefined)
-    .map(([name, p]) => [p.l4!, name]),
+    .map(([name, p]) => [p.l4!, name] as const),
 );
 
 /** Transport protocols that carry ports at offsets 0 and 2 (what `th sport/dport` reads). */

@@ -4,12 +4,13 @@
 import type { IpvsReal, IpvsService } from '../model/ir.ts';
 import { parseIp } from './addr.ts';
 import { addrOf, portKey, type PacketState } from './state.ts';
+import { lookupTable } from '../model/lookup.ts';
 
 /** ip_vs_ops4 priorities: LOCAL_IN at NAT_SRC-2 (replies) and NAT_SRC-1 (requests), LOCAL_OUT at
  *  NAT_DST+1 (replies) and NAT_DST+2 (requests). */
 export const IPVS_PRIORITY = { inputRequest: 99, inputReply: 98, outputRequest: -98, outputReply: -99 } as const;
 
-const PROTO: Readonly<Record<string, number>> = { tcp: 6, udp: 17, sctp: 132 };
+const PROTO: Readonly<Record<string, number>> = lookupTable({ tcp: 6, udp: 17, sctp: 132 });
 
 /** Services by (family, protocol, address), as the kernel hashes them (ip_vs_svc_table, keyed by protocol,
  *  address and port; fwmark services in their own table), so a lookup does not walk 10 000 services. Each

@@ -24,6 +24,7 @@ import type { Packet } from './packet.ts';
 import type { PreparedTable } from './prepare.ts';
 import { addrKey, addrOf, diffViews, formatAddr, l4Name, portKey, viewOf } from './state.ts';
 import type { Fate, Step } from './trace.ts';
+import { lookupTable } from '../model/lookup.ts';
 
 type Entry =
   | { readonly kind: 'chain'; readonly pt: PreparedTable; readonly chain: Chain; readonly priority: number; readonly reg: number }
@@ -32,12 +33,12 @@ type Entry =
   | { readonly kind: 'ipvs'; readonly priority: number; readonly reg: number };
 
 /** Where the NAT core hooks in (nf_nat_ipv4_ops): destination NAT before routing, source NAT after. */
-const NAT_CORE: Readonly<Record<string, readonly ['dst' | 'src', number]>> = {
+const NAT_CORE: Readonly<Record<string, readonly ['dst' | 'src', number]>> = lookupTable({
   prerouting: ['dst', -100],
   output: ['dst', -100],
   input: ['src', 100],
   postrouting: ['src', 100],
-};
+});
 
 const CONNTRACK_PRIORITY = -200;
 const LATE = Number.MAX_SAFE_INTEGER;

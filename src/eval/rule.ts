@@ -363,6 +363,7 @@ function undecided(ctx: RunCtx, what: string, why: string, usual: 'match' | 'nom
 }
 
 export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcome {
+  ctx.rule = rule;
   const exprs: ExprStep[] = [];
   const ann: Annotation[] = [];
   let assumed: 'match' | 'nomatch' | undefined;

@@ -17,6 +17,7 @@ import { addrOf, portKey } from './state.ts';
 import type { StepVerdict } from './trace.ts';
 import { dtype, parseUnsigned, type DType, type Val } from './value.ts';
 import { setKeyTypes } from './evalExpr.ts';
+import { lookupTable } from '../model/lookup.ts';
 
 export interface XtResult {
   readonly result: 'match' | 'nomatch' | 'unknown';
@@ -186,7 +187,7 @@ function recent(o: XtOptions): XtResult {
 
 const undecidable = (what: string, usual: 'match' | 'nomatch' = 'nomatch'): XtMatchFn => () => ({ result: 'unknown', reason: what, usual });
 
-export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = {
+export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   statistic,
   comment: () => yes('comment'),
   mark: markMatch('meta'),
@@ -209,7 +210,7 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = {
   time: undecidable('time of day is undecidable (no clock)'),
   quota: undecidable('quota state is not known (assumed not exhausted)', 'match'),
   rpfilter: undecidable('reverse path lookup needs routes (assumed to pass)', 'match'),
-};
+});
 
 export function evalXtMatch(name: string, o: XtOptions, ctx: RunCtx, where: string): XtResult {
   const fn = XT_MATCHES[name];

@@ -51,6 +51,7 @@ import type {
   HookView,
   ResolvedGraphOptions,
 } from './types.ts';
+import { lookupTable } from '../model/lookup.ts';
 
 export const DEFAULT_GRAPH_OPTIONS: Omit<ResolvedGraphOptions, 'expanded'> = {
   maxTableNodes: 40,
@@ -66,7 +67,7 @@ export const MAX_KEYS = 20;
 /** IPVS's scheduling hook functions (net/netfilter/ipvs/ip_vs_core.c, ip_vs_ops4/ip_vs_ops6):
  *  ip_vs_remote_request on LOCAL_IN at NF_IP_PRI_NAT_SRC - 1, ip_vs_local_request on LOCAL_OUT at
  *  NF_IP_PRI_NAT_DST + 2. Their reply handlers are in the pipeline (pipeline.ts). */
-export const IPVS_SCHEDULE_POSITIONS: Readonly<Record<string, number>> = { input: 99, output: -98 };
+export const IPVS_SCHEDULE_POSITIONS: Readonly<Record<string, number>> = lookupTable({ input: 99, output: -98 });
 
 export function resolveGraphOptions(options: GraphOptions = {}): ResolvedGraphOptions {
   const expanded = options.expanded ? [...options.expanded] : [];

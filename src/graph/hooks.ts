@@ -5,6 +5,7 @@ import type { Chain, Family, ParsedSource, Table, Workspace } from '../model/ir.
 import { IPTABLES_HOOK_OF, NF_IP_PRI, iptablesChainPriority, priorityTextOf } from '../model/priorities.ts';
 import { isXtablesCompatTable } from '../parse/workspace.ts';
 import type { Backend, GraphOrigin, HookView } from './types.ts';
+import { lookupTable } from '../model/lookup.ts';
 
 /** Hooks in packet-path order (netdev ingress first, egress last). */
 export const HOOK_ORDER: readonly string[] = ['ingress', 'prerouting', 'input', 'forward', 'output', 'postrouting', 'egress'];
@@ -18,12 +19,12 @@ export function hookRank(hook: string): number {
  *  net/netfilter/nf_nat_proto.c: NAT_DST on PRE_ROUTING and LOCAL_OUT, NAT_SRC on LOCAL_IN and
  *  POST_ROUTING). Observed on Linux 6.18 with the kernel oracle: a `type nat hook prerouting priority -300`
  *  chain still runs after a filter chain at -150 (netfilter-semantics.md, "Observed on this kernel"). */
-export const NAT_CORE_POSITION: Readonly<Record<string, number>> = {
+export const NAT_CORE_POSITION: Readonly<Record<string, number>> = lookupTable({
   prerouting: NF_IP_PRI.NAT_DST,
   output: NF_IP_PRI.NAT_DST,
   input: NF_IP_PRI.NAT_SRC,
   postrouting: NF_IP_PRI.NAT_SRC,
-};
+});
 
 /** A chain attached to a hook: an nft base chain, or an iptables built-in chain. */
 export interface HookedChain {

@@ -17,6 +17,7 @@ import {
 } from './hooks.ts';
 import { chainId } from './ids.ts';
 import type { Backend, GraphOrigin, HookView } from './types.ts';
+import { lookupTable } from '../model/lookup.ts';
 
 export type PipelineFamily = 'ip' | 'ip6' | 'inet' | 'bridge' | 'netdev' | 'arp';
 
@@ -153,7 +154,7 @@ const CONFIRM = NF_IP_PRI.CONNTRACK_CONFIRM;
 
 /** Conntrack's hook functions (net/netfilter/nf_conntrack_proto.c ipv4_conntrack_ops, nf_defrag_ipv4.c):
  *  defrag and lookup on PRE_ROUTING and LOCAL_OUT, confirm last on LOCAL_IN and POST_ROUTING. */
-const CONNTRACK: Readonly<Record<string, readonly { priority: number; key: string; label: string; detail: string }[]>> = {
+const CONNTRACK: Readonly<Record<string, readonly { priority: number; key: string; label: string; detail: string }[]>> = lookupTable({
   prerouting: [
     { priority: NF_IP_PRI.CONNTRACK_DEFRAG, key: 'defrag', label: 'defragment', detail: 'reassembles fragments before conntrack' },
     { priority: NF_IP_PRI.CONNTRACK, key: 'lookup', label: 'conntrack', detail: 'ct state is known from here on (invalid/untracked before)' },
@@ -164,10 +165,10 @@ const CONNTRACK: Readonly<Record<string, readonly { priority: number; key: strin
   ],
   input: [{ priority: CONFIRM, key: 'confirm', label: 'conntrack confirm', detail: 'the connection is committed to the table' }],
   postrouting: [{ priority: CONFIRM, key: 'confirm', label: 'conntrack confirm', detail: 'the connection is committed to the table' }],
-};
+});
 
 /** IPVS's hook functions (net/netfilter/ipvs/ip_vs_core.c ip_vs_ops4/ip_vs_ops6). */
-const IPVS: Readonly<Record<string, readonly { priority: number; label: string; detail: string }[]>> = {
+const IPVS: Readonly<Record<string, readonly { priority: number; label: string; detail: string }[]>> = lookupTable({
   input: [
     { priority: NF_IP_PRI.NAT_SRC - 2, label: 'IPVS reply', detail: 'ip_vs_reply: VS/NAT replies get the virtual address back' },
     { priority: NF_IP_PRI.NAT_SRC - 1, label: 'IPVS schedule', detail: 'ip_vs_remote_request: packets to a virtual service go to a real server' },
@@ -180,7 +181,7 @@ const IPVS: Readonly<Record<string, readonly { priority: number; label: string; 
     { priority: 99, label: 'IPVS forward ICMP', detail: 'ip_vs_forward_icmp: ICMP errors about IPVS connections' },
     { priority: 100, label: 'IPVS reply', detail: 'ip_vs_reply: VS/NAT replies from real servers' },
   ],
-};
+});
 
 /** The pipeline of one family: stages in kernel order with every entry of the workspace on them. */
 export function buildPipeline(workspace: Workspace, family: PipelineFamily): PipelineModel {

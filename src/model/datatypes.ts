@@ -1195,3 +1195,12 @@ export function bitsOf(expr: Expr, family?: Family): number | undefined {
       return undefined;
   }
 }
+
+// The tables above are looked up with words from pasted text (`meta constructor`, `tcp __proto__`): without a
+// prototype, a key such as `constructor` or `toString` finds nothing instead of an Object.prototype member.
+for (const table of [DATATYPES, PAYLOAD_PROTOCOLS, META_KEYS, META_KEY_ALIASES, CT_KEYS, RT_KEYS, SOCKET_KEYS, FIB_RESULTS, OSF_KEYS, IPSEC_KEYS, TUNNEL_KEYS, EXTHDR_FIELDS, EXTHDR_TYPES, TCP_OPTIONS, IP_OPTIONS, SCTP_CHUNKS]) {
+  Object.setPrototypeOf(table, null);
+}
+for (const p of Object.values(PAYLOAD_PROTOCOLS)) Object.setPrototypeOf(p.fields, null);
+for (const fields of Object.values(EXTHDR_FIELDS)) Object.setPrototypeOf(fields, null);
+for (const o of [...Object.values(TCP_OPTIONS), ...Object.values(IP_OPTIONS), ...Object.values(SCTP_CHUNKS)]) Object.setPrototypeOf(o.fields, null);

@@ -2,6 +2,7 @@
 // Sources: include/uapi/linux/netfilter_ipv4.h (NF_IP_PRI_*), nftables src/rule.c (std_prio_table),
 // ../shared/docs/netfilter-semantics.md. Pure data and lookups; imports only IR types.
 import type { Family } from './ir.ts';
+import { lookupTable } from './lookup.ts';
 
 /** Kernel priorities of the IPv4/IPv6 hooks (NF_IP_PRI_*). */
 export const NF_IP_PRI = {
@@ -21,22 +22,22 @@ export const NF_IP_PRI = {
 } as const;
 
 /** nft's symbolic priorities for ip, ip6, inet, arp and netdev. */
-const STANDARD_NAMES: Readonly<Record<string, number>> = {
+const STANDARD_NAMES: Readonly<Record<string, number>> = lookupTable({
   raw: -300,
   mangle: -150,
   dstnat: -100,
   filter: 0,
   security: 50,
   srcnat: 100,
-};
+});
 
 /** nft's symbolic priorities for the bridge family (NF_BR_PRI_*). */
-const BRIDGE_NAMES: Readonly<Record<string, number>> = {
+const BRIDGE_NAMES: Readonly<Record<string, number>> = lookupTable({
   dstnat: -300,
   filter: -200,
   out: 100,
   srcnat: 300,
-};
+});
 
 export function priorityNamesFor(family: Family): Readonly<Record<string, number>> {
   return family === 'bridge' ? BRIDGE_NAMES : STANDARD_NAMES;
@@ -82,10 +83,10 @@ export function iptablesChainPriority(table: string, chain: string): number | un
 }
 
 /** iptables built-in chain names → nftables hook names. */
-export const IPTABLES_HOOK_OF: Readonly<Record<string, string>> = {
+export const IPTABLES_HOOK_OF: Readonly<Record<string, string>> = lookupTable({
   PREROUTING: 'prerouting',
   INPUT: 'input',
   FORWARD: 'forward',
   OUTPUT: 'output',
   POSTROUTING: 'postrouting',
-};
+});

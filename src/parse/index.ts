@@ -26,7 +26,29 @@ export function parseText(text: string, format: SourceFormat | 'auto' = 'auto'):
   return { format: resolved, ...parseWithFormat(text, resolved) };
 }
 
+/** The largest text nflens parses, in UTF-16 units: 128 Mi characters, well above the 50 MB pastes of big
+ *  kube-proxy nodes, and below what a browser tab can hold with the IR of it (about 20 bytes of IR per
+ *  character of a dense dump). */
+export const MAX_INPUT_CHARS = 128 * 1024 * 1024;
+
+/** What a too-large text parses to: nothing, with an error that says why (no parser sees it). */
+function tooLarge(text: string): ParseResult {
+  const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} Mi`;
+  return {
+    ruleset: { tables: [], ipvs: [] },
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'SRC1001',
+        message: `the text is ${mib(text.length)} characters; nflens reads at most ${mib(MAX_INPUT_CHARS)} characters per source (split the dump, e.g. one table per source)`,
+        range: { start: 0, end: 0 },
+      },
+    ],
+  };
+}
+
 function parseWithFormat(text: string, format: SourceFormat): ParseResult {
+  if (text.length > MAX_INPUT_CHARS) return tooLarge(text);
   switch (format) {
     case 'nft':
       return parseNft(text);

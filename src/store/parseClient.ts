@@ -1,7 +1,7 @@
 // How the store asks for a parse: requests and responses as plain data, and the client interface the worker
 // (ui/workerParseClient.ts) and the in-process client (tests, fallback) implement. Imports the parse entry only.
 import type { ParseResult, SourceFormat } from '../model/ir.ts';
-import { collectWorkspaceFacts, parseText, type WorkspaceFacts } from '../parse/index.ts';
+import { collectWorkspaceFacts, detectFormat, parseText, type WorkspaceFacts } from '../parse/index.ts';
 
 export type FormatChoice = SourceFormat | 'auto';
 
@@ -25,18 +25,50 @@ export interface ParseResponse {
   readonly facts?: WorkspaceFacts;
 }
 
+/** Where a parse is: the phases a big paste spends seconds in, so that the page can say what it waits for. */
+export type ParsePhase = 'detecting' | 'parsing' | 'checking';
+
+export interface ParseProgress {
+  readonly seq: number;
+  readonly sourceId: string;
+  readonly phase: ParsePhase;
+}
+
+/** The rejection of a parse the user cancelled (not a parser failure). */
+export class ParseCancelledError extends Error {
+  constructor(sourceId: string) {
+    super(`parsing of ${sourceId} was cancelled`);
+    this.name = 'ParseCancelledError';
+  }
+}
+
 export interface ParseClient {
-  /** Resolves with the response to this request; rejects only when the parser itself crashed. */
-  parse(request: ParseRequest): Promise<ParseResponse>;
+  /** Resolves with the response to this request; rejects only when the parser itself crashed or the parse
+   *  was cancelled (ParseCancelledError). `onProgress` hears each phase the parse enters. */
+  parse(request: ParseRequest, onProgress?: (progress: ParseProgress) => void): Promise<ParseResponse>;
+  /** Stops the parse in flight for this source, if the client can (the worker client terminates the
+   *  worker: a parse is one synchronous call). Other sources' requests are re-sent. */
+  cancel?(sourceId: string): void;
   dispose(): void;
 }
 
 /** Runs one request. Used inside the parse worker and by the in-process client. */
-export function runParseRequest(request: ParseRequest, now: () => number = () => performance.now()): ParseResponse {
+export function runParseRequest(
+  request: ParseRequest,
+  now: () => number = () => performance.now(),
+  onPhase: (phase: ParsePhase) => void = () => {},
+): ParseResponse {
   const started = now();
-  const { format, ...result } = parseText(request.text, request.format);
-  const durationMs = now() - started;
+  let format: SourceFormat;
+  if (request.format === 'auto') {
+    onPhase('detecting');
+    format = detectFormat(request.text);
+  } else format = request.format;
+  onPhase('parsing');
+  const { format: _parsedAs, ...result } = parseText(request.text, format);
+  onPhase('checking');
   const facts = collectWorkspaceFacts({ source: { id: request.sourceId, name: '', format, text: request.text }, result });
+  const durationMs = now() - started;
   return { seq: request.seq, sourceId: request.sourceId, format, result, durationMs, facts };
 }
 

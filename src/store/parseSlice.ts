@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ParseResult, SourceFormat } from '../model/ir.ts';
 import type { WorkspaceFacts } from '../parse/index.ts';
-import type { ParseClient, ParseResponse } from './parseClient.ts';
+import type { ParseClient, ParsePhase, ParseResponse } from './parseClient.ts';
 import type { AppState } from './appStore.ts';
 
 export interface ParseEntry {
@@ -22,6 +22,11 @@ export interface ParseEntry {
   readonly facts?: WorkspaceFacts;
   /** The parser crashed (a bug: parsers never throw on bad input); shown instead of a result. */
   readonly failure?: string;
+  /** The phase the request in flight has reached (the worker reports each as it starts). */
+  readonly phase?: ParsePhase;
+  /** The user cancelled the last parse: `result` (if any) is of an older text; an edit or `requestParse`
+   *  parses again. */
+  readonly cancelled?: boolean;
 }
 
 export interface ParseSlice {
@@ -35,6 +40,8 @@ export interface ParseSlice {
   /** Takes a response; ignored unless it answers the newest request of its source. */
   receiveParse(response: ParseResponse): void;
   receiveFailure(sourceId: string, seq: number, message: string): void;
+  /** Stops the scheduled or running parse of a source (a huge paste the user does not want to wait for). */
+  cancelParse(sourceId: string): void;
   /** Drops what is known about sources that left the workspace (their late responses are then ignored). */
   forgetParses(sourceIds: readonly string[]): void;
   /** Cancels the debounced parses of these sources (for callers that reset `parses` in their own update). */
@@ -81,8 +88,11 @@ export function createParseSlice(deps: ParseDeps): StateCreator<AppState, [], []
         if (!source) return;
         const seq = get().lastSeq + 1;
         set({ lastSeq: seq });
-        patchEntry(sourceId, { requestedSeq: seq, requestedText: source.text, pending: true });
-        deps.client.parse({ seq, sourceId, text: source.text, format: source.formatChoice }).then(
+        patchEntry(sourceId, { requestedSeq: seq, requestedText: source.text, pending: true, phase: undefined, cancelled: undefined });
+        const onProgress = (p: { seq: number; phase: ParsePhase }) => {
+          if (get().parses[sourceId]?.requestedSeq === p.seq) patchEntry(sourceId, { phase: p.phase });
+        };
+        deps.client.parse({ seq, sourceId, text: source.text, format: source.formatChoice }, onProgress).then(
           (response) => get().receiveParse(response),
           (error: unknown) => get().receiveFailure(sourceId, seq, error instanceof Error ? error.message : String(error)),
         );
@@ -98,12 +108,24 @@ export function createParseSlice(deps: ParseDeps): StateCreator<AppState, [], []
           durationMs: response.durationMs,
           facts: response.facts,
           failure: undefined,
+          phase: undefined,
+          cancelled: undefined,
         });
       },
       receiveFailure: (sourceId, seq, message) => {
         const entry = get().parses[sourceId];
         if (!entry || entry.requestedSeq !== seq) return;
-        patchEntry(sourceId, { pending: timers.has(sourceId), failure: message });
+        patchEntry(sourceId, { pending: timers.has(sourceId), failure: message, phase: undefined });
+      },
+      cancelParse: (sourceId) => {
+        const entry = get().parses[sourceId];
+        if (!entry?.pending) return;
+        cancelTimer(sourceId);
+        deps.client.cancel?.(sourceId);
+        // A fresh sequence number no request carries: whatever the old request still delivers is stale.
+        const seq = get().lastSeq + 1;
+        set({ lastSeq: seq });
+        patchEntry(sourceId, { requestedSeq: seq, pending: false, phase: undefined, cancelled: true });
       },
       forgetParses: (sourceIds) => {
         if (sourceIds.length === 0) return;

@@ -4,6 +4,8 @@ import { FORMATS, isSourceFormat } from '../parse/index.ts';
 import { countText } from '../graph/outline.ts';
 import { FORMAT_LABEL } from '../store/sourceNames.ts';
 import { selectActiveDiagnosticCounts, selectActiveParse, selectActiveSource, selectActiveSummary } from '../store/selectors.ts';
+import { useEffect, useState } from 'react';
+import type { ParsePhase } from '../store/parseClient.ts';
 import { useApp, useAppStore } from './appStoreContext.tsx';
 
 export { FORMAT_LABEL };
@@ -58,11 +60,68 @@ export function StatusBar({ onShowProblems }: { onShowProblems(): void }) {
           <span className={counts.warnings > 0 ? 'has-warnings' : ''}>{countText(counts.warnings, 'warning')}</span>
         </button>
       )}
-      <span className="status-item status-time" data-testid="status-time">
-        {pending ? 'Parsing…' : durationMs !== undefined ? `Parsed in ${formatMs(durationMs)}` : ''}
-      </span>
+      <ParseProgressItem sourceId={sourceId} pending={pending} durationMs={durationMs} />
     </footer>
   );
+}
+
+/** A parse that runs this long gets a Cancel button (a big paste; small ones finish before it shows). */
+const CANCEL_AFTER_MS = 800;
+
+/** How long the parse has been running, what it is doing, and a way out of a huge one. */
+function ParseProgressItem({ sourceId, pending, durationMs }: { sourceId: string; pending: boolean; durationMs: number | undefined }) {
+  const store = useAppStore();
+  const phase = useApp((s) => selectActiveParse(s)?.phase);
+  const cancelled = useApp((s) => selectActiveParse(s)?.cancelled ?? false);
+  const size = useApp((s) => selectActiveSource(s).text.length);
+  const elapsedMs = useElapsed(pending);
+  if (cancelled) {
+    return (
+      <span className="status-item status-time" data-testid="status-time">
+        Parsing cancelled ({formatSize(size)})
+        <button type="button" onClick={() => store.getState().requestParse(sourceId)}>
+          Parse again
+        </button>
+      </span>
+    );
+  }
+  if (!pending) {
+    return (
+      <span className="status-item status-time" data-testid="status-time">
+        {durationMs !== undefined ? `Parsed in ${formatMs(durationMs)}` : ''}
+      </span>
+    );
+  }
+  const long = elapsedMs >= CANCEL_AFTER_MS;
+  return (
+    <span className="status-item status-time" data-testid="status-time" role="status">
+      {long ? `Parsing ${formatSize(size)}… ${phase ? `${PHASE_TEXT[phase]} · ` : ''}${Math.floor(elapsedMs / 1000)} s` : 'Parsing…'}
+      {long && (
+        <button type="button" onClick={() => store.getState().cancelParse(sourceId)}>
+          Cancel
+        </button>
+      )}
+    </span>
+  );
+}
+
+const PHASE_TEXT: Readonly<Record<ParsePhase, string>> = { detecting: 'detecting the format', parsing: 'parsing', checking: 'checking' };
+
+/** Milliseconds since `running` became true (0 while false), ticking a few times a second. */
+function useElapsed(running: boolean): number {
+  const [elapsed, setElapsed] = useState(0);
+  useEffect(() => {
+    setElapsed(0);
+    if (!running) return;
+    const started = performance.now();
+    const timer = setInterval(() => setElapsed(performance.now() - started), 250);
+    return () => clearInterval(timer);
+  }, [running]);
+  return elapsed;
+}
+
+function formatSize(chars: number): string {
+  return chars >= 1024 * 1024 ? `${(chars / (1024 * 1024)).toFixed(1)} MB` : chars >= 1024 ? `${Math.round(chars / 1024)} kB` : `${chars} characters`;
 }
 
 function formatMs(ms: number): string {

@@ -1,14 +1,16 @@
 // The store's parse client in the browser: sends requests to the parse worker and resolves each with its
 // response. Imports store types and the worker module only.
-import type { ParseClient, ParseRequest, ParseResponse } from '../store/parseClient.ts';
+import { ParseCancelledError, type ParseClient, type ParseProgress, type ParseRequest, type ParseResponse } from '../store/parseClient.ts';
 import ParseWorker from './parseWorker.ts?worker';
 
 export type WorkerMessage =
+  | { readonly progress: ParseProgress; readonly ok?: undefined }
   | { readonly ok: true; readonly response: ParseResponse }
   | { readonly ok: false; readonly seq: number; readonly sourceId: string; readonly message: string };
 
 interface Waiting {
   readonly request: ParseRequest;
+  readonly onProgress?: ((progress: ParseProgress) => void) | undefined;
   resolve(response: ParseResponse): void;
   reject(error: Error): void;
 }
@@ -21,6 +23,10 @@ export function createWorkerParseClient(): ParseClient {
     const w = new ParseWorker();
     w.onmessage = (event: MessageEvent<WorkerMessage>) => {
       const data = event.data;
+      if (data.ok === undefined) {
+        waiting.get(data.progress.seq)?.onProgress?.(data.progress);
+        return;
+      }
       const seq = data.ok ? data.response.seq : data.seq;
       const entry = waiting.get(seq);
       waiting.delete(seq);
@@ -41,7 +47,7 @@ export function createWorkerParseClient(): ParseClient {
   }
 
   return {
-    parse: (request) =>
+    parse: (request, onProgress) =>
       new Promise<ParseResponse>((resolve, reject) => {
         // A newer request for a source makes the ones in flight useless (the store would drop their answers).
         // When they are all for that source, stop the worker instead of waiting for a long parse to finish.
@@ -51,9 +57,23 @@ export function createWorkerParseClient(): ParseClient {
           waiting.clear();
           worker = start();
         }
-        waiting.set(request.seq, { request, resolve, reject });
+        waiting.set(request.seq, { request, onProgress, resolve, reject });
         worker.postMessage(request);
       }),
+    cancel: (sourceId) => {
+      const held = [...waiting.values()];
+      if (!held.some((w) => w.request.sourceId === sourceId)) return;
+      // A parse is one synchronous call in the worker: stopping it means stopping the worker. The cancelled
+      // source's requests reject; the other sources' go to the fresh worker again.
+      worker.terminate();
+      worker = start();
+      for (const entry of held) {
+        if (entry.request.sourceId === sourceId) {
+          waiting.delete(entry.request.seq);
+          entry.reject(new ParseCancelledError(sourceId));
+        } else worker.postMessage(entry.request);
+      }
+    },
     dispose: () => {
       worker.terminate();
       waiting.clear();

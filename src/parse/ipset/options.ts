@@ -6,12 +6,13 @@ import { parseUint } from '../address.ts';
 import type { DiagnosticBag } from '../diagnostics.ts';
 import { IPS } from './messages.ts';
 import type { Word } from './scanner.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 export type OptionValue = string | number | boolean;
 
 type OptionKind = 'flag' | 'number' | 'string' | 'family' | 'netmask';
 
-const CREATE_OPTIONS: Readonly<Record<string, OptionKind>> = {
+const CREATE_OPTIONS: Readonly<Record<string, OptionKind>> = lookupTable({
   family: 'family',
   hashsize: 'number',
   maxelem: 'number',
@@ -27,9 +28,9 @@ const CREATE_OPTIONS: Readonly<Record<string, OptionKind>> = {
   comment: 'flag',
   forceadd: 'flag',
   skbinfo: 'flag',
-};
+});
 
-const ELEMENT_OPTIONS: Readonly<Record<string, OptionKind>> = {
+const ELEMENT_OPTIONS: Readonly<Record<string, OptionKind>> = lookupTable({
   timeout: 'number',
   packets: 'number',
   bytes: 'number',
@@ -41,7 +42,7 @@ const ELEMENT_OPTIONS: Readonly<Record<string, OptionKind>> = {
   wildcard: 'flag',
   before: 'string',
   after: 'string',
-};
+});
 
 /** Options ipset 6+ accepts but ignores, with a warning (`--probes 2`). */
 const OBSOLETE_WITH_VALUE = new Set(['probes', 'resize', 'gc']);

@@ -2,6 +2,7 @@
 // `ipset-translate` gives them (ipset lib/ipset.c, ipset_xlate_type_to_nftables). Pure; imports only the
 // address helpers.
 import { ipv4MaskLength } from '../address.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 /** One comma-separated part of an element. `port` is `[proto:]port` (two key fields in nft: inet_proto
  *  and inet_service); `bport` is a bare port of bitmap:port; `setname` names another set (list:set). */
@@ -38,7 +39,7 @@ const TYPES: readonly IpsetType[] = [
 ];
 
 /** Names of ipset 4.x that ipset 6+ still accepts (`ipset -N test iphash`). */
-const ALIASES: Readonly<Record<string, string>> = {
+const ALIASES: Readonly<Record<string, string>> = lookupTable({
   iphash: 'hash:ip',
   nethash: 'hash:net',
   ipporthash: 'hash:ip,port',
@@ -48,7 +49,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   macipmap: 'bitmap:ip,mac',
   portmap: 'bitmap:port',
   setlist: 'list:set',
-};
+});
 
 export const IPSET_TYPE_NAMES: readonly string[] = TYPES.map((t) => t.name);
 

@@ -14,6 +14,7 @@ import {
   ADDR_TYPES, DSCP_CLASSES, IPTABLES_ICMP_TYPES, IPTABLES_ICMPV6_TYPES, NFT_DSCP, NFT_ICMP_CODE, NFT_ICMP_TYPE, NFT_ICMPV6_CODE,
   NFT_ICMPV6_TYPE, TCP_FLAGS, TOS_NAMES, portNumber, protocolValue,
 } from './values.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 export const PROTO = { icmp: 1, tcp: 6, udp: 17, dccp: 33, esp: 50, ah: 51, icmpv6: 58, ipcomp: 108, sctp: 132, mh: 135, udplite: 136 } as const;
 
@@ -76,7 +77,7 @@ function protoName(ctx: RuleContext): string {
 
 // ── tcp flags ──
 
-const TCP_FLAG_BITS: Readonly<Record<string, number>> = { fin: 1, syn: 2, rst: 4, psh: 8, ack: 16, urg: 32, all: 63, none: 0 };
+const TCP_FLAG_BITS: Readonly<Record<string, number>> = lookupTable({ fin: 1, syn: 2, rst: 4, psh: 8, ack: 16, urg: 32, all: 63, none: 0 });
 
 function parseTcpFlagList(s: string): number | undefined {
   let bits = 0;
@@ -424,7 +425,7 @@ const iprange: ModuleSpec = {
   },
 };
 
-const PKTTYPES: Readonly<Record<string, string>> = { unicast: 'host', host: 'host', broadcast: 'broadcast', multicast: 'multicast', otherhost: 'other' };
+const PKTTYPES: Readonly<Record<string, string>> = lookupTable({ unicast: 'host', host: 'host', broadcast: 'broadcast', multicast: 'multicast', otherhost: 'other' });
 
 function ownerId(kind: 'user' | 'group'): Parser {
   return (args) => {
@@ -887,10 +888,10 @@ const ecn: ModuleSpec = {
   },
 };
 
-const MH_TYPES: Readonly<Record<string, number>> = {
+const MH_TYPES: Readonly<Record<string, number>> = lookupTable({
   'binding-refresh-request': 0, brr: 0, 'home-test-init': 1, hoti: 1, 'careof-test-init': 2, coti: 2, 'home-test': 3, hot: 3,
   'careof-test': 4, cot: 4, 'binding-update': 5, bu: 5, 'binding-acknowledgement': 6, ba: 6, 'binding-error': 7, be: 7,
-};
+});
 const mhType: Parser = (args) => {
   const t = args[0] ?? '';
   const [a = '', b] = t.split(':');

@@ -11,6 +11,7 @@ import { detectFamilies, type BlockInfo } from './family.ts';
 import { formatMessage, MSG, type MessageDef } from './messages.ts';
 import { BUILTIN_CHAINS, isBuiltinChain, parseRule } from './rule.ts';
 import { tokenizeLine, type Token } from './tokenize.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 export interface IptablesParseOptions {
   /** Force the family instead of detecting it (ip for iptables-save, ip6 for ip6tables-save). */
@@ -40,12 +41,12 @@ interface TableBuilder {
   range: SourceRange;
 }
 
-const COMMANDS: Readonly<Record<string, string>> = {
+const COMMANDS: Readonly<Record<string, string>> = lookupTable({
   '-A': 'A', '--append': 'A', '-I': 'I', '--insert': 'I', '-D': 'D', '--delete': 'D', '-R': 'R', '--replace': 'R',
   '-N': 'N', '--new-chain': 'N', '-X': 'X', '--delete-chain': 'X', '-F': 'F', '--flush': 'F', '-Z': 'Z', '--zero': 'Z',
   '-P': 'P', '--policy': 'P', '-E': 'E', '--rename-chain': 'E', '-L': 'L', '--list': 'L', '-S': 'S', '--list-rules': 'S',
   '-C': 'C', '--check': 'C',
-};
+});
 
 const PROGRAM = /^(?:sudo|ip6?tables(?:-legacy|-nft)?(?:-restore)?)$/;
 const TABLE_NAMES = new Set(Object.keys(BUILTIN_CHAINS));

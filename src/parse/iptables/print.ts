@@ -4,12 +4,13 @@
 // tokenizer's quoting.
 import type { Chain, Ruleset, Table } from '../../model/ir.ts';
 import { quoteWord } from './tokenize.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
-const TOOL: Readonly<Record<string, string>> = {
+const TOOL: Readonly<Record<string, string>> = lookupTable({
   'iptables-nft': 'iptables-nft-save',
   'iptables-legacy': 'iptables-legacy-save',
   iptables: 'iptables-save',
-};
+});
 
 function isIptablesTable(t: Table): boolean {
   return (t.family === 'ip' || t.family === 'ip6') && (t.origin === 'iptables' || t.origin === 'iptables-nft' || t.origin === 'iptables-legacy');

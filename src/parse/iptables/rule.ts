@@ -23,14 +23,15 @@ import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, ty
 import { findTarget, STANDARD_TARGETS } from './targets.ts';
 import { quoteWord, type Token } from './tokenize.ts';
 import { protocolNumber, protocolValue } from './values.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
-export const BUILTIN_CHAINS: Readonly<Record<string, readonly string[]>> = {
+export const BUILTIN_CHAINS: Readonly<Record<string, readonly string[]>> = lookupTable({
   filter: ['INPUT', 'FORWARD', 'OUTPUT'],
   nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
   mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
   raw: ['PREROUTING', 'OUTPUT'],
   security: ['INPUT', 'FORWARD', 'OUTPUT'],
-};
+});
 
 export function isBuiltinChain(table: string, chain: string): boolean {
   return BUILTIN_CHAINS[table]?.includes(chain) ?? false;
@@ -63,10 +64,10 @@ export interface RuleOutput {
 
 type BaseId = 's' | 'd' | 'p' | 'i' | 'o' | 'j' | 'g' | 'm' | 'f' | 'c' | 't' | '4' | '6';
 
-const BASE_LONG: Readonly<Record<string, BaseId>> = {
+const BASE_LONG: Readonly<Record<string, BaseId>> = lookupTable({
   source: 's', src: 's', destination: 'd', dst: 'd', protocol: 'p', 'in-interface': 'i', 'out-interface': 'o',
   jump: 'j', goto: 'g', match: 'm', fragment: 'f', 'set-counters': 'c', table: 't', ipv4: '4', ipv6: '6',
-};
+});
 const BASE_SHORT = new Set<string>(['s', 'd', 'p', 'i', 'o', 'j', 'g', 'm', 'f', 'c', 't', '4', '6']);
 const BASE_NO_ARG = new Set<BaseId>(['f', '4', '6']);
 const BASE_INVERTIBLE = new Set<BaseId>(['s', 'd', 'p', 'i', 'o', 'f']);

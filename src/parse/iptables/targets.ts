@@ -9,6 +9,7 @@ import { dscpValue, PROTO, tosParse } from './matches.ts';
 import { choice, choiceList, host, markMask, parseUnsigned, str, text, uint, uintRange } from './parsers.ts';
 import { findOption, hasOption, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type OptionUse, type RuleContext, type XtValue } from './spec.ts';
 import { DSCP_CLASSES, LOG_LEVELS, NFT_LOG_LEVEL, REJECT_WITH_IP, REJECT_WITH_IP6, portNumber } from './values.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 type Parser = NonNullable<OptionSpec['parse']>;
 
@@ -465,7 +466,7 @@ const classId: Parser = (args) => {
   return `${parseInt(mm[1] ?? '0', 16).toString(16)}:${parseInt(mm[2] ?? '0', 16).toString(16)}`;
 };
 
-const TCPOPT_NAMES: Readonly<Record<string, number>> = { wscale: 3, mss: 2, 'sack-permitted': 4, sack: 5, timestamp: 8, md5: 19 };
+const TCPOPT_NAMES: Readonly<Record<string, number>> = lookupTable({ wscale: 3, mss: 2, 'sack-permitted': 4, sack: 5, timestamp: 8, md5: 19 });
 
 function simple(name: string, options: OptionSpec[], extra: Partial<ModuleSpec> = {}): ModuleSpec {
   return { name, kind: 'target', options, ...extra };

@@ -8,6 +8,7 @@ import type { IpvsReal, IpvsService, SourceRange } from '../../model/ir.ts';
 import { isIPv4, isIPv6, parseUint } from '../address.ts';
 import { DiagnosticBag } from '../diagnostics.ts';
 import { IPV } from './messages.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 type Method = IpvsReal['method'];
 type Protocol = IpvsService['protocol'];
@@ -29,13 +30,13 @@ const DEFAULT_METHOD: Method = 'route';
 const DEFAULT_WEIGHT = 1;
 const DEFAULT_PERSISTENCE = 300;
 
-const FORWARD_NAMES: Readonly<Record<string, Method>> = { Masq: 'masq', Route: 'route', Tunnel: 'tunnel', Local: 'local', Bypass: 'bypass' };
+const FORWARD_NAMES: Readonly<Record<string, Method>> = lookupTable({ Masq: 'masq', Route: 'route', Tunnel: 'tunnel', Local: 'local', Bypass: 'bypass' });
 
 /** Service names `ipvsadm -L` (without -n) prints, from /etc/services, for the common ports. */
-const PORT_NAMES: Readonly<Record<string, number>> = {
+const PORT_NAMES: Readonly<Record<string, number>> = lookupTable({
   ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, http: 80, pop3: 110, ntp: 123, imap2: 143, snmp: 161, ldap: 389,
   https: 443, submission: 587, ldaps: 636, imaps: 993, pop3s: 995, mysql: 3306, postgresql: 5432, 'http-alt': 8080,
-};
+});
 
 export function parseIpvsServices(text: string): { services: IpvsService[]; bag: DiagnosticBag } {
   return new IpvsParser(text).run();
@@ -532,7 +533,7 @@ interface CommandLine {
 }
 
 /** Options of ipvsadm (ipvsadm.c parse_options, popt table): canonical short name and whether it takes a value. */
-const OPTIONS: Readonly<Record<string, readonly [string, 'value' | 'flag' | 'optional']>> = {
+const OPTIONS: Readonly<Record<string, readonly [string, 'value' | 'flag' | 'optional']>> = lookupTable({
   '-A': ['A', 'flag'], '--add-service': ['A', 'flag'],
   '-E': ['E', 'flag'], '--edit-service': ['E', 'flag'],
   '-D': ['D', 'flag'], '--delete-service': ['D', 'flag'],
@@ -562,7 +563,7 @@ const OPTIONS: Readonly<Record<string, readonly [string, 'value' | 'flag' | 'opt
   '-y': ['y', 'value'], '--l-threshold': ['y', 'value'],
   '--tun-type': ['tun-type', 'value'], '--tun-port': ['tun-port', 'value'],
   '--tun-nocsum': ['tun-nocsum', 'flag'], '--tun-csum': ['tun-csum', 'flag'], '--tun-remcsum': ['tun-remcsum', 'flag'],
-};
+});
 
 const COMMAND_OPTIONS = new Set(['A', 'E', 'D', 'C', 'a', 'e', 'd', 'list']);
 

@@ -32,19 +32,20 @@ import { ParserCore, rangeOf } from './core.ts';
 import { M } from './messages.ts';
 import type { Token } from './scanner.ts';
 import { convertValue, firstOverlap, integerLiteral, maskAddress, parseInteger, parseTime, rangeAsPrefix, sortElements } from './values.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 export const EXTHDR_NAMES = Object.keys(EXTHDR_FIELDS);
 const TRANSPORT_PROTOS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'icmpv6', 'igmp', 'ah', 'esp', 'comp', 'gre']);
 const VERDICT_WORDS = new Set(['accept', 'drop', 'continue', 'return', 'jump', 'goto', 'queue']);
-const BINOP_WORDS: Readonly<Record<string, '&' | '|' | '^' | '<<' | '>>'>> = {
+const BINOP_WORDS: Readonly<Record<string, '&' | '|' | '^' | '<<' | '>>'>> = lookupTable({
   and: '&',
   or: '|',
   xor: '^',
   lshift: '<<',
   rshift: '>>',
-};
+});
 
 /** Per-rule protocol context (nft's proto_ctx, reduced): the network and transport protocols the rule has
  *  already matched, to resolve `ct saddr` and report conflicting protocols. */

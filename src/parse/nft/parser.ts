@@ -27,6 +27,7 @@ import { suggestName } from './misspell.ts';
 import { Scanner, type Token } from './scanner.ts';
 import { StmtParser } from './stmts.ts';
 import { parseInteger, parseTime } from './values.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 const VERBS = ['add', 'create', 'insert', 'replace', 'delete', 'destroy', 'flush', 'reset', 'list', 'rename', 'get', 'monitor', 'describe', 'export', 'import'];
 const IMPLICIT_ADD = ['table', 'chain', 'rule', 'set', 'map', 'element', 'flowtable', 'counter', 'quota', 'limit', 'ct', 'synproxy', 'secmark'];
@@ -44,7 +45,7 @@ const SET_FLAGS = ['constant', 'interval', 'timeout', 'dynamic', 'eval'];
 const TABLE_FLAGS = ['dormant', 'owner', 'persist'];
 const OBJECT_MAP_TYPES = ['counter', 'quota', 'limit', 'secmark', 'synproxy', 'ct helper', 'ct timeout', 'ct expectation'];
 /** Conntrack timeout states per protocol (nftables src/ct.c timeout_protocol[]). */
-const CT_TIMEOUT_STATES: Readonly<Record<string, readonly string[]>> = {
+const CT_TIMEOUT_STATES: Readonly<Record<string, readonly string[]>> = lookupTable({
   tcp: ['syn_sent', 'syn_recv', 'established', 'fin_wait', 'close_wait', 'last_ack', 'time_wait', 'close', 'syn_sent2', 'retrans', 'unacknowledged'],
   udp: ['unreplied', 'replied'],
   dccp: ['request', 'respond', 'partopen', 'open', 'closereq', 'closing', 'timewait'],
@@ -53,7 +54,7 @@ const CT_TIMEOUT_STATES: Readonly<Record<string, readonly string[]>> = {
   icmpv6: ['timeout'],
   gre: ['unreplied', 'replied'],
   udplite: ['unreplied', 'replied'],
-};
+});
 
 /** NFT_NAME_MAXLEN (include/uapi/linux/netfilter/nf_tables.h) counts the terminating NUL. */
 const NAME_MAX = 255;

@@ -3,6 +3,7 @@
 // are printed by printRule.ts. Imports only the model.
 import { assertNever, type Chain, type Expr, type Flowtable, type Literal, type NamedObject, type NamedSet, type Priority, type Ruleset, type Stmt, type Table, type TypeSpec } from '../../model/ir.ts';
 import { ctxOfType, printBytes, printDuration, printExpr, printName, printStmt, quote } from './printRule.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 export { printExpr, printRule, printStmt, printVerdict, ctxOf, ctxOfType, type ValueCtx } from './printRule.ts';
 
@@ -74,7 +75,7 @@ function printRules(rules: Chain['rules'], indent: string, bound: ReadonlyMap<st
 /** An expression of each common datatype, to write a type name where nft wants `typeof` (nft 1.0.6 cannot
  *  mix `typeof key : type`, e.g. `typeof ct bytes : classid`), and the reverse for object maps, whose key
  *  nft 1.0.6 only takes as type names. Datatype names: nftables src/datatype.c, src/proto.c. */
-const EXPR_OF_TYPE: Readonly<Record<string, string>> = {
+const EXPR_OF_TYPE: Readonly<Record<string, string>> = lookupTable({
   ipv4_addr: 'ip daddr',
   ipv6_addr: 'ip6 daddr',
   inet_service: 'tcp dport',
@@ -102,8 +103,8 @@ const EXPR_OF_TYPE: Readonly<Record<string, string>> = {
   // nft -j names the data of `typeof … : ct zone` (or any integer field) only `integer`, without its
   // size: a 32-bit integer field takes every value such a map can hold.
   integer: 'meta length',
-};
-const TYPE_OF_EXPR: Readonly<Record<string, string>> = {
+});
+const TYPE_OF_EXPR: Readonly<Record<string, string>> = lookupTable({
   ...Object.fromEntries(Object.entries(EXPR_OF_TYPE).map(([t, e]) => [e, t])),
   'ip saddr': 'ipv4_addr',
   'ip6 saddr': 'ipv6_addr',
@@ -123,7 +124,7 @@ const TYPE_OF_EXPR: Readonly<Record<string, string>> = {
   'meta oif': 'iface_index',
   'ct mark': 'mark',
   'ct zone': 'integer',
-};
+});
 
 const OBJECT_DATA = new Set(['counter', 'quota', 'limit', 'ct helper', 'ct timeout', 'ct expectation', 'synproxy', 'secmark', 'tunnel']);
 

@@ -2,6 +2,7 @@
 // Datatype-aware where validity needs it: values of string types (interface and helper names) are quoted.
 // Imports only the model. Tables, chains, sets and objects are printed by print.ts.
 import { assertNever, type BinOp, type Expr, type Rule, type Stmt, type TypeSpec, type Verdict } from '../../model/ir.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 /** How the values inside an expression print: `string` quoted, `time` with a seconds unit, `plain` as they
  *  are; an array gives one context per item of a concatenation. */
@@ -311,7 +312,7 @@ function printSetStmt(s: Extract<Stmt, { kind: 'set' }>): string {
   return `${s.op} @${printName(s.set)} { ${parts.join(' ')} }`;
 }
 
-const OBJREF_FORM: Readonly<Record<string, string>> = {
+const OBJREF_FORM: Readonly<Record<string, string>> = lookupTable({
   counter: 'counter name',
   quota: 'quota name',
   limit: 'limit name',
@@ -321,7 +322,7 @@ const OBJREF_FORM: Readonly<Record<string, string>> = {
   'ct expectation': 'ct expectation set',
   secmark: 'meta secmark set',
   tunnel: 'tunnel name',
-};
+});
 
 export function printStmt(s: Stmt): string {
   switch (s.kind) {

@@ -9,8 +9,9 @@ import { EXTHDR_NAMES, ExprParser, MAX_DEPTH, STATEMENT_WORDS, type ValueType } 
 import { M } from './messages.ts';
 import { suggestName } from './misspell.ts';
 import { maskAddress, normaliseBytes, parseInteger, parseTime } from './values.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
-const REL_OPS: Readonly<Record<string, RelOp>> = {
+const REL_OPS: Readonly<Record<string, RelOp>> = lookupTable({
   '==': '==',
   '!=': '!=',
   '<': '<',
@@ -24,7 +25,7 @@ const REL_OPS: Readonly<Record<string, RelOp>> = {
   le: '<=',
   ge: '>=',
   '!': '!',
-};
+});
 
 const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug', 'audit'];
 const TIME_UNITS = ['second', 'minute', 'hour', 'day', 'week'];
@@ -1122,10 +1123,10 @@ export class StmtParser {
 }
 
 /** Protocol names as a protocol match writes them → the payload protocol they announce. */
-const L4_OF_VALUE: Readonly<Record<string, string>> = {
+const L4_OF_VALUE: Readonly<Record<string, string>> = lookupTable({
   tcp: 'tcp', udp: 'udp', udplite: 'udplite', sctp: 'sctp', dccp: 'dccp', icmp: 'icmp', 'ipv6-icmp': 'icmpv6', igmp: 'igmp', esp: 'esp', ah: 'ah', ipcomp: 'comp', gre: 'gre',
-};
-const L3_OF_VALUE: Readonly<Record<string, string>> = { ipv4: 'ip', ipv6: 'ip6', ip: 'ip', ip6: 'ip6' };
+});
+const L3_OF_VALUE: Readonly<Record<string, string>> = lookupTable({ ipv4: 'ip', ipv6: 'ip6', ip: 'ip', ip6: 'ip6' });
 
 /** `reject with tcp reset` needs a tcp packet: nft puts `meta l4proto tcp` at the start of a rule that
  *  does not establish tcp already (nft 1.0.6 lists `counter reject with tcp reset` as `meta l4proto tcp counter

@@ -7,6 +7,7 @@ import { bitmaskNames, datatypeInfo, symbolName, symbolNames, symbolValue } from
 import { isIpv4, isIpv6, isMac } from './scanner.ts';
 import { M } from './messages.ts';
 import { suggestName } from './misspell.ts';
+import { lookupTable } from '../../model/lookup.ts';
 
 export type ValueResult =
   | { readonly ok: true; readonly value: Literal }
@@ -96,7 +97,7 @@ function hostnameOr(text: string, quoted: boolean, what: string): ValueResult {
 const NAME_TYPES = new Set(['uid', 'gid', 'iface_index', 'devgroup', 'realm', 'ct_label', 'classid', 'hour', 'cgroupsv2']);
 
 /** Largest value of datatypes whose range is narrower than their width (src/meta.c day/hour, ct.c label). */
-const MAX_VALUE: Readonly<Record<string, bigint>> = { day: 6n, ct_label: 127n };
+const MAX_VALUE: Readonly<Record<string, bigint>> = lookupTable({ day: 6n, ct_label: 127n });
 
 function convertInteger(text: string, quoted: boolean, dt: string, bits: number): ValueResult {
   const n = parseInteger(text);
@@ -286,7 +287,7 @@ export function rangeAsPrefix(from: Literal, to: Literal): { addr: string; len: 
 
 // ───────────── times and units ─────────────
 
-const TIME_UNITS: Readonly<Record<string, number>> = { d: 86400000, h: 3600000, m: 60000, s: 1000, ms: 1 };
+const TIME_UNITS: Readonly<Record<string, number>> = lookupTable({ d: 86400000, h: 3600000, m: 60000, s: 1000, ms: 1 });
 
 /** nft time strings (`1d2h3m4s5ms`, `30s`, `1h`, a plain number of seconds) in milliseconds. */
 export function parseTime(text: string): number | undefined {
@@ -302,7 +303,7 @@ export function parseTime(text: string): number | undefined {
   return pos === text.length && pos > 0 ? total : undefined;
 }
 
-export const BYTE_UNITS: Readonly<Record<string, number>> = { bytes: 1, kbytes: 1024, mbytes: 1024 * 1024, gbytes: 1024 * 1024 * 1024 };
+export const BYTE_UNITS: Readonly<Record<string, number>> = lookupTable({ bytes: 1, kbytes: 1024, mbytes: 1024 * 1024, gbytes: 1024 * 1024 * 1024 });
 
 /** A byte count written as `value unit`, in the largest unit that divides it (nft prints rates and quotas
  *  that way: `1024 kbytes` lists as `1 mbytes`). */

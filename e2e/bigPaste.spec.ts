@@ -1,0 +1,31 @@
+// A big paste does not freeze the page: the parse runs in the worker, the status bar says how far it is and
+// offers Cancel, which stops it (the worker is replaced) while the page keeps answering.
+import { expect, openApp, pasteIntoEditor, statusBar, test } from './helpers.ts';
+
+/** An nft ruleset of `rules` rules in one chain (about 100 characters a rule). */
+function bigRuleset(rules: number): string {
+  const lines = ['table ip big {', '  chain input {', '    type filter hook input priority 0; policy accept;'];
+  for (let i = 0; i < rules; i++) {
+    lines.push(`    ip saddr 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} tcp dport ${i % 65535} counter packets 0 bytes 0 accept comment "rule ${i}"`);
+  }
+  lines.push('  }', '}', '');
+  return lines.join('\n');
+}
+
+test('a 12 MB paste parses off the main thread with progress, and Cancel stops it', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  await pasteIntoEditor(page, bigRuleset(120_000));
+  const time = statusBar(page).getByTestId('status-time');
+  await expect(time).toContainText(/Parsing 1\d\.\d MB… (detecting the format|parsing|checking) · \d+ s/);
+  // The main thread answers while the worker parses.
+  const started = Date.now();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  expect(Date.now() - started).toBeLessThan(1000);
+  await statusBar(page).getByRole('button', { name: 'Cancel' }).click();
+  await expect(time).toContainText(/Parsing cancelled \(1\d\.\d MB\)/);
+  // Parsing again finishes: the fresh worker takes requests.
+  await statusBar(page).getByRole('button', { name: 'Parse again' }).click();
+  await expect(time).toContainText(/Parsed in [\d,.]+ ms/, { timeout: 90_000 });
+  await expect(statusBar(page).getByTestId('status-counts')).toContainText('120,000 rules');
+});
