@@ -35,6 +35,9 @@ export interface RunCtx {
   /** While the NAT core runs nat chains: which manipulation they may make, and whether one was made. */
   natManip: 'dst' | 'src' | undefined;
   natBound: boolean;
+  /** A re-route inside OUTPUT chose this device: later OUTPUT chains still see the hook's original output
+   *  device (nf_hook_state.out is fixed when the hook starts, __ip_local_out), POSTROUTING sees this one. */
+  reroutedOif?: { readonly oif: string | undefined };
   readonly notes: string[];
   readonly assumptions: string[];
   ruleEvals: number;

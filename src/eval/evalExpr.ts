@@ -7,7 +7,7 @@ import { assertNever } from '../model/ir.ts';
 import { choose, type RunCtx } from './context.ts';
 import { exprText } from './exprText.ts';
 import { L4_NAME, PORT_PROTOCOLS, PROTOCOLS, ctType, fieldDef, metaType, type Base } from './fields.ts';
-import { addressOfIface, isBroadcast, isLocalAddress, isMulticast, routeOif } from './host.ts';
+import { addressOfIface, ifaceOfAddress, isBroadcast, isLocalAddress, isMulticast, masqueradeAddress, routeOif } from './host.ts';
 import { MAX_ENUMERATED_VALUES, modChoices, ruleConstants } from './modChoices.ts';
 import { findSet } from './prepare.ts';
 import { candidates, indexOf, lookup } from './sets.ts';
@@ -132,8 +132,49 @@ function constValUncached(e: Expr, types: readonly DType[]): ConstResult {
       }
       return { ok: true, val: intVal(v, t) };
     }
+    case 'binop': {
+      // A constant expression (`syn | ack`, `0xff00 & 0x4000`), folded as nft folds it before the kernel sees it.
+      const t = types[0] ?? dtype('integer', 32);
+      const a = constVal(e.left, [t]);
+      if (!a.ok) return a;
+      const b = constVal(e.right, e.op === '<<' || e.op === '>>' ? [dtype('integer', 32)] : [t]);
+      if (!b.ok) return b;
+      if (a.val.k !== 'int' || b.val.k !== 'int') return { ok: false, why: 'bitwise operation on a non-number' };
+      return { ok: true, val: intVal(foldBinop(e.op, a.val.v, b.val.v, a.val.bits || t.bits || 32), t) };
+    }
     default:
       return { ok: false, why: `${exprText(e)} is not a constant` };
+  }
+}
+
+/** Is the expression made of constants only (values, flag lists, concatenations and binops of them)? */
+export function isConstant(e: Expr): boolean {
+  switch (e.kind) {
+    case 'value':
+      return true;
+    case 'list':
+    case 'concat':
+      return e.items.every(isConstant);
+    case 'binop':
+      return isConstant(e.left) && isConstant(e.right);
+    default:
+      return false;
+  }
+}
+
+function foldBinop(op: Extract<Expr, { kind: 'binop' }>['op'], a: bigint, r: bigint, bits: number): bigint {
+  const mask = (1n << BigInt(bits)) - 1n;
+  switch (op) {
+    case '&':
+      return a & r;
+    case '|':
+      return (a | r) & mask;
+    case '^':
+      return (a ^ r) & mask;
+    case '<<':
+      return (a << r) & mask;
+    case '>>':
+      return a >> r;
   }
 }
 
@@ -347,6 +388,9 @@ function evalMeta(key: string, ctx: RunCtx): Out {
     case 'skgid':
     case 'cgroup':
       if (p.origin === 'remote') return absent('no local socket (the packet arrived from outside)');
+      // a local packet looped back through lo arrives without its socket: loopback_xmit() orphans the skb
+      // (drivers/net/loopback.c), so the receive hooks find no sk and the meta expression breaks the rule
+      if (['prerouting', 'input', 'forward', 'ingress'].includes(ctx.hook)) return absent(`no socket on a received packet (${ctx.hook}: the loopback device drops the sender's socket)`);
       return p.meta.has(key) ? val(intVal(p.meta.get(key)!, t)) : unknown(`${key} of the sending socket not given`);
     case 'secpath':
     case 'ipsec':
@@ -451,11 +495,27 @@ function evalFib(e: Extract<Expr, { kind: 'fib' }>, ctx: RunCtx): Out {
   if (a === undefined) return unknown(`${which} not given`);
   const fam = p.l3;
   if (e.result === 'type') {
-    const type = isLocalAddress(ctx.host, fam, a) || (which === 'daddr' && p.forcedLocal) ? 2 : isBroadcast(ctx.host, fam, a) ? 3 : isMulticast(fam, a) ? 5 : 1;
+    let local = isLocalAddress(ctx.host, fam, a) || (which === 'daddr' && p.forcedLocal);
+    // bound to a device (`. iif`, `. oif`), the local route counts only when its device is that one
+    // (nft_fib4_eval_type → inet_dev_addr_type: `if (!dev || dev == nhc->nhc_dev) ret = res.type`, else
+    // RTN_UNICAST): 192.0.2.10 on lo is not local for `fib daddr . iif type` on a packet from eth0
+    const dev = e.flags.includes('iif') ? p.iif : e.flags.includes('oif') ? p.oif : undefined;
+    if (local && dev) {
+      const owner = ifaceOfAddress(ctx.host, fam, a);
+      if (owner !== undefined && owner !== dev) local = false;
+    }
+    const type = local ? 2 : isBroadcast(ctx.host, fam, a) ? 3 : isMulticast(fam, a) ? 5 : 1;
     return val(intVal(type, dtype('fib_addrtype')));
   }
   // oif/oifname: the device of the route to the address; with `iif` the lookup is bound to the input
   // device and finds nothing when the route leaves elsewhere (reverse-path filtering).
+  // In prerouting, ingress and input a packet that came in through lo answers with lo, whatever its
+  // addresses (nft_fib4_eval → nft_fib_can_skip: those hooks and nft_fib_is_loopback(skb, nft_in(pkt)) store
+  // nft_in without a lookup; observed on Linux 6.18 in prerouting and input)
+  if ((ctx.hook === 'prerouting' || ctx.hook === 'input' || ctx.hook === 'ingress') && p.iif === 'lo') {
+    const tl = e.result === 'oifname' ? dtype('ifname') : dtype('iface_index');
+    return val(strVal('lo', tl.name));
+  }
   const oif = routeOif(ctx.host, fam, a);
   if (oif === undefined) return unknown(`the route to ${which} is not known (give --host default=IFACE or route=PREFIX@IFACE)`);
   const t = e.result === 'oifname' ? dtype('ifname') : dtype('iface_index');
@@ -593,7 +653,7 @@ function evalBinop(e: Extract<Expr, { kind: 'binop' }>, ctx: RunCtx): Out {
   if (l.val.k !== 'int') return unknown('bitwise operation on a non-number');
   const t = typesOf(e.left, ctx)[0] ?? dtype('integer', l.val.bits);
   let r: bigint;
-  if (e.right.kind === 'value' || e.right.kind === 'list') {
+  if (isConstant(e.right)) {
     const c = constVal(e.right, e.op === '<<' || e.op === '>>' ? [dtype('integer', 32)] : [t]);
     if (!c.ok || c.val.k !== 'int') return unknown(c.ok ? 'bad operand' : c.why);
     r = c.val.v;
@@ -605,31 +665,13 @@ function evalBinop(e: Extract<Expr, { kind: 'binop' }>, ctx: RunCtx): Out {
   }
   const bits = l.val.bits || 32;
   const mask = (1n << BigInt(bits)) - 1n;
-  const a = l.val.v;
-  let v: bigint;
-  switch (e.op) {
-    case '&':
-      v = a & r;
-      break;
-    case '|':
-      v = a | r;
-      break;
-    case '^':
-      v = a ^ r;
-      break;
-    case '<<':
-      v = (a << r) & mask;
-      break;
-    case '>>':
-      v = a >> r;
-      break;
-  }
-  return val({ k: 'int', v: v & mask, bits, type: l.val.type });
+  return val({ k: 'int', v: foldBinop(e.op, l.val.v, r, bits) & mask, bits, type: l.val.type });
 }
 
 function evalMap(e: Extract<Expr, { kind: 'map' }>, ctx: RunCtx, want?: readonly DType[]): Out {
   const r = mapLookup(e.key, e.data, ctx);
-  if (r.k !== 'hit') return r.k === 'miss' ? absent(r.why) : unknown(r.why);
+  // a key the packet does not have (a tcp port of a udp packet) breaks the rule like a missing element does
+  if (r.k !== 'hit') return r.k === 'miss' || r.k === 'absent' ? absent(r.why) : unknown(r.why);
   if (!r.data) return unknown('map element without data');
   const types = want ?? typesOf(e, ctx);
   const c = constVal(r.data, types);
@@ -690,4 +732,12 @@ function formatKey(v: Val): string {
 export function ifaceAddress(ctx: RunCtx, iface: string | null | undefined): bigint | undefined {
   if (ctx.pkt.l3 === 'arp') return undefined;
   return addressOfIface(ctx.host, ctx.pkt.l3, iface ?? undefined);
+}
+
+/** The source address masquerade gives the packet (host.ts masqueradeAddress; the next hop of our routes is
+ *  the destination itself: on-link routes only). */
+export function masqueradeSource(ctx: RunCtx): bigint | undefined {
+  const p = ctx.pkt;
+  if (p.l3 === 'arp') return undefined;
+  return masqueradeAddress(ctx.host, p.l3, p.oif ?? undefined, addrOf(p, 'daddr'));
 }

@@ -209,6 +209,44 @@ export function addressOfIface(host: Host, family: AddrFamily, iface: string | u
   return host.addresses.find((a) => a.family === family && a.iface === iface && !a.anyIp)?.value;
 }
 
+/** The source address masquerade picks: inet_select_addr(out, nexthop, RT_SCOPE_UNIVERSE) in
+ *  nf_nat_masquerade_ipv4 — a global address of the output device (loopback addresses are host scope and
+ *  never chosen), preferably one whose subnet holds the next hop; a device without one borrows a global
+ *  address of another device (only when the user gave the addresses: an inferred host does not know them). */
+export function masqueradeAddress(host: Host, family: AddrFamily, oif: string | undefined, nexthop: bigint | undefined): bigint | undefined {
+  if (!oif) return undefined;
+  const bits = family === 'ip' ? 32 : 128;
+  const global = (a: HostAddress) => a.family === family && !a.anyIp && !isLoopbackAddress(family, a.value) && !(family === 'ip6' && a.value >> 118n === 0x3fan);
+  const own = host.addresses.filter((a) => a.iface === oif && global(a));
+  const onLink = nexthop !== undefined ? own.find((a) => inPrefix(nexthop, a.value, a.len, bits)) : undefined;
+  if (onLink ?? own[0]) return (onLink ?? own[0])!.value;
+  return host.explicit ? host.addresses.find(global)?.value : undefined;
+}
+
+/** The host has local routes of its own (AnyIP `local=` ranges): the kernel then validates an arriving
+ *  packet's source with a full route lookup (fib_validate_source: fib_has_custom_local_routes), so a source
+ *  whose route is local or broadcast is a martian, not only one of the interface addresses. */
+export function hasCustomLocalRoutes(host: Host): boolean {
+  return host.addresses.some((a) => a.anyIp && !isLoopbackAddress(a.family, a.value));
+}
+
+/** Why the routing decision drops an arriving packet for its source address (a martian source), if it does:
+ *  ip_route_input_slow and fib_validate_source with rp_filter off and accept_local=0. */
+export function martianSource(host: Host, family: AddrFamily, src: bigint, fromLo: boolean): string | undefined {
+  if (fromLo) return undefined;
+  if (isLoopbackAddress(family, src)) return 'a loopback address';
+  if (isMulticast(family, src)) return 'a multicast address';
+  if (family === 'ip' && (src === 0xffffffffn || src >> 24n === 0n)) return src === 0xffffffffn ? 'the limited broadcast address' : 'a zero-network address';
+  if (!host.explicit) return undefined;
+  if (hasCustomLocalRoutes(host)) {
+    if (isLocalAddress(host, family, src)) return 'a local address (its route is local; accept_local=0)';
+    if (isBroadcast(host, family, src)) return 'a broadcast address of a local subnet';
+    return undefined;
+  }
+  const own = host.addresses.some((a) => a.family === family && !a.anyIp && a.value === src);
+  return own ? 'an address of this host (accept_local=0)' : undefined;
+}
+
 /** The output device of the route to `addr`: longest prefix among routes and on-link subnets, then the
  *  default route; undefined when the host model does not know. */
 export function routeOif(host: Host, family: AddrFamily, addr: bigint): string | undefined {

@@ -18,7 +18,7 @@ import { formatIp, parseIp } from './addr.ts';
 import { runBaseChain, type ChainEnd } from './chain.ts';
 import { choose, note, type RunCtx } from './context.ts';
 import { ESTABLISHED_STATUS, firstPacketState } from './conntrack.ts';
-import { isBroadcast, isLocalAddress, isLoopbackAddress, isMulticast, primaryAddress, routeOif } from './host.ts';
+import { isBroadcast, isLocalAddress, isLoopbackAddress, isMulticast, martianSource, primaryAddress, routeOif } from './host.ts';
 import { IPVS_PRIORITY, describeService, findService, schedulingShares } from './ipvs.ts';
 import type { Packet } from './packet.ts';
 import type { PreparedTable } from './prepare.ts';
@@ -71,16 +71,34 @@ function collect(ctx: RunCtx, hook: string, opts: { skipIpvs?: boolean; bridge?:
     }
   }
   const l3 = !opts.bridge && ctx.pkt.l3 !== 'arp' && hook !== 'ingress' && hook !== 'egress';
-  if (l3 && (hook === 'prerouting' || hook === 'output')) entries.push({ kind: 'conntrack', priority: CONNTRACK_PRIORITY, reg: LATE });
-  if (nat.length) {
+  if (l3 && (hook === 'prerouting' || hook === 'output')) {
+    // registered with the first rule that needs conntrack; LATE when the user forced it on
+    const reg = ctx.prepared.conntrack.registeredAt[ctx.pkt.l3 === 'ip6' ? 'ip6' : 'ip'] ?? LATE;
+    entries.push({ kind: 'conntrack', priority: CONNTRACK_PRIORITY, reg });
+  }
+  const natReg = l3 && NAT_CORE[hook] ? natCoreRegistration(ctx, fams) : undefined;
+  if (natReg !== undefined) {
     nat.sort(byPriority);
-    entries.push({ kind: 'nat', manip: NAT_CORE[hook]![0], priority: NAT_CORE[hook]![1], reg: Math.min(...nat.map((n) => n.reg)), chains: nat });
+    entries.push({ kind: 'nat', manip: NAT_CORE[hook]![0], priority: NAT_CORE[hook]![1], reg: natReg, chains: nat });
   }
   if (l3 && !opts.skipIpvs && ctx.prepared.ipvs.length) {
     if (hook === 'input') entries.push({ kind: 'ipvs', priority: IPVS_PRIORITY.inputRequest, reg: LATE });
     if (hook === 'output') entries.push({ kind: 'ipvs', priority: IPVS_PRIORITY.outputRequest, reg: LATE });
   }
   return entries.sort(byPriority);
+}
+
+/** When the NAT core's hooks were registered for the packet's family, if they were: together with the first
+ *  nat chain of the family (ip or inet for IPv4), on all four NAT hooks at once — nf_nat_register_fn registers
+ *  every entry of nf_nat_ipv4_ops for the first user. So a hook without nat chains still runs the NAT core,
+ *  which gives the connection a null binding there (nf_nat_inet_fn: `goto null_bind`): a looped-back local
+ *  packet meets no nat chain on prerouting or input (observed on Linux 6.18). */
+function natCoreRegistration(ctx: RunCtx, fams: readonly string[]): number | undefined {
+  for (const pt of ctx.prepared.tables) {
+    if (!fams.includes(pt.table.family)) continue;
+    for (const { index, spec } of pt.baseChains) if (spec.type === 'nat' && NAT_CORE[spec.hook]) return pt.order * 1_000_000 + index;
+  }
+  return undefined;
 }
 
 /** Lower priority first; equal priorities: the later registered first. */
@@ -95,7 +113,7 @@ function entryLabel(e: Entry): string {
     case 'conntrack':
       return `conntrack (${e.priority})`;
     case 'nat':
-      return `NAT core (${e.priority}): ${e.chains.map((c) => `${c.pt.table.family} ${c.pt.table.name}/${c.chain.name} (${c.priority})`).join(', ')}`;
+      return `NAT core (${e.priority}): ${e.chains.map((c) => `${c.pt.table.family} ${c.pt.table.name}/${c.chain.name} (${c.priority})`).join(', ') || 'no nat chain on this hook'}`;
     case 'ipvs':
       return `IPVS (${e.priority})`;
   }
@@ -142,6 +160,11 @@ function runHook(ctx: RunCtx, hook: string, opts: { skipIpvs?: boolean; bridge?:
   push(ctx, { kind: 'hook', hook, family: opts.bridge ? 'bridge' : ctx.pkt.l3 === 'arp' ? 'arp' : ctx.pkt.l3, text: `${hook}: ${entries.map(entryLabel).join(', ')}`, ...(tie ? { tie } : {}) });
   for (const e of entries) {
     ctx.hook = hook;
+    // Locally generated packets are routed again inside OUTPUT where something changed them: by the NAT core
+    // after a DNAT (nf_nat_ipv4_local_fn), by a `type route` chain after it changed addresses or the mark
+    // (nft_chain_route_ipv4, iptables' mangle OUTPUT). A failure drops the packet there.
+    const reroutes = hook === 'output' && !opts.bridge && ctx.pkt.origin === 'local' && (e.kind === 'nat' || (e.kind === 'chain' && e.pt.bases.get(e.chain)?.type === 'route'));
+    const before = reroutes ? routeKeys(ctx) : '';
     switch (e.kind) {
       case 'chain': {
         const end = runBaseChain(ctx, e.pt, e.chain, hook, e.priority);
@@ -162,7 +185,31 @@ function runHook(ctx: RunCtx, hook: string, opts: { skipIpvs?: boolean; bridge?:
         break;
       }
     }
+    if (reroutes && routeKeys(ctx) !== before) {
+      const f = rerouteLocal(ctx, e.kind === 'nat' ? 're-routing after the destination NAT' : `re-routing after ${e.kind === 'chain' ? `route chain ${e.pt.table.name}/${e.chain.name}` : 'a change'}`);
+      if (f) return f;
+    }
   }
+  return undefined;
+}
+
+/** What a re-route looks at: the NAT core re-routes when the destination changed, a route chain when the
+ *  addresses, the mark or the TOS did. */
+function routeKeys(ctx: RunCtx): string {
+  const p = ctx.pkt;
+  return `${addrOf(p, 'saddr')} ${addrOf(p, 'daddr')} ${p.meta.get('mark')} ${p.hdr.get('ip dscp')}`;
+}
+
+/** Routes a locally generated packet (again): the output device of its destination, lo when it is local. */
+function rerouteLocal(ctx: RunCtx, why: string): Fate | undefined {
+  const p = ctx.pkt;
+  const fam = p.l3 === 'ip6' ? 'ip6' : 'ip';
+  const d = addrOf(p, 'daddr');
+  const oif = d !== undefined && (isLocalAddress(ctx.host, fam, d) || p.forcedLocal) ? 'lo' : d !== undefined ? routeOif(ctx.host, fam, d) : undefined;
+  ctx.reroutedOif = { oif };
+  push(ctx, { kind: 'routing', hook: 'output', family: fam, text: `${why}: ${oif ? `output via ${oif}` : 'output interface unknown'}${oif === 'lo' ? ' (local destination)' : ''}` });
+  // ip_route_me_harder() fails: the packet is dropped in OUTPUT, without a verdict (observed on Linux 6.18)
+  if (!oif && ctx.host.routesKnown) return { verdict: 'drop', where: 'routing', reason: `no route to ${addrText(ctx, 'daddr')} after output changed the packet: dropped by re-routing`, kind: 'no-route' };
   return undefined;
 }
 
@@ -220,7 +267,10 @@ function runNat(ctx: RunCtx, hook: string, e: Extract<Entry, { kind: 'nat' }>): 
         break;
       }
     }
-    if (!ctx.natBound) push(ctx, { kind: 'nat', hook, family: fam, text: `no ${e.manip === 'dst' ? 'destination' : 'source'} NAT: null binding (addresses unchanged)` });
+    if (!ctx.natBound) {
+      const why = e.chains.length ? '' : ` (no nat chain on ${hook}: the NAT core, registered on every NAT hook with the first nat chain, binds anyway)`;
+      push(ctx, { kind: 'nat', hook, family: fam, text: `no ${e.manip === 'dst' ? 'destination' : 'source'} NAT: null binding (addresses unchanged)${why}` });
+    }
   } finally {
     ctx.natManip = undefined;
   }
@@ -310,9 +360,9 @@ function routeInput(ctx: RunCtx, packet: Packet): 'local' | 'forward' | Fate {
     step(`routing: ${reason}: dropped`);
     return { verdict: 'drop', where: 'routing', reason, kind: 'no-route' };
   };
-  if (!fromLo && s !== undefined && isLoopbackAddress(fam, s)) return drop(`martian source ${formatIp(fam, s)} (loopback address from ${p.iif ?? 'outside'})`);
+  const martian = s !== undefined ? martianSource(ctx.host, fam, s, fromLo) : undefined;
+  if (martian) return drop(`martian source ${formatIp(fam, s!)} (${martian}, arriving on ${p.iif ?? 'an interface'})`);
   if (!fromLo && d !== undefined && isLoopbackAddress(fam, d)) return drop(`martian destination ${formatIp(fam, d)} (loopback address from ${p.iif ?? 'outside'})`);
-  if (!fromLo && s !== undefined && ctx.host.explicit && isLocalAddress(ctx.host, fam, s)) return drop(`martian source ${formatIp(fam, s)} (a local address arriving from outside; accept_local=0)`);
   let local: boolean;
   if (d === undefined && !p.forcedLocal) {
     const i = choose(ctx, {
@@ -418,10 +468,12 @@ function runLocal(ctx: RunCtx, packet: Packet): Fate {
   p.iif = null;
   route('routing');
   if (!p.oif && ctx.host.routesKnown) return { verdict: 'drop', where: 'routing', reason: `no route to ${addrText(ctx, 'daddr')}: the socket gets an error, no packet is sent`, kind: 'no-route' };
-  const before = { d: addrOf(p, 'daddr'), m: p.meta.get('mark') };
   const f1 = runHook(ctx, 'output');
   if (f1) return f1;
-  if (addrOf(p, 'daddr') !== before.d || p.meta.get('mark') !== before.m) route('re-routing (destination or mark changed in output)');
+  if (ctx.reroutedOif !== undefined) {
+    p.oif = ctx.reroutedOif.oif;
+    ctx.reroutedOif = undefined;
+  }
   const f2 = runHook(ctx, 'postrouting');
   if (f2) return f2;
   if (p.oif === 'lo') {

@@ -31,7 +31,10 @@ function baseSpecs(table: Table): Map<Chain, BaseChainSpec> {
     else if (table.origin && IPTABLES_ORIGINS.has(table.origin)) {
       const hook = IPTABLES_HOOK_OF[c.name];
       const prio = iptablesChainPriority(table.name, c.name);
-      if (hook && prio !== undefined) out.set(c, { type: table.name === 'nat' ? 'nat' : 'filter', hook, priority: { value: prio } });
+      // iptables-nft makes mangle OUTPUT a `type route` chain (it re-routes after a mark change, as
+      // ipt_mangle_out does for iptables-legacy)
+      const type = table.name === 'nat' ? 'nat' : table.name === 'mangle' && hook === 'output' ? 'route' : 'filter';
+      if (hook && prio !== undefined) out.set(c, { type, hook, priority: { value: prio } });
     }
   }
   return out;
@@ -44,7 +47,16 @@ export interface Prepared {
   /** Conntrack is enabled in the netns for IPv4 / IPv6: the kernel registers its hooks only when a rule needs
    *  it (ct expressions, NAT statements, iptables conntrack/state/NAT; nf_ct_netns_get). A nat-type chain
    *  alone does not (observed on Linux 6.18: such a chain never runs). */
-  readonly conntrack: { readonly ip: boolean; readonly ip6: boolean; readonly reasons: readonly string[] };
+  readonly conntrack: {
+    readonly ip: boolean;
+    readonly ip6: boolean;
+    readonly reasons: readonly string[];
+    /** When its hooks were registered, per family, on the scale of base chain registrations (table order ×
+     *  1e6 + chain index): with the first rule that needs it. nft adds a table's chains before any of its rules
+     *  (nft_cmd_expand), so that is after every chain of that table and before the next table's. It decides
+     *  ties with base chains at -200 (equal priorities run in reverse registration order; observed). */
+    readonly registeredAt: { readonly ip?: number; readonly ip6?: number };
+  };
   /** Sets by name across all tables (ipsets are global; iptables `-m set` finds them by name). */
   readonly globalSets: ReadonlyMap<string, { readonly set: NamedSet; readonly table: PreparedTable }>;
 }
@@ -68,6 +80,7 @@ export function prepare(input: EvalInput): Prepared {
   let ct4 = false;
   let ct6 = false;
   const reasons: string[] = [];
+  const registeredAt: { ip?: number; ip6?: number } = {};
   for (const part of parts) {
     for (const table of part.ruleset.tables) {
       const bases = baseSpecs(table);
@@ -92,13 +105,15 @@ export function prepare(input: EvalInput): Prepared {
         const fams = familiesOf(table.family);
         if (fams.ip && !ct4) reasons.push(`IPv4 conntrack enabled by ${table.family} ${table.name}: ${why}`);
         if (fams.ip6 && !ct6) reasons.push(`IPv6 conntrack enabled by ${table.family} ${table.name}: ${why}`);
+        if (fams.ip && !ct4) registeredAt.ip = pt.order * 1_000_000 + 999_999;
+        if (fams.ip6 && !ct6) registeredAt.ip6 = pt.order * 1_000_000 + 999_999;
         ct4 ||= fams.ip;
         ct6 ||= fams.ip6;
       }
     }
   }
   const rulesets = parts.map((p) => p.ruleset);
-  const prepared: Prepared = { tables, ipvs: rulesets.flatMap((r) => r.ipvs), rulesets, conntrack: { ip: ct4, ip6: ct6, reasons }, globalSets };
+  const prepared: Prepared = { tables, ipvs: rulesets.flatMap((r) => r.ipvs), rulesets, conntrack: { ip: ct4, ip6: ct6, reasons, registeredAt }, globalSets };
   cache.set(input as object, prepared);
   return prepared;
 }

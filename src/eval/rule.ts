@@ -4,7 +4,7 @@
 import type { Expr, Rule, Stmt } from '../model/ir.ts';
 import { assertNever } from '../model/ir.ts';
 import { choose, note, type RunCtx } from './context.ts';
-import { constVal, evalExpr, fibPresent, ifaceAddress, mapLookup, typesOf, type Out } from './evalExpr.ts';
+import { constVal, evalExpr, fibPresent, ifaceAddress, isConstant, mapLookup, masqueradeSource, typesOf, type Out } from './evalExpr.ts';
 import { exprText, stmtText } from './exprText.ts';
 import { fieldDef, metaType } from './fields.ts';
 import { prefixMask } from './addr.ts';
@@ -100,6 +100,10 @@ function rhsOf(e: Expr, types: readonly DType[], ctx: RunCtx): Rhs {
       return c.ok ? { kind: 'val', val: c.val } : { kind: 'bad', why: c.why };
     }
     default: {
+      if (isConstant(e)) {
+        const c = constVal(e, types);
+        return c.ok ? { kind: 'val', val: c.val } : { kind: 'bad', why: c.why };
+      }
       const r = evalExpr(e, ctx, types);
       return r.k === 'val' ? { kind: 'val', val: r.val } : { kind: 'bad', why: r.k === 'partial' ? r.why : r.why };
     }
@@ -156,13 +160,18 @@ function compare(s: Extract<Stmt, { kind: 'match' }>, lv: Out, types: readonly D
       // The implicit form on bitmask types: any of the bits (nft emits `bitwise & mask; cmp neq 0`).
       hit = bitmask && v.k === 'int' && r.k === 'int' ? (v.v & r.v) !== 0n : valEquals(v, r);
       break;
+    case '!':
+      // none of the bits: nft emits `bitwise & mask; cmp eq 0` (netlink_linearize.c, netlink_gen_flagcmp, OP_NEG)
+      if (v.k !== 'int' || r.k !== 'int') return M('unknown', `'!' on ${shown}, which has no bits`, 'nomatch');
+      hit = (v.v & r.v) === 0n;
+      break;
     default: {
       const c = valCompare(v, r);
       if (c === undefined) return M('unknown', `cannot order ${shown} and ${rtext}`, 'nomatch');
       hit = s.op === '<' ? c < 0 : s.op === '>' ? c > 0 : s.op === '<=' ? c <= 0 : c >= 0;
     }
   }
-  const opText = s.op === 'in' ? (bitmask ? 'has any of' : '==') : s.op;
+  const opText = s.op === 'in' ? (bitmask ? 'has any of' : '==') : s.op === '!' ? 'has none of' : s.op;
   const why = hit ? `${name} is ${shown}${s.op === '==' || s.op === 'in' ? '' : ` (${opText} ${rtext})`}` : `${name} is ${shown}, not ${s.op === '==' || s.op === 'in' ? '' : `${opText} `}${rtext}`;
   return M(hit ? 'match' : 'nomatch', why);
 }
@@ -310,7 +319,7 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
     port = a.port;
     if (a.note) notes.push(a.note);
   } else if (s.type === 'masquerade') {
-    addr = ifaceAddress(ctx, p.oif);
+    addr = masqueradeSource(ctx);
     if (addr === undefined) notes.push(`source becomes the address of ${p.oif ?? 'the output interface'} (not in the host model)`);
   } else {
     // redirect: to the primary address of the input device, or loopback for locally generated packets.
@@ -326,9 +335,13 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
     if (pr.v !== undefined) port = pr.v;
     if (pr.note) notes.push(pr.note.replace('address', 'port'));
   }
+  const same = addr !== undefined && p.hdr.get(addrK) === addr && (port === undefined || !portK || p.hdr.get(portK) === port);
   if (addr !== undefined) p.hdr.set(addrK, addr);
   if (port !== undefined && portK) p.hdr.set(portK, port);
-  ctx.ct.status |= manip === 'dst' ? 0x20n : 0x10n;
+  // the dnat/snat status bit marks a changed tuple: a mapping onto itself binds the connection but leaves
+  // the bit clear (nf_nat_setup_info: `if (!nf_ct_tuple_equal(&new_tuple, &curr_tuple)) … ct->status |=
+  // IPS_DST_NAT`)
+  if (!same) ctx.ct.status |= manip === 'dst' ? 0x20n : 0x10n;
   ctx.natBound = true;
   if (s.flags?.length) ann.push({ kind: 'other', text: `nat flags ${s.flags.join(',')}` });
   for (const n of notes) ann.push({ kind: 'other', text: n });
@@ -474,10 +487,24 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         if (r.nat) natText = r.nat;
         return matched(r.verdict ?? { kind: 'accept' });
       }
-      case 'reject':
+      case 'reject': {
+        // nft gives every reject the protocol its answer needs (meta l4proto tcp for a TCP reset, meta
+        // nfproto for an ICMP type in inet tables), and lists it without that match where it can: a packet
+        // that lacks it does not match the rule.
+        if (s.type === 'tcp reset' && ctx.pkt.l4 === undefined && !decide(s, 'a TCP reset answers tcp packets only, and the transport protocol is not given', 'match')) return nomatch();
+        const needs = s.type === 'tcp reset' ? (ctx.pkt.l4 === 6 || ctx.pkt.l4 === undefined ? undefined : 'a TCP reset answers tcp packets only (nft adds meta l4proto tcp)')
+          : s.type === 'icmp' && ctx.pkt.l3 !== 'ip' ? 'an ICMP answer is for IPv4 packets only (nft adds meta nfproto ipv4)'
+          : s.type === 'icmpv6' && ctx.pkt.l3 !== 'ip6' ? 'an ICMPv6 answer is for IPv6 packets only (nft adds meta nfproto ipv6)' : undefined;
+        if (needs) {
+          exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: needs });
+          return nomatch();
+        }
         return matched({ kind: 'reject', ...(s.type ? { with: `${s.type}${s.expr ? ` ${s.expr}` : ''}` } : {}) });
+      }
       case 'notrack':
-        if (!ctx.ct.attached) {
+        // nft_notrack_eval: `if (ct || ctinfo == IP_CT_UNTRACKED) return;` — a packet conntrack left without
+        // an entry (invalid) becomes untracked too
+        if (!ctx.ct.attached || ctx.ct.state === 'invalid') {
           ctx.ct.attached = true;
           ctx.ct.state = 'untracked';
           ann.push({ kind: 'notrack', text: 'notrack: conntrack will leave this packet untracked' });

@@ -132,6 +132,18 @@ function toPart(e: Expr, t: DType): Part | string {
       }
       return { kind: 'eq', val: { k: 'int', v, bits: t.bits, type: t.name } };
     }
+    case 'binop': {
+      // A constant expression, as nft folds it before it reaches the kernel (`{ syn | ack, syn }`).
+      const a = toPart(e.left, t);
+      const b = toPart(e.right, e.op === '<<' || e.op === '>>' ? { ...t, name: 'integer', str: false } : t);
+      if (typeof a === 'string') return a;
+      if (typeof b === 'string') return b;
+      if (a.kind !== 'eq' || b.kind !== 'eq' || a.val.k !== 'int' || b.val.k !== 'int') return `unsupported element ${exprText(e)}`;
+      const mask = (1n << BigInt(t.bits)) - 1n;
+      const [x, y] = [a.val.v, b.val.v];
+      const v = e.op === '|' ? x | y : e.op === '&' ? x & y : e.op === '^' ? x ^ y : e.op === '<<' ? x << y : x >> y;
+      return { kind: 'eq', val: { k: 'int', v: v & mask, bits: t.bits, type: t.name } };
+    }
     default:
       return `unsupported element ${exprText(e)}`;
   }

@@ -5,8 +5,11 @@
 // priorities (with arithmetic, and ties); regular chains reached by jump, goto and vmaps as a DAG (no loops,
 // depth < 16); payload matches (addresses, prefixes, ranges, ports, protocols, TCP flags with masks, ICMP
 // types, TTL, length), ct state, meta mark set/match (also before the matches of a rule), iifname/oifname,
-// anonymous and named sets (intervals, concatenations), data maps, verdict maps (concatenated keys too),
-// dnat/snat/masquerade/redirect, counters, continue/return, accept/drop/reject, chain policies.
+// anonymous and named sets (intervals, concatenations), data maps, verdict maps (concatenated keys too, named
+// with intervals; numgen random and jhash keys), dnat/snat/masquerade/redirect (also bare, and dnat through
+// concatenated address . port maps), `th` ports under `meta l4proto`, fib (type, reverse path, bound to iif),
+// ct status/direction/mark, skuid/skgid, nfproto, mark arithmetic (or/and/xor), ct mark set, notrack, ip6
+// tables that IPv4 packets must pass untouched, counters, continue/return, accept/drop/reject, policies.
 // Load rules learnt from nft 1.0.6 / Linux 6.18 (see README.md): nat chains need priority > -200; `dstnat`
 // names only prerouting and `srcnat` only postrouting; reject is refused on postrouting; dnat/redirect only in
 // nat chains on prerouting/output, snat on postrouting/input, masquerade on postrouting; a regular chain is
@@ -189,7 +192,8 @@ const NAT_HOOKS: readonly NetHook[] = ['prerouting', 'input', 'output', 'postrou
 
 function pickPriority(rng: Rng, hook: NetHook, type: ChainType): string {
   // nat chains must sit above conntrack (-200): the kernel refuses them otherwise (EOPNOTSUPP)
-  const numeric = type === 'nat' ? [-150, -100, -100, -50, 0, 50, 100, 100, 150] : [-300, -250, -200, -150, -100, -10, 0, 0, 0, 5, 10, 50, 100, 300];
+  // -200 ties with conntrack (which one runs first depends on registration order), -100/100 with the NAT core
+  const numeric = type === 'nat' ? [-150, -100, -100, -50, 0, 50, 100, 100, 150] : [-300, -250, -200, -200, -150, -100, -10, 0, 0, 0, 5, 10, 50, 100, 300];
   const named: string[] = type === 'nat' ? [] : ['raw', 'mangle', 'filter', 'filter', 'security', 'filter - 10', 'mangle + 5'];
   if (hook === 'prerouting') named.push('dstnat', 'dstnat + 10');
   if (hook === 'postrouting') named.push('srcnat', 'srcnat - 5');
@@ -207,8 +211,12 @@ export function generateCase(seed: number): GeneratedCase {
     const family: Family = rng.chance(0.5) ? 'ip' : 'inet';
     tables.push(planTable(rng, family, names[t]!, interest));
   }
+  // an ip6 table now and then: its chains (drop policies, nat chains) must not touch IPv4 packets
+  const ip6 = rng.chance(0.12) ? renderIp6Table(rng) : '';
   const options: OracleOptions = { forward: rng.chance(0.5), ...(rng.chance(0.3) ? { hostAddrs: [EXTRA_LOCAL] } : {}) };
-  const rulesetText = tables.map(renderTable).join('\n');
+  const rendered = tables.map(renderTable);
+  if (ip6) rendered.splice(rng.int(0, rendered.length), 0, ip6);
+  const rulesetText = rendered.join('\n');
   const packets = generatePackets(rng, interest, options);
   const nBase = tables.reduce((n, t) => n + t.base.length, 0);
   const nReg = tables.reduce((n, t) => n + t.regular.length, 0);
@@ -331,6 +339,12 @@ function renderRule(rng: Rng, table: TablePlan, chain: ChainPlan, shape: RuleSha
   }
   if (rng.chance(0.25)) parts.push('counter');
   if (rng.chance(0.12)) parts.push(`meta mark set ${hex(rng.pick(MARKS))}`);
+  if (rng.chance(0.1)) {
+    // kube-proxy's KUBE-MARK-MASQ (`mark or 0x4000`), its clearing (`mark and …`), and marks kept in the
+    // connection (ct mark lives on through later hooks)
+    parts.push(rng.pick(['meta mark set meta mark or 0x4000', 'meta mark set meta mark and 0xffffbfff', 'meta mark set meta mark xor 0x1', 'ct mark set meta mark', 'meta mark set ct mark', 'ct mark set 0x2a']));
+  }
+  if (within(ctx.hooks, ['prerouting', 'output']) && rng.chance(0.05)) parts.push('notrack');
   if (proto !== 'icmp' && proto !== 'other' && rng.chance(0.06)) {
     // data map: no element for the key means the rule stops there (no match)
     const m = `marks${table.mapSeq++}`;
@@ -374,9 +388,11 @@ function hex(n: number): string {
 
 function renderMatch(rng: Rng, table: TablePlan, ctx: Ctx, interest: Interest, proto: Proto | undefined): { text?: string; proto?: Proto } {
   const l4 = l4Of(proto);
+  const ingressOnly = within(ctx.hooks, ['prerouting', 'input', 'forward']);
   const kind = rng.weighted([
     ['addr', 5], ['port', 5], ['proto', 2], ['flags', 2], ['icmp', 1.2], ['ct', 2.5], ['mark', 1.5],
-    ['iif', 1.5], ['concat', 1.2], ['ttl', 0.6], ['len', 0.5],
+    ['iif', 1.5], ['concat', 1.2], ['ttl', 0.6], ['len', 0.5], ['th', 0.6], ['fib', ingressOnly ? 0.8 : 0],
+    ['ctmeta', 1], ['sk', 0.5], ['nfproto', ctx.family === 'inet' ? 0.4 : 0],
   ] as const);
   switch (kind) {
     case 'addr': {
@@ -478,6 +494,27 @@ function renderMatch(rng: Rng, table: TablePlan, ctx: Ctx, interest: Interest, p
       interest.aim({ ttl });
       return { text };
     }
+    case 'th': {
+      // `th` reads the transport header of any protocol; the l4proto match keeps it to ports
+      if (proto) return {};
+      const items = rng.subset(PORTS, 1, 3);
+      items.forEach((it) => interest.addPort(rng, it));
+      const p = rng.pick(['tcp', 'udp'] as const);
+      interest.protos.add(p);
+      interest.aim({ proto: p, dport: samplePort(rng, rng.pick(items)) });
+      return { text: `meta l4proto { tcp, udp } th dport ${items.length > 1 ? `{ ${items.map((x) => x.text).join(', ')} }` : items[0]!.text}`, proto: 'other' };
+    }
+    case 'fib':
+      // against the host's own routes: local addresses, reverse path through the input device
+      return { text: rng.pick(['fib daddr type local', 'fib daddr type != local', 'fib daddr type { local, broadcast }', 'fib saddr . iif oif exists', 'fib saddr . iif oif missing', 'fib daddr . iif type local']) };
+    case 'ctmeta':
+      return { text: rng.pick(['ct status dnat', 'ct status ! dnat', 'ct status snat', 'ct direction original', 'ct mark 0x2a', 'ct mark != 0x0', 'ct state new ct mark 0x0']) };
+    case 'sk':
+      // the harness sends local packets as root with fsgid 29457 (test/oracle/topology.ts)
+      return { text: rng.pick(['meta skuid 0', 'meta skgid 29457', 'meta skuid != 0', 'meta skgid { 0, 29457 }']) };
+    case 'nfproto':
+      // not `meta nfproto ipv6`: nft refuses it before an ip match in the same rule (conflicting protocols)
+      return { text: rng.pick(['meta nfproto ipv4', 'meta nfproto != ipv6']) };
     case 'len': {
       const [text, length] = rng.pick([['ip length > 100', 300], ['ip length < 60', undefined], ['ip length 40-80', 60]] as const);
       interest.aim({ length });
@@ -508,7 +545,14 @@ function verdictFor(rng: Rng, ctx: Ctx, targets: readonly ChainPlan[], i: number
 function renderVmap(rng: Rng, table: TablePlan, chain: ChainPlan, targets: readonly ChainPlan[], interest: Interest, proto: Proto | undefined): string {
   const ctx = contextOf(table, chain);
   const l4 = l4Of(proto);
-  const keyKind = proto === 'icmp' || proto === 'other' ? 'addr' : rng.weighted([['port', 3], ['addr', 2], ['concat', 1.5]] as const);
+  const keyKind = proto === 'icmp' || proto === 'other' ? rng.weighted([['addr', 3], ['numgen', 0.6], ['jhash', 0.4]] as const) : rng.weighted([['port', 3], ['addr', 2], ['concat', 1.5], ['numgen', 0.5], ['jhash', 0.4]] as const);
+  if (keyKind === 'numgen' || keyKind === 'jhash') {
+    // a random (numgen) or hashed (jhash, with a seed the evaluator computes) pick among the targets, as
+    // kube-proxy spreads a Service over its endpoints
+    const n = Math.max(2, targets.length);
+    const key = keyKind === 'numgen' ? `numgen random mod ${n}` : `jhash ip saddr . ip daddr mod ${n} seed 0x${rng.int(1, 0xffff).toString(16)}`;
+    return `${key} vmap { ${Array.from({ length: n }, (_, i) => `${i} : ${verdictFor(rng, ctx, targets, i)}`).join(', ')} }`;
+  }
   const n = Math.max(targets.length, rng.int(2, 4));
   const keys: string[] = [];
   const aims: Omit<Partial<Aim>, 'hooks'>[] = [];
@@ -542,6 +586,13 @@ function renderVmap(rng: Rng, table: TablePlan, chain: ChainPlan, targets: reado
   if (aims.length) interest.aim(rng.pick(targets.length && rng.chance(0.7) ? aims.slice(0, targets.length) : aims));
   // the first keys lead to the planned targets, so every target is reached as planned
   const present = keys.map((k, i) => `${k} : ${verdictFor(rng, ctx, targets, i)}`);
+  if (keyKind === 'concat' && rng.chance(0.35)) {
+    // a named verdict map with a concatenated key (intervals when an element has a range)
+    const m = `vm${table.mapSeq++}`;
+    const interval = keys.some((k) => k.includes('-') || k.includes('/'));
+    chain.before.push(`map ${m} {\n\t\ttype ipv4_addr . inet_service : verdict\n${interval ? '\t\tflags interval\n' : ''}\t\telements = { ${present.join(', ')} }\n\t}`);
+    return `${key} vmap @${m}`;
+  }
   if (keyKind !== 'concat' && rng.chance(0.35)) {
     // the same verdict map as a named map
     const m = `vm${table.mapSeq++}`;
@@ -564,7 +615,8 @@ function renderTerminal(rng: Rng, ctx: Ctx, interest: Interest, l4: L4 | undefin
   const choice = rng.weighted([
     ['none', 2], ['accept', 3 * v], ['drop', 2.5 * v], ['continue', 0.4], ['return', (ctx.isBase ? 0.2 : 1) * v],
     ['reject', canReject ? 1 : 0], ['dnat', canDnat ? 4 : 0], ['redirect', canDnat && l4 ? 1 : 0],
-    ['dnatmap', canDnat && l4 ? 1 : 0], ['snat', canSnat ? 3 : 0], ['masq', canMasq ? 2 : 0],
+    ['dnatmap', canDnat && l4 ? 1 : 0], ['dnatcat', canDnat && l4 ? 1 : 0], ['snat', canSnat ? 3 : 0], ['masq', canMasq ? 2 : 0],
+    ['redirect0', canDnat ? 0.4 : 0],
   ] as const);
   const q = ctx.family === 'inet' ? 'ip ' : '';
   switch (choice) {
@@ -590,11 +642,30 @@ function renderTerminal(rng: Rng, ctx: Ctx, interest: Interest, l4: L4 | undefin
       interest.aim({ dport: rng.pick(items).lo });
       return `dnat ${q}to ${l4} dport map { ${items.map((it) => `${it.text} : ${rng.pick(NAT_TARGETS)}`).join(', ')} }`;
     }
+    case 'dnatcat': {
+      const e = concatElements(rng, interest, false, rng.int(1, 3));
+      interest.aim({ proto: l4, ...rng.pick(e.samples) });
+      const data = e.text.map((k) => `${k} : ${rng.pick(NAT_TARGETS)} . ${rng.pick(SINGLE_PORTS).text}`);
+      return `dnat ${q}to ip daddr . ${l4} dport map { ${data.join(', ')} }`;
+    }
+    case 'redirect0':
+      return 'redirect';
     case 'snat':
       return `snat ${q}to ${rng.pick([HOST_ADDR, '203.0.113.1', '198.51.100.200'])}`;
     case 'masq':
       return 'masquerade';
   }
+}
+
+/** A small ip6 table (base chains with drop policies, a nat chain, IPv6-only matches): IPv4 packets never meet it. */
+function renderIp6Table(rng: Rng): string {
+  const chains: string[] = [];
+  for (const hook of rng.subset(HOOKS, 1, 3)) {
+    const rules = [rng.pick(['tcp dport 22 accept', 'ip6 saddr ::1 accept', 'meta mark 0x1 counter', 'ct state established accept', 'udp dport 53 drop'])];
+    chains.push(`\tchain ${hook} {\n\t\ttype filter hook ${hook} priority ${rng.pick([-200, -100, 0, 0, 100])}; policy drop;\n${rules.map((r) => `\t\t${r}\n`).join('')}\t}`);
+  }
+  if (rng.chance(0.5)) chains.push('\tchain nat_pre {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\ttcp dport 8080 dnat to [2001:db8::1]:80\n\t}');
+  return `table ip6 v6 {\n${chains.join('\n')}\n}\n`;
 }
 
 function renderTable(t: TablePlan): string {

@@ -30,8 +30,10 @@ export class ParserCore {
   readonly scopes: Map<string, readonly Token[]>[] = [new Map()];
   /** End offset of the last consumed token. */
   lastEnd = 0;
-  /** The last `# handle N` comment seen, with its offset. */
-  private handle: { value: number; at: number; end: number } | undefined;
+  /** `# handle N` comments read and not yet taken, in text order. A queue, not one slot: the lookahead may
+   *  read past the comment of the next item (a block peeks two tokens ahead for `add table …`), and that must
+   *  not replace the comment of the chain whose `{` line is being parsed. */
+  private readonly handles: { value: number; at: number; end: number }[] = [];
   readonly ctx: ParseContext = { family: 'ip' };
 
   constructor(
@@ -58,7 +60,7 @@ export class ParserCore {
     while (this.la.length <= k) {
       const t = this.raw();
       if (t.kind === 'handle') {
-        this.handle = { value: Number(t.value), at: t.start, end: t.end };
+        this.handles.push({ value: Number(t.value), at: t.start, end: t.end });
         continue;
       }
       if (t.kind === 'variable') {
@@ -132,19 +134,19 @@ export class ParserCore {
     while (this.peek().kind === 'newline') this.next();
   }
 
-  /** Takes the `# handle N` comment seen after `offset`, if any. */
-  takeHandle(offset: number): number | undefined {
-    return this.takeHandleComment(offset)?.value;
+  /** Takes the first `# handle N` comment at or after `offset` and before `before` (a block's handle sits on
+   *  its `{` line, before its first item), if any; comments before `offset` belonged to nothing and go. */
+  takeHandle(offset: number, before = Number.POSITIVE_INFINITY): number | undefined {
+    return this.takeHandleComment(offset, before)?.value;
   }
 
-  /** Takes the `# handle N` comment seen after `offset`, with where it ends. */
-  takeHandleComment(offset: number): { value: number; end: number } | undefined {
-    const h = this.handle;
-    if (h && h.at >= offset) {
-      this.handle = undefined;
-      return { value: h.value, end: h.end };
-    }
-    return undefined;
+  /** Like takeHandle, with where the comment ends. */
+  takeHandleComment(offset: number, before = Number.POSITIVE_INFINITY): { value: number; end: number } | undefined {
+    while (this.handles.length > 0 && this.handles[0]!.at < offset) this.handles.shift();
+    const h = this.handles[0];
+    if (h === undefined || h.at >= before) return undefined;
+    this.handles.shift();
+    return { value: h.value, end: h.end };
   }
 
   // ───────────── diagnostics ─────────────

@@ -132,6 +132,45 @@ describe('nft text → IR as nft -j prints it', () => {
     expect(bound.flags).toEqual(['binding']);
     expect(bound.rules).toHaveLength(1);
   });
+
+  it('drops a protocol match implied by a later header match only across matches, as nft 1.0.6 lists them', () => {
+    // Each pair: what nft -f was given, what `nft list ruleset` printed (statement kinds and the protocol match kept).
+    const kinds = (rule: string) => stmts(rule, 'ip').map((s) => (s.kind === 'match' && s.left.kind === 'payload' ? `${s.left.protocol} ${s.left.field}` : s.kind));
+    expect(kinds('ip protocol tcp ip saddr 1.1.1.1 tcp dport 22')).toEqual(['ip saddr', 'tcp dport']);
+    expect(kinds('ip protocol tcp tcp dport vmap { 22 : accept }')).toEqual(['vmap']);
+    expect(kinds('ip protocol tcp ip saddr 1.1.1.1 meta mark set tcp dport map { 22 : 1 }')).toEqual(['ip saddr', 'mangle']);
+    // a statement in between resets nft's dependency context (found by the differential suite)
+    expect(kinds('ip protocol tcp counter tcp dport 22')).toEqual(['ip protocol', 'counter', 'tcp dport']);
+    expect(kinds('ip protocol tcp meta mark set 1 tcp dport 22')).toEqual(['ip protocol', 'mangle', 'tcp dport']);
+    expect(kinds('ip protocol tcp counter meta mark set tcp dport map { 22 : 1 }')).toEqual(['ip protocol', 'counter', 'mangle']);
+  });
+
+  it("gives `reject with tcp reset` nft's tcp dependency, listed in inet tables and hidden in ip ones (nft 1.0.6)", () => {
+    const kinds = (rule: string, family: string) =>
+      stmts(rule, family).map((s) => (s.kind === 'match' && (s.left.kind === 'meta' || s.left.kind === 'payload') ? `${s.left.kind === 'meta' ? `meta ${s.left.key}` : `${s.left.protocol} ${s.left.field}`}` : s.kind));
+    expect(kinds('reject with tcp reset', 'inet')).toEqual(['meta l4proto', 'reject']);
+    expect(kinds('ip saddr 1.1.1.1 reject with tcp reset', 'inet')).toEqual(['meta l4proto', 'ip saddr', 'reject']);
+    expect(kinds('tcp dport 22 reject with tcp reset', 'inet')).toEqual(['tcp dport', 'reject']);
+    expect(kinds('ip protocol tcp reject with tcp reset', 'ip')).toEqual(['reject']);
+    expect(kinds('counter reject with tcp reset', 'ip')).toEqual(['meta l4proto', 'counter', 'reject']);
+    expect(kinds('meta nfproto ipv4 reject with icmp type host-unreachable', 'inet')).toEqual(['reject']);
+    expect(kinds('meta nfproto ipv4 counter reject with icmp type host-unreachable', 'inet')).toEqual(['meta nfproto', 'counter', 'reject']);
+  });
+
+  it('keeps every `# handle N` of nft -a with its own object (a one-word first rule, empty blocks)', () => {
+    // The block parser peeks two tokens ahead: with a one-word first rule (`accept`) it reads that rule's
+    // handle comment before the chain takes its own (found by the differential suite: the rule lost its handle).
+    const r = parseNft(
+      ['table ip t { # handle 4', '\tchain a { # handle 7', '\t\taccept # handle 13', '\t\tdrop # handle 14', '\t}', '\tchain e { # handle 8', '\t}',
+        '\tset s { # handle 9', '\t\ttype ipv4_addr', '\t}', '}', 'table ip u { # handle 5', '}', ''].join('\n'),
+    );
+    expect(errors(r.diagnostics)).toEqual([]);
+    expect(r.ruleset.tables.map((t) => t.handle)).toEqual([4, 5]);
+    expect(chainOf(r.ruleset, 'a').handle).toBe(7);
+    expect(chainOf(r.ruleset, 'a').rules.map((x) => x.handle)).toEqual([13, 14]);
+    expect(chainOf(r.ruleset, 'e').handle).toBe(8);
+    expect(r.ruleset.tables[0]?.sets[0]?.handle).toBe(9);
+  });
 });
 
 describe('nft -f scripts', () => {

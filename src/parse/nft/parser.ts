@@ -666,7 +666,7 @@ export class NftParser {
     this.block(`table ${ref.table}`, () => {
       if (first) {
         first = false;
-        const h = this.p.takeHandle(braceStart);
+        const h = this.p.takeHandle(braceStart, this.p.peek().start);
         if (h !== undefined) out.handle = h;
       }
       this.p.ctx.family = ref.family;
@@ -757,6 +757,10 @@ export class NftParser {
       this.p.errorUnknown('table item', t, ['chain', 'set', 'map', 'flowtable', 'counter', 'quota', 'limit', 'ct', 'synproxy', 'secmark', 'flags', 'comment']);
       this.p.recover();
     });
+    if (first) {
+      const h = this.p.takeHandle(braceStart, this.p.lastEnd);
+      if (h !== undefined) out.handle = h;
+    }
   }
 
   private recordSetTypes(ref: TableRef, set: NamedSet): void {
@@ -807,7 +811,7 @@ export class NftParser {
     this.block(`chain ${name.value}`, () => {
       if (first) {
         first = false;
-        handle = this.p.takeHandle(braceStart);
+        handle = this.p.takeHandle(braceStart, this.p.peek().start);
       }
       const t = this.p.peek();
       if (t.kind === 'word') {
@@ -851,6 +855,7 @@ export class NftParser {
       const rule = this.s.parseRule();
       this.commands.push({ op: 'add', obj: 'rule', ref, chain: name.value, chainRange: name.range, rule, anon: this.s.anonChains.splice(0) });
     });
+    if (first) handle = this.p.takeHandle(braceStart, this.p.lastEnd);
     this.leaveChainContext();
     let base: BaseChainSpec | undefined;
     if (spec.type && spec.hook && spec.priority) {
@@ -1049,7 +1054,7 @@ export class NftParser {
     this.block(`${kind} ${name}`, () => {
       if (first) {
         first = false;
-        handle = this.p.takeHandle(braceStart);
+        handle = this.p.takeHandle(braceStart, this.p.peek().start);
       }
       const t = this.p.peek();
       if (t.kind !== 'word') {
@@ -1171,6 +1176,7 @@ export class NftParser {
       this.p.errorUnknown(`${kind} property`, t, ['type', 'typeof', 'flags', 'timeout', 'gc-interval', 'size', 'policy', 'auto-merge', 'comment', 'elements', 'counter', 'quota', 'limit']);
       this.p.recover();
     });
+    if (first) handle = this.p.takeHandle(braceStart, this.p.lastEnd);
     if (!key) {
       this.p.error(M.badSetSpec.code, M.badSetSpec.text(`${kind} '${name}' needs a 'type' or 'typeof' declaration`), nameRange);
       return undefined;
@@ -1272,7 +1278,7 @@ export class NftParser {
       this.block(`flowtable ${name}`, () => {
         if (first) {
           first = false;
-          handle = this.p.takeHandle(braceStart);
+          handle = this.p.takeHandle(braceStart, this.p.peek().start);
         }
         const t = this.p.peek();
         switch (t.value) {
@@ -1342,7 +1348,7 @@ export class NftParser {
       this.block(`${type} ${name}`, () => {
         if (first) {
           first = false;
-          handle = this.p.takeHandle(braceStart);
+          handle = this.p.takeHandle(braceStart, this.p.peek().start);
         }
         item();
       });

@@ -107,6 +107,7 @@ export class StmtParser {
     this.e.rule = saved;
     const written = this.p.range(start);
     if (stmts.length === 0 && comment === undefined) this.p.error(M.emptyRule.code, M.emptyRule.text, written);
+    addRejectDependency(stmts, this.e.family);
     killDependencies(stmts, this.e.family);
     // The range covers the rule's text and the `# handle N` comment nft -a prints after it (part of the
     // rule's listing: a click on it is a click on the rule); consumers that show the text strip it.
@@ -1127,6 +1128,37 @@ const L4_OF_VALUE: Readonly<Record<string, string>> = lookupTable({
 });
 const L3_OF_VALUE: Readonly<Record<string, string>> = lookupTable({ ipv4: 'ip', ipv6: 'ip6', ip: 'ip', ip6: 'ip6' });
 
+/** `reject with tcp reset` needs a tcp packet: nft puts `meta l4proto tcp` at the start of a rule that
+ *  does not establish tcp already (nft 1.0.6 lists `counter reject with tcp reset` as `meta l4proto tcp counter
+ *  … reject with tcp reset`; in ip and ip6 tables killDependencies then removes it again where only matches
+ *  stand between it and the reject). */
+function addRejectDependency(stmts: Stmt[], family: string): void {
+  if (family !== 'ip' && family !== 'ip6' && family !== 'inet') return;
+  const at = stmts.findIndex((s) => s.kind === 'reject' && s.type === 'tcp reset');
+  if (at < 0) return;
+  const isTcp = (e: Expr) => (e.kind === 'value' && e.value === 'tcp') || (e.kind === 'value' && e.value === 6);
+  const establishes = stmts.slice(0, at).some((s) => {
+    // any tcp header field before the reject, also inside a binop or a statement (`tcp flags & syn == syn`,
+    // `meta mark set tcp dport map @m`), brings its own `meta l4proto tcp` right before its load, and nft
+    // then adds none at the start (nft 1.0.6 --debug=netlink, observed)
+    if (readsTcpHeader(s)) return true;
+    if (s.kind !== 'match') return false;
+    const l = s.left;
+    const proto = (l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')));
+    return proto && s.op === '==' && isTcp(s.right);
+  });
+  if (!establishes) stmts.unshift({ kind: 'match', op: '==', left: { kind: 'meta', key: 'l4proto' }, right: { kind: 'value', value: 'tcp' } });
+}
+
+/** Whether a statement reads a field of the (outer) tcp header anywhere in its expressions. */
+function readsTcpHeader(x: unknown): boolean {
+  if (!x || typeof x !== 'object') return false;
+  if (Array.isArray(x)) return x.some(readsTcpHeader);
+  const o = x as { kind?: unknown; protocol?: unknown; tunnel?: unknown };
+  if (o.kind === 'payload' && o.protocol === 'tcp' && !o.tunnel) return true;
+  return Object.entries(x).some(([k, v]) => k !== 'range' && readsTcpHeader(v));
+}
+
 /** nft lists a protocol match that a later header match implies (`meta l4proto tcp tcp dport 22` lists
  *  as `tcp dport 22`: netlink_delinearize's payload dependency elimination), so the rule the kernel holds
  *  shows without it. Only up to the first statement that is not a match: rule_parse_postprocess resets
@@ -1145,7 +1177,9 @@ function killDependencies(stmts: Stmt[], family: string): void {
     // later header match lists without it.
     if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
     if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
-      return L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6') ? '*' : undefined;
+      if (L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6')) return '*';
+      // inet: `meta nfproto ipv4` is what `reject with icmp …` implies there
+      return family === 'inet' && l.kind === 'meta' && l.key === 'nfproto' && L3_OF_VALUE[v] ? `nfproto ${L3_OF_VALUE[v]}` : undefined;
     }
     return undefined;
   };
@@ -1187,6 +1221,10 @@ function killDependencies(stmts: Stmt[], family: string): void {
         return usesPayload(s.name, proto);
       case 'set':
         return usesPayload(s.elem.kind === 'elem' ? s.elem.value : s.elem, proto);
+      case 'reject':
+        // the reset's tcp dependency is listed in inet tables, hidden in ip/ip6 ones (nft 1.0.6)
+        if (s.type === 'tcp reset') return proto === 'tcp' && family !== 'inet';
+        return (s.type === 'icmp' && proto === 'nfproto ip') || (s.type === 'icmpv6' && proto === 'nfproto ip6');
       default:
         return false;
     }

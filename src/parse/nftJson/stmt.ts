@@ -5,7 +5,8 @@ import { describeJson, type Props, type Reader } from './reader.ts';
 import { withOptional, type ExprMapper } from './expr.ts';
 import type { JsonMember, JsonNode } from './jsonTree.ts';
 
-const REL_OPS: readonly RelOp[] = ['==', '!=', '<', '>', '<=', '>=', 'in'];
+// '!' is nft's "none of these bits" (OP_NEG), printed by `nft -j` for `ct status ! dnat` (nft 1.0.6, observed)
+const REL_OPS: readonly RelOp[] = ['==', '!=', '<', '>', '<=', '>=', 'in', '!'];
 const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug', 'audit'];
 const LOG_FLAGS = ['tcp sequence', 'tcp options', 'ip options', 'skuid', 'ether', 'all'];
 const NAT_FLAGS = ['random', 'fully-random', 'persistent', 'netmap'];

@@ -1,0 +1,35 @@
+// Exploration helper: runs generated seeds through the differential runner, prints the tally and writes
+// every disagreement (shrunk with --shrink) to /tmp/diff-report.txt (or --out FILE).
+// Usage: explore.ts FROM TO [--shrink] [--out FILE] | explore.ts --seeds 3,8,20 [--shrink]
+import { writeFileSync } from 'node:fs';
+import { generateCase } from '../../test/oracle/generateCase.ts';
+import { DiffRunner, formatDisagreements, isDisagreement, tally, type CaseResult } from '../../test/differential/differential.ts';
+
+const args = process.argv.slice(2);
+const shrinkIt = args.includes('--shrink');
+const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const out = opt('--out') ?? '/tmp/diff-report.txt';
+const listed = opt('--seeds')?.split(',').map(Number);
+const [from = '1', to = '100'] = args.filter((a, i) => !a.startsWith('--') && !['--out', '--seeds'].includes(args[i - 1] ?? ''));
+const seeds = listed ?? Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => Number(from) + i);
+const results: CaseResult[] = [];
+const t0 = Date.now();
+const runner = new DiffRunner();
+const reports: string[] = [];
+try {
+  for (const seed of seeds) {
+    const g = generateCase(seed);
+    const r = await runner.run({ name: `seed ${seed}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options });
+    results.push(r);
+    if (!isDisagreement(r)) continue;
+    if (shrinkIt) {
+      const m = await runner.minimize(r);
+      reports.push(`${formatDisagreements(m.result, m.text)}\n(shrunk in ${m.tries} kernel runs)`);
+    } else reports.push(formatDisagreements(r));
+  }
+} finally {
+  await runner.close();
+}
+writeFileSync(out, reports.join('\n\n'));
+console.log(JSON.stringify(tally(results)), `${reports.length} cases disagree`, `${Date.now() - t0} ms`);
+console.log(results.filter(isDisagreement).map((r) => r.case.name).join(', '));

@@ -1,0 +1,76 @@
+// Kernel rules the differential suite (test/differential/) found the evaluator missing, pinned here as unit
+// tests that run without root: each case is a shrunk kernel disagreement, with the path the kernel printed.
+import { describe, expect, it } from 'vitest';
+import { parseNft } from '../parse/index.ts';
+import { evaluate } from './evaluate.ts';
+import { parsePacket } from './packetParse.ts';
+import { pathOf } from './testing/paths.ts';
+
+/** The oracle topology's host (test/differential/evaluatorSide.ts hostSpecFor). */
+const HOST = 'nso-h0=198.51.100.2/24 nso-h1=203.0.113.1/24 lo=192.0.2.10/32 route=198.51.100.0/24@nso-h0 route=203.0.113.0/24@nso-h1';
+
+function trace(ruleset: string, packet: string, forward = false) {
+  const rs = parseNft(ruleset);
+  expect(rs.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const p = parsePacket(packet);
+  expect(p.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return evaluate(rs.ruleset, p.packet, { host: `${HOST} ${forward ? 'forward' : 'noforward'}` });
+}
+
+const inputChain = (rules: string) => `table ip t {\n\tchain i {\n\t\ttype filter hook input priority 0; policy accept;\n${rules}\n\t}\n}\n`;
+const REMOTE = 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 198.51.100.2';
+
+describe('kernel rules learnt from the differential suite', () => {
+  it("'!' matches when none of the bits is set (nft: bitwise & mask, cmp eq 0)", () => {
+    const rs = inputChain('\t\ttcp flags ! syn counter\n\t\tct status ! dnat counter');
+    expect(pathOf(trace(rs, `${REMOTE} tcp sport 1 tcp dport 22 tcp flags syn`))).toEqual(['i#2 continue', 'i policy accept']);
+    expect(pathOf(trace(rs, `${REMOTE} tcp sport 1 tcp dport 22 tcp flags ack`))).toEqual(['i#1 continue', 'i#2 continue', 'i policy accept']);
+  });
+
+  it('a local packet looped back through lo has no socket in prerouting and input (skuid breaks the rule)', () => {
+    const rs = `table ip t {\n\tchain o {\n\t\ttype filter hook output priority 0; policy accept;\n\t\tmeta skuid 0 counter\n\t}\n${inputChain('\t\tmeta skuid 0 counter').replace('table ip t {\n', '')}`;
+    expect(pathOf(trace(rs, 'local meta skuid 0 ip saddr 198.51.100.2 ip daddr 192.0.2.10 tcp sport 1 tcp dport 22'))).toEqual(['o#1 continue', 'o policy accept', 'i policy accept']);
+  });
+
+  it('notrack after conntrack still makes an invalid packet (no entry) untracked', () => {
+    const rs = `table ip t {\n\tchain o {\n\t\ttype filter hook output priority 0; policy accept;\n\t\tnotrack\n\t}\n\tchain p {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tct state untracked counter\n\t}\n}\n`;
+    // an ICMP error with no connection behind it is invalid at the output conntrack hook
+    const t = trace(rs, 'local ip saddr 192.0.2.10 ip daddr 192.0.2.10 icmp type time-exceeded icmp code 0');
+    expect(pathOf(t)).toEqual(['o#1 continue', 'o policy accept', 'p#1 continue', 'p policy accept']);
+  });
+
+  it('fib daddr . iif type local: only addresses of the input device', () => {
+    const rs = `table ip t {\n\tchain p {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tfib daddr . iif type local counter\n\t}\n}\n`;
+    expect(pathOf(trace(rs, `${REMOTE} tcp sport 1 tcp dport 22`))).toEqual(['p#1 continue', 'p policy accept']);
+    expect(pathOf(trace(rs, 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 192.0.2.10 tcp sport 1 tcp dport 22'))).toEqual(['p policy accept']);
+  });
+
+  it("fib saddr . iif oif in prerouting and input answers lo for a packet from lo, whatever its source", () => {
+    const rs = `table ip t {\n\tchain p {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tfib saddr . iif oif exists counter\n\t}\n}\n`;
+    expect(pathOf(trace(rs, 'local ip saddr 203.0.113.254 ip daddr 192.0.2.10 udp sport 1 udp dport 22'))).toEqual(['p#1 continue', 'p policy accept']);
+    const inInput = rs.replace('hook prerouting', 'hook input');
+    expect(pathOf(trace(inInput, 'local ip saddr 203.0.113.2 ip daddr 192.0.2.10 tcp sport 1 tcp dport 443'))).toEqual(['p#1 continue', 'p policy accept']);
+    // from outside, the reverse path decides: 203.0.113.2 is routed out of nso-h1, not nso-h0
+    expect(pathOf(trace(inInput, 'iif "nso-h0" ip saddr 203.0.113.2 ip daddr 198.51.100.2 tcp sport 1 tcp dport 443'))).toEqual(['p policy accept']);
+  });
+
+  it('OUTPUT chains after a re-route still see the hook’s original oif; POSTROUTING sees the new one', () => {
+    const rs = `table ip t {\n\tchain n {\n\t\ttype nat hook output priority -100; policy accept;\n\t\tdnat to 203.0.113.2\n\t}\n\tchain o {\n\t\ttype filter hook output priority 0; policy accept;\n\t\toifname "lo" counter\n\t}\n\tchain post {\n\t\ttype filter hook postrouting priority 0; policy accept;\n\t\toifname "nso-h1" counter\n\t}\n}\n`;
+    const t = trace(rs, 'local ip saddr 192.0.2.10 ip daddr 192.0.2.10 icmp type echo-request');
+    expect(pathOf(t)).toEqual(['n#1 accept', 'o#1 continue', 'o policy accept', 'post#1 continue', 'post policy accept']);
+    expect(t.fate.kind).toBe('sent');
+  });
+
+  it('a DNAT onto the address it already has leaves ct status dnat clear', () => {
+    const rs = `table ip t {\n\tchain n {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\tdnat to 192.0.2.10\n\t}\n\tchain i {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tct status dnat counter\n\t}\n}\n`;
+    expect(pathOf(trace(rs, 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 192.0.2.10 tcp sport 1 tcp dport 22'))).toEqual(['n#1 accept', 'i policy accept']);
+    expect(pathOf(trace(rs, 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 198.51.100.2 tcp sport 1 tcp dport 22'))).toEqual(['n#1 accept', 'i#1 continue', 'i policy accept']);
+  });
+
+  it('reject with tcp reset: a tcp field read before it (in a statement too) keeps statements before it running', () => {
+    const rs = `table ip t {\n\tchain p {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tmeta mark set 0x4000 tcp flags & (fin | rst) != 0 reject with tcp reset\n\t\tmeta mark set 0x1 meta mark set tcp dport map { 53 : 0x2 } reject with tcp reset\n\t}\n}\n`;
+    const t = trace(rs, `${REMOTE} udp sport 1 udp dport 53`);
+    // both rules break at their tcp field, after their first mark statement ran
+    expect(t.steps.find((s) => s.kind === 'policy')?.packet?.['meta mark']).toBe('0x00000001');
+  });
+});

@@ -1,0 +1,129 @@
+// The differential suite: the real kernel (nft monitor trace in private namespaces, test/oracle/) against the
+// evaluator, on hand-written cases for every modelled feature, seeded random cases from the generator,
+// iptables-nft dumps and probabilistic rules. Root only; skipped with the reason otherwise, never under
+// CI=true. Prints its counts. Imports the oracle, the runner and the case lists.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCase } from '../oracle/generateCase.ts';
+import { assertOracleAvailable, oracleSuiteTitle, skipOracle } from '../oracle/oracleTestSupport.ts';
+import { DiffRunner, formatDisagreements, type CaseResult, type DiffCase } from './differential.ts';
+import { HAND_CASES, IPTABLES_CASES, PROBABILISTIC_CASES } from './handCases.ts';
+import { KNOWN_GAPS, knownGapOf } from './knownGaps.ts';
+
+/** Seeds 1..RANDOM_CASES of generateCase (about 6 packets each, ~0.15 s per case). */
+const RANDOM_CASES = 800;
+const CHUNK = 200;
+
+interface Counts {
+  cases: number;
+  agreeCases: number;
+  differCases: number;
+  gapCases: number;
+  exact: number;
+  branch: number;
+  assumed: number;
+  differ: number;
+  gap: number;
+}
+
+const counts: Record<'random' | 'hand' | 'iptables' | 'probabilistic', Counts> = {
+  random: fresh(),
+  hand: fresh(),
+  iptables: fresh(),
+  probabilistic: fresh(),
+};
+
+function fresh(): Counts {
+  return { cases: 0, agreeCases: 0, differCases: 0, gapCases: 0, exact: 0, branch: 0, assumed: 0, differ: 0, gap: 0 };
+}
+
+/** Counts one result; returns the report of its unexpected disagreements ('' if none). */
+function account(group: keyof typeof counts, r: CaseResult): string {
+  const n = counts[group];
+  n.cases++;
+  if (r.kind !== 'ran') {
+    n.differCases++;
+    return formatDisagreements(r);
+  }
+  let differ = false;
+  let gap = false;
+  for (const p of r.packets) {
+    if (p.comparison.agreement !== 'disagree') {
+      n[p.comparison.agreement]++;
+      continue;
+    }
+    const known = knownGapOf(r.case, p.input, p.packetText);
+    if (known) {
+      n.gap++;
+      gap = true;
+    } else {
+      n.differ++;
+      differ = true;
+    }
+  }
+  if (differ) n.differCases++;
+  else if (gap) n.gapCases++;
+  else n.agreeCases++;
+  if (!differ) return '';
+  const unknown = { ...r, packets: r.packets.filter((p) => p.comparison.agreement === 'disagree' && !knownGapOf(r.case, p.input, p.packetText)) };
+  return formatDisagreements(unknown);
+}
+
+function summary(): string {
+  const all = Object.values(counts).reduce((a, c) => {
+    for (const k of Object.keys(a) as (keyof Counts)[]) a[k] += c[k];
+    return a;
+  }, fresh());
+  const hand = counts.hand.cases + counts.iptables.cases + counts.probabilistic.cases;
+  return [
+    `differential: ${counts.random.cases} random + ${hand} hand cases (${counts.iptables.cases} iptables, ${counts.probabilistic.cases} probabilistic), ` +
+      `${all.agreeCases} agree, ${all.differCases} differ, ${all.gapCases} known gaps`,
+    `differential: packet comparisons (each packet against the nft text listing, the JSON listing and the ruleset as written; ` +
+      `iptables: the dump): ${all.exact} exact, ${all.branch} among random branches, ${all.assumed} with assumptions, ${all.differ} differ, ${all.gap} known gaps`,
+  ].join('\n');
+}
+
+describe.skipIf(skipOracle)(oracleSuiteTitle('differential: the kernel against the evaluator'), () => {
+  const runner = new DiffRunner();
+  beforeAll(() => assertOracleAvailable());
+  afterAll(async () => {
+    await runner.close();
+    console.log(summary());
+  });
+
+  const runAll = async (group: keyof typeof counts, cases: readonly DiffCase[]) => {
+    const reports: string[] = [];
+    for (const c of cases) {
+      const report = account(group, await runner.run(c));
+      if (report) reports.push(report);
+    }
+    // the full report (ruleset, packet, both paths side by side) is the failure message
+    expect(reports.join('\n\n')).toBe('');
+  };
+
+  it(`hand-written cases: every feature (${HAND_CASES.length} cases)`, () => runAll('hand', HAND_CASES), 120_000);
+
+  it(`iptables-nft dumps (${IPTABLES_CASES.length} cases)`, () => runAll('iptables', IPTABLES_CASES), 60_000);
+
+  it(`probabilistic rules: the kernel's choice is one of the evaluator's branches (${PROBABILISTIC_CASES.length} cases)`, () => runAll('probabilistic', PROBABILISTIC_CASES), 60_000);
+
+  for (let from = 1; from <= RANDOM_CASES; from += CHUNK) {
+    const to = Math.min(RANDOM_CASES, from + CHUNK - 1);
+    it(`random cases: seeds ${from}..${to}`, () => {
+      const cases = Array.from({ length: to - from + 1 }, (_, i): DiffCase => {
+        const g = generateCase(from + i);
+        return { name: `seed ${from + i}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options };
+      });
+      return runAll('random', cases);
+    }, 240_000);
+  }
+
+  it(`known gaps: each still shows on its witness, and only as itself (${KNOWN_GAPS.length} gaps)`, async () => {
+    const stale: string[] = [];
+    for (const g of KNOWN_GAPS) {
+      const r = await runner.run({ name: `gap: ${g.name}`, format: 'nft', ruleset: g.witness.ruleset, packets: g.witness.packets });
+      const differing = r.kind === 'ran' ? r.packets.filter((p) => p.comparison.agreement === 'disagree') : [];
+      if (!differing.length || differing.some((p) => knownGapOf(r.case, p.input, p.packetText) !== g.name)) stale.push(g.name);
+    }
+    expect(stale).toEqual([]);
+  }, 60_000);
+});

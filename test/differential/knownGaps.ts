@@ -1,0 +1,67 @@
+// Divergences between the kernel and the evaluator that are understood but not fixed: each names the case,
+// the evaluator inputs it affects and why. The suite counts them apart and fails when one no longer shows
+// (then it must leave this list): each gap carries a witness case that must still disagree. Data only;
+// imports the oracle's packet type.
+import type { WirePacket } from '../oracle/kernelOracle.ts';
+
+export interface KnownGap {
+  readonly name: string;
+  /** Whether a disagreement of this case, on this evaluator input (EvaluatorInput label), is this gap. */
+  readonly applies: (c: { readonly name: string; readonly ruleset: string }, input: string, packet: string) => boolean;
+  readonly why: string;
+  /** A small case that shows the gap (it must disagree, and only as this gap). */
+  readonly witness: { readonly ruleset: string; readonly packets: readonly WirePacket[] };
+}
+
+const tcpIn = (id: number, sport: number, dport: number, length?: number): WirePacket => ({
+  id, origin: 'remote', family: 'ip', protocol: 'tcp', saddr: '198.51.100.1', daddr: '198.51.100.2', sport, dport, ...(length ? { length } : {}),
+});
+const inputChain = (rule: string) => `table ip t {\n\tchain i {\n\t\ttype filter hook input priority 0; policy accept;\n\t\t${rule}\n\t}\n}\n`;
+
+const LISTINGS = ['nft -a list ruleset', 'nft -j list ruleset'];
+
+/** A rule with an ordering match `<`/`<=` directly followed by `>`/`>=` (on the same field or another). */
+const LT_THEN_GT = /\b[a-z]+ [a-z]+ <=? \S+ [a-z]+ [a-z]+ >=? \S+/;
+
+/** Two `!=` matches in a row on fields of one header, with single values (no sets). */
+const NEQ_PAIR = /\b(ip|ip6|tcp|udp|th) [a-z]+ != [^\s{]+ \1 [a-z]+ != [^\s{]+/;
+
+export const KNOWN_GAPS: readonly KnownGap[] = [
+  {
+    name: 'nft 1.0.6 lists `A < x B > y` as `B != x-y`',
+    applies: (c, input) => LISTINGS.includes(input) && c.ruleset.split('\n').some((l) => LT_THEN_GT.test(l)),
+    why:
+      'its delinearizer merges a `cmp lt` and the next `cmp gt` into one negated range, an OR where the rule ' +
+      'says AND, even across two payload fields (`ip ttl < 5 ip ttl > 32` lists `ip ttl != 5-32`; `ip ttl < 5 ip length > 100`: bytecode load 1b @8, cmp lt 5; load 2b @2, cmp ' +
+      'gt 100; listed `ip length != 5-100`, or an empty range that does not parse). The kernel runs the ' +
+      'bytecode, the evaluator reads the listing, which says something else; the ruleset as written agrees.',
+    witness: { ruleset: inputChain('ip ttl < 5 ip length > 100 drop'), packets: [tcpIn(1, 40001, 22, 300)] },
+  },
+  {
+    name: 'nft 1.0.6 merges adjacent `!=` header matches into one compare',
+    applies: (c) => c.ruleset.split('\n').some((l) => NEQ_PAIR.test(l)),
+    why:
+      'nft merges matches on adjacent fields of one header into one load and one compare, also for `!=`: ' +
+      '`tcp sport != 80 tcp dport != 53` becomes `load 4b @ th + 0; cmp neq 0x35005000`, which matches when ' +
+      'either port differs, while the listing (and nft\'s own syntax) says both must. The evaluator follows ' +
+      'the ruleset\'s meaning; the kernel runs the merged compare.',
+    witness: { ruleset: inputChain('tcp sport != 80 tcp dport != 53 drop'), packets: [tcpIn(1, 80, 80)] },
+  },
+  {
+    name: 'a local packet to a subnet broadcast address is also delivered to the host',
+    applies: (_c, _input, packet) => /^local .* ip daddr (198\.51\.100|203\.0\.113)\.255 /.test(packet),
+    why:
+      'ip_mc_output() loops a clone of a broadcast back to the host (through its own POSTROUTING, then ' +
+      'dev_loopback_xmit → PREROUTING → INPUT under another trace id) besides sending it; the evaluator ' +
+      'follows the packet that is sent only.',
+    witness: {
+      ruleset: inputChain('counter'),
+      packets: [{ id: 1, origin: 'local', family: 'ip', protocol: 'udp', saddr: '198.51.100.2', daddr: '198.51.100.255', sport: 40001, dport: 53 }],
+    },
+  },
+];
+
+/** The gap's name when this disagreement (case, input) is a listed gap. */
+export function knownGapOf(c: { readonly name: string; readonly ruleset: string }, input: string, packet: string): string | undefined {
+  return KNOWN_GAPS.find((g) => g.applies(c, input, packet))?.name;
+}
