@@ -61,15 +61,21 @@ test('iptables-save: table headers, chain declarations, options, targets', async
   await expect(editorLines(page).first()).toHaveText('*nat');
   // The grammar switches once the text is detected as iptables-save.
   await expect(page.getByRole('option', { name: 'Auto-detect (iptables-save)' })).toBeAttached();
-  await expect.poll(async () => colourOf(await tokenColours(page, 3), '-A')).not.toBe(colourOf(await tokenColours(page, 3), 'PREROUTING'));
-  const rule = await tokenColours(page, 3);
-  const mark = await tokenColours(page, 4);
-  const plain = colourOf(rule, 'PREROUTING');
-  expect(colourOf(rule, '-A')).not.toBe(plain);
-  expect(colourOf(rule, '--comment')).not.toBe(plain);
-  expect(colourOf(rule, '"kubernetes service portals"')).not.toBe(plain);
-  expect(colourOf(mark, 'MARK')).not.toBe(plain);
-  expect(colourOf(mark, 'MARK')).not.toBe(colourOf(rule, '--comment'));
+  // Tokenization follows the grammar switch asynchronously (later under load): poll the whole picture.
+  await expect
+    .poll(async () => {
+      const rule = await tokenColours(page, 3);
+      const mark = await tokenColours(page, 4);
+      const plain = colourOf(rule, 'PREROUTING');
+      return {
+        option: colourOf(rule, '-A') !== plain,
+        longOption: colourOf(rule, '--comment') !== plain,
+        string: colourOf(rule, '"kubernetes service portals"') !== plain,
+        target: colourOf(mark, 'MARK') !== plain,
+        targetIsNotOption: colourOf(mark, 'MARK') !== colourOf(rule, '--comment'),
+      };
+    })
+    .toEqual({ option: true, longOption: true, string: true, target: true, targetIsNotOption: true });
 });
 
 test('ipvsadm and ipset listings are highlighted when chosen', async ({ page }) => {

@@ -22,8 +22,13 @@ test('loads with the kube-proxy example in the editor, detected as nft', async (
   await expect(page.getByRole('heading', { name: 'nflens' })).toBeVisible();
   await expect(editorLines(page).first()).toHaveText('table ip kube-proxy {');
   // Highlighting: the keyword, the family and the table's name are three differently coloured tokens.
-  const colours = await tokenColours(page, 1);
-  expect(new Set([colours.get('table'), colours.get('ip'), colours.get('kube-proxy')]).size).toBe(3);
+  // Monaco tokenizes after the first paint (later under load): poll until the colours are there.
+  await expect
+    .poll(async () => {
+      const colours = await tokenColours(page, 1);
+      return new Set([colours.get('table'), colours.get('ip'), colours.get('kube-proxy')]).size;
+    })
+    .toBe(3);
   await expect(statusBar(page).getByRole('combobox', { name: 'Format' })).toHaveValue('auto');
   await expect(statusBar(page).getByRole('option', { name: 'Auto-detect (nft list ruleset)' })).toBeAttached();
   await expect(statusBar(page).getByTestId('status-time')).toHaveText(/Parsed in \d/);
