@@ -130,4 +130,17 @@ test('a shared link whose source names, dump and packet carry HTML/JS opens as t
   await expect(editorLines(page).filter({ hasText: 'onerror' }).first()).toBeVisible();
   await page.waitForTimeout(300);
   await assertNothingRan(page);
+
+  // The other views render the same names (graph labels, trace steps, pipeline lanes): as text too.
+  for (const view of ['Graph', 'Trace', 'Pipeline']) {
+    await page.getByRole('tab', { name: view, exact: true }).click();
+    await expect(page.getByRole('tab', { name: view, exact: true })).toHaveAttribute('aria-selected', 'true');
+    if (view === 'Graph') {
+      await expect(page.getByTestId('graph-canvas').locator('.react-flow__node').first()).toBeVisible();
+      await expect(page.getByTestId('graph-canvas').getByText(PAYLOADS[0]!, { exact: false }).first()).toBeAttached();
+    }
+    if (view === 'Trace') await expect(page.getByText(PAYLOADS[0]!, { exact: false }).first()).toBeAttached();
+    await page.waitForTimeout(300);
+    await assertNothingRan(page);
+  }
 });
