@@ -27,6 +27,16 @@ describe('kernel rules learnt from the differential suite', () => {
     expect(pathOf(trace(rs, `${REMOTE} tcp sport 1 tcp dport 22 tcp flags ack`))).toEqual(['i#1 continue', 'i#2 continue', 'i policy accept']);
   });
 
+  it('adjacent != fields of one header are one compare: the rule matches when any of them differs (nft payload merge)', () => {
+    const rs = inputChain('\t\ttcp sport != 80 tcp dport != 53 counter\n\t\tip ttl != 64 ip protocol != tcp counter\n\t\tip saddr != 198.51.100.1 ip daddr != 198.51.100.2 counter');
+    // sport equal, dport differs: the merged compare differs (the text alone would say no match)
+    expect(pathOf(trace(rs, `${REMOTE} tcp sport 80 tcp dport 22`))).toEqual(['i#1 continue', 'i policy accept']);
+    // both equal: no match; ttl/protocol both equal: no match; saddr/daddr (4+4 bytes) are never merged
+    expect(pathOf(trace(rs, `${REMOTE} tcp sport 80 tcp dport 53`))).toEqual(['i policy accept']);
+    // ttl differs, protocol equal: merged, so it matches
+    expect(pathOf(trace(rs, `${REMOTE} ip ttl 3 tcp sport 80 tcp dport 53`))).toEqual(['i#2 continue', 'i policy accept']);
+  });
+
   it('a local packet looped back through lo has no socket in prerouting and input (skuid breaks the rule)', () => {
     const rs = `table ip t {\n\tchain o {\n\t\ttype filter hook output priority 0; policy accept;\n\t\tmeta skuid 0 counter\n\t}\n${inputChain('\t\tmeta skuid 0 counter').replace('table ip t {\n', '')}`;
     expect(pathOf(trace(rs, 'local meta skuid 0 ip saddr 198.51.100.2 ip daddr 192.0.2.10 tcp sport 1 tcp dport 22'))).toEqual(['o#1 continue', 'o policy accept', 'i policy accept']);

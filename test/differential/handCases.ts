@@ -194,6 +194,13 @@ export const HAND_CASES: readonly DiffCase[] = [
     [...toHost(), tcp(6, C, H, 40006, 22, ['fin']), udp(7, '198.51.100.200', H, 40007, 53), remote(8, 'icmp', C, H, undefined, undefined, { ttl: 3 })],
   ),
 
+  nft(
+    'adjacent != fields: nft runs them as one compare (any field differs)',
+    'inet',
+    input('\t\ttcp sport != 80 tcp dport != 53 drop\n\t\tip ttl != 64 ip protocol != udp counter\n\t\tudp sport != 1 udp dport != 2 udp length != 3 counter\n\t\tip saddr != 198.51.100.1 ip daddr != 198.51.100.2 accept'),
+    [tcp(6, C, H, 80, 80), tcp(7, C, H, 80, 53), tcp(8, C, H, 40008, 53), udp(9, C, H, 40009, 53)],
+  ),
+
   // ---- local traffic and loopback
   nft(
     'output to a local address: loops back through lo (prerouting, input)',
