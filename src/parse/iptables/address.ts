@@ -1,6 +1,7 @@
 // IPv4/IPv6 addresses and masks as iptables accepts them (`10.0.0.0/8`, `10.1.2.3/255.0.255.0`,
 // `feed::/ffff::`), normalised the way iptables stores them (address & mask) and printed the way nft
-// prints them (inet_ntop: lowercase, longest zero run compressed). Pure; imports nothing.
+// prints them (inet_ntop: lowercase, longest zero run compressed). Pure; imports the model's address printing.
+import { formatIPv4, formatIPv6 } from '../../model/addressText.ts';
 
 export type AddrFamily = 'ip' | 'ip6';
 
@@ -32,10 +33,6 @@ export function parseIPv4(s: string): number | undefined {
   return n;
 }
 
-export function formatIPv4(n: number): string {
-  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-}
-
 export function parseIPv6(s: string): Words | undefined {
   if (s.length < 2 || !/^[0-9A-Fa-f:.]+$/.test(s)) return undefined;
   let text = s;
@@ -64,35 +61,6 @@ export function parseIPv6(s: string): Words | undefined {
   if (halves.length === 1) return total === 8 ? head : undefined;
   if (total > 7) return undefined;
   return [...head, ...new Array<number>(8 - total).fill(0), ...rest];
-}
-
-export function formatIPv6(w: Words): string {
-  // glibc inet_ntop: compress the longest run (≥ 2) of zero groups, the first one on ties; print an
-  // IPv4-compatible (::a.b.c.d) or IPv4-mapped (::ffff:a.b.c.d) address with a dotted tail.
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) bestStart = -1;
-  const dotted = bestStart === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff));
-  const hex = (a: number[]) => a.map((x) => x.toString(16)).join(':');
-  if (dotted) {
-    const v4 = formatIPv4((((w[6] ?? 0) << 16) | (w[7] ?? 0)) >>> 0);
-    return bestLen === 6 ? `::${v4}` : `::ffff:${v4}`;
-  }
-  if (bestStart < 0) return hex(w);
-  return `${hex(w.slice(0, bestStart))}::${hex(w.slice(bestStart + bestLen))}`;
 }
 
 function wordsOfV4(n: number): Words {

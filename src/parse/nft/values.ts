@@ -8,6 +8,7 @@ import { isIpv4, isIpv6, isMac } from './scanner.ts';
 import { M } from './messages.ts';
 import { suggestName } from './misspell.ts';
 import { lookupTable } from '../../model/lookup.ts';
+import { formatIPv6 } from '../../model/addressText.ts';
 
 export type ValueResult =
   | { readonly ok: true; readonly value: Literal }
@@ -182,41 +183,7 @@ function ipv6Words(text: string): number[] {
 /** IPv6 text as glibc inet_ntop prints it: lower case, longest run (≥ 2) of zero words as `::`, embedded
  *  IPv4 for mapped (::ffff:a.b.c.d) and compatible (::a.b.c.d) addresses. */
 export function canonicalIpv6(text: string): string {
-  return ipv6FromWords(ipv6Words(text));
-}
-
-function ipv6FromWords(w: number[]): string {
-  let bestBase = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestBase = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) bestBase = -1;
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
-      if (i === bestBase) out += ':';
-      continue;
-    }
-    if (i !== 0) out += ':';
-    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff))) {
-      out += `${(w[6] ?? 0) >> 8}.${(w[6] ?? 0) & 0xff}.${(w[7] ?? 0) >> 8}.${(w[7] ?? 0) & 0xff}`;
-      break;
-    }
-    out += (w[i] ?? 0).toString(16);
-  }
-  if (bestBase >= 0 && bestBase + bestLen === 8) out += ':';
-  return out;
+  return formatIPv6(ipv6Words(text));
 }
 
 export function canonicalMac(text: string): string {
@@ -241,7 +208,7 @@ export function ipv6ToBig(text: string): bigint {
 function bigToIpv6(v: bigint): string {
   const w: number[] = [];
   for (let i = 7; i >= 0; i--) w.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  return ipv6FromWords(w);
+  return formatIPv6(w);
 }
 
 /** The network address of `addr/len` (nft stores the masked value: `10.1.2.3/8` lists as `10.0.0.0/8`). */
