@@ -390,21 +390,24 @@ export class NftParser {
     this.commands[tableCmdIndex] = { op: verb === 'create' ? 'create' : 'add', obj: 'table', ref, ...cmd, range: this.p.range(start) };
   }
 
+  /** `delete|destroy chain|set|flowtable TABLE (handle N | NAME)`; a chain or flowtable may be followed by its
+   *  `{ … }` body, which deleting ignores. */
+  private cmdDeleteNamed(verb: 'delete' | 'destroy', obj: 'chain' | 'set' | 'flowtable', what: string, ref: TableRef, start: number, bodyAllowed: boolean): void {
+    if (this.p.at('handle')) {
+      const handle = this.handleNumber();
+      this.commands.push({ op: verb, obj, ref, ...(handle !== undefined ? { handle } : {}), range: this.p.range(start) });
+      return;
+    }
+    const name = this.parseName(what);
+    if (!name) return this.p.recover();
+    if (bodyAllowed && this.p.at('{')) this.skipBlock();
+    this.commands.push({ op: verb, obj, ref, name: name.value, range: this.p.range(start) });
+  }
+
   private cmdChain(verb: string, start: number): void {
     const ref = this.parseTableRef();
     if (!ref) return this.p.recover();
-    if (verb === 'delete' || verb === 'destroy') {
-      if (this.p.at('handle')) {
-        const handle = this.handleNumber();
-        this.commands.push({ op: verb, obj: 'chain', ref, ...(handle !== undefined ? { handle } : {}), range: this.p.range(start) });
-        return;
-      }
-      const name = this.parseName('chain name');
-      if (!name) return this.p.recover();
-      if (this.p.at('{')) this.skipBlock();
-      this.commands.push({ op: verb, obj: 'chain', ref, name: name.value, range: this.p.range(start) });
-      return;
-    }
+    if (verb === 'delete' || verb === 'destroy') return this.cmdDeleteNamed(verb, 'chain', 'chain name', ref, start, true);
     const name = this.parseName('chain name');
     if (!name) return this.p.recover();
     if (verb === 'flush') {
@@ -488,17 +491,7 @@ export class NftParser {
   private cmdSet(verb: string, kind: 'set' | 'map', start: number): void {
     const ref = this.parseTableRef();
     if (!ref) return this.p.recover();
-    if (verb === 'delete' || verb === 'destroy') {
-      if (this.p.at('handle')) {
-        const handle = this.handleNumber();
-        this.commands.push({ op: verb, obj: 'set', ref, ...(handle !== undefined ? { handle } : {}), range: this.p.range(start) });
-        return;
-      }
-      const name = this.parseName(`${kind} name`);
-      if (!name) return this.p.recover();
-      this.commands.push({ op: verb, obj: 'set', ref, name: name.value, range: this.p.range(start) });
-      return;
-    }
+    if (verb === 'delete' || verb === 'destroy') return this.cmdDeleteNamed(verb, 'set', `${kind} name`, ref, start, false);
     const name = this.parseName(`${kind} name`);
     if (!name) return this.p.recover();
     if (verb === 'flush' || verb === 'reset') {
@@ -558,18 +551,7 @@ export class NftParser {
   private cmdFlowtable(verb: string, start: number): void {
     const ref = this.parseTableRef();
     if (!ref) return this.p.recover();
-    if (verb === 'delete' || verb === 'destroy') {
-      if (this.p.at('handle')) {
-        const handle = this.handleNumber();
-        this.commands.push({ op: verb, obj: 'flowtable', ref, ...(handle !== undefined ? { handle } : {}), range: this.p.range(start) });
-        return;
-      }
-      const name = this.parseName('flowtable name');
-      if (!name) return this.p.recover();
-      if (this.p.at('{')) this.skipBlock();
-      this.commands.push({ op: verb, obj: 'flowtable', ref, name: name.value, range: this.p.range(start) });
-      return;
-    }
+    if (verb === 'delete' || verb === 'destroy') return this.cmdDeleteNamed(verb, 'flowtable', 'flowtable name', ref, start, true);
     const name = this.parseName('flowtable name');
     if (!name) return this.p.recover();
     this.p.ctx.family = ref.family;
