@@ -196,6 +196,34 @@ class RuleReader {
   }
 
   /** Takes the arguments of an option. Returns undefined (after reporting) when they are missing. */
+  /** An option's arguments with what both kinds of option need: whether it is negated (before the option, or
+   *  inside its arguments, which is reported), the option's whole range and its arguments' range. On a missing
+   *  argument the rule fails and the result is undefined. */
+  private takeOption(
+    nargs: 0 | 1 | 2 | 'optional' | 'words',
+    inline: string | undefined,
+    tok: Token,
+    neg: Token | undefined,
+    startRange: SourceRange,
+    optText: string,
+    invertible: boolean,
+  ): { taken: Taken; negated: boolean; range: SourceRange; argRange: SourceRange | undefined } | undefined {
+    const taken = this.takeArgs(nargs, inline, tok, optText, invertible);
+    if (!taken) {
+      this.fail(startRange, tok.text);
+      return undefined;
+    }
+    let negated = !!neg;
+    if (taken.negatedInside) {
+      negated = true;
+      this.report(MSG.intrapositionedNegation, taken.negatedInside, optText);
+    }
+    const lastTok = taken.toks[taken.toks.length - 1];
+    const range = lastTok ? span(startRange, lastTok) : startRange;
+    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? plain(tok) : undefined;
+    return { taken, negated, range, argRange };
+  }
+
   private takeArgs(nargs: 0 | 1 | 2 | 'optional' | 'words', inline: string | undefined, optToken: Token, optText: string, invertible: boolean): Taken | undefined {
     if (nargs === 0) {
       if (inline !== undefined) {
@@ -398,19 +426,9 @@ class RuleReader {
     const next = this.tokens[this.i];
     const nargs = id === 'c' ? ((inline ?? next?.text ?? '').includes(',') ? 1 : 2) : BASE_NO_ARG.has(id) ? 0 : 1;
     const invertible = BASE_INVERTIBLE.has(id);
-    const taken = this.takeArgs(nargs, inline, tok, optText, invertible);
-    if (!taken) {
-      this.fail(startRange, tok.text);
-      return;
-    }
-    let negated = !!neg;
-    if (taken.negatedInside) {
-      negated = true;
-      this.report(MSG.intrapositionedNegation, taken.negatedInside, optText);
-    }
-    const lastTok = taken.toks[taken.toks.length - 1];
-    const range = lastTok ? span(startRange, lastTok) : startRange;
-    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? plain(tok) : undefined;
+    const opt = this.takeOption(nargs, inline, tok, neg, startRange, optText, invertible);
+    if (!opt) return;
+    const { taken, negated, range, argRange } = opt;
     if (negated && !invertible) {
       this.report(MSG.notInvertible, neg ?? tok, optText);
       this.fail(range, tok.text);
@@ -522,19 +540,9 @@ class RuleReader {
 
   private readModuleOption(mod: ModuleUse, spec: OptionSpec, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined, optText: string): void {
     const nargs = spec.nargs ?? (spec.parse ? 1 : 0);
-    const taken = this.takeArgs(nargs, inline, tok, optText, !!spec.invert);
-    if (!taken) {
-      this.fail(startRange, tok.text);
-      return;
-    }
-    let negated = !!neg;
-    if (taken.negatedInside) {
-      negated = true;
-      this.report(MSG.intrapositionedNegation, taken.negatedInside, optText);
-    }
-    const lastTok = taken.toks[taken.toks.length - 1];
-    const range = lastTok ? span(startRange, lastTok) : startRange;
-    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? plain(tok) : undefined;
+    const opt = this.takeOption(nargs, inline, tok, neg, startRange, optText, !!spec.invert);
+    if (!opt) return;
+    const { taken, negated, range, argRange } = opt;
     const canonical = `--${spec.name}`;
     if (negated) this.args.push('!');
     this.args.push(canonical);
