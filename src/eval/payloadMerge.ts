@@ -37,11 +37,10 @@ export function mergedNeqRuns(stmts: readonly Stmt[]): ReadonlyMap<number, numbe
     let end = i + 1;
     if (first) {
       let bits = first.len;
-      let next = first.offset + first.len;
-      for (let p = end < stmts.length ? neqPiece(stmts[end]!) : undefined; p; p = end < stmts.length ? neqPiece(stmts[end]!) : undefined) {
-        if (p.protocol !== first.protocol || p.offset !== next || bits + p.len > MAX_MERGED_BITS) break;
+      while (end < stmts.length) {
+        const p = neqPiece(stmts[end]!);
+        if (!p || p.protocol !== first.protocol || p.offset !== first.offset + bits || bits + p.len > MAX_MERGED_BITS) break;
         bits += p.len;
-        next = p.offset + p.len;
         end++;
       }
       if (end - i >= 2) runs.set(i, end);
