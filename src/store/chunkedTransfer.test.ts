@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { corpusFiles } from '../../test/corpus.ts';
 import { generateKubeProxy } from '../../scripts/kubeproxy/generate.ts';
 import { detectFormat, parseText } from '../parse/index.ts';
-import { splitForTransfer, TransferAssembler, TransferReceiver, type Scheduler } from './chunkedTransfer.ts';
+import { runInSlices, splitForTransfer, TransferAssembler, TransferReceiver, type Scheduler } from './chunkedTransfer.ts';
 
 /** What the worker and the page do, without the threads: split, JSON both sides, assemble in order. */
 function roundTrip(value: unknown, maxItems: number): unknown {
@@ -133,5 +133,30 @@ describe('TransferReceiver', () => {
     receiver.stop();
     while (tasks.length > 0) tasks.shift()!();
     expect(done).toBe(false);
+  });
+});
+
+describe('runInSlices', () => {
+  it('runs steps within the budget per slice, yields between slices, and finishes once', () => {
+    const tasks: (() => void)[] = [];
+    let clock = 0;
+    let ran = 0;
+    function* steps() {
+      for (let i = 0; i < 20; i++) {
+        ran++;
+        yield;
+      }
+    }
+    let done = 0;
+    runInSlices(steps(), (run) => tasks.push(run), () => done++, () => clock++, 4);
+    expect(ran).toBe(0); // nothing before the first slice
+    let slices = 0;
+    while (tasks.length > 0) {
+      tasks.shift()!();
+      slices++;
+    }
+    expect(ran).toBe(20);
+    expect(done).toBe(1);
+    expect(slices).toBeGreaterThan(4);
   });
 });

@@ -162,3 +162,19 @@ export class TransferReceiver {
     }
   }
 }
+
+/** Runs `steps` a slice of at most `budgetMs` at a time, yielding to the scheduler between slices; then
+ *  `onDone`. For work the page must do after a big parse (e.g. the graph's table indexes). */
+export function runInSlices(steps: Iterator<unknown>, schedule: Scheduler, onDone: () => void, now: () => number = () => performance.now(), budgetMs = 8): void {
+  const slice = (): void => {
+    const started = now();
+    while (now() - started < budgetMs) {
+      if (steps.next().done) {
+        onDone();
+        return;
+      }
+    }
+    schedule(slice);
+  };
+  schedule(slice);
+}

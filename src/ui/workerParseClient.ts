@@ -2,7 +2,8 @@
 // response, whose result arrives as JSON parts assembled a slice at a time (store/chunkedTransfer.ts).
 // Imports store types, the transfer receiver and the worker module only.
 import type { ParseResult } from '../model/ir.ts';
-import { TransferReceiver, type Scheduler, type TransferPath } from '../store/chunkedTransfer.ts';
+import { prepareGraphSteps } from '../graph/index.ts';
+import { runInSlices, TransferReceiver, type Scheduler, type TransferPath } from '../store/chunkedTransfer.ts';
 import { ParseCancelledError, type ParseClient, type ParseProgress, type ParseRequest, type ParseResponse } from '../store/parseClient.ts';
 import ParseWorker from './parseWorker.ts?worker';
 
@@ -77,9 +78,17 @@ export function createWorkerParseClient(): ParseClient {
         entry.reject(new Error('the parse worker answered without a result'));
       } else {
         const response = data.response;
-        entry.receiver.end((result) => {
-          waiting.delete(seq);
-          entry.resolve({ ...response, result: result as ParseResult });
+        const receiver = entry.receiver;
+        receiver.end((assembled) => {
+          const result = assembled as ParseResult;
+          // The graph's per-table indexes are built here, between frames, rather than by the first graph
+          // build in one long task. A request dropped meanwhile (cancelled, superseded) is not resolved.
+          const parsed = { source: { id: entry.request.sourceId, name: '', format: response.format, text: entry.request.text }, result };
+          runInSlices(prepareGraphSteps(parsed), schedule, () => {
+            if (waiting.get(seq) !== entry || entry.receiver !== receiver) return;
+            waiting.delete(seq);
+            entry.resolve({ ...response, result });
+          });
         });
       }
     };
