@@ -42,3 +42,20 @@ test('a large workspace is saved in IndexedDB and comes back after a reload', as
   await expect(statusBar(page).getByTestId('status-counts')).toContainText('20,000 rules', { timeout: 60_000 });
   await expect(editorLines(page).first()).toHaveText('table ip big {');
 });
+
+test('a dump of several MB pasted over the editor is shown, parsed and still editable', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  // 50 000 rules ≈ 5 MB: above the size that goes into a fresh editor model instead of an edit.
+  const dump = bigRuleset(50_000);
+  await pasteIntoEditor(page, dump);
+  await expect(editorLines(page).first()).toHaveText('table ip big {');
+  const counts = statusBar(page).getByTestId('status-counts');
+  await expect(counts).toContainText('1 table', { timeout: 60_000 });
+  await expect(counts).toContainText('50,000 rules');
+  // An edit after the paste reaches the store and is parsed: a second table typed at the end.
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.type('table ip t2 {\n');
+  await expect(counts).toContainText('2 tables', { timeout: 60_000 });
+  await expect(counts).toContainText('50,000 rules');
+});
