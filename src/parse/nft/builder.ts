@@ -16,6 +16,7 @@ import type {
   SourceRange,
   Stmt,
   Table,
+  Verdict,
 } from '../../model/ir.ts';
 import { normalizeForCompare } from '../../model/compare.ts';
 import { datatypeOf } from '../../model/datatypes.ts';
@@ -183,10 +184,7 @@ export class RulesetBuilder {
             visit(e.key);
             return visit(e.data);
           case 'verdict':
-            if ((e.verdict.kind === 'jump' || e.verdict.kind === 'goto') && !t.chains.has(e.verdict.target)) {
-              this.problem(t, M.unknownChain.code, M.unknownChain.text(e.verdict.target, suggestName(e.verdict.target, t.chains.keys())), e.range ?? { start: 0, end: 0 });
-            }
-            return;
+            return this.checkJump(t, e.verdict, e.range);
           default:
             return;
         }
@@ -207,6 +205,13 @@ export class RulesetBuilder {
     }
   }
 
+  /** A jump or goto must name a chain of its table. */
+  private checkJump(t: TableState, verdict: Verdict, range: SourceRange | undefined): void {
+    if ((verdict.kind === 'jump' || verdict.kind === 'goto') && !t.chains.has(verdict.target)) {
+      this.problem(t, M.unknownChain.code, M.unknownChain.text(verdict.target, suggestName(verdict.target, t.chains.keys())), range ?? { start: 0, end: 0 });
+    }
+  }
+
   private checkStmtRefs(t: TableState, st: Stmt, visit: (e: Expr | undefined) => void, setName: (n: string, r?: SourceRange) => void): void {
     switch (st.kind) {
       case 'match':
@@ -221,7 +226,7 @@ export class RulesetBuilder {
         visit(st.addr);
         return visit(st.port);
       case 'verdict':
-        return visit({ kind: 'verdict', verdict: st.verdict, ...(st.range ? { range: st.range } : {}) });
+        return this.checkJump(t, st.verdict, st.range);
       case 'set':
         return setName(st.set, st.range);
       case 'flow':
@@ -293,9 +298,22 @@ export class RulesetBuilder {
     return at !== undefined && at > this.index;
   }
 
+  /** The key of the last table reference seen: every command of a table block shares one `TableRef`, so
+   *  the key string of a 100 000-rule table is built once rather than once per rule. */
+  private lastRef?: TableRef;
+  private lastRefKey = '';
+
+  private keyOf(ref: TableRef): string {
+    if (ref !== this.lastRef) {
+      this.lastRef = ref;
+      this.lastRefKey = tableKey(ref.family, ref.table);
+    }
+    return this.lastRefKey;
+  }
+
   /** The table of a command; when missing, a forward reference (created later: warning) or an error. */
   private table(ref: TableRef, create = true): TableState | undefined {
-    const key = tableKey(ref.family, ref.table);
+    const key = this.keyOf(ref);
     const t = this.tables.get(key);
     if (t) return t;
     if (this.createdLater(key)) {
@@ -727,50 +745,48 @@ function withCounter(e: Expr): Expr {
 /** Anonymous sets a rule creates (set literals used as lookups or maps), each taking a handle. */
 function countAnonSets(stmts: readonly Stmt[]): number {
   let n = 0;
-  const visit = (e: Expr | undefined): void => {
-    if (!e) return;
-    switch (e.kind) {
-      case 'set':
-        n++;
-        return;
-      case 'map':
-        visit(e.key);
-        visit(e.data);
-        return;
-      case 'binop':
-        visit(e.left);
-        visit(e.right);
-        return;
-      case 'concat':
-        e.items.forEach(visit);
-        return;
-      default:
-        return;
-    }
-  };
   for (const s of stmts) {
     switch (s.kind) {
       case 'match':
-        visit(s.right);
+        n += anonSetsIn(s.right);
         break;
       case 'vmap':
-        visit(s.data);
+        n += anonSetsIn(s.data);
         break;
       case 'mangle':
-        visit(s.value);
+        n += anonSetsIn(s.value);
         break;
       case 'nat':
-        visit(s.addr);
-        visit(s.port);
+        n += anonSetsIn(s.addr) + anonSetsIn(s.port);
         break;
       case 'objref':
-        visit(s.name);
+        n += anonSetsIn(s.name);
         break;
       default:
         break;
     }
   }
   return n;
+}
+
+/** Set literals in an expression (a module function, not a closure: this runs for every rule). */
+function anonSetsIn(e: Expr | undefined): number {
+  if (!e) return 0;
+  switch (e.kind) {
+    case 'set':
+      return 1;
+    case 'map':
+      return anonSetsIn(e.key) + anonSetsIn(e.data);
+    case 'binop':
+      return anonSetsIn(e.left) + anonSetsIn(e.right);
+    case 'concat': {
+      let n = 0;
+      for (const item of e.items) n += anonSetsIn(item);
+      return n;
+    }
+    default:
+      return 0;
+  }
 }
 
 /** First command index creating each table/chain/set, for telling forward references from missing ones. */
@@ -780,7 +796,8 @@ function collectCreations(commands: readonly Command[]): Map<string, number> {
     if (!out.has(key)) out.set(key, i);
   };
   commands.forEach((c, i) => {
-    if (c.op !== 'add' && c.op !== 'create') return;
+    // Rules (most commands) create nothing that is looked up here: their table key is not built.
+    if ((c.op !== 'add' && c.op !== 'create') || (c.obj !== 'table' && c.obj !== 'chain' && c.obj !== 'set')) return;
     const tk = 'ref' in c && c.ref ? tableKey(c.ref.family, c.ref.table) : undefined;
     if (!tk) return;
     if (c.obj === 'table') mark(tk, i);

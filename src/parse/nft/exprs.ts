@@ -46,6 +46,12 @@ const BINOP_WORDS: Readonly<Record<string, '&' | '|' | '^' | '<<' | '>>'>> = loo
   lshift: '<<',
   rshift: '>>',
 });
+// The operators of each precedence level, made once: binopAt runs at every level for every primary.
+const OR_OPS = ['|'] as const;
+const XOR_OPS = ['^'] as const;
+const AND_OPS = ['&'] as const;
+const SHIFT_OPS = ['<<', '>>'] as const;
+const RHS_OPS = ['|', '&', '^', '<<', '>>'] as const;
 
 /** Per-rule protocol context (nft's proto_ctx, reduced): the network and transport protocols the rule has
  *  already matched, to resolve `ct saddr` and report conflicting protocols. */
@@ -111,7 +117,7 @@ export class ExprParser {
 
   private binopAt(ops: readonly string[]): '&' | '|' | '^' | '<<' | '>>' | undefined {
     const t = this.p.peek();
-    if (t.kind === 'punct' && ops.includes(t.value)) return t.value as '&' | '|' | '^' | '<<' | '>>';
+    if (t.kind === 'punct') return ops.includes(t.value) ? (t.value as '&' | '|' | '^' | '<<' | '>>') : undefined;
     if (t.kind === 'word' && has(BINOP_WORDS, t.value)) {
       const op = BINOP_WORDS[t.value];
       if (op && ops.includes(op)) return op;
@@ -121,7 +127,7 @@ export class ExprParser {
 
   private parseOr(type: ValueType): Expr {
     let left = this.parseXor(type);
-    while (this.binopAt(['|'])) {
+    while (this.binopAt(OR_OPS)) {
       this.p.next();
       const right = this.parseXor(this.operandType(left, type));
       left = this.binop('|', left, right);
@@ -131,7 +137,7 @@ export class ExprParser {
 
   private parseXor(type: ValueType): Expr {
     let left = this.parseAnd(type);
-    while (this.binopAt(['^'])) {
+    while (this.binopAt(XOR_OPS)) {
       this.p.next();
       left = this.binop('^', left, this.parseAnd(this.operandType(left, type)));
     }
@@ -140,7 +146,7 @@ export class ExprParser {
 
   private parseAnd(type: ValueType): Expr {
     let left = this.parseShift(type);
-    while (this.binopAt(['&'])) {
+    while (this.binopAt(AND_OPS)) {
       this.p.next();
       left = this.binop('&', left, this.parseShift(this.operandType(left, type)));
     }
@@ -149,7 +155,7 @@ export class ExprParser {
 
   private parseShift(type: ValueType): Expr {
     let left = this.parseUnit(type);
-    for (let op = this.binopAt(['<<', '>>']); op; op = this.binopAt(['<<', '>>'])) {
+    for (let op = this.binopAt(SHIFT_OPS); op; op = this.binopAt(SHIFT_OPS)) {
       this.p.next();
       // Shift amounts are plain integers.
       left = this.binop(op, left, this.parseUnit({ dt: 'integer', bits: 32 }));
@@ -298,6 +304,7 @@ export class ExprParser {
    *  (`ct event set mark`, `ether type ip`, `meta l4proto tcp`). */
   private preferSymbol(word: string, type: ValueType): boolean {
     if (!type.dt) return false;
+    if (!type.dt.includes(' . ')) return symbolValue(type.dt, word) !== undefined;
     return type.dt.split(' . ').some((d) => symbolValue(d, word) !== undefined);
   }
 
@@ -371,7 +378,7 @@ export class ExprParser {
 
   private parseRhsBinop(type: ValueType): Expr {
     let left = this.parseRhsUnit(type);
-    for (let op = this.binopAt(['|', '&', '^', '<<', '>>']); op; op = this.binopAt(['|', '&', '^', '<<', '>>'])) {
+    for (let op = this.binopAt(RHS_OPS); op; op = this.binopAt(RHS_OPS)) {
       this.p.next();
       const right = this.parseRhsUnit(op === '<<' || op === '>>' ? { dt: 'integer', bits: 32 } : type);
       left = this.binop(op, left, right);
@@ -512,13 +519,11 @@ export class ExprParser {
     const key = e.kind === 'mapping' ? e.key : e;
     const v = key.kind === 'elem' ? key.value : key;
     const range = v.range ?? e.range ?? rangeOf(this.p.peek());
-    const constant = (x: Expr): boolean =>
-      x.kind === 'value' || x.kind === 'prefix' || x.kind === 'range' || x.kind === 'variable' || x.kind === 'opaque' || (x.kind === 'concat' && x.items.every(constant)) || (x.kind === 'binop' && x.op !== '<<' && x.op !== '>>' && constant(x.left) && constant(x.right));
-    if (!constant(v) && v.kind !== 'set') {
+    if (!isConstant(v) && v.kind !== 'set') {
       this.p.error(M.typeMismatch.code, M.typeMismatch.text('set elements must be constant values'), range);
       return;
     }
-    const parts = keyDt ? keyDt.split(' . ').length : 1;
+    const parts = keyDt ? concatParts(keyDt) : 1;
     if (parts > 1 && v.kind !== 'concat' && !(v.kind === 'value' && v.value === '*') && v.kind !== 'set') {
       this.p.error(M.typeMismatch.code, M.typeMismatch.text(`elements of this set are concatenations of ${parts} values (${keyDt})`), range);
     } else if (v.kind === 'concat' && keyDt && v.items.length !== parts) {
@@ -1244,6 +1249,18 @@ export function partType(type: ValueType, index: number): ValueType {
   if (!type.dt || !type.dt.includes(' . ')) return index === 0 ? type : {};
   const dt = type.dt.split(' . ')[index];
   return dt ? { dt, bits: datatypeInfo(dt)?.bits } : {};
+}
+
+/** The number of parts of a concatenated datatype (`ipv4_addr . inet_service` → 2), without splitting it. */
+function concatParts(dt: string): number {
+  let parts = 1;
+  for (let i = dt.indexOf(' . '); i >= 0; i = dt.indexOf(' . ', i + 3)) parts++;
+  return parts;
+}
+
+/** A constant set element: values, prefixes, ranges, and concatenations or bit operations of them. */
+function isConstant(x: Expr): boolean {
+  return x.kind === 'value' || x.kind === 'prefix' || x.kind === 'range' || x.kind === 'variable' || x.kind === 'opaque' || (x.kind === 'concat' && x.items.every(isConstant)) || (x.kind === 'binop' && x.op !== '<<' && x.op !== '>>' && isConstant(x.left) && isConstant(x.right));
 }
 
 function suggestVar(p: ParserCore, name: string): string | undefined {

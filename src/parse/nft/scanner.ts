@@ -290,25 +290,34 @@ function scanWord(text: string, i: number): number {
   // Addresses: the run of hex digits, ':' and '.'.
   if (isHex(c) || c === Ch.Colon) {
     let j = i;
+    let colons = 0;
+    let firstColon = -1;
     while (j < n) {
       const d = text.charCodeAt(j);
-      if (isHex(d) || d === Ch.Colon || d === Ch.Dot) j++;
+      if (d === Ch.Colon) {
+        if (colons++ === 0) firstColon = j;
+        j++;
+      } else if (isHex(d) || d === Ch.Dot) j++;
       else break;
     }
-    const run = text.slice(i, j);
-    if (run.includes(':')) {
+    // Most words (`accept`, `daddr`, `10.0.0.1`) have no ':'; they are not sliced or tried as addresses.
+    if (colons > 0) {
       // Longest prefix that is an address, cut at ':' or '.' boundaries (`1.2.3.4:80` → `1.2.3.4`).
       // Addresses are at most 45 characters long; longer runs are not tried past that (keeps this linear).
-      for (let end = Math.min(j, i + 46); end > i; end--) {
-        const ch = text.charCodeAt(end);
-        if (end < j && ch !== Ch.Colon && ch !== Ch.Dot) continue;
-        const cand = text.slice(i, end);
-        if ((isIpv6(cand) || isMac(cand)) && !identContinues(text, end)) return end;
+      // An IPv6 address has two ':' at least (`::`) and a MAC address five, so a run with one ':'
+      // (`172.18.0.2:6443`, the address and port of every kube-proxy dnat) has no address prefix.
+      if (colons >= 2) {
+        for (let end = Math.min(j, i + 46); end > i; end--) {
+          const ch = text.charCodeAt(end);
+          if (end < j && ch !== Ch.Colon && ch !== Ch.Dot) continue;
+          const cand = text.slice(i, end);
+          if ((isIpv6(cand) || isMac(cand)) && !identContinues(text, end)) return end;
+        }
       }
       // A tc class id `1:2`, `bcad:dada` (hex{1,4}:hex{1,4}), as nft's scanner reads it.
-      const colon = run.indexOf(':');
+      const colon = firstColon - i;
       let k = colon + 1;
-      while (k < run.length && k - colon <= 4 && isHex(run.charCodeAt(k))) k++;
+      while (k < j - i && k - colon <= 4 && isHex(text.charCodeAt(i + k))) k++;
       const end = i + k;
       if (colon >= 1 && colon <= 4 && k > colon + 1 && k - colon <= 5 && !identContinues(text, end)) {
         const after = end < n ? text.charCodeAt(end) : 0;

@@ -1134,9 +1134,12 @@ const L3_OF_VALUE: Readonly<Record<string, string>> = lookupTable({ ipv4: 'ip', 
  *  stand between it and the reject). */
 function addRejectDependency(stmts: Stmt[], family: string): void {
   if (family !== 'ip' && family !== 'ip6' && family !== 'inet') return;
-  const at = stmts.findIndex((s) => s.kind === 'reject' && s.type === 'tcp reset');
+  let at = -1;
+  for (let i = 0; i < stmts.length && at < 0; i++) {
+    const s = stmts[i] as Stmt;
+    if (s.kind === 'reject' && s.type === 'tcp reset') at = i;
+  }
   if (at < 0) return;
-  const isTcp = (e: Expr) => (e.kind === 'value' && e.value === 'tcp') || (e.kind === 'value' && e.value === 6);
   const establishes = stmts.slice(0, at).some((s) => {
     // any tcp header field before the reject, also inside a binop or a statement (`tcp flags & syn == syn`,
     // `meta mark set tcp dport map @m`), brings its own `meta l4proto tcp` right before its load, and nft
@@ -1148,6 +1151,10 @@ function addRejectDependency(stmts: Stmt[], family: string): void {
     return proto && s.op === '==' && isTcp(s.right);
   });
   if (!establishes) stmts.unshift({ kind: 'match', op: '==', left: { kind: 'meta', key: 'l4proto' }, right: { kind: 'value', value: 'tcp' } });
+}
+
+function isTcp(e: Expr): boolean {
+  return (e.kind === 'value' && e.value === 'tcp') || (e.kind === 'value' && e.value === 6);
 }
 
 /** Whether a statement reads a field of the (outer) tcp header anywhere in its expressions. */
@@ -1165,82 +1172,88 @@ function readsTcpHeader(x: unknown): boolean {
  *  the dependency after any other statement ("We can only remove payload dependencies if they occur
  *  without a statement with side effects in between"), so `meta l4proto tcp counter tcp dport 22` and a
  *  dependency before an xt statement stay. A TCP option set (`tcp option maxseg size set …`, STMT_EXTHDR)
- *  is not post-processed and removes nothing (checked with nft 1.0.6). */
+ *  is not post-processed and removes nothing (checked with nft 1.0.6). Its helpers are module functions,
+ *  not closures: it runs for every rule, and closures made per call cost allocations (under tsx, a
+ *  `__name` call each too). */
 function killDependencies(stmts: Stmt[], family: string): void {
-  const implied = (i: number): string | undefined => {
-    const s = stmts[i];
-    if (s?.kind !== 'match' || s.op !== '==' || s.right.kind !== 'value' || typeof s.right.value !== 'string') return undefined;
-    const l = s.left;
-    const v = s.right.value;
-    if ((l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && !l.tunnel && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')))) return L4_OF_VALUE[v];
-    // A network protocol match is only redundant where the table family fixes it (ip, ip6): there any
-    // later header match lists without it.
-    if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
-    if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
-      if (L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6')) return '*';
-      // inet: `meta nfproto ipv4` is what `reject with icmp …` implies there
-      return family === 'inet' && l.kind === 'meta' && l.key === 'nfproto' && L3_OF_VALUE[v] ? `nfproto ${L3_OF_VALUE[v]}` : undefined;
-    }
-    return undefined;
-  };
   // In inet, bridge and netdev tables `ip protocol` / `ip6 nexthdr` also restrict the packet to IPv4 /
   // IPv6, so a transport header match does not make them redundant; a TCP option match does
   // (src/payload.c payload_may_dependency_kill; checked with nft 1.0.6).
   const keepsNetworkDep = family === 'inet' || family === 'bridge' || family === 'netdev';
-  let optionsOnly = false;
-  const usesPayload = (e: Expr | undefined, proto: string): boolean => {
-    if (!e) return false;
-    switch (e.kind) {
-      case 'payload':
-        return !optionsOnly && (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
-      case 'option':
-        return e.protocol === proto;
-      case 'binop':
-        return usesPayload(e.left, proto) || usesPayload(e.right, proto);
-      case 'concat':
-        return e.items.some((x) => usesPayload(x, proto));
-      case 'map':
-        return usesPayload(e.key, proto);
-      case 'hash':
-        return usesPayload(e.expr, proto);
-      default:
-        return false;
-    }
-  };
-  const stmtUses = (s: Stmt, proto: string): boolean => {
-    switch (s.kind) {
-      case 'match':
-        return usesPayload(s.left, proto);
-      case 'vmap':
-        return usesPayload(s.key, proto);
-      case 'mangle':
-        return (s.key.kind !== 'option' && usesPayload(s.key, proto)) || usesPayload(s.value, proto);
-      case 'nat':
-        return usesPayload(s.addr, proto) || usesPayload(s.port, proto);
-      case 'objref':
-        return usesPayload(s.name, proto);
-      case 'set':
-        return usesPayload(s.elem.kind === 'elem' ? s.elem.value : s.elem, proto);
-      case 'reject':
-        // the reset's tcp dependency is listed in inet tables, hidden in ip/ip6 ones (nft 1.0.6)
-        if (s.type === 'tcp reset') return proto === 'tcp' && family !== 'inet';
-        return (s.type === 'icmp' && proto === 'nfproto ip') || (s.type === 'icmpv6' && proto === 'nfproto ip6');
-      default:
-        return false;
-    }
-  };
   for (let i = stmts.length - 1; i >= 0; i--) {
-    const proto = implied(i);
+    const proto = impliedProtocol(stmts[i], family);
     if (!proto) continue;
     const dep = stmts[i] as Stmt;
-    optionsOnly = keepsNetworkDep && dep.kind === 'match' && dep.left.kind === 'payload' && (dep.left.protocol === 'ip' || dep.left.protocol === 'ip6');
+    const optionsOnly = keepsNetworkDep && dep.kind === 'match' && dep.left.kind === 'payload' && (dep.left.protocol === 'ip' || dep.left.protocol === 'ip6');
     let used = false;
     for (let j = i + 1; j < stmts.length && !used; j++) {
       const s = stmts[j] as Stmt;
-      used = stmtUses(s, proto);
+      used = stmtUses(s, proto, family, optionsOnly);
       if (s.kind !== 'match') break;
     }
     if (used) stmts.splice(i, 1);
+  }
+}
+
+/** The protocol a dependency match announces (`meta l4proto tcp` → tcp), if the statement is one. */
+function impliedProtocol(s: Stmt | undefined, family: string): string | undefined {
+  if (s?.kind !== 'match' || s.op !== '==' || s.right.kind !== 'value' || typeof s.right.value !== 'string') return undefined;
+  const l = s.left;
+  const v = s.right.value;
+  if ((l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && !l.tunnel && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')))) return L4_OF_VALUE[v];
+  // A network protocol match is only redundant where the table family fixes it (ip, ip6): there any
+  // later header match lists without it.
+  if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
+  if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
+    if (L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6')) return '*';
+    // inet: `meta nfproto ipv4` is what `reject with icmp …` implies there
+    return family === 'inet' && l.kind === 'meta' && l.key === 'nfproto' && L3_OF_VALUE[v] ? `nfproto ${L3_OF_VALUE[v]}` : undefined;
+  }
+  return undefined;
+}
+
+/** Whether an expression loads a header field of `proto` (`*`: any network or transport header);
+ *  `optionsOnly`: only option loads count (see keepsNetworkDep). */
+function usesPayload(e: Expr | undefined, proto: string, optionsOnly: boolean): boolean {
+  if (!e) return false;
+  switch (e.kind) {
+    case 'payload':
+      return !optionsOnly && (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
+    case 'option':
+      return e.protocol === proto;
+    case 'binop':
+      return usesPayload(e.left, proto, optionsOnly) || usesPayload(e.right, proto, optionsOnly);
+    case 'concat':
+      return e.items.some((x) => usesPayload(x, proto, optionsOnly));
+    case 'map':
+      return usesPayload(e.key, proto, optionsOnly);
+    case 'hash':
+      return usesPayload(e.expr, proto, optionsOnly);
+    default:
+      return false;
+  }
+}
+
+function stmtUses(s: Stmt, proto: string, family: string, optionsOnly: boolean): boolean {
+  switch (s.kind) {
+    case 'match':
+      return usesPayload(s.left, proto, optionsOnly);
+    case 'vmap':
+      return usesPayload(s.key, proto, optionsOnly);
+    case 'mangle':
+      return (s.key.kind !== 'option' && usesPayload(s.key, proto, optionsOnly)) || usesPayload(s.value, proto, optionsOnly);
+    case 'nat':
+      return usesPayload(s.addr, proto, optionsOnly) || usesPayload(s.port, proto, optionsOnly);
+    case 'objref':
+      return usesPayload(s.name, proto, optionsOnly);
+    case 'set':
+      return usesPayload(s.elem.kind === 'elem' ? s.elem.value : s.elem, proto, optionsOnly);
+    case 'reject':
+      // the reset's tcp dependency is listed in inet tables, hidden in ip/ip6 ones (nft 1.0.6)
+      if (s.type === 'tcp reset') return proto === 'tcp' && family !== 'inet';
+      return (s.type === 'icmp' && proto === 'nfproto ip') || (s.type === 'icmpv6' && proto === 'nfproto ip6');
+    default:
+      return false;
   }
 }
 
