@@ -39,13 +39,23 @@ const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.c
 export const EXTHDR_NAMES = Object.keys(EXTHDR_FIELDS);
 const TRANSPORT_PROTOS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'icmpv6', 'igmp', 'ah', 'esp', 'comp', 'gre']);
 const VERDICT_WORDS = new Set(['accept', 'drop', 'continue', 'return', 'jump', 'goto', 'queue']);
-const BINOP_WORDS: Readonly<Record<string, '&' | '|' | '^' | '<<' | '>>'>> = lookupTable({
-  and: '&',
-  or: '|',
-  xor: '^',
-  lshift: '<<',
-  rshift: '>>',
-});
+/** The word forms of the binary operators (`and`, `or`, …). */
+function binopWord(word: string): '&' | '|' | '^' | '<<' | '>>' | undefined {
+  switch (word) {
+    case 'and':
+      return '&';
+    case 'or':
+      return '|';
+    case 'xor':
+      return '^';
+    case 'lshift':
+      return '<<';
+    case 'rshift':
+      return '>>';
+    default:
+      return undefined;
+  }
+}
 // The operators of each precedence level, made once: binopAt runs at every level for every primary.
 const OR_OPS = ['|'] as const;
 const XOR_OPS = ['^'] as const;
@@ -118,8 +128,10 @@ export class ExprParser {
   private binopAt(ops: readonly string[]): '&' | '|' | '^' | '<<' | '>>' | undefined {
     const t = this.p.peek();
     if (t.kind === 'punct') return ops.includes(t.value) ? (t.value as '&' | '|' | '^' | '<<' | '>>') : undefined;
-    if (t.kind === 'word' && has(BINOP_WORDS, t.value)) {
-      const op = BINOP_WORDS[t.value];
+    // Words are compared by a switch, not looked up in a keyword table: this runs after every primary, and a
+    // property lookup with a word of the text costs more than a few string comparisons.
+    if (t.kind === 'word') {
+      const op = binopWord(t.value);
       if (op && ops.includes(op)) return op;
     }
     return undefined;
@@ -647,6 +659,10 @@ export class ExprParser {
     if (t.kind === 'punct') return t.value === '(' || (t.value === '@' && this.isRawPayloadAt(k));
     if (t.kind !== 'word') return false;
     const w = t.value;
+    // Every expression keyword starts with a lowercase letter: addresses, numbers and most names (half the
+    // words of a dump) are turned away before the keyword tables are searched.
+    const c = w.charCodeAt(0);
+    if (c < 97 || c > 122) return false;
     const n = this.p.peek(k + 1);
     const nw = n.kind === 'word' ? n.value : '';
     if (has(PAYLOAD_PROTOCOLS, w)) {
@@ -1247,8 +1263,20 @@ export const STATEMENT_WORDS = new Set([
 /** The type of the `index`-th part of a concatenation type (`ipv4_addr . inet_service`). */
 export function partType(type: ValueType, index: number): ValueType {
   if (!type.dt || !type.dt.includes(' . ')) return index === 0 ? type : {};
-  const dt = type.dt.split(' . ')[index];
-  return dt ? { dt, bits: datatypeInfo(dt)?.bits } : {};
+  return concatPartTypes(type.dt)[index] ?? {};
+}
+
+/** The part types of concatenated datatypes, made once per datatype: partType runs for every item of every
+ *  element of a concatenated set (kube-proxy's maps have tens of thousands). */
+const PART_TYPES = new Map<string, readonly ValueType[]>();
+
+function concatPartTypes(dt: string): readonly ValueType[] {
+  let parts = PART_TYPES.get(dt);
+  if (!parts) {
+    parts = dt.split(' . ').map((d) => (d ? { dt: d, bits: datatypeInfo(d)?.bits } : {}));
+    PART_TYPES.set(dt, parts);
+  }
+  return parts;
 }
 
 /** The number of parts of a concatenated datatype (`ipv4_addr . inet_service` → 2), without splitting it. */
