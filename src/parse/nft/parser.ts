@@ -141,13 +141,8 @@ export class NftParser {
       return;
     }
     this.p.next();
-    const scope = this.p.scopes[this.p.scopes.length - 1] as Map<string, readonly Token[]>;
     if (kw.value === 'undefine') {
-      if (!scope.delete(n.value)) {
-        let found = false;
-        for (const s of this.p.scopes) if (s.delete(n.value)) found = true;
-        if (!found) this.p.error(M.undefineUnknown.code, M.undefineUnknown.text(n.value), rangeOf(n));
-      }
+      if (!this.p.undefineVariable(n.value)) this.p.error(M.undefineUnknown.code, M.undefineUnknown.text(n.value), rangeOf(n));
       return;
     }
     if (!this.p.expect('=')) {
@@ -171,6 +166,7 @@ export class NftParser {
     for (const t of toks) {
       if (t.kind === 'variable') this.p.error(M.undefinedVariable.code, M.undefinedVariable.text(t.value), rangeOf(t));
     }
+    const scope = this.p.innermostScope();
     if (kw.value === 'define' && scope.has(n.value)) {
       this.p.error(M.redefinedVariable.code, M.redefinedVariable.text(n.value), rangeOf(n));
     }
@@ -469,15 +465,15 @@ export class NftParser {
     if (verb === 'replace' && !position) this.p.errorExpected("'handle N' of the rule to replace");
     this.enterChainContext(ref, chain.value);
     const rule = this.s.parseRule();
-    this.commands.push({ op: verb, obj: 'rule', ref, chain: chain.value, chainRange: chain.range, rule, ...(position ? { position } : {}), anon: this.s.anonChains.splice(0) });
+    this.commands.push({ op: verb, obj: 'rule', ref, chain: chain.value, chainRange: chain.range, rule, ...(position ? { position } : {}), anon: this.s.takeAnonChains() });
     this.leaveChainContext();
   }
 
-  private enterChainContext(ref: TableRef, chain: string): void {
+  private enterChainContext(ref: TableRef, chain: string, key = chainKey(ref, chain)): void {
     this.p.ctx.family = ref.family;
     this.p.ctx.table = ref.table;
     this.p.ctx.chain = chain;
-    const spec = this.chainSpecs.get(`${ref.family} ${ref.table} ${chain}`);
+    const spec = this.chainSpecs.get(key);
     this.p.ctx.chainType = spec?.type;
     this.p.ctx.hook = spec?.hook;
   }
@@ -786,9 +782,9 @@ export class NftParser {
     let handle: number | undefined;
     const chainIndex = this.commands.length;
     this.commands.push({ op, obj: 'chain', ref, name: name.value, nameRange: name.range });
-    const key = `${ref.family} ${ref.table} ${name.value}`;
+    const key = chainKey(ref, name.value);
     const prevSpec = this.chainSpecs.get(key);
-    this.enterChainContext(ref, name.value);
+    this.enterChainContext(ref, name.value, key);
     let first = true;
     this.block(`chain ${name.value}`, () => {
       if (first) {
@@ -835,7 +831,7 @@ export class NftParser {
         }
       }
       const rule = this.s.parseRule();
-      this.commands.push({ op: 'add', obj: 'rule', ref, chain: name.value, chainRange: name.range, rule, anon: this.s.anonChains.splice(0) });
+      this.commands.push({ op: 'add', obj: 'rule', ref, chain: name.value, chainRange: name.range, rule, anon: this.s.takeAnonChains() });
     });
     if (first) handle = this.p.takeHandle(braceStart, this.p.lastEnd);
     this.leaveChainContext();
@@ -1521,4 +1517,9 @@ function hasInterval(e: Expr): boolean {
 function sortFlags(flags: string[]): string[] {
   const order = ['constant', 'interval', 'timeout', 'dynamic', 'eval'];
   return [...flags].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+}
+
+/** The key of a chain in `chainSpecs`. */
+function chainKey(ref: TableRef, chain: string): string {
+  return `${ref.family} ${ref.table} ${chain}`;
 }

@@ -47,6 +47,8 @@ export interface AnonChain {
   readonly range: SourceRange;
 }
 
+const NO_ANON_CHAINS: readonly AnonChain[] = Object.freeze([]);
+
 /** Words that begin an expression (a misspelt field after them is reported as such, not as an unknown
  *  statement). */
 const EXPRESSION_WORDS = new Set([
@@ -61,6 +63,12 @@ const STATEMENT_NAMES = [...STATEMENT_WORDS, 'ct', 'meta', 'ip', 'ip6', 'tcp', '
 export class StmtParser {
   /** Anonymous chains created while parsing (drained by the command parser after each rule). */
   readonly anonChains: AnonChain[] = [];
+
+  /** Takes the anonymous chains of the rule just parsed. Rules without any (nearly all) share one empty
+   *  list rather than each getting a new one. */
+  takeAnonChains(): readonly AnonChain[] {
+    return this.anonChains.length === 0 ? NO_ANON_CHAINS : this.anonChains.splice(0);
+  }
   private anonCount = 0;
 
   constructor(readonly e: ExprParser) {
