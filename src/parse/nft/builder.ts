@@ -139,15 +139,19 @@ const tableKey = (family: Family, name: string): string => `${family} ${name}`;
 
 export class RulesetBuilder {
   private readonly tables = new Map<string, TableState>();
-  /** Where each object is first created, for forward references: `family table`, `… chain c`, `… set s`. */
-  private created = new Map<string, number>();
+  /** Where each object is first created, for forward references: `family table`, `… chain c`, `… set s`.
+   *  Made on the first lookup that misses (see `creations`): a listing creates everything before use, and
+   *  the keys of 100 000 chains cost a tenth of the build. */
+  private created?: Map<string, number>;
+  private commands: readonly Command[] = [];
   private index = 0;
 
   constructor(private readonly bag: DiagnosticBag) {}
 
   /** Applies all commands in order. */
   applyAll(commands: readonly Command[]): void {
-    this.created = collectCreations(commands);
+    this.commands = commands;
+    this.created = undefined;
     commands.forEach((c, i) => {
       this.index = i;
       this.apply(c);
@@ -293,8 +297,12 @@ export class RulesetBuilder {
     return undefined;
   }
 
+  private creations(): Map<string, number> {
+    return (this.created ??= collectCreations(this.commands));
+  }
+
   private createdLater(key: string): boolean {
-    const at = this.created.get(key);
+    const at = this.creations().get(key);
     return at !== undefined && at > this.index;
   }
 
@@ -318,7 +326,7 @@ export class RulesetBuilder {
     if (t) return t;
     if (this.createdLater(key)) {
       this.bag.warning(M.forwardReference.code, M.forwardReference.text('table', `${ref.family} ${ref.table}`), ref.range);
-    } else if (!this.created.has(key)) {
+    } else if (!this.creations().has(key)) {
       this.bag.warning(M.assumedExisting.code, M.assumedExisting.text('table', `${ref.family} ${ref.table}`), ref.range);
       const t = this.newTable(ref.family, ref.table, ref.range);
       t.assumed = true;

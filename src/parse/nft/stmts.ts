@@ -283,7 +283,9 @@ export class StmtParser {
     }
     let op: RelOp | undefined;
     const t = this.p.peek();
-    if ((t.kind === 'punct' || t.kind === 'word') && Object.prototype.hasOwnProperty.call(REL_OPS, t.value) && !(t.kind === 'word' && t.value.length > 2)) {
+    // The length test first: the token after a match's left side is usually its value (an address, a name),
+    // which is then not looked up in REL_OPS.
+    if ((t.kind === 'punct' || (t.kind === 'word' && t.value.length <= 2)) && Object.prototype.hasOwnProperty.call(REL_OPS, t.value)) {
       // `!` is only an operator when a value follows (not `!=`, handled as one token).
       op = REL_OPS[t.value];
       this.p.next();
