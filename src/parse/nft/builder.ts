@@ -538,13 +538,13 @@ export class RulesetBuilder {
       const bound: ChainState = { name, handle: ++t.hgen, rules: [], flags: ['binding'], range: a.range };
       for (const r of a.rules) {
         t.hgen += countAnonSets(r.stmts);
-        bound.rules.push({ rule: toRule(r), handle: ++t.hgen });
+        bound.rules.push({ rule: r, handle: ++t.hgen });
       }
       t.chains.set(name, bound);
     }
     const handle = c.rule.handle ?? ++t.hgen;
     if (c.rule.handle !== undefined) t.hgen = Math.max(t.hgen, c.rule.handle);
-    const state: RuleState = { rule: toRule(c.rule), handle };
+    const state: RuleState = { rule: c.rule, handle };
     const pos = c.position;
     if (c.op === 'replace') {
       const i = pos ? ch.rules.findIndex((r) => r.handle === pos.value) : -1;
@@ -702,16 +702,6 @@ function resetStmt(s: Stmt): Stmt {
     return rest;
   }
   return s;
-}
-
-function toRule(r: ParsedRule): Rule {
-  return {
-    kind: 'rule',
-    stmts: r.stmts,
-    ...(r.handle !== undefined ? { handle: r.handle } : {}),
-    ...(r.comment !== undefined ? { comment: r.comment } : {}),
-    range: r.range,
-  };
 }
 
 function addElements(s: SetState, elements: readonly Expr[], bag?: DiagnosticBag): void {

@@ -2,7 +2,7 @@
 // as nft -j prints it, verdicts, counter, log, limit, quota, NAT, reject, queue, dup, fwd, dynamic set
 // updates and meters, tproxy, synproxy, object references, ct count, flow offload, last, xt, and mangling
 // (`… set …`). Imports the model, the parser core and the expression parser.
-import type { Expr, ObjectType, RelOp, SourceRange, Stmt, Verdict } from '../../model/ir.ts';
+import type { Expr, ObjectType, RelOp, Rule, SourceRange, Stmt, Verdict } from '../../model/ir.ts';
 import { PAYLOAD_PROTOCOLS, bitsOf, datatypeOf, isBitmaskType, symbolName, symbolValue } from '../../model/datatypes.ts';
 import { rangeOf } from './core.ts';
 import { EXTHDR_NAMES, ExprParser, MAX_DEPTH, STATEMENT_WORDS, type ValueType } from './exprs.ts';
@@ -32,11 +32,8 @@ const TIME_UNITS = ['second', 'minute', 'hour', 'day', 'week'];
 const NAT_FLAGS = ['random', 'fully-random', 'persistent', 'netmap'];
 const NAT_FLAGS_ORDER = ['random', 'persistent', 'fully-random', 'netmap'];
 
-/** A parsed rule before it is placed in a chain. */
-export interface ParsedRule {
-  readonly stmts: Stmt[];
-  readonly comment?: string;
-  readonly handle?: number;
+/** A parsed rule: the IR rule itself (its range is always set), placed in a chain by the builder. */
+export interface ParsedRule extends Rule {
   readonly range: SourceRange;
 }
 
@@ -121,7 +118,7 @@ export class StmtParser {
     // rule's listing: a click on it is a click on the rule); consumers that show the text strip it.
     const handle = this.p.takeHandleComment(start);
     const range = handle ? { start, end: Math.max(written.end, handle.end) } : written;
-    return { stmts, ...(comment !== undefined ? { comment } : {}), ...(handle !== undefined ? { handle: handle.value } : {}), range };
+    return { kind: 'rule', stmts, ...(handle !== undefined ? { handle: handle.value } : {}), ...(comment !== undefined ? { comment } : {}), range };
   }
 
   /** One statement. Unknown leading words become `opaque` statements (with an error when they look like a
