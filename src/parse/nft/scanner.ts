@@ -118,12 +118,18 @@ export function isIpv6(s: string): boolean {
 }
 
 export function isIpv4(s: string): boolean {
+  return isIpv4At(s, 0, s.length);
+}
+
+/** Whether `text` from `start` to `end` is an IPv4 address (the scanner tests the text in place, without
+ *  cutting the candidate out of it). */
+function isIpv4At(text: string, start: number, end: number): boolean {
   // A character loop, not split(): this runs for every address of large dumps.
   let dots = 0;
   let digits = 0;
   let value = 0;
-  for (let j = 0; j < s.length; j++) {
-    const c = s.charCodeAt(j);
+  for (let j = start; j < end; j++) {
+    const c = text.charCodeAt(j);
     if (c === Ch.Dot) {
       if (digits === 0 || ++dots > 3) return false;
       digits = 0;
@@ -353,7 +359,7 @@ function scanWord(text: string, i: number): number {
       let k = j;
       while (k < n && (isDigit(text.charCodeAt(k)) || text.charCodeAt(k) === Ch.Dot)) k++;
       while (k > j && text.charCodeAt(k - 1) === Ch.Dot) k--;
-      if (isIpv4(text.slice(i, k))) return k;
+      if (isIpv4At(text, i, k)) return k;
     }
     // Number, hex number, time string (`1h30m`), `8021q`: digits then letters/digits/underscores.
     while (j < n && (isLetter(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)) || text.charCodeAt(j) === Ch.Underscore)) j++;
