@@ -351,11 +351,16 @@ export function sortElements(items: readonly Expr[], dts: readonly (string | und
     const k = sortKey(inner, dts[0]);
     return k === undefined ? undefined : [k];
   };
-  const keyed = items.map((e) => ({ e, k: keyOf(e) }));
-  if (keyed.some((x) => x.k === undefined)) return [...items];
+  // Stop at the first element without an order (kube-proxy's maps are all concatenations): they keep theirs.
+  const keyed: { e: Expr; k: bigint[] }[] = [];
+  for (const e of items) {
+    const k = keyOf(e);
+    if (k === undefined) return [...items];
+    keyed.push({ e, k });
+  }
   keyed.sort((a, b) => {
-    const ka = a.k as bigint[];
-    const kb = b.k as bigint[];
+    const ka = a.k;
+    const kb = b.k;
     for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
       const x = ka[i] as bigint;
       const y = kb[i] as bigint;
