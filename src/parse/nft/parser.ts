@@ -630,9 +630,7 @@ export class NftParser {
     if (t.kind !== 'word') return false;
     const n = this.p.peek(1);
     if (t.value === 'table') return true;
-    if (['add', 'create', 'insert', 'replace', 'delete', 'destroy', 'flush', 'reset', 'rename'].includes(t.value)) {
-      return n.kind === 'word' && ['table', 'chain', 'rule', 'set', 'map', 'element', 'ruleset', 'flowtable', 'counter', 'quota', 'limit', 'ct', 'synproxy', 'secmark'].includes(n.value);
-    }
+    if (COMMAND_VERBS.has(t.value)) return n.kind === 'word' && COMMAND_OBJECTS.has(n.value);
     return false;
   }
 
@@ -1523,3 +1521,7 @@ function sortFlags(flags: string[]): string[] {
 function chainKey(ref: TableRef, chain: string): string {
   return `${ref.family} ${ref.table} ${chain}`;
 }
+
+// The words of `atTopLevelCommand`, made once: it runs before every item of every block.
+const COMMAND_VERBS = new Set(['add', 'create', 'insert', 'replace', 'delete', 'destroy', 'flush', 'reset', 'rename']);
+const COMMAND_OBJECTS = new Set(['table', 'chain', 'rule', 'set', 'map', 'element', 'ruleset', 'flowtable', 'counter', 'quota', 'limit', 'ct', 'synproxy', 'secmark']);

@@ -27,6 +27,9 @@ const REL_OPS: Readonly<Record<string, RelOp>> = lookupTable({
   '!': '!',
 });
 
+/** Transport protocols a protocol match announces to the rule's context (trackProtocols). */
+const TRACKED_L4 = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'icmpv6', 'igmp', 'esp', 'ah', 'comp']);
+
 const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug', 'audit'];
 const TIME_UNITS = ['second', 'minute', 'hour', 'day', 'week'];
 const NAT_FLAGS = ['random', 'fully-random', 'persistent', 'netmap'];
@@ -327,7 +330,7 @@ export class StmtParser {
     const range = left.range ?? { start: 0, end: 0 };
     if ((left.kind === 'meta' && left.key === 'l4proto') || (left.kind === 'payload' && ((left.protocol === 'ip' && left.field === 'protocol') || (left.protocol === 'ip6' && left.field === 'nexthdr')))) {
       const proto = v === 'ipv6-icmp' ? 'icmpv6' : v === 'ipcomp' ? 'comp' : v;
-      if (['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'icmpv6', 'igmp', 'esp', 'ah', 'comp'].includes(proto)) this.e.noteL4(proto, range);
+      if (TRACKED_L4.has(proto)) this.e.noteL4(proto, range);
     }
     if (left.kind === 'meta' && left.key === 'nfproto' && (v === 'ipv4' || v === 'ipv6')) {
       if (!this.e.rule.l3) this.e.rule.l3 = v === 'ipv4' ? 'ip' : 'ip6';
@@ -778,7 +781,7 @@ export class StmtParser {
     if (ct && ct !== 'nat') this.p.error(M.wrongHook.code, M.badStatement.text(`${type} is only valid in chains of type nat`), range);
     const hook = this.p.ctx.hook;
     if (hook) {
-      const ok = type === 'snat' || type === 'masquerade' ? ['postrouting', 'input'].includes(hook) : ['prerouting', 'output'].includes(hook);
+      const ok = type === 'snat' || type === 'masquerade' ? hook === 'postrouting' || hook === 'input' : hook === 'prerouting' || hook === 'output';
       if (!ok) this.p.error(M.wrongHook.code, M.wrongHook.text(type, hook), range);
     }
   }
