@@ -2,7 +2,7 @@
 // as nft -j prints it, verdicts, counter, log, limit, quota, NAT, reject, queue, dup, fwd, dynamic set
 // updates and meters, tproxy, synproxy, object references, ct count, flow offload, last, xt, and mangling
 // (`… set …`). Imports the model, the parser core and the expression parser.
-import type { Expr, ObjectType, RelOp, Rule, SourceRange, Stmt, Verdict } from '../../model/ir.ts';
+import type { Expr, ObjectType, RelOp, Rule, SourceRange, Stmt, StmtOf, Verdict } from '../../model/ir.ts';
 import { PAYLOAD_PROTOCOLS, bitsOf, datatypeOf, isBitmaskType, symbolName, symbolValue } from '../../model/datatypes.ts';
 import { rangeOf } from './core.ts';
 import { EXTHDR_NAMES, ExprParser, MAX_DEPTH, STATEMENT_WORDS, type ValueType } from './exprs.ts';
@@ -748,16 +748,15 @@ export class StmtParser {
     // (`ip daddr 1.2.3.4 dnat to 10.0.0.1` lists as `dnat ip to`).
     if (!family && addr && this.e.family === 'inet' && (this.e.rule.l3 === 'ip' || this.e.rule.l3 === 'ip6')) family = this.e.rule.l3;
 
-    return {
-      kind: 'nat',
-      type,
-      ...(family ? { family } : {}),
-      ...(addr ? { addr } : {}),
-      ...(port ? { port } : {}),
-      ...(flags.length ? { flags } : {}),
-      ...(typeFlags.length ? { typeFlags } : {}),
-      range,
-    };
+    // Assigned in the IR's key order rather than spread in: every kube-proxy endpoint has a dnat.
+    const nat: Mutable<StmtOf<'nat'>> = { kind: 'nat', type };
+    if (family) nat.family = family;
+    if (addr) nat.addr = addr;
+    if (port) nat.port = port;
+    if (flags.length) nat.flags = flags;
+    if (typeFlags.length) nat.typeFlags = typeFlags;
+    nat.range = range;
+    return nat;
   }
 
   private checkNat(type: string, family: 'ip' | 'ip6' | undefined, range: SourceRange, addr?: Expr, port?: Expr): void {
