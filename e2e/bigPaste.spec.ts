@@ -17,7 +17,9 @@ test('a 12 MB paste parses off the main thread with progress, and Cancel stops i
   await openApp(page);
   await pasteIntoEditor(page, bigRuleset(120_000));
   const time = statusBar(page).getByTestId('status-time');
-  await expect(time).toContainText(/Parsing 1\d\.\d MB… (detecting the format|parsing|checking) · \d+ s/);
+  await expect(time).toContainText(/Parsing 1\d\.\d MB… (detecting the format|parsing|checking|receiving|preparing the views)( \d+ %)? · \d+ s/);
+  // The nft parser says how far it has read.
+  await expect(time).toContainText(/parsing \d+ % · \d+ s/);
   // The main thread answers while the worker parses.
   const started = Date.now();
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));

@@ -1,5 +1,6 @@
 // Entry point of the parsers: one function per format, format auto-detection, and the workspace builder.
 // Imports the model and the per-format parsers only.
+import type { ProgressListener } from './progress.ts';
 import type { ParseResult, ParsedSource, Source, SourceFormat, Workspace } from '../model/ir.ts';
 import { detectFormat } from './detect.ts';
 import { parseNft } from './nft/index.ts';
@@ -21,9 +22,15 @@ export function isSourceFormat(s: string): s is SourceFormat {
 }
 
 /** Parses one text in the given format (or the detected one). Never throws. */
-export function parseText(text: string, format: SourceFormat | 'auto' = 'auto'): ParseResult & { format: SourceFormat } {
+export interface ParseOptions {
+  /** Hears how far the parse is (0..1), at most once per percent, from the parsers that can tell (nft text,
+   *  iptables-save); the others parse without reports. */
+  readonly onProgress?: ProgressListener;
+}
+
+export function parseText(text: string, format: SourceFormat | 'auto' = 'auto', options: ParseOptions = {}): ParseResult & { format: SourceFormat } {
   const resolved = format === 'auto' ? detectFormat(text) : format;
-  return { format: resolved, ...parseWithFormat(text, resolved) };
+  return { format: resolved, ...parseWithFormat(text, resolved, options.onProgress) };
 }
 
 /** The largest text nflens parses, in UTF-16 units: 128 Mi characters, well above the 50 MB pastes of big
@@ -47,11 +54,11 @@ function tooLarge(text: string): ParseResult {
   };
 }
 
-function parseWithFormat(text: string, format: SourceFormat): ParseResult {
+function parseWithFormat(text: string, format: SourceFormat, onProgress?: ProgressListener): ParseResult {
   if (text.length > MAX_INPUT_CHARS) return tooLarge(text);
   switch (format) {
     case 'nft':
-      return parseNft(text);
+      return parseNft(text, onProgress);
     case 'nft-json':
       return parseNftJson(text);
     case 'iptables':

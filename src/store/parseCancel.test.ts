@@ -64,12 +64,16 @@ describe('cancelling a parse', () => {
     expect(selectActiveParse(store.getState())).toMatchObject({ pending: false, cancelled: true });
   });
 
-  it('the request runner reports its phases in order', () => {
-    const phases: ParsePhase[] = [];
-    runParseRequest({ seq: 1, sourceId: 's', text: TEXT, format: 'auto' }, undefined, (p) => phases.push(p));
-    expect(phases).toEqual(['detecting', 'parsing', 'checking']);
-    phases.length = 0;
-    runParseRequest({ seq: 2, sourceId: 's', text: TEXT, format: 'nft' }, undefined, (p) => phases.push(p));
-    expect(phases).toEqual(['parsing', 'checking']);
+  it('the request runner reports its phases in order, parsing with rising fractions', () => {
+    const heard: [ParsePhase, number | undefined][] = [];
+    const distinct = () => heard.map(([p]) => p).filter((p, i, all) => i === 0 || all[i - 1] !== p);
+    runParseRequest({ seq: 1, sourceId: 's', text: TEXT, format: 'auto' }, undefined, (p, f) => heard.push([p, f]));
+    expect(distinct()).toEqual(['detecting', 'parsing', 'checking']);
+    const fractions = heard.filter(([p, f]) => p === 'parsing' && f !== undefined).map(([, f]) => f as number);
+    expect(fractions.length).toBeGreaterThan(0);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    heard.length = 0;
+    runParseRequest({ seq: 2, sourceId: 's', text: TEXT, format: 'nft' }, undefined, (p, f) => heard.push([p, f]));
+    expect(distinct()).toEqual(['parsing', 'checking']);
   });
 });

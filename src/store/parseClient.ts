@@ -26,12 +26,16 @@ export interface ParseResponse {
 }
 
 /** Where a parse is: the phases a big paste spends seconds in, so that the page can say what it waits for. */
-export type ParsePhase = 'detecting' | 'parsing' | 'checking';
+/** `receiving`: the page assembles the result the worker sends in parts; `preparing`: the page builds what
+ *  its views keep per table (graph index, outline subtrees) a slice at a time. */
+export type ParsePhase = 'detecting' | 'parsing' | 'checking' | 'receiving' | 'preparing';
 
 export interface ParseProgress {
   readonly seq: number;
   readonly sourceId: string;
   readonly phase: ParsePhase;
+  /** How far the phase is, 0..1, when it can tell (parsing nft text or iptables-save, receiving). */
+  readonly fraction?: number;
 }
 
 /** The rejection of a parse the user cancelled (not a parser failure). */
@@ -57,7 +61,7 @@ export interface ParseClient {
 export function runParseRequest(
   request: ParseRequest,
   now: () => number = () => performance.now(),
-  onPhase: (phase: ParsePhase) => void = () => {},
+  onPhase: (phase: ParsePhase, fraction?: number) => void = () => {},
   onParsed: (result: ParseResponse['result'], format: SourceFormat) => void = () => {},
 ): ParseResponse {
   const started = now();
@@ -67,7 +71,7 @@ export function runParseRequest(
     format = detectFormat(request.text);
   } else format = request.format;
   onPhase('parsing');
-  const { format: _parsedAs, ...result } = parseText(request.text, format);
+  const { format: _parsedAs, ...result } = parseText(request.text, format, { onProgress: (fraction) => onPhase('parsing', fraction) });
   // The worker starts sending the result here, so that the page assembles it while the checks run.
   onParsed(result, format);
   onPhase('checking');

@@ -24,6 +24,8 @@ export interface ParseEntry {
   readonly failure?: string;
   /** The phase the request in flight has reached (the worker reports each as it starts). */
   readonly phase?: ParsePhase;
+  /** How far that phase is (0..1), when the worker can tell. */
+  readonly fraction?: number;
   /** The user cancelled the last parse: `result` (if any) is of an older text; an edit or `requestParse`
    *  parses again. */
   readonly cancelled?: boolean;
@@ -88,9 +90,9 @@ export function createParseSlice(deps: ParseDeps): StateCreator<AppState, [], []
         if (!source) return;
         const seq = get().lastSeq + 1;
         set({ lastSeq: seq });
-        patchEntry(sourceId, { requestedSeq: seq, requestedText: source.text, pending: true, phase: undefined, cancelled: undefined });
-        const onProgress = (p: { seq: number; phase: ParsePhase }) => {
-          if (get().parses[sourceId]?.requestedSeq === p.seq) patchEntry(sourceId, { phase: p.phase });
+        patchEntry(sourceId, { requestedSeq: seq, requestedText: source.text, pending: true, phase: undefined, fraction: undefined, cancelled: undefined });
+        const onProgress = (p: { seq: number; phase: ParsePhase; fraction?: number }) => {
+          if (get().parses[sourceId]?.requestedSeq === p.seq) patchEntry(sourceId, { phase: p.phase, fraction: p.fraction });
         };
         deps.client.parse({ seq, sourceId, text: source.text, format: source.formatChoice }, onProgress).then(
           (response) => get().receiveParse(response),
@@ -109,13 +111,14 @@ export function createParseSlice(deps: ParseDeps): StateCreator<AppState, [], []
           facts: response.facts,
           failure: undefined,
           phase: undefined,
+          fraction: undefined,
           cancelled: undefined,
         });
       },
       receiveFailure: (sourceId, seq, message) => {
         const entry = get().parses[sourceId];
         if (!entry || entry.requestedSeq !== seq) return;
-        patchEntry(sourceId, { pending: timers.has(sourceId), failure: message, phase: undefined });
+        patchEntry(sourceId, { pending: timers.has(sourceId), failure: message, phase: undefined, fraction: undefined });
       },
       cancelParse: (sourceId) => {
         const entry = get().parses[sourceId];
@@ -125,7 +128,7 @@ export function createParseSlice(deps: ParseDeps): StateCreator<AppState, [], []
         // A fresh sequence number no request carries: whatever the old request still delivers is stale.
         const seq = get().lastSeq + 1;
         set({ lastSeq: seq });
-        patchEntry(sourceId, { requestedSeq: seq, pending: false, phase: undefined, cancelled: true });
+        patchEntry(sourceId, { requestedSeq: seq, pending: false, phase: undefined, fraction: undefined, cancelled: true });
       },
       forgetParses: (sourceIds) => {
         if (sourceIds.length === 0) return;

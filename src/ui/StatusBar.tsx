@@ -72,6 +72,7 @@ const CANCEL_AFTER_MS = 800;
 function ParseProgressItem({ sourceId, pending, durationMs }: { sourceId: string; pending: boolean; durationMs: number | undefined }) {
   const store = useAppStore();
   const phase = useApp((s) => selectActiveParse(s)?.phase);
+  const fraction = useApp((s) => selectActiveParse(s)?.fraction);
   const cancelled = useApp((s) => selectActiveParse(s)?.cancelled ?? false);
   const size = useApp((s) => selectActiveSource(s).text.length);
   const elapsedMs = useElapsed(pending);
@@ -95,7 +96,7 @@ function ParseProgressItem({ sourceId, pending, durationMs }: { sourceId: string
   const long = elapsedMs >= CANCEL_AFTER_MS;
   return (
     <span className="status-item status-time" data-testid="status-time" role="status">
-      {long ? `Parsing ${formatSize(size)}… ${phase ? `${PHASE_TEXT[phase]} · ` : ''}${Math.floor(elapsedMs / 1000)} s` : 'Parsing…'}
+      {long ? `Parsing ${formatSize(size)}… ${phase ? `${PHASE_TEXT[phase]}${fraction !== undefined ? ` ${Math.floor(fraction * 100)} %` : ''} · ` : ''}${Math.floor(elapsedMs / 1000)} s` : 'Parsing…'}
       {long && (
         <button type="button" onClick={() => store.getState().cancelParse(sourceId)}>
           Cancel
@@ -105,7 +106,13 @@ function ParseProgressItem({ sourceId, pending, durationMs }: { sourceId: string
   );
 }
 
-const PHASE_TEXT: Readonly<Record<ParsePhase, string>> = { detecting: 'detecting the format', parsing: 'parsing', checking: 'checking' };
+const PHASE_TEXT: Readonly<Record<ParsePhase, string>> = {
+  detecting: 'detecting the format',
+  parsing: 'parsing',
+  checking: 'checking',
+  receiving: 'receiving',
+  preparing: 'preparing the views',
+};
 
 /** Milliseconds since `running` became true (0 while false), ticking a few times a second. */
 function useElapsed(running: boolean): number {

@@ -14,10 +14,10 @@ scope.onmessage = (event: MessageEvent<ParseRequest>) => {
   const { seq, sourceId } = request;
   try {
     // Each phase is announced as it starts: the page shows it beside the Cancel button of a long parse.
-    const progress = (phase: ParsePhase) => post({ progress: { seq, sourceId, phase } });
+    const progress = (phase: ParsePhase, fraction?: number) => post({ progress: { seq, sourceId, phase, ...(fraction !== undefined ? { fraction } : {}) } });
     const sendResult = (result: unknown) => {
       const { skeleton, parts } = splitForTransfer(result);
-      post({ skeleton: { seq, json: JSON.stringify(skeleton) } });
+      post({ skeleton: { seq, json: JSON.stringify(skeleton), parts: parts.length } });
       // Each part is turned into text just before it is posted, so the page parses early parts while the
       // worker is still writing later ones.
       for (const part of parts) post({ part: { seq, path: part.path, json: JSON.stringify(part.items) } });

@@ -10,7 +10,7 @@ import ParseWorker from './parseWorker.ts?worker';
 
 export type WorkerMessage =
   | { readonly progress: ParseProgress; readonly ok?: undefined }
-  | { readonly skeleton: { readonly seq: number; readonly json: string }; readonly ok?: undefined }
+  | { readonly skeleton: { readonly seq: number; readonly json: string; readonly parts: number }; readonly ok?: undefined }
   | { readonly part: { readonly seq: number; readonly path: TransferPath; readonly json: string }; readonly ok?: undefined }
   /** The response without its result, which came before it in parts. */
   | { readonly ok: true; readonly response: Omit<ParseResponse, 'result'> }
@@ -23,6 +23,9 @@ interface Waiting {
   reject(error: Error): void;
   /** Assembles the result while its parts arrive (from the skeleton on). */
   receiver?: TransferReceiver | undefined;
+  /** Parts announced with the skeleton, and received so far (for the progress shown). */
+  partsTotal?: number;
+  partsReceived?: number;
 }
 
 /** Gives the thread back between assembly slices: a message to ourselves runs after pending input and paint,
@@ -43,12 +46,15 @@ export function createWorkerParseClient(): ParseClient {
 
   const schedule = yieldingScheduler();
 
-  function startReceiving(seq: number, skeletonJson: string): void {
+  function startReceiving(seq: number, skeletonJson: string, parts: number): void {
     const entry = waiting.get(seq);
     if (!entry) return;
     entry.receiver?.stop();
     entry.receiver = new TransferReceiver(schedule);
     entry.receiver.skeleton(skeletonJson);
+    entry.partsTotal = parts;
+    entry.partsReceived = 0;
+    if (parts > 0) entry.onProgress?.({ seq, sourceId: entry.request.sourceId, phase: 'receiving', fraction: 0 });
   }
 
   /** Forgets a request's partly assembled result (its worker was stopped; a fresh one starts over). */
@@ -63,8 +69,18 @@ export function createWorkerParseClient(): ParseClient {
       const data = event.data;
       if (data.ok === undefined) {
         if ('progress' in data) waiting.get(data.progress.seq)?.onProgress?.(data.progress);
-        else if ('skeleton' in data) startReceiving(data.skeleton.seq, data.skeleton.json);
-        else waiting.get(data.part.seq)?.receiver?.part(data.part.path, data.part.json);
+        else if ('skeleton' in data) startReceiving(data.skeleton.seq, data.skeleton.json, data.skeleton.parts);
+        else {
+          const entry = waiting.get(data.part.seq);
+          if (!entry?.receiver) return;
+          entry.receiver.part(data.part.path, data.part.json);
+          entry.partsReceived = (entry.partsReceived ?? 0) + 1;
+          // One report per percent at most: a 10 000-Service result comes in about 700 parts.
+          const total = entry.partsTotal ?? 0;
+          if (total > 0 && Math.floor((entry.partsReceived * 100) / total) !== Math.floor(((entry.partsReceived - 1) * 100) / total)) {
+            entry.onProgress?.({ seq: data.part.seq, sourceId: entry.request.sourceId, phase: 'receiving', fraction: entry.partsReceived / total });
+          }
+        }
         return;
       }
       const seq = data.ok ? data.response.seq : data.seq;
@@ -86,6 +102,7 @@ export function createWorkerParseClient(): ParseClient {
           // rather than by the first view that needs them in one long task. A request dropped meanwhile
           // (cancelled, superseded) is not resolved.
           const { sourceId, text } = entry.request;
+          entry.onProgress?.({ seq, sourceId, phase: 'preparing' });
           const parsed = { source: { id: sourceId, name: '', format: response.format, text }, result };
           const prepare = function* () {
             yield* prepareGraphSteps(parsed);

@@ -3,12 +3,15 @@
 // diagnostics (codes NFT1xxx, see messages.ts). Imports the model and this parser's modules.
 import type { ParseResult } from '../../model/ir.ts';
 import { DiagnosticBag } from '../diagnostics.ts';
+import { meterFor, type ProgressListener } from '../progress.ts';
 import { RulesetBuilder } from './builder.ts';
 import { NftParser } from './parser.ts';
 
-export function parseNft(text: string): ParseResult {
+/** `onProgress` hears the share of the text read (reading is ~90 % of the work; building the IR the rest). */
+export function parseNft(text: string, onProgress?: ProgressListener): ParseResult {
   const bag = new DiagnosticBag();
-  const parser = new NftParser(text, bag);
+  const meter = meterFor(text, onProgress, 0.9);
+  const parser = new NftParser(text, bag, meter);
   let commands;
   try {
     commands = parser.parse();
@@ -17,6 +20,7 @@ export function parseNft(text: string): ParseResult {
     bag.error('NFT1099', `internal parser error: ${err instanceof Error ? err.message : String(err)}`, { start: parser.p.lastEnd, end: parser.p.lastEnd });
     commands = parser.commands;
   }
+  meter?.done(0.9);
   const builder = new RulesetBuilder(bag);
   try {
     builder.applyAll(commands);

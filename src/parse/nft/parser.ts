@@ -2,6 +2,7 @@
 // `set_block`, `flowtable_block`, object blocks): `nft list ruleset` output and `nft -f` scripts, turned into
 // a list of commands for the builder. Also `define`/`redefine`/`undefine` and `include`. Imports the model,
 // the parser core, the statement/expression parsers and the builder's command types.
+import type { ProgressMeter } from '../progress.ts';
 import type {
   BaseChainSpec,
   Expr,
@@ -67,8 +68,8 @@ export class NftParser {
   /** Base chain type and hook of chains seen so far, for checks of rules added by command later. */
   private readonly chainSpecs = new Map<string, { type?: string; hook?: string }>();
 
-  constructor(text: string, bag: ParserCore['bag']) {
-    this.p = new ParserCore(text, new Scanner(text, bag), bag);
+  constructor(text: string, bag: ParserCore['bag'], meter?: ProgressMeter) {
+    this.p = new ParserCore(text, new Scanner(text, bag, meter), bag);
     this.e = new ExprParser(this.p);
     this.s = new StmtParser(this.e);
     this.s.setKeyType = (name) => this.setTypes.get(`${this.p.ctx.family} ${this.p.ctx.table} ${name}`)?.keyDt;

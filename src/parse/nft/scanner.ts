@@ -7,6 +7,7 @@
 // atom is a `word` (identifier, number, IPv4/IPv6/MAC address, time string such as `1h30m`), and the parser
 // decides what it means.
 import type { DiagnosticBag } from '../diagnostics.ts';
+import type { ProgressMeter } from '../progress.ts';
 import { M } from './messages.ts';
 
 export type TokenKind =
@@ -159,13 +160,22 @@ function token(kind: TokenKind, value: string, start: number, end: number, space
 export class Scanner {
   private pos = 0;
   private wasSpaced = true;
+  /** Where the next progress report is due (never, without a meter). */
+  private reportAt: number;
 
   constructor(
     private readonly text: string,
     private readonly bag: DiagnosticBag,
-  ) {}
+    private readonly meter?: ProgressMeter,
+  ) {
+    this.reportAt = meter ? meter.next : Infinity;
+  }
 
   next(): Token {
+    if (this.pos >= this.reportAt) {
+      this.meter!.at(this.pos);
+      this.reportAt = this.meter!.next;
+    }
     const text = this.text;
     const bag = this.bag;
     const n = text.length;
