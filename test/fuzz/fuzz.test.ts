@@ -42,6 +42,8 @@ describe('the fuzz checks find what they look for', () => {
     expect(jsonProblems({ a: 1n })).toHaveLength(1);
     expect(jsonProblems({ a: NaN })).toHaveLength(1);
     expect(jsonProblems({ a: new Map() })).toHaveLength(1);
+    expect(jsonProblems({ a: [1, undefined] })).toHaveLength(1);
+    expect(jsonProblems({ a: 1, b: undefined })).toEqual([]);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(jsonProblems(cyclic)).toHaveLength(1);

@@ -49,7 +49,8 @@ export function rangeProblems(diagnostics: readonly Diagnostic[], length: number
   return out;
 }
 
-/** Where `value` is not plain JSON data (undefined properties are allowed: JSON drops them). */
+/** Where `value` is not plain JSON data (undefined properties are allowed: JSON drops them; undefined array
+ *  items are not: JSON makes them null, and the page receives parse results as JSON). */
 export function jsonProblems(value: unknown, path = '$', seen: Set<object> = new Set()): string[] {
   switch (typeof value) {
     case 'string':
@@ -66,6 +67,7 @@ export function jsonProblems(value: unknown, path = '$', seen: Set<object> = new
       seen.add(value);
       const out: string[] = [];
       for (const [k, v] of Object.entries(value)) {
+        if (v === undefined && Array.isArray(value)) out.push(`${path}[${k}] is undefined, which JSON turns into null`);
         out.push(...jsonProblems(v, `${path}.${k}`, seen));
         if (out.length > 5) break;
       }
