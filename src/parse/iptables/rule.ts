@@ -14,10 +14,10 @@
 // "the xt expression is true" means "the match as written, negations included, matches". A target without
 // an nftables equivalent is a Stmt { kind: 'xt', type: 'target', name, options, text }.
 import type { Expr, SourceRange, Stmt, XtOption } from '../../model/ir.ts';
-import { parseMaskedAddress, type AddrFamily } from './address.ts';
+import { parseMaskedAddress, type AddrFamily, type MaskedAddress } from './address.ts';
 import { binop, match, meta, payload, prefix, set, value } from './build.ts';
 import type { DiagnosticBag } from '../diagnostics.ts';
-import { addressMatch, findMatch, implicitMatchName } from './matches.ts';
+import { findMatch, implicitMatchName } from './matches.ts';
 import { formatMessage, MSG, type MessageDef } from './messages.ts';
 import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type RuleContext, type XtValue } from './spec.ts';
 import { findTarget, STANDARD_TARGETS } from './targets.ts';
@@ -78,6 +78,8 @@ interface BaseValue {
   readonly nameRange: SourceRange;
   readonly argRange?: SourceRange;
   readonly args: readonly string[];
+  /** `-s`/`-d`: the addresses of the list, parsed once by checkBase for build. */
+  addrs?: readonly MaskedAddress[];
 }
 
 type Resolved =
@@ -581,15 +583,19 @@ class RuleReader {
     const r = bv.argRange ?? bv.range;
     switch (id) {
       case 's':
-      case 'd':
+      case 'd': {
+        const addrs: MaskedAddress[] = [];
         for (const part of arg.split(',')) {
           const a = parseMaskedAddress(part, this.family);
           if (typeof a === 'string') {
             this.report(MSG.badAddress, r, part, `: ${a}`);
             return false;
           }
+          addrs.push(a);
         }
+        bv.addrs = addrs;
         return true;
+      }
       case 'p': {
         const n = protocolNumber(arg);
         if (n === undefined) {
@@ -650,11 +656,11 @@ class RuleReader {
       stmts.push(match(protoBase.negated ? '!=' : '==', meta('l4proto', protoBase.nameRange), value(protocolValue(protoNum), protoBase.argRange), protoBase.range));
     }
     if (base.s) {
-      const s = addressListMatch(payload(family, 'saddr', base.s.nameRange), base.s, family);
+      const s = addressListMatch(payload(family, 'saddr', base.s.nameRange), base.s);
       if (s) stmts.push(s);
     }
     if (base.d) {
-      const s = addressListMatch(payload(family, 'daddr', base.d.nameRange), base.d, family);
+      const s = addressListMatch(payload(family, 'daddr', base.d.nameRange), base.d);
       if (s) stmts.push(s);
     }
     const frag = base.f;
@@ -769,22 +775,26 @@ function moduleText(mod: ModuleUse): string {
   return mod.tokens.map((t) => (t.text === '!' && !t.quoted ? '!' : quoteWord(t.text))).join(' ');
 }
 
-/** `-s a,b` is a list (iptables adds one rule per address; one set lookup means the same). */
-function addressListMatch(left: Expr, bv: BaseValue, family: AddrFamily): Stmt | undefined {
-  const parts = (bv.args[0] ?? '').split(',');
-  const hosts: string[] = [];
-  for (const part of parts) {
-    const a = parseMaskedAddress(part, family);
-    if (typeof a === 'string') return undefined;
-    hosts.push(a.prefix === a.bits ? a.addr : a.prefix !== undefined ? `${a.addr}/${a.prefix}` : `${a.addr}/${a.mask}`);
-  }
-  if (hosts.length === 1) return addressMatch(left, hosts[0] ?? '', bv.negated, bv.range, bv.argRange);
+/** `-s a,b` is a list (iptables adds one rule per address; one set lookup means the same). The addresses
+ *  were parsed by checkBase. */
+function addressListMatch(left: Expr, bv: BaseValue): Stmt | undefined {
+  const addrs = bv.addrs ?? [];
+  if (addrs.length === 1) return maskedAddressMatch(left, addrs[0] as MaskedAddress, bv.negated, bv.range, bv.argRange);
   const items: Expr[] = [];
-  for (const h of hosts) {
-    const slash = h.indexOf('/');
-    if (slash < 0) items.push(value(h, bv.argRange));
-    else if (/^\d+$/.test(h.slice(slash + 1))) items.push(prefix(h.slice(0, slash), Number(h.slice(slash + 1)), bv.argRange));
+  for (const a of addrs) {
+    if (a.prefix === a.bits) items.push(value(a.addr, bv.argRange));
+    else if (a.prefix !== undefined) items.push(prefix(a.addr, a.prefix, bv.argRange));
     else return { kind: 'opaque', text: `${bv.negated ? '! ' : ''}${bv.args[0] ?? ''}`, range: bv.range };
   }
   return match(bv.negated ? '!=' : '==', left, set(items, bv.argRange), bv.range);
+}
+
+/** addressMatch (matches.ts) for an address already parsed, without printing it as `addr/len` and reading
+ *  that back: a host is a value, a prefix a prefix (none for /0 unless negated), a non-contiguous mask
+ *  `addr & mask == net`. */
+function maskedAddressMatch(left: Expr, a: MaskedAddress, negated: boolean, range: SourceRange, argRange: SourceRange | undefined): Stmt | undefined {
+  const op = negated ? '!=' : '==';
+  if (a.prefix === a.bits) return match(op, left, value(a.addr, argRange), range);
+  if (a.prefix !== undefined) return a.prefix === 0 && !negated ? undefined : match(op, left, prefix(a.addr, a.prefix, argRange), range);
+  return match(op, binop('&', left, value(a.mask, argRange), range), value(a.addr, argRange), range);
 }
