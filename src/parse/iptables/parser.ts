@@ -137,7 +137,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
     let s = lineStart;
     while (s < end && (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9)) s++;
     let e = end;
-    while (e > s && /\s/.test(text[e - 1] ?? '')) e--;
+    while (e > s && isSpaceAt(text, e - 1)) e--;
     if (s >= e) continue;
     const lineRange: SourceRange = { start: s, end: e };
     const first = text[s];
@@ -221,7 +221,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
       }
       tokens = tokens.slice(1);
     }
-    while (tokens.length && PROGRAM.test((tokens[0] as Token).text)) tokens = tokens.slice(1);
+    while (tokens.length && !(tokens[0] as Token).text.startsWith('-') && PROGRAM.test((tokens[0] as Token).text)) tokens = tokens.slice(1);
     if (tokens.length === 0 || !(tokens[0] as Token).text.startsWith('-')) {
       report(MSG.unexpectedLine, lineRange, text.slice(s, Math.min(e, s + 60)));
       continue;
@@ -287,16 +287,20 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
       report(MSG.noCommand, lineRange);
       return;
     }
-    const before = tokens.slice(0, idx).filter((t) => t.text !== '-t' && t.text !== '--table' && t.text !== tableOpt);
-    let rest = [...before, ...tokens.slice(idx + 1)];
+    // The words after the command are read from `rest[at]` on instead of copying them for every rule; only
+    // words before the command other than `-t TABLE` (seldom) need a new array.
+    const before = idx === 0 ? [] : tokens.slice(0, idx).filter((t) => t.text !== '-t' && t.text !== '--table' && t.text !== tableOpt);
+    const rest = before.length ? [...before, ...tokens.slice(idx + 1)] : tokens;
+    let at = before.length ? 0 : idx + 1;
     if (cmd === 'L' || cmd === 'S' || cmd === 'C') {
       report(MSG.unsupportedCommand, cmdTok, cmdTok.text);
       return;
     }
     const table = tableForCommand(lineRange, tableOpt);
     if (!table) return;
-    const chainTok = rest[0] && !rest[0].text.startsWith('-') ? rest[0] : undefined;
-    if (chainTok) rest = rest.slice(1);
+    const first = rest[at];
+    const chainTok = first && !first.text.startsWith('-') ? first : undefined;
+    if (chainTok) at++;
     const needsChain = cmd === 'A' || cmd === 'I' || cmd === 'D' || cmd === 'R' || cmd === 'N' || cmd === 'P' || cmd === 'E';
     if (needsChain && !chainTok) {
       report(MSG.missingChainName, cmdTok);
@@ -307,10 +311,11 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
     // an optional rule number after the chain
     let ruleNum: number | undefined;
     let ruleNumTok: Token | undefined;
-    if ((cmd === 'I' || cmd === 'D' || cmd === 'R' || cmd === 'Z') && rest[0] && /^\d+$/.test(rest[0].text)) {
-      ruleNumTok = rest[0];
-      ruleNum = Number(rest[0].text);
-      rest = rest.slice(1);
+    const numTok = rest[at];
+    if ((cmd === 'I' || cmd === 'D' || cmd === 'R' || cmd === 'Z') && numTok && /^\d+$/.test(numTok.text)) {
+      ruleNumTok = numTok;
+      ruleNum = Number(numTok.text);
+      at++;
       if (ruleNum < 1) {
         report(MSG.badRuleNumber, ruleNumTok, ruleNumTok.text);
         return;
@@ -325,7 +330,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
         return;
       }
       case 'P': {
-        const policyTok = rest[0];
+        const policyTok = rest[at];
         if (!policyTok) {
           report(MSG.missingArgument, cmdTok, cmdTok.text);
           return;
@@ -338,7 +343,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
         if (policyTok.text === 'ACCEPT' || policyTok.text === 'DROP') chain.base = { ...(chain.base as BaseChainSpec), policy: policyTok.text === 'ACCEPT' ? 'accept' : 'drop' };
         else report(MSG.badPolicy, policyTok, policyTok.text);
         // `-P INPUT ACCEPT -c 13 37` (iptables -S -v)
-        const c = rest.slice(1);
+        const c = rest.slice(at + 1);
         if (c.length === 3 && (c[0]?.text === '-c' || c[0]?.text === '--set-counters') && /^\d+$/.test(c[1]?.text ?? '') && /^\d+$/.test(c[2]?.text ?? '')) {
           chain.counters = { packets: Number(c[1]?.text), bytes: Number(c[2]?.text) };
         } else if (c.length) report(MSG.strayArgument, c[0] as Token, (c[0] as Token).text);
@@ -372,7 +377,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
         return;
       }
       case 'E': {
-        const newName = rest[0];
+        const newName = rest[at];
         const ch = table.chains.get(chainName);
         if (!newName) report(MSG.missingArgument, cmdTok, cmdTok.text);
         else if (!ch) report(MSG.undeclaredChain, chainRange, chainName);
@@ -401,13 +406,14 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
     }
     const parsed = parseRule({
       tokens: rest,
+      start: at,
       family: table.family,
       table: table.name,
       chain: chainName,
       bag,
       atEnd,
       inTableBlock: current !== undefined,
-      chainExists: (name) => table.chains.has(name),
+      chains: table.chains,
     });
     if (parsed.onlyFamily && parsed.onlyFamily !== table.family) {
       report(MSG.otherFamilyRule, lineRange, parsed.onlyFamily === 'ip' ? 'IPv4' : 'IPv6', table.family === 'ip' ? 'IPv4' : 'IPv6');
@@ -486,6 +492,14 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
       }
     }
   }
+}
+
+/** Whether text[i] is what `/\s/` matches; printable ASCII is decided without the regex (every line end is
+ *  tested). */
+function isSpaceAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c > 32 && c < 127) return false;
+  return /\s/.test(text[i] ?? '');
 }
 
 function span(a: SourceRange, b: SourceRange): SourceRange {

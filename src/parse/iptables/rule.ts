@@ -19,7 +19,7 @@ import { binop, match, meta, payload, prefix, set, value } from './build.ts';
 import type { DiagnosticBag } from '../diagnostics.ts';
 import { findMatch, implicitMatchName } from './matches.ts';
 import { formatMessage, MSG, type MessageDef } from './messages.ts';
-import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type RuleContext, type XtValue } from './spec.ts';
+import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type RuleContext, type TranslateContext, type XtValue } from './spec.ts';
 import { findTarget, STANDARD_TARGETS } from './targets.ts';
 import { quoteWord, type Token } from './tokenize.ts';
 import { protocolNumber, protocolValue } from './values.ts';
@@ -39,6 +39,8 @@ export function isBuiltinChain(table: string, chain: string): boolean {
 
 export interface RuleInput {
   readonly tokens: readonly Token[];
+  /** Index of the rule's first word in `tokens` (the words before it are the command and chain). */
+  readonly start: number;
   readonly family: AddrFamily;
   readonly table: string;
   readonly chain: string;
@@ -47,7 +49,8 @@ export interface RuleInput {
   readonly atEnd: boolean;
   /** Inside a `*table` block (then `-t` is refused). */
   readonly inTableBlock: boolean;
-  readonly chainExists: (name: string) => boolean;
+  /** The table's chains so far (a `-j NAME` with options is an unknown target unless NAME is a chain). */
+  readonly chains: { has(name: string): boolean };
 }
 
 export interface RuleOutput {
@@ -69,6 +72,21 @@ const BASE_LONG: Readonly<Record<string, BaseId>> = lookupTable({
   jump: 'j', goto: 'g', match: 'm', fragment: 'f', 'set-counters': 'c', table: 't', ipv4: '4', ipv6: '6',
 });
 const BASE_SHORT = new Set<string>(['s', 'd', 'p', 'i', 'o', 'j', 'g', 'm', 'f', 'c', 't', '4', '6']);
+
+/** Each module's options by name (the first of a name wins, as in the scan it replaces): options are looked
+ *  up for every word of every rule, and some modules declare dozens. Built once per spec. */
+const OPTIONS_BY_NAME = new WeakMap<ModuleSpec, ReadonlyMap<string, OptionSpec>>();
+
+function optionNamed(spec: ModuleSpec, name: string): OptionSpec | undefined {
+  let byName = OPTIONS_BY_NAME.get(spec);
+  if (!byName) {
+    const m = new Map<string, OptionSpec>();
+    for (const o of spec.options) if (!m.has(o.name)) m.set(o.name, o);
+    OPTIONS_BY_NAME.set(spec, m);
+    byName = m;
+  }
+  return byName.get(name);
+}
 const BASE_NO_ARG = new Set<BaseId>(['f', '4', '6']);
 const BASE_INVERTIBLE = new Set<BaseId>(['s', 'd', 'p', 'i', 'o', 'f']);
 
@@ -129,11 +147,13 @@ class RuleReader {
   private tableOpt: { name: string; range: SourceRange } | undefined;
   private unquotedCommentWarned = false;
   private truncated = false;
+  private ctx: RuleContext | undefined;
   private i = 0;
 
   constructor(private readonly input: RuleInput) {
     this.tokens = input.tokens;
     this.family = input.family;
+    this.i = input.start;
   }
 
   private report(def: MessageDef, range: SourceRange, ...args: (string | number)[]): void {
@@ -152,8 +172,9 @@ class RuleReader {
     for (const x of toks) this.args.push(x.text);
   }
 
+  /** The rule's context for value parsers, made once per rule (it is asked for per option). */
   private ctxNow(): RuleContext {
-    return { family: this.family, table: this.input.table, chain: this.input.chain };
+    return (this.ctx ??= { family: this.family, table: this.input.table, chain: this.input.chain });
   }
 
   /** Options are searched in the base table, then the modules newest first (libxtables merges the newest
@@ -165,7 +186,8 @@ class RuleReader {
     for (let k = modules.length - 1; k >= 0; k--) {
       const mod = modules[k] as ModuleUse;
       if (!mod.spec) continue;
-      for (const spec of mod.spec.options) if (spec.name === name) return { kind: 'module', module: mod, spec };
+      const spec = optionNamed(mod.spec, name);
+      if (spec) return { kind: 'module', module: mod, spec };
     }
     const candidates: Resolved[] = [];
     const names: string[] = [];
@@ -319,7 +341,7 @@ class RuleReader {
       const eq = t.indexOf('=');
       const name = eq < 0 ? t.slice(2) : t.slice(2, eq);
       if (eq >= 0) inline = t.slice(eq + 1);
-      optText = `--${name}`;
+      optText = eq < 0 ? t : `--${name}`;
       resolved = this.resolveLong(name);
       if (resolved.kind === 'unknown') resolved = this.resolveImplicit(name, tok);
     } else if (t.startsWith('-') && t.length >= 2 && (t[1] === '4' || t[1] === '6' || !/\d/.test(t[1] as string))) {
@@ -387,7 +409,7 @@ class RuleReader {
       if (!mod.spec) return { kind: 'raw', module: mod, name };
     }
     const target = this.target;
-    if (target?.kind === 'chain' && !target.goto && !this.input.chainExists(target.name)) {
+    if (target?.kind === 'chain' && !target.goto && !this.input.chains.has(target.name)) {
       // `-j FOO --foo-opt`: FOO is an extension target nflens does not know.
       const jumpRange = target.range;
       const mod = this.loadModule('target', target.name, undefined, this.tokens.filter((x) => x.start >= jumpRange.start && x.end <= jumpRange.end), false);
@@ -624,19 +646,56 @@ class RuleReader {
     }
   }
 
+  /** The module's own checks (libxtables' mandatory, exclusive and required options, the x6_fcheck of
+   *  each extension), reported on the module. */
+  private checkModule(mod: ModuleUse, spec: ModuleSpec, ctx: RuleContext, builtin: boolean): void {
+    // `what` and the module's range are only made when there is something to report: most rules pass.
+    if (spec.protos && !(ctx.proto && !ctx.proto.negated && spec.protos.includes(ctx.proto.num))) {
+      this.report(MSG.needsProtocol, mod.headRange, describeModule(spec), spec.protosText ?? spec.name);
+    }
+    if (spec.tables && !spec.tables.includes(ctx.table)) {
+      this.report(MSG.targetTable, mod.headRange, describeModule(spec), spec.tables.join(' or '));
+    } else if (spec.hooks && builtin && !spec.hooks.includes(ctx.chain)) {
+      this.report(MSG.hookNotAllowed, mod.headRange, describeModule(spec), ctx.chain, ctx.table, spec.hooks.join(', '));
+    }
+    for (const o of spec.options) {
+      if (o.mand && !mod.opts.some((u) => u.spec === o)) this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs --${o.name}`);
+    }
+    if (spec.needsOne && !mod.opts.some((u) => spec.needsOne?.includes(u.spec.name))) {
+      this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs one of ${spec.needsOne.map((n) => `--${n}`).join(', ')}`);
+    }
+    for (const u of mod.opts) {
+      const { excl, also } = u.spec;
+      if (excl) {
+        for (const x of excl) {
+          if (x !== u.spec.name && mod.opts.some((w) => w.spec.name === x && w.range.start > u.range.start)) this.report(MSG.conflictingOptions, u.range, `--${u.spec.name}`, `--${x}`);
+        }
+      }
+      if (also) {
+        for (const a of also) {
+          if (!mod.opts.some((w) => w.spec.name === a)) this.report(MSG.missingOption, u.range, `--${u.spec.name} needs --${a}`);
+        }
+      }
+    }
+    const problem = spec.check?.(mod, ctx);
+    if (problem) this.report(MSG.moduleCheck, moduleRange(mod), describeModule(spec), problem);
+  }
+
   private build(): RuleOutput {
     const family = this.family;
     const base = this.base;
     // ── checks that need the whole rule ──
     const protoBase = base.p;
     const protoNum = protoBase ? protocolNumber(protoBase.args[0] ?? '') : undefined;
-    const ctx: RuleContext = protoNum !== undefined && protoBase ? { ...this.ctxNow(), proto: { num: protoNum, negated: protoBase.negated } } : this.ctxNow();
-    const builtin = isBuiltinChain(this.input.table, this.input.chain);
+    // Object literals rather than spreads of ctxNow(): spreading cost more than the rest of the rule's setup.
+    const { table, chain } = this.input;
+    const ctx: RuleContext = protoNum !== undefined && protoBase ? { family, table, chain, proto: { num: protoNum, negated: protoBase.negated } } : this.ctxNow();
+    const builtin = isBuiltinChain(table, chain);
     for (const mod of this.modules) {
       // A cut-off rule misses options by definition: its module checks would only repeat that.
       if (!mod.spec || this.truncated) continue;
       const before = this.errors;
-      checkModule(mod, mod.spec, ctx, builtin, (def, range, ...args) => this.report(def, range, ...args));
+      this.checkModule(mod, mod.spec, ctx, builtin);
       if (this.errors > before) this.fail(moduleRange(mod), moduleText(mod));
     }
 
@@ -670,7 +729,8 @@ class RuleReader {
     }
     for (const o of this.opaques) stmts.push({ kind: 'opaque', text: o.text, range: o.range });
 
-    const tctx = { ...ctx, problem: (message: string, range: SourceRange) => this.report(MSG.moduleCheck, range, 'translation', message) };
+    const problem = (message: string, range: SourceRange) => this.report(MSG.moduleCheck, range, 'translation', message);
+    const tctx: TranslateContext = ctx.proto ? { family, table, chain, proto: ctx.proto, problem } : { family, table, chain, problem };
     let targetStmts: Stmt[] = [];
     for (const mod of this.modules) {
       if (mod.kind === 'match' && mod.name === 'comment' && mod.spec) {
@@ -704,7 +764,7 @@ class RuleReader {
   }
 }
 
-function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: RuleContext & { problem: (m: string, r: SourceRange) => void }): Stmt[] | undefined {
+function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: TranslateContext): Stmt[] | undefined {
   try {
     return spec.translate?.(mod, ctx);
   } catch {
@@ -713,39 +773,8 @@ function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: RuleContext & { pr
   }
 }
 
-function checkModule(
-  mod: ModuleUse,
-  spec: ModuleSpec,
-  ctx: RuleContext,
-  builtin: boolean,
-  report: (def: MessageDef, range: SourceRange, ...args: (string | number)[]) => void,
-): void {
-  const what = `${spec.kind === 'match' ? 'match' : 'target'} ${spec.name}`;
-  const where = moduleRange(mod);
-  if (spec.protos && !(ctx.proto && !ctx.proto.negated && spec.protos.includes(ctx.proto.num))) {
-    report(MSG.needsProtocol, mod.headRange, what, spec.protosText ?? spec.name);
-  }
-  if (spec.tables && !spec.tables.includes(ctx.table)) {
-    report(MSG.targetTable, mod.headRange, what, spec.tables.join(' or '));
-  } else if (spec.hooks && builtin && !spec.hooks.includes(ctx.chain)) {
-    report(MSG.hookNotAllowed, mod.headRange, what, ctx.chain, ctx.table, spec.hooks.join(', '));
-  }
-  for (const o of spec.options) {
-    if (o.mand && !mod.opts.some((u) => u.spec === o)) report(MSG.missingOption, where, `${what} needs --${o.name}`);
-  }
-  if (spec.needsOne && !mod.opts.some((u) => spec.needsOne?.includes(u.spec.name))) {
-    report(MSG.missingOption, where, `${what} needs one of ${spec.needsOne.map((n) => `--${n}`).join(', ')}`);
-  }
-  for (const u of mod.opts) {
-    for (const x of u.spec.excl ?? []) {
-      if (x !== u.spec.name && mod.opts.some((w) => w.spec.name === x && w.range.start > u.range.start)) report(MSG.conflictingOptions, u.range, `--${u.spec.name}`, `--${x}`);
-    }
-    for (const a of u.spec.also ?? []) {
-      if (!mod.opts.some((w) => w.spec.name === a)) report(MSG.missingOption, u.range, `--${u.spec.name} needs --${a}`);
-    }
-  }
-  const problem = spec.check?.(mod, ctx);
-  if (problem) report(MSG.moduleCheck, where, what, problem);
+function describeModule(spec: ModuleSpec): string {
+  return `${spec.kind === 'match' ? 'match' : 'target'} ${spec.name}`;
 }
 
 /** The `xt` node for a module nflens keeps as an extension: structured options plus its text. */
