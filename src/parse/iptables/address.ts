@@ -5,17 +5,14 @@ import { formatIPv4, formatIPv6 } from '../../model/addressText.ts';
 
 export type AddrFamily = 'ip' | 'ip6';
 
-/** An address with its mask, already masked. `prefix` is set when the mask is contiguous. */
-export interface MaskedAddress {
+/** An address with its mask, already masked: a prefix length when the mask is contiguous, else the mask
+ *  printed as an address (only then: printing a mask nobody reads cost a string per address). */
+export type MaskedAddress = {
   readonly family: AddrFamily;
   /** address & mask, printed canonically */
   readonly addr: string;
-  /** number of leading one bits when the mask is contiguous, else undefined */
-  readonly prefix?: number;
-  /** the mask, printed as an address (for non-contiguous masks) */
-  readonly mask: string;
   readonly bits: number;
-}
+} & ({ readonly prefix: number; readonly mask?: undefined } | { readonly prefix?: undefined; readonly mask: string });
 
 /** 8 × 16-bit words for IPv6, 2 × 16-bit words for IPv4 (so both share the mask code). */
 type Words = number[];
@@ -146,8 +143,7 @@ export function parseMaskedAddress(text: string, family: AddrFamily): MaskedAddr
   }
   const masked = addr.map((w, i) => w & (mask[i] ?? 0));
   const prefix = contiguousPrefix(mask);
-  const result: MaskedAddress = { family, addr: formatIPv6(masked), mask: formatIPv6(mask), bits };
-  return prefix === undefined ? result : { ...result, prefix };
+  return prefix === undefined ? { family, addr: formatIPv6(masked), bits, mask: formatIPv6(mask) } : { family, addr: formatIPv6(masked), bits, prefix };
 }
 
 /** parseMaskedAddress for IPv4 on plain 32-bit numbers (the IPv6 path's arrays of 16-bit words cost
@@ -170,10 +166,10 @@ function parseMaskedIPv4(text: string): MaskedAddress | string {
       mask = m;
     }
   }
-  const result: MaskedAddress = { family: 'ip', addr: formatIPv4((addr & mask) >>> 0), mask: formatIPv4(mask), bits: 32 };
+  const maskedText = formatIPv4((addr & mask) >>> 0);
   // The mask is contiguous when it equals the prefix mask of its leading ones.
   const ones = Math.clz32(~mask >>> 0);
-  return ipv4PrefixMask(ones) === mask ? { ...result, prefix: ones } : result;
+  return ipv4PrefixMask(ones) === mask ? { family: 'ip', addr: maskedText, bits: 32, prefix: ones } : { family: 'ip', addr: maskedText, bits: 32, mask: formatIPv4(mask) };
 }
 
 function ipv4PrefixMask(len: number): number {

@@ -257,6 +257,15 @@ class RuleReader {
       return { values: [], toks: [] };
     }
     const tokens = this.tokens;
+    // The common case, one plain argument, as arrays of the exact length: an empty array that is pushed to
+    // gets room for 16 elements, and every option of every rule came here.
+    const next = tokens[this.i];
+    if ((nargs === 1 || nargs === 'words') && inline === undefined && next && !(next.text === '!' && !next.quoted && invertible)) {
+      this.i++;
+      const one = { values: [next.text], toks: [next] };
+      if (nargs === 'words') this.takeMoreWords(one, optToken);
+      return one;
+    }
     const values: string[] = [];
     const toks: Token[] = [];
     let negatedInside: Token | undefined;
@@ -286,21 +295,26 @@ class RuleReader {
       toks.push(t);
       this.i++;
     }
-    if (nargs === 'words') {
-      // kube-proxy's test dumps write multi-word comments without quotes; take the following bare words.
-      let t = tokens[this.i];
-      while (t && !t.quoted && !t.text.startsWith('-') && t.text !== '!') {
-        values[0] = `${values[0] ?? ''} ${t.text}`;
-        toks.push(t);
-        this.i++;
-        t = tokens[this.i];
-        if (!this.unquotedCommentWarned) {
-          this.unquotedCommentWarned = true;
-          this.report(MSG.unquotedComment, span(optToken, toks[toks.length - 1] as Token));
-        }
+    if (nargs === 'words') this.takeMoreWords({ values, toks }, optToken);
+    return negatedInside ? { values, toks, negatedInside } : { values, toks };
+  }
+
+  /** kube-proxy's test dumps write multi-word comments without quotes: the bare words after the first one
+   *  are part of it. */
+  private takeMoreWords(taken: Taken, optToken: Token): void {
+    const { values, toks } = taken;
+    const tokens = this.tokens;
+    let t = tokens[this.i];
+    while (t && !t.quoted && !t.text.startsWith('-') && t.text !== '!') {
+      values[0] = `${values[0] ?? ''} ${t.text}`;
+      toks.push(t);
+      this.i++;
+      t = tokens[this.i];
+      if (!this.unquotedCommentWarned) {
+        this.unquotedCommentWarned = true;
+        this.report(MSG.unquotedComment, span(optToken, toks[toks.length - 1] as Token));
       }
     }
-    return negatedInside ? { values, toks, negatedInside } : { values, toks };
   }
 
   private loadModule(kind: 'match' | 'target', name: string, spec: ModuleSpec | undefined, head: Token[], implicit: boolean): ModuleUse {
@@ -458,10 +472,6 @@ class RuleReader {
       this.fail(range, tok.text);
       return;
     }
-    const words: string[] = neg ? ['!'] : [];
-    if (inline !== undefined) words.push(`-${id}`, inline);
-    else words.push(tok.text);
-    for (const x of taken.toks) words.push(x.text);
     switch (id) {
       case 'c': {
         const parts = taken.values.length === 1 ? (taken.values[0] ?? '').split(',') : taken.values;
@@ -481,12 +491,12 @@ class RuleReader {
       case '4':
       case '6':
         this.onlyFamily = id === '4' ? 'ip' : 'ip6';
-        this.args.push(...words);
+        this.pushBaseWords(id, neg, inline, tok, taken.toks);
         return;
       case 'm': {
         const name = taken.values[0] ?? '';
         const head = [tok, ...taken.toks];
-        this.args.push(...words);
+        this.pushBaseWords(id, neg, inline, tok, taken.toks);
         const spec = findMatch(name, family);
         if (spec === null) {
           this.report(MSG.matchFamily, range, name, family === 'ip' ? 'IPv4' : 'IPv6');
@@ -501,32 +511,39 @@ class RuleReader {
       }
       case 'j':
       case 'g':
-        this.args.push(...words);
+        this.pushBaseWords(id, neg, inline, tok, taken.toks);
         this.readTarget(id === 'g', taken.values[0] ?? '', range, optText, [tok, ...taken.toks]);
         return;
       default: {
         if (this.base[id]) {
           this.report(MSG.repeatedOption, range, optText);
           this.fail(range, tok.text);
-          this.args.push(...words);
+          this.pushBaseWords(id, neg, inline, tok, taken.toks);
           return;
         }
         if (id === 'f' && family === 'ip6') {
           this.report(MSG.wrongFamily, range, optText, 'IPv4');
           this.fail(range, tok.text);
-          this.args.push(...words);
+          this.pushBaseWords(id, neg, inline, tok, taken.toks);
           return;
         }
         const bv: BaseValue = argRange ? { negated, range, nameRange: plain(tok), argRange, args: taken.values } : { negated, range, nameRange: plain(tok), args: taken.values };
-        if (!this.checkBase(id, bv, optText)) {
-          this.fail(range, words.join(' '));
-          this.args.push(...words);
-          return;
-        }
-        this.base[id] = bv;
-        this.args.push(...words);
+        const first = this.args.length;
+        this.pushBaseWords(id, neg, inline, tok, taken.toks);
+        if (!this.checkBase(id, bv, optText)) this.fail(range, this.args.slice(first).join(' '));
+        else this.base[id] = bv;
       }
     }
+  }
+
+  /** A base option's words, as the rule's args keep them (all but -c and -t): pushed there directly, without
+   *  an intermediate array per option. */
+  private pushBaseWords(id: BaseId, neg: Token | undefined, inline: string | undefined, tok: Token, toks: readonly Token[]): void {
+    const args = this.args;
+    if (neg) args.push('!');
+    if (inline !== undefined) args.push(`-${id}`, inline);
+    else args.push(tok.text);
+    for (const x of toks) args.push(x.text);
   }
 
   private readTarget(isGoto: boolean, name: string, range: SourceRange, optText: string, head: Token[]): void {
@@ -659,7 +676,7 @@ class RuleReader {
       this.report(MSG.hookNotAllowed, mod.headRange, describeModule(spec), ctx.chain, ctx.table, spec.hooks.join(', '));
     }
     for (const o of spec.options) {
-      if (o.mand && !mod.opts.some((u) => u.spec === o)) this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs --${o.name}`);
+      if (o.mand && !usesOption(mod, o)) this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs --${o.name}`);
     }
     if (spec.needsOne && !mod.opts.some((u) => spec.needsOne?.includes(u.spec.name))) {
       this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs one of ${spec.needsOne.map((n) => `--${n}`).join(', ')}`);
@@ -773,6 +790,11 @@ function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: TranslateContext):
   }
 }
 
+function usesOption(mod: ModuleUse, spec: OptionSpec): boolean {
+  for (const u of mod.opts) if (u.spec === spec) return true;
+  return false;
+}
+
 function describeModule(spec: ModuleSpec): string {
   return `${spec.kind === 'match' ? 'match' : 'target'} ${spec.name}`;
 }
@@ -792,7 +814,8 @@ function xtNode(mod: ModuleUse, ctx: RuleContext): Stmt {
   }
   for (const r of mod.raw) put(r.name, r.args.length === 0 ? true : r.args.length === 1 ? (r.args[0] ?? '') : r.args, r.negated);
   const defaults = typeof mod.spec?.defaults === 'function' ? mod.spec.defaults(ctx, mod) : (mod.spec?.defaults ?? {});
-  for (const [k, v] of Object.entries(defaults)) if (!(k in options)) options[k] = { value: v };
+  // for-in rather than Object.entries: no array of pairs per module (defaults are own-property literals).
+  for (const k in defaults) if (!(k in options)) options[k] = { value: defaults[k] as XtValue };
   const range = moduleRange(mod);
   const text = moduleText(mod);
   if (mod.kind === 'target') return { kind: 'xt', type: 'target', name: mod.name, options, text, range };
