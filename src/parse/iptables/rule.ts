@@ -802,17 +802,12 @@ function describeModule(spec: ModuleSpec): string {
 /** The `xt` node for a module nflens keeps as an extension: structured options plus its text. */
 function xtNode(mod: ModuleUse, ctx: RuleContext): Stmt {
   const options: Record<string, XtOption> = {};
-  const put = (key: string, v: XtValue, negated: boolean) => {
-    let k = key;
-    for (let n = 2; k in options; n++) k = `${key}#${n}`;
-    options[k] = negated ? { value: v, negated: true } : { value: v };
-  };
   for (const o of mod.opts) {
     if (!o.negated && o.spec.omitIf?.(o.value)) continue;
-    if (o.spec.expand) o.spec.expand(o.value).forEach(([k, v], idx) => put(k, v, idx === 0 && o.negated));
-    else put(optionKey(o.spec), o.value, o.negated);
+    if (o.spec.expand) o.spec.expand(o.value).forEach(([k, v], idx) => putOption(options, k, v, idx === 0 && o.negated));
+    else putOption(options, optionKey(o.spec), o.value, o.negated);
   }
-  for (const r of mod.raw) put(r.name, r.args.length === 0 ? true : r.args.length === 1 ? (r.args[0] ?? '') : r.args, r.negated);
+  for (const r of mod.raw) putOption(options, r.name, r.args.length === 0 ? true : r.args.length === 1 ? (r.args[0] ?? '') : r.args, r.negated);
   const defaults = typeof mod.spec?.defaults === 'function' ? mod.spec.defaults(ctx, mod) : (mod.spec?.defaults ?? {});
   // for-in rather than Object.entries: no array of pairs per module (defaults are own-property literals).
   for (const k in defaults) if (!(k in options)) options[k] = { value: defaults[k] as XtValue };
@@ -821,6 +816,13 @@ function xtNode(mod: ModuleUse, ctx: RuleContext): Stmt {
   if (mod.kind === 'target') return { kind: 'xt', type: 'target', name: mod.name, options, text, range };
   const left: Expr = { kind: 'xt', name: mod.name, options, text, range };
   return match('==', left, value(true), range);
+}
+
+/** Sets an xt option; a repeated key gets `#2`, `#3`… */
+function putOption(options: Record<string, XtOption>, key: string, v: XtValue, negated: boolean): void {
+  let k = key;
+  for (let n = 2; k in options; n++) k = `${key}#${n}`;
+  options[k] = negated ? { value: v, negated: true } : { value: v };
 }
 
 function moduleText(mod: ModuleUse): string {
