@@ -48,6 +48,7 @@ const COMMANDS: Readonly<Record<string, string>> = lookupTable({
   '-C': 'C', '--check': 'C',
 });
 
+const NO_TOKENS: readonly Token[] = [];
 const PROGRAM = /^(?:sudo|ip6?tables(?:-legacy|-nft)?(?:-restore)?)$/;
 const TABLE_NAMES = new Set(Object.keys(BUILTIN_CHAINS));
 
@@ -289,7 +290,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
     }
     // The words after the command are read from `rest[at]` on instead of copying them for every rule; only
     // words before the command other than `-t TABLE` (seldom) need a new array.
-    const before = idx === 0 ? [] : tokens.slice(0, idx).filter((t) => t.text !== '-t' && t.text !== '--table' && t.text !== tableOpt);
+    const before = idx === 0 ? NO_TOKENS : tokens.slice(0, idx).filter((t) => t.text !== '-t' && t.text !== '--table' && t.text !== tableOpt);
     const rest = before.length ? [...before, ...tokens.slice(idx + 1)] : tokens;
     let at = before.length ? 0 : idx + 1;
     if (cmd === 'L' || cmd === 'S' || cmd === 'C') {

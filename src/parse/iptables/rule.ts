@@ -73,20 +73,38 @@ const BASE_LONG: Readonly<Record<string, BaseId>> = lookupTable({
 });
 const BASE_SHORT = new Set<string>(['s', 'd', 'p', 'i', 'o', 'j', 'g', 'm', 'f', 'c', 't', '4', '6']);
 
-/** Each module's options by name (the first of a name wins, as in the scan it replaces): options are looked
- *  up for every word of every rule, and some modules declare dozens. Built once per spec. */
-const OPTIONS_BY_NAME = new WeakMap<ModuleSpec, ReadonlyMap<string, OptionSpec>>();
+/** What rules ask of a module's options, worked out once per spec: options are looked up for every word of
+ *  every rule, and some modules declare dozens. */
+interface SpecIndex {
+  /** By name; the first of a name wins, as in a scan of the list. */
+  readonly byName: ReadonlyMap<string, OptionSpec>;
+  /** The XTOPT_MAND options, in declaration order. */
+  readonly mandatory: readonly OptionSpec[];
+}
+
+const SPEC_INDEX = new WeakMap<ModuleSpec, SpecIndex>();
+
+function specIndex(spec: ModuleSpec): SpecIndex {
+  let index = SPEC_INDEX.get(spec);
+  if (!index) {
+    const byName = new Map<string, OptionSpec>();
+    for (const o of spec.options) if (!byName.has(o.name)) byName.set(o.name, o);
+    index = { byName, mandatory: spec.options.filter((o) => o.mand) };
+    SPEC_INDEX.set(spec, index);
+  }
+  return index;
+}
 
 function optionNamed(spec: ModuleSpec, name: string): OptionSpec | undefined {
-  let byName = OPTIONS_BY_NAME.get(spec);
-  if (!byName) {
-    const m = new Map<string, OptionSpec>();
-    for (const o of spec.options) if (!m.has(o.name)) m.set(o.name, o);
-    OPTIONS_BY_NAME.set(spec, m);
-    byName = m;
-  }
-  return byName.get(name);
+  return specIndex(spec).byName.get(name);
 }
+/** One resolution per base option, shared by every rule (they carry nothing rule-specific). */
+const BASE_RESOLVED: Readonly<Record<BaseId, Resolved>> = lookupTable({
+  s: { kind: 'base', id: 's' }, d: { kind: 'base', id: 'd' }, p: { kind: 'base', id: 'p' }, i: { kind: 'base', id: 'i' },
+  o: { kind: 'base', id: 'o' }, j: { kind: 'base', id: 'j' }, g: { kind: 'base', id: 'g' }, m: { kind: 'base', id: 'm' },
+  f: { kind: 'base', id: 'f' }, c: { kind: 'base', id: 'c' }, t: { kind: 'base', id: 't' }, '4': { kind: 'base', id: '4' },
+  '6': { kind: 'base', id: '6' },
+});
 const BASE_NO_ARG = new Set<BaseId>(['f', '4', '6']);
 const BASE_INVERTIBLE = new Set<BaseId>(['s', 'd', 'p', 'i', 'o', 'f']);
 
@@ -101,7 +119,7 @@ interface BaseValue {
 }
 
 type Resolved =
-  | { readonly kind: 'base'; readonly id: BaseId; readonly name: string }
+  | { readonly kind: 'base'; readonly id: BaseId }
   | { readonly kind: 'module'; readonly module: ModuleUse; readonly spec: OptionSpec }
   | { readonly kind: 'raw'; readonly module: ModuleUse; readonly name: string }
   | { readonly kind: 'ambiguous'; readonly names: string[] }
@@ -181,7 +199,7 @@ class RuleReader {
    *  module's options in front); unambiguous prefixes are accepted like getopt_long does. */
   private resolveLong(name: string): Resolved {
     const b = BASE_LONG[name];
-    if (b) return { kind: 'base', id: b, name };
+    if (b) return BASE_RESOLVED[b];
     const modules = this.modules;
     for (let k = modules.length - 1; k >= 0; k--) {
       const mod = modules[k] as ModuleUse;
@@ -193,7 +211,7 @@ class RuleReader {
     const names: string[] = [];
     for (const [n, id] of Object.entries(BASE_LONG)) {
       if (n.startsWith(name) && !candidates.some((c) => c.kind === 'base' && c.id === id)) {
-        candidates.push({ kind: 'base', id, name: n });
+        candidates.push(BASE_RESOLVED[id]);
         names.push(`--${n}`);
       }
     }
@@ -320,7 +338,8 @@ class RuleReader {
   private loadModule(kind: 'match' | 'target', name: string, spec: ModuleSpec | undefined, head: Token[], implicit: boolean): ModuleUse {
     const first = head[0] as Token;
     const last = head[head.length - 1] as Token;
-    const m: ModuleUse = { kind, name, spec, opts: [], raw: [], headRange: span(first, last), tokens: implicit ? [] : [...head], implicit };
+    // `head` is a fresh array from every caller: the module keeps it as its token list without a copy.
+    const m: ModuleUse = { kind, name, spec, opts: [], raw: [], headRange: span(first, last), tokens: implicit ? [] : head, implicit };
     this.modules.push(m);
     return m;
   }
@@ -360,9 +379,9 @@ class RuleReader {
       if (resolved.kind === 'unknown') resolved = this.resolveImplicit(name, tok);
     } else if (t.startsWith('-') && t.length >= 2 && (t[1] === '4' || t[1] === '6' || !/\d/.test(t[1] as string))) {
       const letter = t[1] as string;
-      optText = `-${letter}`;
+      optText = t.length === 2 ? t : `-${letter}`;
       if (BASE_SHORT.has(letter)) {
-        resolved = { kind: 'base', id: letter as BaseId, name: letter };
+        resolved = BASE_RESOLVED[letter as BaseId];
         if (t.length > 2) inline = t.slice(2);
       } else resolved = { kind: 'unknown' };
     } else {
@@ -495,7 +514,7 @@ class RuleReader {
         return;
       case 'm': {
         const name = taken.values[0] ?? '';
-        const head = [tok, ...taken.toks];
+        const head = [tok].concat(taken.toks);
         this.pushBaseWords(id, neg, inline, tok, taken.toks);
         const spec = findMatch(name, family);
         if (spec === null) {
@@ -512,7 +531,7 @@ class RuleReader {
       case 'j':
       case 'g':
         this.pushBaseWords(id, neg, inline, tok, taken.toks);
-        this.readTarget(id === 'g', taken.values[0] ?? '', range, optText, [tok, ...taken.toks]);
+        this.readTarget(id === 'g', taken.values[0] ?? '', range, optText, [tok].concat(taken.toks));
         return;
       default: {
         if (this.base[id]) {
@@ -584,7 +603,7 @@ class RuleReader {
     const opt = this.takeOption(nargs, inline, tok, neg, startRange, optText, !!spec.invert);
     if (!opt) return;
     const { taken, negated, range, argRange } = opt;
-    const canonical = `--${spec.name}`;
+    const canonical = optionText(spec);
     if (negated) this.args.push('!');
     this.args.push(canonical);
     if (nargs === 'words') this.args.push(taken.values.join(' '));
@@ -598,7 +617,7 @@ class RuleReader {
       return;
     }
     // Aliases share a key (`--dport`/`--destination-port`): giving both is a repeat too.
-    if (!spec.multi && mod.opts.some((x) => x.spec.name === spec.name || (spec.key !== undefined && x.spec.key === spec.key))) {
+    if (!spec.multi && hasRepeat(mod, spec)) {
       this.report(MSG.repeatedOption, range, canonical);
       this.fail(range, tok.text);
       return;
@@ -675,8 +694,8 @@ class RuleReader {
     } else if (spec.hooks && builtin && !spec.hooks.includes(ctx.chain)) {
       this.report(MSG.hookNotAllowed, mod.headRange, describeModule(spec), ctx.chain, ctx.table, spec.hooks.join(', '));
     }
-    for (const o of spec.options) {
-      if (o.mand && !usesOption(mod, o)) this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs --${o.name}`);
+    for (const o of specIndex(spec).mandatory) {
+      if (!usesOption(mod, o)) this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs --${o.name}`);
     }
     if (spec.needsOne && !mod.opts.some((u) => spec.needsOne?.includes(u.spec.name))) {
       this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs one of ${spec.needsOne.map((n) => `--${n}`).join(', ')}`);
@@ -788,6 +807,25 @@ function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: TranslateContext):
     // A translation bug must not lose the rule: keep the module as xt.
     return undefined;
   }
+}
+
+/** Whether the module has the option already: the same name, or an alias with the same key
+ *  (`--dport`/`--destination-port`). */
+function hasRepeat(mod: ModuleUse, spec: OptionSpec): boolean {
+  for (const x of mod.opts) if (x.spec.name === spec.name || (spec.key !== undefined && x.spec.key === spec.key)) return true;
+  return false;
+}
+
+const TEXT_OF_OPTION = new WeakMap<OptionSpec, string>();
+
+/** `--name` of an option spec, made once per spec rather than per use. */
+function optionText(spec: OptionSpec): string {
+  let text = TEXT_OF_OPTION.get(spec);
+  if (text === undefined) {
+    text = `--${spec.name}`;
+    TEXT_OF_OPTION.set(spec, text);
+  }
+  return text;
 }
 
 function usesOption(mod: ModuleUse, spec: OptionSpec): boolean {
