@@ -209,6 +209,13 @@ COMMIT
     expect(rules[4]?.stmts.map((s) => s.kind)).toEqual(['counter', 'verdict']);
   });
 
+  it('reports a jump left without its chain by a rename, and not one whose chain came later', () => {
+    const rename = '*filter\n:FOO - [0:0]\n-A INPUT -j FOO\n-E FOO BAR\nCOMMIT\n';
+    expect(parseIptables(rename).diagnostics.map((d) => at(rename, d))).toEqual(['3:10 warning IPT1301']);
+    const later = '*filter\n-A INPUT -j BAR\n-N BAR\nCOMMIT\n';
+    expect(parseIptables(later).diagnostics).toEqual([]);
+  });
+
   it('accepts a paste cut off in the middle of the last rule with a warning', () => {
     const text = '*filter\n:INPUT ACCEPT [0:0]\n[0:0] -A INPUT -i lo -p icmp -m comment --comment \n';
     const r = parseIptables(text);

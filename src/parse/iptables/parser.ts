@@ -39,6 +39,9 @@ interface TableBuilder {
   origin: TableOrigin;
   chains: Map<string, ChainBuilder>;
   range: SourceRange;
+  /** A rule jumped to a chain missing at the time, or a chain was renamed: only then can a jump be left
+   *  without its chain at the end (-X refuses a chain that rules jump to), so only then is it checked. */
+  jumpsToCheck: boolean;
 }
 
 const COMMANDS: Readonly<Record<string, string>> = lookupTable({
@@ -77,7 +80,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
     const key = `${family} ${name}`;
     let t = tableIndex.get(key);
     if (!t) {
-      t = { family, name, origin, chains: new Map(), range };
+      t = { family, name, origin, chains: new Map(), range, jumpsToCheck: false };
       tableIndex.set(key, t);
       tables.push(t);
     } else t.range = { start: Math.min(t.range.start, range.start), end: Math.max(t.range.end, range.end) };
@@ -385,6 +388,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
         else if (ch.base) report(MSG.builtinChainOp, chainRange, chainName, table.name, 'it cannot be renamed');
         else {
           table.chains.delete(chainName);
+          table.jumpsToCheck = true;
           ch.name = newName.text;
           table.chains.set(newName.text, ch);
         }
@@ -436,6 +440,8 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
       else ch.rules.splice(at, 1);
       return;
     }
+    const last = stmts[stmts.length - 1];
+    if (last?.kind === 'verdict' && (last.verdict.kind === 'jump' || last.verdict.kind === 'goto') && !table.chains.has(last.verdict.target)) table.jumpsToCheck = true;
     const chain = ensureChain(table, chainName, chainRange, true);
     if (cmd === 'A') chain.rules.push(rule);
     else if (cmd === 'I') {
@@ -479,7 +485,8 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
    *  ends an nftables rule (nft refuses statements after one), and rule.ts puts the target last. Reading
    *  every statement of a large dump again cost as much as a tenth of the parse. */
   function checkJumps(ruleset: Ruleset): void {
-    for (const t of ruleset.tables) {
+    for (const [k, t] of ruleset.tables.entries()) {
+      if (!tables[k]?.jumpsToCheck) continue;
       const names = new Set(t.chains.map((c) => c.name));
       for (const c of t.chains) {
         for (const r of c.rules) {

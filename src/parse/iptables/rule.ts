@@ -134,6 +134,12 @@ function span(a: SourceRange, b: SourceRange): SourceRange {
   return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
 }
 
+/** `-m NAME` / `-j NAME` as a new array of tokens. The usual single argument gets a literal of two: a spread
+ *  or concat of a one-element array cost more than the rest of reading the option. */
+function headTokens(tok: Token, args: readonly Token[]): Token[] {
+  return args.length === 1 ? [tok, args[0] as Token] : [tok, ...args];
+}
+
 /** A token's range as a plain IR range (the IR must not carry the token's text). */
 function plain(t: SourceRange): SourceRange {
   return { start: t.start, end: t.end };
@@ -514,7 +520,7 @@ class RuleReader {
         return;
       case 'm': {
         const name = taken.values[0] ?? '';
-        const head = [tok].concat(taken.toks);
+        const head = headTokens(tok, taken.toks);
         this.pushBaseWords(id, neg, inline, tok, taken.toks);
         const spec = findMatch(name, family);
         if (spec === null) {
@@ -531,7 +537,7 @@ class RuleReader {
       case 'j':
       case 'g':
         this.pushBaseWords(id, neg, inline, tok, taken.toks);
-        this.readTarget(id === 'g', taken.values[0] ?? '', range, optText, [tok].concat(taken.toks));
+        this.readTarget(id === 'g', taken.values[0] ?? '', range, optText, headTokens(tok, taken.toks));
         return;
       default: {
         if (this.base[id]) {
