@@ -134,6 +134,11 @@ function span(a: SourceRange, b: SourceRange): SourceRange {
   return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
 }
 
+/** Whether `-X` names an option rather than being a negative number: a letter, or `-4` / `-6`. */
+function isShortOption(c: number): boolean {
+  return c === 52 || c === 54 || c < 48 || c > 57;
+}
+
 /** `-m NAME` / `-j NAME` as a new array of tokens. The usual single argument gets a literal of two: a spread
  *  or concat of a one-element array cost more than the rest of reading the option. */
 function headTokens(tok: Token, args: readonly Token[]): Token[] {
@@ -383,7 +388,7 @@ class RuleReader {
       optText = eq < 0 ? t : `--${name}`;
       resolved = this.resolveLong(name);
       if (resolved.kind === 'unknown') resolved = this.resolveImplicit(name, tok);
-    } else if (t.startsWith('-') && t.length >= 2 && (t[1] === '4' || t[1] === '6' || !/\d/.test(t[1] as string))) {
+    } else if (t.startsWith('-') && t.length >= 2 && isShortOption(t.charCodeAt(1))) {
       const letter = t[1] as string;
       optText = t.length === 2 ? t : `-${letter}`;
       if (BASE_SHORT.has(letter)) {
@@ -744,15 +749,8 @@ class RuleReader {
     // ── statements, in iptables-nft's order ──
     const stmts: Stmt[] = [];
     let comment: string | undefined;
-    for (const bv of [base.i, base.o]) {
-      if (!bv) continue;
-      const key = bv === base.i ? 'iifname' : 'oifname';
-      const name = bv.args[0] ?? '';
-      // `eth+` is a prefix match: nft writes it `eth*` (a literal `*` is escaped).
-      const nftName = name.endsWith('+') ? `${name.slice(0, -1).replace(/\*/g, '\\*')}*` : name.replace(/\*/g, '\\*');
-      if (nftName === '*' && !bv.negated) continue;
-      stmts.push(match(bv.negated ? '!=' : '==', meta(key, bv.nameRange), value(nftName, bv.argRange), bv.range));
-    }
+    if (base.i) pushInterfaceMatch(stmts, 'iifname', base.i);
+    if (base.o) pushInterfaceMatch(stmts, 'oifname', base.o);
     if (protoBase && protoNum !== undefined && protoNum !== 0) {
       stmts.push(match(protoBase.negated ? '!=' : '==', meta('l4proto', protoBase.nameRange), value(protocolValue(protoNum), protoBase.argRange), protoBase.range));
     }
@@ -781,7 +779,7 @@ class RuleReader {
       }
       const translated = mod.spec?.translate ? safeTranslate(mod, mod.spec, tctx) : undefined;
       const out = translated ?? [xtNode(mod, ctx)];
-      if (mod.kind === 'match') stmts.push(...out);
+      if (mod.kind === 'match') pushAll(stmts, out);
       else targetStmts = out;
     }
     // Every iptables rule counts packets; iptables-nft adds a counter before the target.
@@ -794,7 +792,7 @@ class RuleReader {
       else stmts.push({ kind: 'verdict', verdict: { kind: vk as 'accept' | 'drop' | 'return' }, range: target.range });
     } else if (target?.kind === 'chain') {
       stmts.push({ kind: 'verdict', verdict: { kind: target.goto ? 'goto' : 'jump', target: target.name }, range: target.range });
-    } else stmts.push(...targetStmts);
+    } else pushAll(stmts, targetStmts);
 
     const out: { -readonly [K in keyof RuleOutput]: RuleOutput[K] } = { stmts, args: this.args, errors: this.errors };
     if (comment !== undefined) out.comment = comment;
@@ -804,6 +802,20 @@ class RuleReader {
     if (this.tableOpt) out.table = this.tableOpt;
     return out;
   }
+}
+
+/** `-i`/`-o`: `eth+` is a prefix match that nft writes `eth*` (a literal `*` is escaped); a bare `+` matches
+ *  every interface and gives no statement. */
+function pushInterfaceMatch(stmts: Stmt[], key: 'iifname' | 'oifname', bv: BaseValue): void {
+  const name = bv.args[0] ?? '';
+  const nftName = name.endsWith('+') ? `${name.slice(0, -1).replace(/\*/g, '\\*')}*` : name.replace(/\*/g, '\\*');
+  if (nftName === '*' && !bv.negated) return;
+  stmts.push(match(bv.negated ? '!=' : '==', meta(key, bv.nameRange), value(nftName, bv.argRange), bv.range));
+}
+
+/** push(...items) without the spread (which walks the iterator protocol until the JIT has warmed up). */
+function pushAll<T>(to: T[], items: readonly T[]): void {
+  for (let k = 0; k < items.length; k++) to.push(items[k] as T);
 }
 
 function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: TranslateContext): Stmt[] | undefined {
