@@ -88,7 +88,8 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
   };
 
   const makeChain = (table: TableBuilder, name: string, range: SourceRange): ChainBuilder => {
-    const chain: ChainBuilder = { name, rules: [], range, declaredInBlock: -1 };
+    // base and counters present from the start: one shape for every chain builder.
+    const chain: ChainBuilder = { name, base: undefined, rules: [], counters: undefined, range, declaredInBlock: -1 };
     if (isBuiltinChain(table.name, name)) {
       const hook = IPTABLES_HOOK_OF[name] ?? name.toLowerCase();
       const type: BaseChainSpec['type'] = table.name === 'nat' ? 'nat' : table.name === 'mangle' && name === 'OUTPUT' ? 'route' : 'filter';

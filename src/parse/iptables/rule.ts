@@ -166,7 +166,9 @@ class RuleReader {
   private readonly family: AddrFamily;
   private errors = 0;
   private readonly modules: ModuleUse[] = []; // matches and the target module, in load order
-  private readonly base: Partial<Record<BaseId, BaseValue>> = {};
+  // Every slot present from the start: one object shape for all rules, whatever the order of their options
+  // (adding them as they come gave each order its own shape, and the reads in build() went megamorphic).
+  private readonly base: Partial<Record<BaseId, BaseValue>> = { s: undefined, d: undefined, p: undefined, i: undefined, o: undefined, f: undefined };
   private readonly opaques: { text: string; range: SourceRange }[] = [];
   private readonly args: string[] = [];
   private target: TargetState | undefined;
