@@ -52,10 +52,14 @@ export function splitNames(names: readonly string[], prefix: string, maxChildren
 
 /** The split, and whether it follows words (meaningful groups) or only characters (paging). */
 function split(names: readonly string[], prefix: string, maxChildren: number): { entries: NameEntry[]; byWord: boolean } {
-  const byWord = groupBy(names, prefix, (name) => name.slice(0, nextBoundary(name, prefix.length)));
-  const single = onlyGroup(byWord, names.length);
-  if (single !== undefined) return split(names, single, maxChildren);
-  if (byWord.size <= maxChildren) return { entries: entriesOf(byWord, prefix), byWord: true };
+  // More words than children: the word split is useless, so its grouping stops there (hashes in kube-proxy
+  // names make one word per name: 100 000 keys built for nothing).
+  const byWord = groupBy(names, prefix, (name) => name.slice(0, nextBoundary(name, prefix.length)), maxChildren);
+  if (byWord) {
+    const single = onlyGroup(byWord, names.length);
+    if (single !== undefined) return split(names, single, maxChildren);
+    return { entries: entriesOf(byWord, prefix), byWord: true };
+  }
 
   const byChar = groupBy(names, prefix, (name) => name.slice(0, prefix.length + 1));
   const singleChar = onlyGroup(byChar, names.length);
@@ -64,13 +68,19 @@ function split(names: readonly string[], prefix: string, maxChildren: number): {
   return { entries: charRanges(byChar, prefix, maxChildren), byWord: false };
 }
 
-/** Names grouped by a key longer than the prefix; names equal to the prefix are their own key. */
-function groupBy(names: readonly string[], prefix: string, keyOf: (name: string) => string): Map<string, string[]> {
+/** Names grouped by a key longer than the prefix; names equal to the prefix are their own key. With
+ *  `limit`: undefined as soon as there are more groups than that. */
+function groupBy(names: readonly string[], prefix: string, keyOf: (name: string) => string): Map<string, string[]>;
+function groupBy(names: readonly string[], prefix: string, keyOf: (name: string) => string, limit: number): Map<string, string[]> | undefined;
+function groupBy(names: readonly string[], prefix: string, keyOf: (name: string) => string, limit = Infinity): Map<string, string[]> | undefined {
   const groups = new Map<string, string[]>();
   for (const name of names) {
     const key = name.length <= prefix.length ? name : keyOf(name);
     let list = groups.get(key);
-    if (!list) groups.set(key, (list = []));
+    if (!list) {
+      if (groups.size >= limit) return undefined;
+      groups.set(key, (list = []));
+    }
     list.push(name);
   }
   return groups;
@@ -156,12 +166,21 @@ function cachedView(root: readonly string[], cacheKey: string, names: readonly s
   return entries;
 }
 
+/** The view of `root` (no group) or of one of its groups, as `visibleEntries` and `revealPath` walk them:
+ *  `budget` at the top, `expandedBudget` inside groups. Cached per root array, so rebuilding a graph after
+ *  opening one aggregate regroups nothing. */
+export function viewOf(root: readonly string[], budget: number, expandedBudget: number, group?: NameGroup): NameEntry[] {
+  return group
+    ? cachedView(root, `${budget}/${expandedBudget}/${group.key}`, group.names, group.prefix, expandedBudget)
+    : cachedView(root, `${budget}/${expandedBudget}/`, root, '', budget);
+}
+
 /** The groups to expand, outermost first, so that `name` shows as its own node; `expandedBudget` is the
  *  budget inside an expanded group. Empty when the name is visible at the top. Views are cached per
  *  `names` array, so repeated look-ups in one table cost a scan each, not a regrouping. */
 export function revealPath(names: readonly string[], name: string, budget: number, expandedBudget: number): NameGroup[] {
   const path: NameGroup[] = [];
-  let entries = cachedView(names, `${budget}/${expandedBudget}/`, names, '', budget);
+  let entries = viewOf(names, budget, expandedBudget);
   for (let depth = 0; depth < 64; depth++) {
     let next: NameGroup | undefined;
     for (const entry of entries) {
@@ -171,7 +190,7 @@ export function revealPath(names: readonly string[], name: string, budget: numbe
     }
     if (!next) return path;
     path.push(next);
-    entries = cachedView(names, `${budget}/${expandedBudget}/${next.key}`, next.names, next.prefix, expandedBudget);
+    entries = viewOf(names, budget, expandedBudget, next);
   }
   return path;
 }

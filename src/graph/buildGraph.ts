@@ -3,7 +3,7 @@
 // large families of chains collapse into aggregates so the model stays small. Pure and linear in the
 // input; imports the model, parse/ (workspace checks) and this folder, never React or the DOM.
 import type { Chain, IpvsService, NamedSet, ParsedSource, SourceRange, Table, Workspace } from '../model/ir.ts';
-import { type NameEntry, type NameGroup, viewNames } from './aggregate.ts';
+import { type NameEntry, type NameGroup, viewOf } from './aggregate.ts';
 import {
   HOOK_ORDER,
   type HookedChain,
@@ -35,7 +35,8 @@ import {
   sourceGroupId,
   tableGroupId,
 } from './ids.ts';
-import { isVerdictMap, mapElementParts, exprText, referencesOf, ruleSummary, typeSpecText } from './references.ts';
+import { isVerdictMap, mapElementParts, exprText, ruleSummary, typeSpecText } from './references.ts';
+import { chainIndexesOf, hookedSet, regularChainNames, tableIndex, type TableIndex } from './tableIndex.ts';
 import type {
   AggregateNode,
   BaseInfo,
@@ -141,7 +142,7 @@ class GraphBuilder {
   private readonly edgeOrder: MutableEdge[] = [];
   private readonly expanded: ReadonlySet<string>;
   private readonly hooked: HookedChain[];
-  private readonly hookedSet: Set<Chain>;
+  private readonly hookedSet: ReadonlySet<Chain>;
   private readonly placements = new Map<string, HookPlacement>();
   /** ipset name → visible node id (iptables `-m set` names ipsets, one namespace per netns). */
   private readonly ipsets = new Map<string, string>();
@@ -154,7 +155,7 @@ class GraphBuilder {
   ) {
     this.expanded = new Set(options.expanded);
     this.hooked = hookedChains(workspace);
-    this.hookedSet = new Set(this.hooked.map((h) => h.chain));
+    this.hookedSet = hookedSet(workspace);
     const ipvsFamilies = workspace.sources.flatMap((s) => s.result.ruleset.ipvs.map((v) => (v.family === 'ip6' ? ('ip6' as const) : ('ip' as const))));
     this.views = views ?? viewsOf(this.hooked, ipvsFamilies);
   }
@@ -287,19 +288,18 @@ class GraphBuilder {
   private tableView(source: ParsedSource, table: Table): TableView {
     const sid = source.source.id;
     const gid = tableGroupId(sid, table.family, table.name);
-    const regular = table.chains.filter((c) => !this.hookedSet.has(c)).map((c) => c.name);
-    const chains = this.visibleEntries(regular, gid, 'chain');
-    const sets = this.visibleEntries(table.sets.map((s) => s.name), gid, 'set');
-    const chainNames = new Set(table.chains.map((c) => c.name));
-    const chainOwner = new LazyOwner(chains.owner, (name) => (chainNames.has(name) ? chainId(sid, table.family, table.name, name) : undefined));
-    const setNames = new Set(table.sets.map((s) => s.name));
-    const setOwner = new LazyOwner(sets.owner, (name) => (setNames.has(name) ? setId(sid, table.family, table.name, name) : undefined));
+    const index = tableIndex(table);
+    const chains = this.visibleEntries(regularChainNames(this.hookedSet, table), gid, 'chain');
+    const sets = this.visibleEntries(index.setNames, gid, 'set');
+    const chainOwner = new ChainOwners(table, chains, (name) => chainId(sid, table.family, table.name, name));
+    const setOwner = new LazyOwner(hiddenNames(sets), (name) => (index.setsByName.has(name) ? setId(sid, table.family, table.name, name) : undefined));
     return { table, gid, chains, sets, chainOwner, setOwner };
   }
 
   /** Names of one scope → visible leaves and aggregates, following `expanded` level by level. */
   private visibleEntries(names: readonly string[], scopeId: string, of: AggregateNode['of']): VisibleEntries {
-    const out: VisibleEntries = { items: [], owner: new Map() };
+    const out: VisibleEntries = { items: [] };
+    const { maxTableNodes, maxExpandedNodes } = this.options;
     const visit = (entries: readonly NameEntry[], within: string | undefined): void => {
       for (const entry of entries) {
         if (entry.kind === 'leaf') {
@@ -308,14 +308,13 @@ class GraphBuilder {
         }
         const id = aggregateId(scopeId, of, entry.group.key);
         if (this.expanded.has(id)) {
-          visit(viewNames(entry.group.names, entry.group.prefix, this.options.maxExpandedNodes), id);
+          visit(viewOf(names, maxTableNodes, maxExpandedNodes, entry.group), id);
           continue;
         }
         out.items.push({ kind: 'aggregate', id, group: entry.group, ...(within ? { within } : {}) });
-        for (const name of entry.group.names) out.owner.set(name, id);
       }
     };
-    visit(viewNames(names, '', this.options.maxTableNodes), undefined);
+    visit(viewOf(names, maxTableNodes, maxExpandedNodes), undefined);
     return out;
   }
 
@@ -341,18 +340,18 @@ class GraphBuilder {
     hooked.sort((a, b) => hookRank(a.hook) - hookRank(b.hook) || positionOf(a).position - positionOf(b).position || a.priority - b.priority || a.dumpOrder - b.dumpOrder);
     for (const h of hooked) this.addChainNode(source, table, h.chain, gid, origin, h);
 
-    const chainsByName = new Map(table.chains.map((c) => [c.name, c]));
+    const { chainsByName, setsByName } = tableIndex(table);
     for (const item of view.chains.items) {
       if (item.kind === 'leaf') {
         const chain = chainsByName.get(item.name);
         if (chain) this.addChainNode(source, table, chain, gid, origin, undefined);
       } else {
-        const members = item.group.names.map((n) => chainsByName.get(n)).filter((c): c is Chain => c !== undefined);
+        const members: Chain[] = [];
+        for (const i of chainIndexesOf(table, item.group.names)) if (i >= 0) members.push(table.chains[i] as Chain);
         this.addAggregate(item, 'chain', gid, sid, members.map((c) => c.range), members.reduce((n, c) => n + c.rules.length, 0), 'chains', 'rules');
       }
     }
 
-    const setsByName = new Map(table.sets.map((s) => [s.name, s]));
     for (const item of view.sets.items) {
       if (item.kind === 'leaf') {
         const set = setsByName.get(item.name);
@@ -485,18 +484,24 @@ class GraphBuilder {
     const sid = source.source.id;
     const { table, gid } = view;
     const iptables = isIptablesOrigin(origin) || source.source.format === 'iptables';
-    for (const chain of table.chains) {
-      const from = view.chainOwner.get(chain.name) as string;
-      chain.rules.forEach((rule, ruleIndex) => {
-        const ref: EdgeRef = { ruleIndex, ...(rule.range ? { range: rule.range } : {}) };
-        for (const r of referencesOf(rule)) {
+    const { refsByChain, firstOfName } = tableIndex(table);
+    refsByChain.forEach((rulesWithRefs, chainIndex) => {
+      if (rulesWithRefs.length === 0) return;
+      const from = view.chainOwner.ofIndex(firstOfName[chainIndex] ?? chainIndex);
+      for (const { at: ref, refs, targets } of rulesWithRefs) {
+        refs.forEach((r, i) => {
+          // Chains are found by the index the table index resolved once, not by name on every build.
+          const chainTarget = (name: string): string => {
+            const target = targets[i] ?? -1;
+            return target >= 0 ? view.chainOwner.ofIndex(target) : this.missing(gid, 'chain', name);
+          };
           switch (r.kind) {
             case 'jump':
             case 'goto':
-              this.addEdge(r.kind, from, this.chainTarget(view, r.target), { ref, sourceId: sid });
+              this.addEdge(r.kind, from, chainTarget(r.target), { ref, sourceId: sid });
               break;
             case 'vmap':
-              this.addEdge('vmap', from, this.chainTarget(view, r.target), { ref, key: r.key, sourceId: sid, verdict: r.verdict });
+              this.addEdge('vmap', from, chainTarget(r.target), { ref, key: r.key, sourceId: sid, verdict: r.verdict });
               break;
             case 'lookup':
             case 'update':
@@ -508,9 +513,9 @@ class GraphBuilder {
               break;
             }
           }
-        }
-      });
-    }
+        });
+      }
+    });
   }
 
   /** Branches of named verdict maps: map → each target chain, with the keys that lead there. */
@@ -621,9 +626,15 @@ interface VisibleAggregate {
 }
 
 interface VisibleEntries {
+  /** Leaves and the collapsed aggregates (whose members are hidden). */
   readonly items: ({ readonly kind: 'leaf'; readonly name: string } | VisibleAggregate)[];
-  /** Hidden name → the aggregate that shows it. */
-  readonly owner: Map<string, string>;
+}
+
+/** Hidden name → the aggregate that shows it. */
+function hiddenNames(entries: VisibleEntries): Map<string, string> {
+  const owner = new Map<string, string>();
+  for (const item of entries.items) if (item.kind === 'aggregate') for (const name of item.group.names) owner.set(name, item.id);
+  return owner;
 }
 
 interface TableView {
@@ -632,7 +643,7 @@ interface TableView {
   readonly chains: VisibleEntries;
   readonly sets: VisibleEntries;
   /** Every chain name → its visible node id (itself or its aggregate). */
-  readonly chainOwner: LazyOwner;
+  readonly chainOwner: ChainOwners;
   readonly setOwner: LazyOwner;
 }
 
@@ -652,6 +663,39 @@ class LazyOwner {
     const id = this.idOf(name);
     this.own.set(name, id);
     return id;
+  }
+}
+
+/** Chain → visible node id, by the chain's index in its table: an array filled from the collapsed
+ *  aggregates' member indexes (cached per aggregate), so a 128 000-chain table costs array writes per
+ *  build rather than a name lookup per rule reference. */
+class ChainOwners {
+  private readonly byIndex: (string | undefined)[];
+  private readonly index: TableIndex;
+
+  constructor(
+    private readonly table: Table,
+    visible: VisibleEntries,
+    private readonly idOf: (name: string) => string,
+  ) {
+    this.index = tableIndex(table);
+    this.byIndex = new Array<string | undefined>(table.chains.length);
+    for (const item of visible.items) {
+      if (item.kind !== 'aggregate') continue;
+      for (const i of chainIndexesOf(table, item.group.names)) if (i >= 0) this.byIndex[i] = item.id;
+    }
+  }
+
+  /** The node showing the chain at `index` (the first chain of its name): its aggregate or its own node. */
+  ofIndex(index: number): string {
+    let id = this.byIndex[index];
+    if (id === undefined) this.byIndex[index] = id = this.idOf((this.table.chains[index] as Chain).name);
+    return id;
+  }
+
+  get(name: string): string | undefined {
+    const index = this.index.chainIndexByName.get(name);
+    return index === undefined ? undefined : this.ofIndex(index);
   }
 }
 

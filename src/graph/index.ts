@@ -9,3 +9,4 @@ export { layoutGraph, relativePositions, GROUP_HEADER, GROUP_PADDING } from './l
 export { estimateNodeSize } from './nodeSize.ts';
 export { createLayoutClient, handleLayoutMessage, type LayoutClient, type LayoutRequest, type LayoutResponse, type MessageEndpoint } from './layoutProtocol.ts';
 export { HOOK_ORDER, NAT_CORE_POSITION } from './hooks.ts';
+export { prepareGraphSteps } from './prepare.ts';

@@ -4,8 +4,8 @@
 import type { Chain, IpvsService, ParsedSource, SourceRange, Table, Workspace } from '../model/ir.ts';
 import { revealPath } from './aggregate.ts';
 import { ipvsServiceKey, ipvsServiceLabel } from './buildGraph.ts';
-import { hookedChains } from './hooks.ts';
 import { aggregateId, chainId, flowtableId, ipvsGroupId, ipvsRealId, ipvsServiceId, setId, tableGroupId } from './ids.ts';
+import { hookedSet, regularChainNames } from './tableIndex.ts';
 import type { GraphModel } from './types.ts';
 
 /** A workspace object the graph can show. */
@@ -23,25 +23,6 @@ export interface Revealed {
   readonly visibleId: string;
   /** Aggregates to add to `options.expanded` so that `nodeId` becomes a node (outermost first). */
   readonly expand: readonly string[];
-}
-
-const hookedCache = new WeakMap<Workspace, ReadonlySet<Chain>>();
-const namesCache = new WeakMap<Table, readonly string[]>();
-
-function hookedSet(workspace: Workspace): ReadonlySet<Chain> {
-  let set = hookedCache.get(workspace);
-  if (!set) hookedCache.set(workspace, (set = new Set(hookedChains(workspace).map((h) => h.chain))));
-  return set;
-}
-
-/** Names of a table's chains that take part in aggregation (hooked chains always show). */
-function regularChainNames(workspace: Workspace, table: Table): readonly string[] {
-  let names = namesCache.get(table);
-  if (!names) {
-    const hooked = hookedSet(workspace);
-    namesCache.set(table, (names = table.chains.filter((c) => !hooked.has(c)).map((c) => c.name)));
-  }
-  return names;
 }
 
 function hostPort(addr: string, port: number): string {
@@ -64,7 +45,7 @@ export function reveal(model: GraphModel, workspace: Workspace, target: GraphTar
       const nodeId = chainId(sid, table.family, table.name, name);
       const chain = table.chains.find((c) => c.name === name);
       if (!chain || hookedSet(workspace).has(chain)) return { nodeId, visibleId: nodeId, expand: [] };
-      return through(nodeId, tableGroupId(sid, table.family, table.name), 'chain', regularChainNames(workspace, table), name);
+      return through(nodeId, tableGroupId(sid, table.family, table.name), 'chain', regularChainNames(hookedSet(workspace), table), name);
     }
     case 'set': {
       const { table, name } = target;

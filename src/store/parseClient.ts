@@ -52,11 +52,13 @@ export interface ParseClient {
   dispose(): void;
 }
 
-/** Runs one request. Used inside the parse worker and by the in-process client. */
+/** Runs one request. Used inside the parse worker and by the in-process client. `onParsed` hears the result
+ *  as soon as it exists, before the workspace facts are collected. */
 export function runParseRequest(
   request: ParseRequest,
   now: () => number = () => performance.now(),
   onPhase: (phase: ParsePhase) => void = () => {},
+  onParsed: (result: ParseResponse['result'], format: SourceFormat) => void = () => {},
 ): ParseResponse {
   const started = now();
   let format: SourceFormat;
@@ -66,6 +68,8 @@ export function runParseRequest(
   } else format = request.format;
   onPhase('parsing');
   const { format: _parsedAs, ...result } = parseText(request.text, format);
+  // The worker starts sending the result here, so that the page assembles it while the checks run.
+  onParsed(result, format);
   onPhase('checking');
   const facts = collectWorkspaceFacts({ source: { id: request.sourceId, name: '', format, text: request.text }, result });
   const durationMs = now() - started;

@@ -129,8 +129,21 @@ export function fromPermalinkState(state: PermalinkState): WorkspaceSnapshot {
 
 // ───────────── workspace files and the saved session ─────────────
 
-const FILE_MARK = 'nflens-workspace';
-const FILE_VERSION = 1;
+const FILE_MARK = 'nflens-workspace' as const;
+const FILE_VERSION = 1 as const;
+
+/** A workspace file as data: what `workspaceFileText` writes as JSON, and what a large saved session keeps
+ *  as it is (IndexedDB copies strings without turning tens of MB into escaped JSON on the main thread). */
+export interface WorkspaceFileObject {
+  readonly format: typeof FILE_MARK;
+  readonly version: typeof FILE_VERSION;
+  readonly savedAt: string;
+  readonly workspace: WorkspaceSnapshot;
+}
+
+export function workspaceFileObject(snapshot: WorkspaceSnapshot, savedAt: Date): WorkspaceFileObject {
+  return { format: FILE_MARK, version: FILE_VERSION, savedAt: savedAt.toISOString(), workspace: snapshot };
+}
 
 /** A workspace as a JSON file (download, saved session): tagged so that it is never taken for a dump. */
 export function workspaceFileText(snapshot: WorkspaceSnapshot, savedAt: Date): string {
@@ -159,7 +172,13 @@ export function readWorkspaceFile(text: string): WorkspaceFileResult {
   } catch {
     return { kind: 'invalid', error: 'the workspace file is damaged: it is not valid JSON' };
   }
+  return readWorkspaceFileObject(json);
+}
+
+/** Reads a workspace file that is already data (JSON-parsed, or kept as an object by IndexedDB). */
+export function readWorkspaceFileObject(json: unknown): WorkspaceFileResult {
   if (!isRecord(json)) return { kind: 'invalid', error: 'the workspace file holds no workspace' };
+  if (json.format !== FILE_MARK) return { kind: 'other' };
   if (json.version !== FILE_VERSION) return { kind: 'invalid', error: `the workspace file has version ${String(json.version)}; this nflens reads version ${FILE_VERSION}` };
   const snapshot = readSnapshot(json.workspace);
   if (typeof snapshot === 'string') return { kind: 'invalid', error: `the workspace file is damaged: ${snapshot}` };

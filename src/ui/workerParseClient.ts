@@ -1,11 +1,18 @@
 // The store's parse client in the browser: sends requests to the parse worker and resolves each with its
-// response. Imports store types and the worker module only.
+// response, whose result arrives as JSON parts assembled a slice at a time (store/chunkedTransfer.ts).
+// Imports store types, the transfer receiver and the worker module only.
+import type { ParseResult } from '../model/ir.ts';
+import { prepareGraphSteps } from '../graph/index.ts';
+import { runInSlices, TransferReceiver, type Scheduler, type TransferPath } from '../store/chunkedTransfer.ts';
 import { ParseCancelledError, type ParseClient, type ParseProgress, type ParseRequest, type ParseResponse } from '../store/parseClient.ts';
 import ParseWorker from './parseWorker.ts?worker';
 
 export type WorkerMessage =
   | { readonly progress: ParseProgress; readonly ok?: undefined }
-  | { readonly ok: true; readonly response: ParseResponse }
+  | { readonly skeleton: { readonly seq: number; readonly json: string }; readonly ok?: undefined }
+  | { readonly part: { readonly seq: number; readonly path: TransferPath; readonly json: string }; readonly ok?: undefined }
+  /** The response without its result, which came before it in parts. */
+  | { readonly ok: true; readonly response: Omit<ParseResponse, 'result'> }
   | { readonly ok: false; readonly seq: number; readonly sourceId: string; readonly message: string };
 
 interface Waiting {
@@ -13,32 +20,86 @@ interface Waiting {
   readonly onProgress?: ((progress: ParseProgress) => void) | undefined;
   resolve(response: ParseResponse): void;
   reject(error: Error): void;
+  /** Assembles the result while its parts arrive (from the skeleton on). */
+  receiver?: TransferReceiver | undefined;
+}
+
+/** Gives the thread back between assembly slices: a message to ourselves runs after pending input and paint,
+ *  without setTimeout's 4 ms clamp. */
+function yieldingScheduler(): Scheduler {
+  const channel = new MessageChannel();
+  const queue: (() => void)[] = [];
+  channel.port1.onmessage = () => queue.shift()?.();
+  return (run) => {
+    queue.push(run);
+    channel.port2.postMessage(null);
+  };
 }
 
 export function createWorkerParseClient(): ParseClient {
   const waiting = new Map<number, Waiting>();
   let worker = start();
 
+  const schedule = yieldingScheduler();
+
+  function startReceiving(seq: number, skeletonJson: string): void {
+    const entry = waiting.get(seq);
+    if (!entry) return;
+    entry.receiver?.stop();
+    entry.receiver = new TransferReceiver(schedule);
+    entry.receiver.skeleton(skeletonJson);
+  }
+
+  /** Forgets a request's partly assembled result (its worker was stopped; a fresh one starts over). */
+  function dropReceiver(entry: Waiting): void {
+    entry.receiver?.stop();
+    entry.receiver = undefined;
+  }
+
   function start(): Worker {
     const w = new ParseWorker();
     w.onmessage = (event: MessageEvent<WorkerMessage>) => {
       const data = event.data;
       if (data.ok === undefined) {
-        waiting.get(data.progress.seq)?.onProgress?.(data.progress);
+        if ('progress' in data) waiting.get(data.progress.seq)?.onProgress?.(data.progress);
+        else if ('skeleton' in data) startReceiving(data.skeleton.seq, data.skeleton.json);
+        else waiting.get(data.part.seq)?.receiver?.part(data.part.path, data.part.json);
         return;
       }
       const seq = data.ok ? data.response.seq : data.seq;
       const entry = waiting.get(seq);
-      waiting.delete(seq);
       if (!entry) return;
-      if (data.ok) entry.resolve(data.response);
-      else entry.reject(new Error(data.message));
+      if (!data.ok) {
+        waiting.delete(seq);
+        entry.receiver?.stop();
+        entry.reject(new Error(data.message));
+      } else if (!entry.receiver) {
+        waiting.delete(seq);
+        entry.reject(new Error('the parse worker answered without a result'));
+      } else {
+        const response = data.response;
+        const receiver = entry.receiver;
+        receiver.end((assembled) => {
+          const result = assembled as ParseResult;
+          // The graph's per-table indexes are built here, between frames, rather than by the first graph
+          // build in one long task. A request dropped meanwhile (cancelled, superseded) is not resolved.
+          const parsed = { source: { id: entry.request.sourceId, name: '', format: response.format, text: entry.request.text }, result };
+          runInSlices(prepareGraphSteps(parsed), schedule, () => {
+            if (waiting.get(seq) !== entry || entry.receiver !== receiver) return;
+            waiting.delete(seq);
+            entry.resolve({ ...response, result });
+          });
+        });
+      }
     };
     w.onerror = (event) => {
       event.preventDefault();
       // The worker died (e.g. out of memory on a huge dump): fail what it held and start a fresh one.
       const message = event.message || 'the parse worker stopped';
-      for (const entry of waiting.values()) entry.reject(new Error(message));
+      for (const entry of waiting.values()) {
+        dropReceiver(entry);
+        entry.reject(new Error(message));
+      }
       waiting.clear();
       worker.terminate();
       worker = start();
@@ -54,6 +115,7 @@ export function createWorkerParseClient(): ParseClient {
         const inFlight = [...waiting.values()];
         if (inFlight.length > 0 && inFlight.every((w) => w.request.sourceId === request.sourceId)) {
           worker.terminate();
+          for (const entry of waiting.values()) dropReceiver(entry);
           waiting.clear();
           worker = start();
         }
@@ -68,6 +130,7 @@ export function createWorkerParseClient(): ParseClient {
       worker.terminate();
       worker = start();
       for (const entry of held) {
+        dropReceiver(entry);
         if (entry.request.sourceId === sourceId) {
           waiting.delete(entry.request.seq);
           entry.reject(new ParseCancelledError(sourceId));
@@ -76,6 +139,7 @@ export function createWorkerParseClient(): ParseClient {
     },
     dispose: () => {
       worker.terminate();
+      for (const entry of waiting.values()) dropReceiver(entry);
       waiting.clear();
     },
   };

@@ -3,7 +3,7 @@
 // LOCAL_LIMIT characters (a kube-proxy dump of many MB) goes to IndexedDB, with a small pointer left in
 // localStorage. Backends are passed in, so the size rules are unit-tested without a browser. Imports the
 // snapshot reader only.
-import { readWorkspaceFile, type WorkspaceSnapshot } from '../../store/workspaceSnapshot.ts';
+import { readWorkspaceFile, readWorkspaceFileObject, workspaceFileObject, workspaceFileText, type WorkspaceSnapshot } from '../../store/workspaceSnapshot.ts';
 
 /** The subset of `Storage` used here. */
 export interface LocalBackend {
@@ -12,10 +12,10 @@ export interface LocalBackend {
   removeItem(key: string): void;
 }
 
-/** A key-value store for large texts (IndexedDB in the page). */
+/** A key-value store for large values (IndexedDB in the page): plain data, copied as it is. */
 export interface LargeBackend {
-  get(key: string): Promise<string | undefined>;
-  put(key: string, value: string): Promise<void>;
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<void>;
 }
 
@@ -34,25 +34,33 @@ export type SaveResult =
   | { readonly ok: true; readonly where: 'localStorage' | 'IndexedDB'; readonly size: number }
   | { readonly ok: false; readonly error: string };
 
-/** Saves a workspace file text (see `workspaceFileText`). Never throws. */
-export async function saveSession(text: string, backends: SessionBackends, savedAt = new Date()): Promise<SaveResult> {
+/** Characters a snapshot holds (its texts and packet): decides where it is saved before any JSON is written. */
+function snapshotChars(snapshot: WorkspaceSnapshot): number {
+  return snapshot.sources.reduce((n, s) => n + s.text.length + s.name.length, snapshot.packet?.length ?? 0);
+}
+
+/** Saves a workspace: a small one as a workspace file text in localStorage; a large one as a workspace file
+ *  object in IndexedDB (written as JSON, a dump of tens of MB would cost the page's main thread a second of
+ *  escaping; IndexedDB copies its strings as they are) behind a pointer in localStorage. Never throws. */
+export async function saveSession(snapshot: WorkspaceSnapshot, backends: SessionBackends, savedAt = new Date()): Promise<SaveResult> {
   const { local, large } = backends;
   if (!local && !large) return { ok: false, error: 'this browser offers no storage to this page' };
-  if (local && text.length <= LOCAL_LIMIT) {
+  const chars = snapshotChars(snapshot);
+  if (local && chars <= LOCAL_LIMIT) {
+    const text = workspaceFileText(snapshot, savedAt);
     try {
       local.setItem(SESSION_KEY, text);
-      // A large session saved earlier is stale now.
       if (large) await large.delete(SESSION_KEY).catch(() => undefined);
       return { ok: true, where: 'localStorage', size: text.length };
     } catch {
-      // Quota exceeded (other data of the origin): try IndexedDB.
+      // Quota exceeded (other data of this origin, or a browser with less room): IndexedDB instead.
     }
   }
-  if (!large) return { ok: false, error: `the workspace (${text.length.toLocaleString('en-US')} characters) is too large for localStorage and IndexedDB is not available` };
+  if (!large) return { ok: false, error: `the workspace (${chars.toLocaleString('en-US')} characters) is too large for localStorage and IndexedDB is not available` };
   try {
-    await large.put(SESSION_KEY, text);
-    local?.setItem(SESSION_KEY, JSON.stringify({ format: POINTER_MARK, where: 'IndexedDB', size: text.length, savedAt: savedAt.toISOString() }));
-    return { ok: true, where: 'IndexedDB', size: text.length };
+    await large.put(SESSION_KEY, workspaceFileObject(snapshot, savedAt));
+    local?.setItem(SESSION_KEY, JSON.stringify({ format: POINTER_MARK, where: 'IndexedDB', size: chars, savedAt: savedAt.toISOString() }));
+    return { ok: true, where: 'IndexedDB', size: chars };
   } catch (e) {
     return { ok: false, error: `IndexedDB refused the workspace (${e instanceof Error ? e.message : String(e)})` };
   }
@@ -65,14 +73,14 @@ export type LoadResult =
 
 /** Reads the saved session. Never throws. */
 export async function loadSession(backends: SessionBackends): Promise<LoadResult> {
-  let text: string | null | undefined;
+  let text: unknown;
   let where: 'localStorage' | 'IndexedDB' = 'localStorage';
   try {
     text = backends.local?.getItem(SESSION_KEY);
   } catch {
     text = null; // storage disabled
   }
-  if (text && isPointer(text)) {
+  if (typeof text === 'string' && isPointer(text)) {
     where = 'IndexedDB';
     try {
       text = await backends.large?.get(SESSION_KEY);
@@ -82,7 +90,8 @@ export async function loadSession(backends: SessionBackends): Promise<LoadResult
     if (text === undefined) return { kind: 'error', error: 'the saved workspace is missing from IndexedDB (browser data was cleared?)' };
   }
   if (!text) return { kind: 'none' };
-  const read = readWorkspaceFile(text);
+  // IndexedDB holds a file object (sessions saved before held the file text: both are read).
+  const read = typeof text === 'string' ? readWorkspaceFile(text) : readWorkspaceFileObject(text);
   if (read.kind === 'workspace') return { kind: 'session', snapshot: read.snapshot, where, ...(read.savedAt ? { savedAt: read.savedAt } : {}) };
   return { kind: 'error', error: read.kind === 'invalid' ? read.error : 'the saved workspace is not in a format this nflens reads' };
 }
@@ -134,7 +143,7 @@ function indexedDbBackend(): LargeBackend {
         }),
     );
   return {
-    get: (key) => run<unknown>('readonly', (s) => s.get(key)).then((v) => (typeof v === 'string' ? v : undefined)),
+    get: (key) => run<unknown>('readonly', (s) => s.get(key)),
     put: (key, value) => run<unknown>('readwrite', (s) => s.put(value, key)).then(() => undefined),
     delete: (key) => run<unknown>('readwrite', (s) => s.delete(key)).then(() => undefined),
   };

@@ -2,7 +2,7 @@
 // reports where it went in the store's save status. Imports the store, the snapshot helpers and the session store.
 import { useEffect } from 'react';
 import type { AppState, AppStore } from '../../store/appStore.ts';
-import { snapshotWorkspace, workspaceFileTextOfJson } from '../../store/workspaceSnapshot.ts';
+import { snapshotWorkspace, type WorkspaceSnapshot } from '../../store/workspaceSnapshot.ts';
 import { saveSession, type SessionBackends } from './session.ts';
 
 /** What a saved session holds: a change to any of these is saved. */
@@ -27,20 +27,28 @@ function delayFor(state: AppState): number {
   return size > 1_000_000 ? 3000 : 700;
 }
 
+/** Whether two snapshots save the same thing. Texts are compared as strings (no JSON of a 35 MB dump on
+ *  every cursor move); the rest, which is small, as JSON. */
+export function sameSnapshot(a: WorkspaceSnapshot, b: WorkspaceSnapshot): boolean {
+  if (a.sources.length !== b.sources.length || a.sources.some((s, i) => s.text !== b.sources[i]?.text)) return false;
+  const withoutTexts = (x: WorkspaceSnapshot) => JSON.stringify({ ...x, sources: x.sources.map(({ text: _text, ...rest }) => rest) });
+  return withoutTexts(a) === withoutTexts(b);
+}
+
 export function useSessionAutosave(store: AppStore, backends: SessionBackends): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let lastJson: string | undefined;
+    let last: WorkspaceSnapshot | undefined;
     let saving = Promise.resolve();
     const save = (): void => {
       timer = undefined;
-      const json = JSON.stringify(snapshotWorkspace(store.getState()));
-      if (json === lastJson) return;
-      lastJson = json;
-      const text = workspaceFileTextOfJson(json, new Date());
+      const snapshot = snapshotWorkspace(store.getState());
+      if (last && sameSnapshot(last, snapshot)) return;
+      last = snapshot;
+      const savedAt = new Date();
       // One save at a time, in order: a slow IndexedDB write must not land after a newer one.
       saving = saving.then(async () => {
-        const result = await saveSession(text, backends);
+        const result = await saveSession(snapshot, backends, savedAt);
         store.getState().setSaveStatus(
           result.ok ? { state: 'saved', where: result.where, size: result.size, at: Date.now() } : { state: 'failed', error: result.error, at: Date.now() },
         );
