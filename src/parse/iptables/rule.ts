@@ -796,7 +796,9 @@ class RuleReader {
       stmts.push({ kind: 'verdict', verdict: { kind: target.goto ? 'goto' : 'jump', target: target.name }, range: target.range });
     } else pushAll(stmts, targetStmts);
 
-    const out: { -readonly [K in keyof RuleOutput]: RuleOutput[K] } = { stmts, args: this.args, errors: this.errors };
+    // The rule keeps copies at their exact length: arrays grown by push have room for 16 or 40 elements, and
+    // that slack, kept for every rule of a large dump, was an eighth of the IR's memory.
+    const out: { -readonly [K in keyof RuleOutput]: RuleOutput[K] } = { stmts: stmts.slice(), args: this.args.slice(), errors: this.errors };
     if (comment !== undefined) out.comment = comment;
     if (counters) out.counters = counters;
     if (this.countersRange) out.countersRange = this.countersRange;
