@@ -126,11 +126,26 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
     return implicitTable;
   };
 
+  // The chain the last rule went to: iptables-save writes a chain's rules together, so most rules need no
+  // lookup (in a table of 100 000 chains each lookup is a few cache misses). Forgotten when a chain is
+  // deleted or renamed.
+  let lastTable: TableBuilder | undefined;
+  let lastChain: ChainBuilder | undefined;
+  const forgetLastChain = (): void => {
+    lastTable = undefined;
+    lastChain = undefined;
+  };
+
   const ensureChain = (table: TableBuilder, name: string, range: SourceRange, warn: boolean): ChainBuilder => {
-    const existing = table.chains.get(name);
-    if (existing) return existing;
-    if (warn && !isBuiltinChain(table.name, name)) report(MSG.undeclaredChain, range, name);
-    return makeChain(table, name, range);
+    if (lastChain && lastTable === table && lastChain.name === name) return lastChain;
+    let chain = table.chains.get(name);
+    if (!chain) {
+      if (warn && !isBuiltinChain(table.name, name)) report(MSG.undeclaredChain, range, name);
+      chain = makeChain(table, name, range);
+    }
+    lastTable = table;
+    lastChain = chain;
+    return chain;
   };
 
   let pos = 0;
@@ -367,6 +382,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
         return;
       case 'X': {
         if (!chainTok) {
+          forgetLastChain();
           for (const [name, ch] of [...table.chains]) if (!ch.base && ch.rules.length === 0 && !isReferenced(table, name)) table.chains.delete(name);
           return;
         }
@@ -378,7 +394,10 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
         if (!ch) report(MSG.cannotDeleteChain, chainRange, chainName, 'it does not exist in this dump');
         else if (ch.rules.length) report(MSG.cannotDeleteChain, chainRange, chainName, 'it is not empty');
         else if (isReferenced(table, chainName)) report(MSG.cannotDeleteChain, chainRange, chainName, 'rules still jump to it');
-        else table.chains.delete(chainName);
+        else {
+          forgetLastChain();
+          table.chains.delete(chainName);
+        }
         return;
       }
       case 'E': {
@@ -388,6 +407,7 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
         else if (!ch) report(MSG.undeclaredChain, chainRange, chainName);
         else if (ch.base) report(MSG.builtinChainOp, chainRange, chainName, table.name, 'it cannot be renamed');
         else {
+          forgetLastChain();
           table.chains.delete(chainName);
           table.jumpsToCheck = true;
           ch.name = newName.text;
