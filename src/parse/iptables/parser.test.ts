@@ -220,9 +220,9 @@ COMMIT
     const deleted = '*filter\n:FOO - [0:0]\n-A FOO -j ACCEPT\n-F FOO\n-X FOO\n-A FOO -j DROP\nCOMMIT\n';
     const d = parseIptables(deleted);
     expect(d.diagnostics.map((x) => at(deleted, x))).toEqual(['6:4 warning IPT1014']);
-    expect(d.ruleset.tables[0]?.chains.map((c) => [c.name, c.rules.length, c.range.start])).toEqual([['FOO', 1, deleted.indexOf('FOO -j DROP')]]);
+    expect(d.ruleset.tables[0]?.chains.map((c) => [c.name, c.rules.length, c.range?.start])).toEqual([['FOO', 1, deleted.indexOf('FOO -j DROP')]]);
     const renamed = '*filter\n:FOO - [0:0]\n-A FOO -j ACCEPT\n-E FOO BAR\n-A FOO -j DROP\n-A BAR -j DROP\nCOMMIT\n';
-    expect(chainSummary(parseIptables(renamed).ruleset.tables[0]).map((c) => [c.name, c.rules])).toEqual([['BAR', 2], ['FOO', 1]]);
+    expect((chainSummary(parseIptables(renamed).ruleset.tables[0]) ?? []).map((c) => [c.name, c.rules])).toEqual([['BAR', 2], ['FOO', 1]]);
   });
 
   it('accepts a paste cut off in the middle of the last rule with a warning', () => {
