@@ -49,7 +49,18 @@ export interface BrowserMeasurement {
   /** The longest main-thread task after the paste event returned, until the page was ready. */
   readonly longestTaskMs: number;
   readonly longTasks: readonly LongTask[];
+  /** Typing into the pasted dump once the page is ready (after the trace): keystroke → next frame. */
+  readonly typing?: TypingMeasurement;
   readonly error?: string;
+}
+
+export interface TypingMeasurement {
+  readonly keys: number;
+  /** Key press → the next frame painted, as seen from the test (includes Playwright's round trip). */
+  readonly medianMs: number;
+  readonly maxMs: number;
+  /** The longest main-thread task while typing and in the second after the last key. */
+  readonly longestTaskMs: number;
 }
 
 export interface BrowserRun {
@@ -237,25 +248,57 @@ async function measureOne(browser: Browser, baseUrl: string, input: BrowserInput
       longestTaskMs: after.reduce((m, t) => Math.max(m, t.ms), 0),
       longTasks: [...after].sort((a, b) => b.ms - a.ms).slice(0, 8),
     };
-    if (!hasTracer) return { ...base, traceMissing: 'no packet tracer on this page (looked for a textbox named "packet" and a "Trace" button)' };
+    if (!hasTracer) return { ...base, traceMissing: 'no packet tracer on this page (looked for a textbox named "packet" and a "Trace" button)', typing: await measureTyping(page) };
     // Timed from the test side (a user's click comes from outside too); the trace runs once the page is ready.
     if (await present(traceTab, 100)) await traceTab.click();
     const t0 = Date.now();
     await packetInput(page).fill(input.packet);
     await traceButton(page).click();
+    let traced: Pick<BrowserMeasurement, 'traceOnlyMs' | 'traceDoneMs' | 'traceMissing'>;
     try {
       await traceResult(page).filter({ hasText: FATE_WORDS }).waitFor({ timeout: timeoutMs });
       const traceOnlyMs = Date.now() - t0;
       const readyAt = Math.max(times.outline ?? 0, times.graph ?? 0);
-      return { ...base, traceOnlyMs, traceDoneMs: readyAt + traceOnlyMs };
+      traced = { traceOnlyMs, traceDoneMs: readyAt + traceOnlyMs };
     } catch (e) {
-      return { ...base, traceMissing: `the trace did not show a fate: ${(e as Error).message.split('\n')[0]}` };
+      traced = { traceMissing: `the trace did not show a fate: ${(e as Error).message.split('\n')[0]}` };
     }
+    return { ...base, ...traced, typing: await measureTyping(page) };
   } catch (e) {
     return { label: input.label, bytes: Buffer.byteLength(text), pasteTaskMs: 0, longestTaskMs: 0, longTasks: [], error: (e as Error).message.split('\n')[0] ?? 'failed' };
   } finally {
     await context.close();
   }
+}
+
+/** Types a comment at the top of the dump, one key at a time, as a user editing a big dump would. */
+async function measureTyping(page: Page): Promise<TypingMeasurement> {
+  const keys = '# editing a big dump';
+  await page.locator('[data-testid="source-editor"] .native-edit-context, [data-testid="source-editor"] textarea.inputarea').first().focus();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.evaluate(() => {
+    const w = window as unknown as { __typingTasks: number[]; __typingObserver?: PerformanceObserver };
+    w.__typingTasks = [];
+    w.__typingObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__typingTasks.push(e.duration);
+    });
+    w.__typingObserver.observe({ type: 'longtask', buffered: false });
+  });
+  const latencies: number[] = [];
+  for (const key of keys) {
+    const t0 = Date.now();
+    await page.keyboard.press(key === ' ' ? 'Space' : key);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+    latencies.push(Date.now() - t0);
+  }
+  await page.waitForTimeout(1000);
+  const tasks = await page.evaluate(() => {
+    const w = window as unknown as { __typingTasks: number[]; __typingObserver?: PerformanceObserver };
+    w.__typingObserver?.disconnect();
+    return w.__typingTasks;
+  });
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { keys: keys.length, medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, maxMs: sorted[sorted.length - 1] ?? 0, longestTaskMs: Math.max(0, ...tasks) };
 }
 
 /** Builds the app (unless `build` is false), serves it with `vite preview`, and measures each input. */

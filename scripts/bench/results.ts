@@ -136,6 +136,16 @@ export function judgeTargets(r: Omit<BenchResults, 'targets'>): TargetResult[] {
     status: big.longestTaskMs <= 200 ? 'PASS' : 'FAIL',
     detail: `longest task after the paste event: ${ms(big.longestTaskMs)}; the paste event itself (editor): ${ms(big.pasteTaskMs)}`,
   });
+  // The issue asks for an editor that stays responsive with a 20 MB dump; the 10 000-Service dump is larger.
+  out.push(
+    big.typing
+      ? {
+          target: 'editor responsive with the 10 000-Service dump: no keystroke task > 200 ms',
+          status: big.typing.longestTaskMs <= 200 ? 'PASS' : 'FAIL',
+          detail: `${big.typing.keys} keys: key → frame median ${ms(big.typing.medianMs)}, max ${ms(big.typing.maxMs)}; longest task ${ms(big.typing.longestTaskMs)}`,
+        }
+      : { target: 'editor responsive with the 10 000-Service dump: no keystroke task > 200 ms', status: 'N/A', detail: 'typing not measured' },
+  );
   return out;
 }
 
@@ -234,15 +244,16 @@ export function renderMarkdown(r: BenchResults): string {
   if (!r.browser) L.push('Not run.');
   else if (!r.browser.available) L.push(`Not available: ${r.browser.why ?? ''}`);
   else {
-    L.push('| dump | size | → parse done | → outline | → first graph paint | → trace done | longest task after paste | paste event (editor) |');
-    L.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+    L.push('| dump | size | → parse done | → outline | → first graph paint | → trace done | longest task after paste | paste event (editor) | typing: key → frame, median / max | typing: longest task |');
+    L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const b of r.browser.results) {
       if (b.error) {
-        L.push(`| ${b.label} | ${bytes(b.bytes)} | failed: ${b.error} | | | | | |`);
+        L.push(`| ${b.label} | ${bytes(b.bytes)} | failed: ${b.error} | | | | | | | |`);
         continue;
       }
+      const typing = b.typing ? `${ms(b.typing.medianMs)} / ${ms(b.typing.maxMs)} | ${ms(b.typing.longestTaskMs)}` : '– | –';
       L.push(
-        `| ${b.label} | ${bytes(b.bytes)} | ${ms(b.parseDoneMs)} | ${ms(b.outlineMs)} | ${b.graphPaintMs !== undefined ? ms(b.graphPaintMs) : 'not available'} | ${b.traceDoneMs !== undefined ? ms(b.traceDoneMs) : 'not available'} | ${ms(b.longestTaskMs)} | ${ms(b.pasteTaskMs)} |`,
+        `| ${b.label} | ${bytes(b.bytes)} | ${ms(b.parseDoneMs)} | ${ms(b.outlineMs)} | ${b.graphPaintMs !== undefined ? ms(b.graphPaintMs) : 'not available'} | ${b.traceDoneMs !== undefined ? ms(b.traceDoneMs) : 'not available'} | ${ms(b.longestTaskMs)} | ${ms(b.pasteTaskMs)} | ${typing} |`,
       );
     }
   }

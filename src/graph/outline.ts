@@ -91,7 +91,47 @@ export function buildSourceOutline(input: OutlineInput): OutlineNode {
   };
 }
 
+/** Table subtrees, kept per table (the IR is immutable) and per place in the outline: a big table's subtree is
+ *  built once, possibly a slice at a time by `outlineSteps` right after the parse. */
+const tableNodes = new WeakMap<Table, Map<string, OutlineNode>>();
+
+/** Chains turned into outline nodes per step (a few ms of work on a kube-proxy dump). */
+const CHAINS_PER_STEP = 2000;
+
 function buildTable(input: OutlineInput, parentId: string, table: Table, index: number): OutlineNode {
+  const steps = tableSteps(input, parentId, table, index);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Builds the outline subtrees of a parsed source's tables (and their id indexes) a slice at a time, so that
+ * a page can do it between frames after a big parse: the outline it then shows takes them from the cache.
+ * The source node itself (which carries the source's name) is cheap and built when shown.
+ */
+export function* outlineSteps(input: Omit<OutlineInput, 'name'>): Generator<void, void, void> {
+  const parentId = `src:${input.sourceId}`;
+  const tables = input.result.ruleset.tables;
+  for (let i = 0; i < tables.length; i++) {
+    const node = yield* tableSteps({ ...input, name: '' }, parentId, tables[i] as Table, i);
+    yield* subtreeIndexSteps(node);
+  }
+}
+
+function* tableSteps(input: OutlineInput, parentId: string, table: Table, index: number): Generator<void, OutlineNode, void> {
+  const key = `${parentId}\n${index}`;
+  let byPlace = tableNodes.get(table);
+  const cached = byPlace?.get(key);
+  if (cached) return cached;
+  const node = yield* buildTableSteps(input, parentId, table, index);
+  if (!byPlace) tableNodes.set(table, (byPlace = new Map()));
+  byPlace.set(key, node);
+  return node;
+}
+
+function* buildTableSteps(input: OutlineInput, parentId: string, table: Table, index: number): Generator<void, OutlineNode, void> {
   const { sourceId } = input;
   // Table names are unique per family (nftables `table_lookup` keys on family + name); the index only
   // separates duplicates that a broken dump might contain.
@@ -108,8 +148,16 @@ function buildTable(input: OutlineInput, parentId: string, table: Table, index: 
     const open = key === 'base-chains' || key === 'chains';
     children.push({ id: `${id}/${key}`, kind: 'group', sourceId, label, detail, ...(open ? { open } : {}), children: nodes });
   };
-  addGroup('base-chains', 'Base chains', chainGroupDetail(baseChains), baseChains.map((c) => buildChain(input, `${id}/base-chains`, table.family, c)));
-  addGroup('chains', 'Regular chains', chainGroupDetail(regularChains), regularChains.map((c) => buildChain(input, `${id}/chains`, table.family, c)));
+  function* chainNodes(chains: readonly Chain[], groupId: string): Generator<void, OutlineNode[], void> {
+    const out: OutlineNode[] = [];
+    for (let i = 0; i < chains.length; i++) {
+      if (i > 0 && i % CHAINS_PER_STEP === 0) yield;
+      out.push(buildChain(input, groupId, table.family, chains[i] as Chain));
+    }
+    return out;
+  }
+  addGroup('base-chains', 'Base chains', chainGroupDetail(baseChains), yield* chainNodes(baseChains, `${id}/base-chains`));
+  addGroup('chains', 'Regular chains', chainGroupDetail(regularChains), yield* chainNodes(regularChains, `${id}/chains`));
   addGroup('sets', 'Sets', `${countText(sets.length, 'set')} · ${countText(elementCount(sets), 'element')}`, sets.map((s) => buildSet(sourceId, `${id}/sets`, s)));
   addGroup('maps', 'Maps', `${countText(maps.length, 'map')} · ${countText(elementCount(maps), 'element')}`, maps.map((s) => buildSet(sourceId, `${id}/maps`, s)));
   addGroup(
@@ -325,23 +373,85 @@ function withRange(range: SourceRange | undefined): { range?: SourceRange } {
 
 /** Where each node sits: its parent, for revealing a node (expanding its ancestors). */
 export interface OutlineIndex {
-  readonly byId: ReadonlyMap<string, OutlineNode>;
-  readonly parentOf: ReadonlyMap<string, string>;
+  readonly byId: { get(id: string): OutlineNode | undefined; keys(): Iterable<string>; values(): Iterable<OutlineNode> };
+  readonly parentOf: { get(id: string): string | undefined };
 }
 
-export function indexOutline(roots: readonly OutlineNode[]): OutlineIndex {
-  const byId = new Map<string, OutlineNode>();
-  const parentOf = new Map<string, string>();
-  const stack: OutlineNode[] = [...roots];
-  while (stack.length > 0) {
+/** A subtree's ids (its root included) and each descendant's parent. */
+interface SubtreeIndex {
+  readonly byId: Map<string, OutlineNode>;
+  readonly parentOf: Map<string, string>;
+}
+
+/** Table subtrees' indexes, kept per table node (built with it, possibly a slice at a time). */
+const subtreeIndexes = new WeakMap<OutlineNode, SubtreeIndex>();
+
+function* subtreeIndexSteps(root: OutlineNode): Generator<void, SubtreeIndex, void> {
+  const cached = subtreeIndexes.get(root);
+  if (cached) return cached;
+  const index: SubtreeIndex = { byId: new Map(), parentOf: new Map() };
+  const stack: OutlineNode[] = [root];
+  for (let visited = 1; stack.length > 0; visited++) {
+    if (visited % (CHAINS_PER_STEP * 4) === 0) yield;
     const node = stack.pop()!;
-    byId.set(node.id, node);
+    index.byId.set(node.id, node);
     for (const child of node.children) {
-      parentOf.set(child.id, node.id);
+      index.parentOf.set(child.id, node.id);
       stack.push(child);
     }
   }
-  return { byId, parentOf };
+  subtreeIndexes.set(root, index);
+  return index;
+}
+
+function subtreeIndex(root: OutlineNode): SubtreeIndex {
+  const steps = subtreeIndexSteps(root);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Ids of the whole outline. Tables' subtrees keep their own (cached) indexes: a source re-labelled or a
+ *  second source added re-indexes only the few nodes above the tables, not 400 000 rule rows. */
+export function indexOutline(roots: readonly OutlineNode[]): OutlineIndex {
+  const top = new Map<string, OutlineNode>();
+  const topParents = new Map<string, string>();
+  const tables: SubtreeIndex[] = [];
+  const stack: OutlineNode[] = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.kind === 'table') {
+      tables.push(subtreeIndex(node));
+      continue;
+    }
+    top.set(node.id, node);
+    for (const child of node.children) {
+      topParents.set(child.id, node.id);
+      stack.push(child);
+    }
+  }
+  const find = <T,>(id: string, own: Map<string, T>, of: (t: SubtreeIndex) => Map<string, T>): T | undefined => {
+    const hit = own.get(id);
+    if (hit !== undefined) return hit;
+    for (const t of tables) {
+      const value = of(t).get(id);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  };
+  const all = function* <T,>(own: Iterable<T>, of: (t: SubtreeIndex) => Iterable<T>): Generator<T> {
+    yield* own;
+    for (const t of tables) yield* of(t);
+  };
+  return {
+    byId: {
+      get: (id) => find(id, top, (t) => t.byId),
+      keys: () => all(top.keys(), (t) => t.byId.keys()),
+      values: () => all(top.values(), (t) => t.byId.values()),
+    },
+    parentOf: { get: (id) => find(id, topParents, (t) => t.parentOf) },
+  };
 }
 
 /** Ids of a node's ancestors, outermost first. */
@@ -362,6 +472,21 @@ export function ancestorsOf(index: OutlineIndex, id: string): string[] {
  *     rule objects after it).
  *  Every node is looked at, because in the command form (`add rule ip t c …`) a rule's text lies outside
  *  its chain's. A cursor right after a node's last character still belongs to it (end is exclusive). */
+/** The text a node and everything below it cover (null: no range anywhere below), kept per node. */
+const extents = new WeakMap<OutlineNode, SourceRange | null>();
+
+function extentOf(node: OutlineNode): SourceRange | undefined {
+  const cached = extents.get(node);
+  if (cached !== undefined) return cached ?? undefined;
+  let extent = node.range;
+  for (const child of node.children) {
+    const e = extentOf(child);
+    if (e) extent = extent ? { start: Math.min(extent.start, e.start), end: Math.max(extent.end, e.end) } : e;
+  }
+  extents.set(node, extent ?? null);
+  return extent;
+}
+
 export function findNodeAtOffset(
   roots: readonly OutlineNode[],
   sourceId: string,
@@ -372,12 +497,13 @@ export function findNodeAtOffset(
   let byLine: OutlineNode | undefined;
   let byExtent: { node: OutlineNode; size: number } | undefined;
   const size = (r: SourceRange): number => r.end - r.start;
-  const visit = (node: OutlineNode): SourceRange | undefined => {
-    let extent = node.range;
-    for (const child of node.children) {
-      const e = visit(child);
-      if (e) extent = extent ? { start: Math.min(extent.start, e.start), end: Math.max(extent.end, e.end) } : e;
-    }
+  const visit = (node: OutlineNode): void => {
+    const extent = extentOf(node);
+    // A subtree whose text neither holds the offset nor meets the line has no candidate for any rule below:
+    // skipped, so that a cursor move in a dump of 263 000 rules looks at a few nodes, not all of them.
+    if (!extent) return;
+    if (!(extent.start <= offset && offset <= extent.end) && !(line && extent.start <= line.end && extent.end >= line.start)) return;
+    for (const child of node.children) visit(child);
     const r = node.range;
     if (r && r.start <= offset && offset <= r.end && (!byRange?.range || size(r) < size(byRange.range))) byRange = node;
     if (r && line && r.start >= line.start && r.start <= line.end && (!byLine?.range || size(r) < size(byLine.range))) byLine = node;
@@ -385,7 +511,6 @@ export function findNodeAtOffset(
     if (r && extent && extent.start <= offset && offset <= extent.end && (!byExtent || size(extent) < byExtent.size)) {
       byExtent = { node, size: size(extent) };
     }
-    return extent;
   };
   for (const root of roots) if (root.sourceId === sourceId) visit(root);
   // A table or source found by rule 1 is only a container: a more precise node found by rules 2 and 3 wins.

@@ -33,3 +33,28 @@ describe('prepareGraphSteps', () => {
     });
   }
 });
+
+describe('outlineSteps', () => {
+  it('builds a big table a slice at a time; the outline and its index are then the same as built at once', async () => {
+    const { buildOutline, indexOutline, outlineSteps } = await import('./outline.ts');
+    const text = generateKubeProxy({ mode: 'nftables', services: 1500, endpointsPerService: 2, seed: 4 }).files[0]!.text;
+    const warmed = parsed(text, 'w');
+    const cold = parsed(text, 'w');
+    let steps = 0;
+    for (const _ of outlineSteps({ sourceId: 'w', text, result: warmed.result })) steps++;
+    expect(steps).toBeGreaterThan(2);
+    const input = (p: ParsedSource) => [{ sourceId: 'w', name: 'dump', text, result: p.result }];
+    const a = buildOutline(input(warmed));
+    const b = buildOutline(input(cold));
+    expect(a).toEqual(b);
+    // The warmed table subtree is reused, not rebuilt.
+    expect(buildOutline(input(warmed))[0]!.children[0]).toBe(a[0]!.children[0]);
+    const ia = indexOutline(a);
+    const ib = indexOutline(b);
+    expect([...ia.byId.keys()].sort()).toEqual([...ib.byId.keys()].sort());
+    for (const id of [...ib.byId.keys()].slice(0, 5000)) {
+      expect(ia.byId.get(id)).toEqual(ib.byId.get(id));
+      expect(ia.parentOf.get(id)).toBe(ib.parentOf.get(id));
+    }
+  });
+});

@@ -6,6 +6,7 @@ import type { Expr, IpvsService, ParsedSource, Rule, SourceRange, Table, Workspa
 import { ipvsServiceLabel } from './buildGraph.ts';
 import { type GraphTarget, reveal } from './locate.ts';
 import { mapElementParts, referencesOf, walkExpr, walkRuleExprs } from './references.ts';
+import { tableIndex } from './tableIndex.ts';
 import type { GraphModel } from './types.ts';
 
 export interface SearchHit {
@@ -40,7 +41,6 @@ export function searchGraph(model: GraphModel, workspace: Workspace, query: stri
   const q = query.trim();
   if (q === '') return [];
   const matcher = new Matcher(termsOf(q));
-  const feed = (e: Expr): void => feedExpr(e, matcher);
   // Raw hits first, keyed by object; which node shows them is worked out for the best `limit` only.
   const raw = new Map<string, RawHit>();
   const add = (target: GraphTarget, reason: SearchHit['reason'], text: string, score: number, range: SourceRange | undefined): void => {
@@ -64,41 +64,42 @@ export function searchGraph(model: GraphModel, workspace: Workspace, query: stri
         const old = targets.get(name);
         if (!old || old.score < score) targets.set(name, { score, text, range });
       };
-      for (const chain of table.chains) {
+      const feeds = matcher.empty ? undefined : tableFeeds(table);
+      table.chains.forEach((chain, chainIndex) => {
         const s = nameScore(chain.name);
         if (s > 0) add(chainTarget(chain.name), 'name', chain.name, s, chain.range);
-        if (matcher.empty) continue;
-        for (const rule of chain.rules) {
+        if (!feeds) return;
+        const ruleFeeds = feeds.rules[chainIndex] as readonly Feed[];
+        chain.rules.forEach((rule, ruleIndex) => {
           matcher.reset();
-          walkRuleExprs(rule, feed);
-          if (rule.comment) matcher.text(rule.comment);
-          feedArgs(rule, matcher);
+          replay(ruleFeeds[ruleIndex] as Feed, matcher);
           const score = matcher.score();
-          if (score === 0) continue;
+          if (score === 0) return;
           add(chainTarget(chain.name), 'rule', `${chain.name}: rule`, score, rule.range);
           for (const ref of referencesOf(rule)) {
             if (ref.kind === 'jump' || ref.kind === 'goto' || ref.kind === 'vmap') addTarget(ref.target, score - 1, `${chain.name} → ${ref.target}`, rule.range);
           }
-        }
-      }
-      for (const set of table.sets) {
+        });
+      });
+      table.sets.forEach((set, setIndex) => {
         const s = nameScore(set.name);
         if (s > 0) add({ kind: 'set', source, table, name: set.name }, 'name', set.name, s, set.range);
-        if (matcher.empty) continue;
-        for (const element of set.elements) {
+        if (!feeds) return;
+        const elementFeeds = feeds.elements[setIndex] as readonly Feed[];
+        set.elements.forEach((element, elementIndex) => {
           matcher.reset();
-          walkExpr(element, feed);
+          replay(elementFeeds[elementIndex] as Feed, matcher);
           const score = matcher.score();
-          if (score === 0) continue;
+          if (score === 0) return;
           add({ kind: 'set', source, table, name: set.name }, 'element', `${set.name}: element`, score, element.range ?? set.range);
           const { data } = mapElementParts(element);
           if (data?.kind === 'verdict' && (data.verdict.kind === 'jump' || data.verdict.kind === 'goto')) addTarget(data.verdict.target, score - 1, `@${set.name} → ${data.verdict.target}`, element.range);
-        }
-      }
+        });
+      });
       if (targets.size > 0) {
         const incoming = countReferences(table, new Set(targets.keys()));
         for (const [name, hit] of targets) {
-          if (table.chains.some((c) => c.name === name) && (incoming.get(name) ?? 0) <= MAX_TARGET_REFERENCES) add(chainTarget(name), 'target', hit.text, hit.score, hit.range);
+          if (tableIndex(table).chainsByName.has(name) && (incoming.get(name) ?? 0) <= MAX_TARGET_REFERENCES) add(chainTarget(name), 'target', hit.text, hit.score, hit.range);
         }
       }
       for (const ft of table.flowtables) {
@@ -182,6 +183,82 @@ function searchIpvs(source: ParsedSource, service: IpvsService, matcher: Matcher
   }
 }
 
+// ───────────── what each rule and element offers the matcher, recorded once ─────────────
+
+/** Where matched values go: the matcher, or a recorder that keeps the calls for later queries. */
+interface ValueSink {
+  text(raw: string): void;
+  net(addr: bigint, len: number, v6: boolean): void;
+  span(from: bigint, to: bigint, v6: boolean | 'number'): void;
+}
+
+/** The calls one rule or element makes on the matcher, in order: a string is `text`, the rest `net`/`span`. */
+type FeedOp = string | { readonly net: bigint; readonly len: number; readonly v6: boolean } | { readonly from: bigint; readonly to: bigint; readonly v6: boolean | 'number' };
+type Feed = readonly FeedOp[];
+
+interface TableFeeds {
+  /** Per chain, per rule. */
+  readonly rules: readonly (readonly Feed[])[];
+  /** Per set, per element. */
+  readonly elements: readonly (readonly Feed[])[];
+}
+
+class FeedRecorder implements ValueSink {
+  ops: FeedOp[] = [];
+  text(raw: string): void {
+    this.ops.push(raw);
+  }
+  net(addr: bigint, len: number, v6: boolean): void {
+    this.ops.push({ net: addr, len, v6 });
+  }
+  span(from: bigint, to: bigint, v6: boolean | 'number'): void {
+    this.ops.push({ from, to, v6 });
+  }
+  take(): Feed {
+    const ops = this.ops;
+    this.ops = [];
+    return ops;
+  }
+}
+
+/**
+ * Every rule's and element's values as matcher calls, recorded on the first search of a table and kept
+ * while the table lives: a search then replays flat lists instead of walking 263 000 rules' expression
+ * trees again (the recording is exactly what the walk would have fed, so the scores are the same).
+ */
+const feedCache = new WeakMap<Table, TableFeeds>();
+
+function tableFeeds(table: Table): TableFeeds {
+  let feeds = feedCache.get(table);
+  if (feeds) return feeds;
+  const recorder = new FeedRecorder();
+  const feed = (e: Expr): void => feedExpr(e, recorder);
+  const rules = table.chains.map((chain) =>
+    chain.rules.map((rule) => {
+      walkRuleExprs(rule, feed);
+      if (rule.comment) recorder.text(rule.comment);
+      feedArgs(rule, recorder);
+      return recorder.take();
+    }),
+  );
+  const elements = table.sets.map((set) =>
+    set.elements.map((element) => {
+      walkExpr(element, feed);
+      return recorder.take();
+    }),
+  );
+  feedCache.set(table, (feeds = { rules, elements }));
+  return feeds;
+}
+
+function replay(feed: Feed, m: ValueSink): void {
+  for (const op of feed) {
+    if (typeof op === 'string') m.text(op);
+    else if ('net' in op) m.net(op.net, op.len, op.v6);
+    else m.span(op.from, op.to, op.v6);
+  }
+}
+
 // ───────────── matching values ─────────────
 
 /** Query → terms: whitespace-separated, `a.b.c.d:port` split in two, nft's ` . ` concatenation dropped. */
@@ -204,7 +281,7 @@ function termsOf(query: string): Term[] {
 
 /** Scores the values of one element or rule against every term: each term keeps its best match; the
  *  whole scores the weakest term (all terms must match: exact 50, containment 20). */
-class Matcher {
+class Matcher implements ValueSink {
   private readonly best: number[];
 
   constructor(private readonly terms: readonly Term[]) {
@@ -272,7 +349,7 @@ class Matcher {
 
 /** iptables rules: their arguments as written (`-d 10.96.0.10/32`, `--to-destination 10.244.1.5:8080`).
  *  Option names and words without digits are skipped (names are found by the name search). */
-function feedArgs(rule: Rule, m: Matcher): void {
+function feedArgs(rule: Rule, m: ValueSink): void {
   const args = rule.xt?.args;
   if (!args) return;
   for (const arg of args) {
@@ -291,7 +368,7 @@ function feedArgs(rule: Rule, m: Matcher): void {
   }
 }
 
-function feedExpr(e: Expr, m: Matcher): void {
+function feedExpr(e: Expr, m: ValueSink): void {
   switch (e.kind) {
     case 'value':
       m.text(String(e.value));

@@ -3,7 +3,7 @@
 // sets nobody defines. Two phases, so that an app re-examines only the source that changed: the walk over
 // one source's IR (`collectWorkspaceFacts`, heavy, runs beside the parser in a worker) and a cheap merge of
 // every source's facts (`checkWorkspaceFacts`). Pure; imports only the model.
-import type { Chain, Diagnostic, Family, ParsedSource, Rule, SourceRange, Table, Workspace } from '../model/ir.ts';
+import type { Chain, Diagnostic, Expr, Family, ParsedSource, SourceRange, Stmt, Table, Verdict, Workspace, XtOption } from '../model/ir.ts';
 import { IPTABLES_HOOK_OF, iptablesChainPriority } from '../model/priorities.ts';
 import { WSP } from './workspaceMessages.ts';
 
@@ -51,7 +51,9 @@ interface HookFact {
 
 type SetRefFact = { readonly missing: FactDiagnostic } | { readonly ipset: string; readonly range?: SourceRange };
 
-/** The walk over one source (the costly part of the checks). */
+/** The walk over one source (the costly part of the checks): each rule and each set's elements are walked
+ *  once, collecting only the nodes the checks look at (jumps, set references, xt), so that the cost is one
+ *  visit per IR object and the allocations are proportional to the references found. */
 export function collectWorkspaceFacts(source: ParsedSource): WorkspaceFacts {
   const index = source.source.text.indexOf(LEGACY_MARKER);
   const legacyMarker = index < 0 ? undefined : { start: index, end: lineEnd(source.source.text, index) };
@@ -61,14 +63,23 @@ export function collectWorkspaceFacts(source: ParsedSource): WorkspaceFacts {
     if (table.origin === 'ipset') hasIpsetSource = true;
     for (const set of table.sets) if (set.ipset || table.origin === 'ipset') ipsets.push(set.name);
   }
+  const compat: FactDiagnostic[] = [];
+  const missingChains: FactDiagnostic[] = [];
+  const setRefs: SetRefFact[] = [];
+  for (const table of tablesOf(source)) {
+    const refs = scanTable(table);
+    if (isNftFormat(source) && isXtablesCompatTable(table, refs.hasXt)) compat.push(compatFact(table));
+    missingChainsOf(table, refs, missingChains);
+    setRefsOf(source, table, refs, setRefs);
+  }
   return {
-    compat: compatTablesOf(source),
+    compat,
     hookUses: hookUsesOf(source),
     ...(legacyMarker ? { legacyMarker } : {}),
-    missingChains: missingChainsOf(source),
+    missingChains,
     ipsets,
     hasIpsetSource,
-    setRefs: setRefsOf(source),
+    setRefs,
   };
 }
 
@@ -126,11 +137,11 @@ function builtinPriority(family: Family, table: string, chain: string): number |
 /** Is this nf_tables table one that an xtables-nft tool made? Yes when its rules use `xt` matches or
  *  targets (only the compat layer writes them), or when every base chain is a built-in chain in capitals
  *  on its own hook at the tool's standard priority. */
-export function isXtablesCompatTable(table: Table): boolean {
+export function isXtablesCompatTable(table: Table, hasXt = scanTable(table).hasXt): boolean {
   if (table.origin === 'iptables-nft') return true;
   const compat = COMPAT[table.family];
   if (!compat || !compat.tables.includes(table.name)) return false;
-  if (table.chains.some((chain) => chain.rules.some(hasXt))) return true;
+  if (hasXt) return true;
   const bases = table.chains.filter((c) => c.base);
   return bases.length > 0 && bases.every((c) => isBuiltinChain(table, c));
 }
@@ -143,23 +154,13 @@ function isBuiltinChain(table: Table, chain: Chain): boolean {
   return priority === undefined ? table.name === 'broute' : priority === chain.base.priority.value;
 }
 
-function hasXt(rule: Rule): boolean {
-  let found = false;
-  visitNodes(rule.stmts, (node) => {
-    if (node.kind === 'xt') found = true;
-  });
-  return found;
+function isNftFormat(source: ParsedSource): boolean {
+  return source.source.format === 'nft' || source.source.format === 'nft-json';
 }
 
-function compatTablesOf(source: ParsedSource): FactDiagnostic[] {
-  const out: FactDiagnostic[] = [];
-  if (source.source.format !== 'nft' && source.source.format !== 'nft-json') return out;
-  for (const table of tablesOf(source)) {
-    if (!isXtablesCompatTable(table)) continue;
-    const tool = COMPAT[table.family]?.tool ?? 'iptables';
-    out.push(at(WSP.managedByIptablesNft(`${table.family} ${table.name}`, tool), table.range, 'info'));
-  }
-  return out;
+function compatFact(table: Table): FactDiagnostic {
+  const tool = COMPAT[table.family]?.tool ?? 'iptables';
+  return at(WSP.managedByIptablesNft(`${table.family} ${table.name}`, tool), table.range, 'info');
 }
 
 // ───────────── iptables-legacy next to nf_tables ─────────────
@@ -253,23 +254,10 @@ function checkLegacyBesideNftables(sources: readonly SourceWithFacts[]): Workspa
 
 // ───────────── jumps and gotos to missing chains ─────────────
 
-function missingChainsOf(source: ParsedSource): FactDiagnostic[] {
-  const out: FactDiagnostic[] = [];
-  for (const table of tablesOf(source)) {
-    // A Set: kube-proxy tables have tens of thousands of chains and as many jumps (a list lookup is quadratic).
-    const chains = new Set(table.chains.map((c) => c.name));
-    const report = (verdict: string, target: string, range: SourceRange | undefined): void => {
-      if (chains.has(target)) return;
-      out.push(at(WSP.missingChain(verdict, target, `${table.family} ${table.name}`, closest(target, [...chains])), range, 'warning'));
-    };
-    const onNode = (fallback: SourceRange | undefined) => (node: IrNode, range: SourceRange | undefined): void => {
-      const verdict = node.kind === 'verdict' ? (node.verdict as { kind?: string; target?: string } | undefined) : undefined;
-      if ((verdict?.kind === 'jump' || verdict?.kind === 'goto') && typeof verdict.target === 'string') report(verdict.kind, verdict.target, range ?? fallback);
-    };
-    for (const chain of table.chains) for (const rule of chain.rules) visitNodes(rule.stmts, onNode(rule.range));
-    for (const set of table.sets) visitNodes(set.elements, onNode(set.range)); // verdict maps
+function missingChainsOf(table: Table, refs: TableRefs, out: FactDiagnostic[]): void {
+  for (const jump of refs.missingJumps) {
+    out.push(at(WSP.missingChain(jump.verdict, jump.target, `${table.family} ${table.name}`, closest(jump.target, [...refs.chains])), jump.range, 'warning'));
   }
-  return out;
 }
 
 // ───────────── sets nobody defines ─────────────
@@ -277,38 +265,23 @@ function missingChainsOf(source: ParsedSource): FactDiagnostic[] {
 const IPTABLES_ORIGINS = new Set(['iptables', 'iptables-nft', 'iptables-legacy']);
 const SET_OPTIONS = ['--match-set', '--add-set', '--del-set', '--map-set'];
 
-/** The set references of one source, in rule order; those of iptables rules that the table cannot resolve
+/** The set references of one table, in rule order; those of iptables rules that the table cannot resolve
  *  itself wait for the merge (they name ipsets, which any source may define). */
-function setRefsOf(source: ParsedSource): SetRefFact[] {
-  const out: SetRefFact[] = [];
-  for (const table of tablesOf(source)) {
-    if (table.origin === 'ipset') continue;
-    const own = new Set(table.sets.map((s) => s.name));
-    // iptables rules name ipsets (one namespace per netns); nft rules name sets of their own table.
-    const isIptables = (table.origin !== undefined && IPTABLES_ORIGINS.has(table.origin)) || source.source.format === 'iptables';
-    const reported = new Set<string>();
-    const check = (name: string, range: SourceRange | undefined): void => {
-      const key = `${name}@${range?.start ?? -1}`;
-      if (reported.has(key)) return;
-      reported.add(key);
-      if (own.has(name)) return;
-      if (isIptables) out.push({ ipset: name, ...(range ? { range } : {}) });
-      else out.push({ missing: at(WSP.missingSet(name, `${table.family} ${table.name}`, closest(name, [...own])), range, 'warning') });
-    };
-    for (const chain of table.chains) {
-      for (const rule of chain.rules) {
-        visitNodes(rule.stmts, (node, range) => {
-          for (const name of setNamesOf(node)) check(name, range ?? rule.range);
-        });
-        const args = rule.xt?.args ?? [];
-        args.forEach((arg, i) => {
-          const next = args[i + 1];
-          if (SET_OPTIONS.includes(arg) && next !== undefined) check(next, rule.range);
-        });
-      }
-    }
+function setRefsOf(source: ParsedSource, table: Table, refs: TableRefs, out: SetRefFact[]): void {
+  if (table.origin === 'ipset' || refs.foreignSets.length === 0) return;
+  // iptables rules name ipsets (one namespace per netns); nft rules name sets of their own table.
+  const isIptables = (table.origin !== undefined && IPTABLES_ORIGINS.has(table.origin)) || source.source.format === 'iptables';
+  /** Offsets already reported per set name (a node and its rule may name the same set at one place). */
+  const reported = new Map<string, Set<number>>();
+  for (const { name, range } of refs.foreignSets) {
+    let offsets = reported.get(name);
+    if (!offsets) reported.set(name, (offsets = new Set()));
+    const offset = range?.start ?? -1;
+    if (offsets.has(offset)) continue;
+    offsets.add(offset);
+    if (isIptables) out.push({ ipset: name, ...(range ? { range } : {}) });
+    else out.push({ missing: at(WSP.missingSet(name, `${table.family} ${table.name}`, closest(name, [...refs.sets])), range, 'warning') });
   }
-  return out;
 }
 
 function checkSetReferences(sources: readonly SourceWithFacts[]): WorkspaceDiagnostic[] {
@@ -324,42 +297,206 @@ function checkSetReferences(sources: readonly SourceWithFacts[]): WorkspaceDiagn
   return out;
 }
 
-/** Set names a node refers to: `@name`, the set of `add @name { … }`, and iptables' `-m set`/`-j SET`
- *  kept as an xt node with a `match-set`/`add-set`/`del-set`/`map-set` option (`NAME src,dst`). */
-function setNamesOf(node: IrNode): string[] {
-  if (node.kind === 'setref' && typeof node.name === 'string') return [node.name];
-  if (node.kind === 'set' && typeof node.set === 'string') return [node.set.replace(/^@/, '')];
-  if (node.kind === 'xt' && (node.name === 'set' || node.name === 'SET') && node.options && typeof node.options === 'object') {
-    const names: string[] = [];
-    for (const key of ['match-set', 'add-set', 'del-set', 'map-set']) {
-      const option = (node.options as Record<string, { value?: unknown } | undefined>)[key];
-      const value = option?.value;
-      const first = Array.isArray(value) ? value[0] : typeof value === 'string' ? value.split(/\s+/)[0] : undefined;
-      if (typeof first === 'string' && first !== '') names.push(first);
-    }
-    return names;
+// ───────────── the walk ─────────────
+
+/** What the walk over one table found that the checks report, in walk order (rules of each chain, then
+ *  the elements of each set; verdict maps hold jumps too). Only references to what the table lacks are
+ *  kept: a kube-proxy table has 260 000 jumps, all to chains it has. */
+class TableRefs {
+  hasXt = false;
+  /** Jumps and gotos to chains the table lacks. */
+  readonly missingJumps: { readonly verdict: 'jump' | 'goto'; readonly target: string; readonly range: SourceRange | undefined }[] = [];
+  /** Set names, referenced by rules (not by set elements), that the table does not define. */
+  readonly foreignSets: { readonly name: string; readonly range: SourceRange | undefined }[] = [];
+  // Sets rather than lists: kube-proxy tables have tens of thousands of chains (a list lookup is quadratic).
+  readonly chains: ReadonlySet<string>;
+  readonly sets: ReadonlySet<string>;
+
+  constructor(table: Table) {
+    this.chains = new Set(table.chains.map((c) => c.name));
+    this.sets = new Set(table.sets.map((s) => s.name));
   }
-  return [];
+
+  /** The last target found: rules of one kind repeat their jump (each kube-proxy endpoint chain jumps to
+   *  mark-for-masquerade), and comparing with it is cheaper than a lookup in a 100 000-name Set, whose
+   *  cost is cache misses. */
+  private lastFound = '';
+
+  jump(verdict: Verdict, range: SourceRange | undefined): void {
+    if (verdict.kind !== 'jump' && verdict.kind !== 'goto') return;
+    if (verdict.target === this.lastFound) return;
+    if (this.chains.has(verdict.target)) this.lastFound = verdict.target;
+    else this.missingJumps.push({ verdict: verdict.kind, target: verdict.target, range });
+  }
+
+  setName(name: string, range: SourceRange | undefined): void {
+    if (!this.sets.has(name)) this.foreignSets.push({ name, range });
+  }
+}
+
+/** One walk over a table's rules and set elements. */
+function scanTable(table: Table): TableRefs {
+  const refs = new TableRefs(table);
+  for (const chain of table.chains) {
+    for (const rule of chain.rules) {
+      for (const stmt of rule.stmts) walkStmt(stmt, rule.range, refs, true);
+      const args = rule.xt?.args;
+      if (args) {
+        for (let i = 0; i + 1 < args.length; i++) {
+          if (SET_OPTIONS.includes(args[i] as string)) refs.setName(args[i + 1] as string, rule.range);
+        }
+      }
+    }
+  }
+  for (const set of table.sets) for (const element of set.elements) walkExpr(element, set.range, refs, false);
+  return refs;
+}
+
+// The walk follows the IR's types (an exhaustive switch per statement and expression kind) rather than every
+// key of every object: it runs on each node of a 263 000-rule dump, and a generic walk (Object.entries per
+// object, a visitor closure per rule) made this pass cost a third of the parse. Each node passes down its
+// range, or its parent's when it has none (`range` is the nearest known one).
+
+/** Records the references of a statement and of the expressions and statements inside it; `inRule` is
+ *  false for the statements of named sets' elements, whose set references are not checked (only jumps). */
+function walkStmt(stmt: Stmt, parentRange: SourceRange | undefined, refs: TableRefs, inRule: boolean): void {
+  const range = stmt.range ?? parentRange;
+  switch (stmt.kind) {
+    case 'match':
+      walkExpr(stmt.left, range, refs, inRule);
+      return walkExpr(stmt.right, range, refs, inRule);
+    case 'verdict':
+      return refs.jump(stmt.verdict, range);
+    case 'vmap':
+      walkExpr(stmt.key, range, refs, inRule);
+      return walkExpr(stmt.data, range, refs, inRule);
+    case 'mangle':
+      walkExpr(stmt.key, range, refs, inRule);
+      return walkExpr(stmt.value, range, refs, inRule);
+    case 'nat':
+    case 'tproxy':
+      walkExpr(stmt.addr, range, refs, inRule);
+      return walkExpr(stmt.port, range, refs, inRule);
+    case 'queue':
+      return walkExpr(stmt.num, range, refs, inRule);
+    case 'dup':
+      walkExpr(stmt.addr, range, refs, inRule);
+      return walkExpr(stmt.dev, range, refs, inRule);
+    case 'fwd':
+      walkExpr(stmt.dev, range, refs, inRule);
+      return walkExpr(stmt.addr, range, refs, inRule);
+    case 'set':
+      // `add @name { … }`: the set it updates, then its element, data and per-element statements.
+      if (inRule) refs.setName(stmt.set.replace(/^@/, ''), range);
+      walkExpr(stmt.elem, range, refs, inRule);
+      walkExpr(stmt.data, range, refs, inRule);
+      if (stmt.stmts) for (const inner of stmt.stmts) walkStmt(inner, range, refs, inRule);
+      return;
+    case 'meter':
+      walkExpr(stmt.key, range, refs, inRule);
+      return walkStmt(stmt.stmt, range, refs, inRule);
+    case 'objref':
+      return walkExpr(stmt.name, range, refs, inRule);
+    case 'xt':
+      return noteXt(stmt, range, refs, inRule);
+    case 'counter':
+    case 'log':
+    case 'limit':
+    case 'quota':
+    case 'reject':
+    case 'notrack':
+    case 'synproxy':
+    case 'connlimit':
+    case 'flow':
+    case 'last':
+    case 'opaque':
+      return;
+    default:
+      return unknownKind(stmt);
+  }
+}
+
+/** Records the references of an expression (`inRule`: as walkStmt). */
+function walkExpr(expr: Expr | undefined, parentRange: SourceRange | undefined, refs: TableRefs, inRule: boolean): void {
+  if (expr === undefined) return;
+  const range = expr.range ?? parentRange;
+  switch (expr.kind) {
+    case 'verdict':
+      return refs.jump(expr.verdict, range);
+    case 'setref':
+      if (inRule) refs.setName(expr.name, range);
+      return;
+    case 'xt':
+      return noteXt(expr, range, refs, inRule);
+    case 'concat':
+    case 'set':
+    case 'list':
+      for (const item of expr.items) walkExpr(item, range, refs, inRule);
+      return;
+    case 'mapping':
+    case 'map':
+      walkExpr(expr.key, range, refs, inRule);
+      return walkExpr(expr.data, range, refs, inRule);
+    case 'binop':
+      walkExpr(expr.left, range, refs, inRule);
+      return walkExpr(expr.right, range, refs, inRule);
+    case 'range':
+      walkExpr(expr.from, range, refs, inRule);
+      return walkExpr(expr.to, range, refs, inRule);
+    case 'prefix':
+    case 'hash':
+      return walkExpr(expr.expr, range, refs, inRule);
+    case 'elem':
+      walkExpr(expr.value, range, refs, inRule);
+      if (expr.stmts) for (const inner of expr.stmts) walkStmt(inner, range, refs, inRule);
+      return;
+    case 'value':
+    case 'variable':
+    case 'payload':
+    case 'payload-raw':
+    case 'exthdr':
+    case 'option':
+    case 'meta':
+    case 'ct':
+    case 'fib':
+    case 'rt':
+    case 'socket':
+    case 'osf':
+    case 'numgen':
+    case 'ipsec':
+    case 'tunnel':
+    case 'opaque':
+      return;
+    default:
+      return unknownKind(expr);
+  }
+}
+
+function noteXt(node: { readonly name: string; readonly options: Readonly<Record<string, XtOption>> }, range: SourceRange | undefined, refs: TableRefs, inRule: boolean): void {
+  if (!inRule) return;
+  refs.hasXt = true;
+  for (const name of xtSetNames(node)) refs.setName(name, range);
+}
+
+/** A kind this walk does not know (the switches above are exhaustive, so only input that bypassed the
+ *  types gets here): nothing in it is checked. */
+function unknownKind(_node: never): void {}
+
+/** The sets of iptables' `-m set`/`-j SET` kept as an xt node with a `match-set`/`add-set`/`del-set`/
+ *  `map-set` option (`NAME src,dst`). */
+function xtSetNames(node: { readonly name: string; readonly options: Readonly<Record<string, XtOption>> }): string[] {
+  if ((node.name !== 'set' && node.name !== 'SET') || !node.options || typeof node.options !== 'object') return [];
+  const names: string[] = [];
+  for (const key of ['match-set', 'add-set', 'del-set', 'map-set']) {
+    const option = (node.options as Record<string, { value?: unknown } | undefined>)[key];
+    const value = option?.value;
+    const first = Array.isArray(value) ? value[0] : typeof value === 'string' ? value.split(/\s+/)[0] : undefined;
+    if (typeof first === 'string' && first !== '') names.push(first);
+  }
+  return names;
 }
 
 // ───────────── helpers ─────────────
-
-type IrNode = { readonly kind: string } & Readonly<Record<string, unknown>>;
-
-/** Calls `visit` on every IR node (object with a `kind`) under `value`, with the nearest known range. */
-function visitNodes(value: unknown, visit: (node: IrNode, range: SourceRange | undefined) => void, range?: SourceRange): void {
-  if (Array.isArray(value)) {
-    for (const item of value) visitNodes(item, visit, range);
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  const record = value as Record<string, unknown>;
-  const own = (record.range as SourceRange | undefined) ?? range;
-  if (typeof record.kind === 'string') visit(record as IrNode, own);
-  for (const [key, child] of Object.entries(record)) {
-    if (key !== 'range' && child !== null && typeof child === 'object') visitNodes(child, visit, own);
-  }
-}
 
 /** The name of `names` closest to `wanted` (same letters in other case, or ≤ 2 edits), for "did you mean". */
 function closest(wanted: string, names: readonly string[]): string | undefined {

@@ -3,6 +3,7 @@
 // Imports store types, the transfer receiver and the worker module only.
 import type { ParseResult } from '../model/ir.ts';
 import { prepareGraphSteps } from '../graph/index.ts';
+import { outlineSteps } from '../graph/outline.ts';
 import { runInSlices, TransferReceiver, type Scheduler, type TransferPath } from '../store/chunkedTransfer.ts';
 import { ParseCancelledError, type ParseClient, type ParseProgress, type ParseRequest, type ParseResponse } from '../store/parseClient.ts';
 import ParseWorker from './parseWorker.ts?worker';
@@ -81,10 +82,16 @@ export function createWorkerParseClient(): ParseClient {
         const receiver = entry.receiver;
         receiver.end((assembled) => {
           const result = assembled as ParseResult;
-          // The graph's per-table indexes are built here, between frames, rather than by the first graph
-          // build in one long task. A request dropped meanwhile (cancelled, superseded) is not resolved.
-          const parsed = { source: { id: entry.request.sourceId, name: '', format: response.format, text: entry.request.text }, result };
-          runInSlices(prepareGraphSteps(parsed), schedule, () => {
+          // The graph's per-table indexes and the outline's table subtrees are built here, between frames,
+          // rather than by the first view that needs them in one long task. A request dropped meanwhile
+          // (cancelled, superseded) is not resolved.
+          const { sourceId, text } = entry.request;
+          const parsed = { source: { id: sourceId, name: '', format: response.format, text }, result };
+          const prepare = function* () {
+            yield* prepareGraphSteps(parsed);
+            yield* outlineSteps({ sourceId, text, result });
+          };
+          runInSlices(prepare(), schedule, () => {
             if (waiting.get(seq) !== entry || entry.receiver !== receiver) return;
             waiting.delete(seq);
             entry.resolve({ ...response, result });

@@ -16,6 +16,7 @@ import type {
   SourceRange,
   Stmt,
   Table,
+  Verdict,
 } from '../../model/ir.ts';
 import { normalizeForCompare } from '../../model/compare.ts';
 import { datatypeOf } from '../../model/datatypes.ts';
@@ -138,15 +139,19 @@ const tableKey = (family: Family, name: string): string => `${family} ${name}`;
 
 export class RulesetBuilder {
   private readonly tables = new Map<string, TableState>();
-  /** Where each object is first created, for forward references: `family table`, `… chain c`, `… set s`. */
-  private created = new Map<string, number>();
+  /** Where each object is first created, for forward references: `family table`, `… chain c`, `… set s`.
+   *  Made on the first lookup that misses (see `creations`): a listing creates everything before use, and
+   *  the keys of 100 000 chains cost a tenth of the build. */
+  private created?: Map<string, number>;
+  private commands: readonly Command[] = [];
   private index = 0;
 
   constructor(private readonly bag: DiagnosticBag) {}
 
   /** Applies all commands in order. */
   applyAll(commands: readonly Command[]): void {
-    this.created = collectCreations(commands);
+    this.commands = commands;
+    this.created = undefined;
     commands.forEach((c, i) => {
       this.index = i;
       this.apply(c);
@@ -183,10 +188,7 @@ export class RulesetBuilder {
             visit(e.key);
             return visit(e.data);
           case 'verdict':
-            if ((e.verdict.kind === 'jump' || e.verdict.kind === 'goto') && !t.chains.has(e.verdict.target)) {
-              this.problem(t, M.unknownChain.code, M.unknownChain.text(e.verdict.target, suggestName(e.verdict.target, t.chains.keys())), e.range ?? { start: 0, end: 0 });
-            }
-            return;
+            return this.checkJump(t, e.verdict, e.range);
           default:
             return;
         }
@@ -207,6 +209,13 @@ export class RulesetBuilder {
     }
   }
 
+  /** A jump or goto must name a chain of its table. */
+  private checkJump(t: TableState, verdict: Verdict, range: SourceRange | undefined): void {
+    if ((verdict.kind === 'jump' || verdict.kind === 'goto') && !t.chains.has(verdict.target)) {
+      this.problem(t, M.unknownChain.code, M.unknownChain.text(verdict.target, suggestName(verdict.target, t.chains.keys())), range ?? { start: 0, end: 0 });
+    }
+  }
+
   private checkStmtRefs(t: TableState, st: Stmt, visit: (e: Expr | undefined) => void, setName: (n: string, r?: SourceRange) => void): void {
     switch (st.kind) {
       case 'match':
@@ -221,7 +230,7 @@ export class RulesetBuilder {
         visit(st.addr);
         return visit(st.port);
       case 'verdict':
-        return visit({ kind: 'verdict', verdict: st.verdict, ...(st.range ? { range: st.range } : {}) });
+        return this.checkJump(t, st.verdict, st.range);
       case 'set':
         return setName(st.set, st.range);
       case 'flow':
@@ -249,18 +258,7 @@ export class RulesetBuilder {
     const tables: Table[] = [];
     for (const t of this.tables.values()) {
       const chains: Chain[] = [];
-      for (const c of t.chains.values()) {
-        chains.push({
-          kind: 'chain',
-          name: c.name,
-          ...(c.explicitHandle !== undefined ? { handle: c.explicitHandle } : {}),
-          ...(c.base ? { base: c.base } : {}),
-          rules: c.rules.map((r) => r.rule),
-          ...(c.comment !== undefined ? { comment: c.comment } : {}),
-          ...(c.flags && c.flags.length ? { flags: c.flags } : {}),
-          ...(c.range ? { range: c.range } : {}),
-        });
-      }
+      for (const c of t.chains.values()) chains.push(finishChain(c));
       const sets: NamedSet[] = [];
       for (const s of t.sets.values()) sets.push(finishSet(s, t.family));
       tables.push({
@@ -288,19 +286,36 @@ export class RulesetBuilder {
     return undefined;
   }
 
+  private creations(): Map<string, number> {
+    return (this.created ??= collectCreations(this.commands));
+  }
+
   private createdLater(key: string): boolean {
-    const at = this.created.get(key);
+    const at = this.creations().get(key);
     return at !== undefined && at > this.index;
+  }
+
+  /** The key of the last table reference seen: every command of a table block shares one `TableRef`, so
+   *  the key string of a 100 000-rule table is built once rather than once per rule. */
+  private lastRef?: TableRef;
+  private lastRefKey = '';
+
+  private keyOf(ref: TableRef): string {
+    if (ref !== this.lastRef) {
+      this.lastRef = ref;
+      this.lastRefKey = tableKey(ref.family, ref.table);
+    }
+    return this.lastRefKey;
   }
 
   /** The table of a command; when missing, a forward reference (created later: warning) or an error. */
   private table(ref: TableRef, create = true): TableState | undefined {
-    const key = tableKey(ref.family, ref.table);
+    const key = this.keyOf(ref);
     const t = this.tables.get(key);
     if (t) return t;
     if (this.createdLater(key)) {
       this.bag.warning(M.forwardReference.code, M.forwardReference.text('table', `${ref.family} ${ref.table}`), ref.range);
-    } else if (!this.created.has(key)) {
+    } else if (!this.creations().has(key)) {
       this.bag.warning(M.assumedExisting.code, M.assumedExisting.text('table', `${ref.family} ${ref.table}`), ref.range);
       const t = this.newTable(ref.family, ref.table, ref.range);
       t.assumed = true;
@@ -512,13 +527,13 @@ export class RulesetBuilder {
       const bound: ChainState = { name, handle: ++t.hgen, rules: [], flags: ['binding'], range: a.range };
       for (const r of a.rules) {
         t.hgen += countAnonSets(r.stmts);
-        bound.rules.push({ rule: toRule(r), handle: ++t.hgen });
+        bound.rules.push({ rule: r, handle: ++t.hgen });
       }
       t.chains.set(name, bound);
     }
     const handle = c.rule.handle ?? ++t.hgen;
     if (c.rule.handle !== undefined) t.hgen = Math.max(t.hgen, c.rule.handle);
-    const state: RuleState = { rule: toRule(c.rule), handle };
+    const state: RuleState = { rule: c.rule, handle };
     const pos = c.position;
     if (c.op === 'replace') {
       const i = pos ? ch.rules.findIndex((r) => r.handle === pos.value) : -1;
@@ -669,6 +684,21 @@ export class RulesetBuilder {
   }
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The chain as the IR holds it. Optional fields are assigned, not spread in (a spread of a conditional
+ *  literal costs about ten property stores; kube-proxy tables have 100 000 chains), in the IR's key order. */
+function finishChain(c: ChainState): Chain {
+  const chain: Mutable<Chain> = { kind: 'chain', name: c.name } as Mutable<Chain>;
+  if (c.explicitHandle !== undefined) chain.handle = c.explicitHandle;
+  if (c.base) chain.base = c.base;
+  chain.rules = c.rules.map((r) => r.rule);
+  if (c.comment !== undefined) chain.comment = c.comment;
+  if (c.flags && c.flags.length) chain.flags = c.flags;
+  if (c.range) chain.range = c.range;
+  return chain;
+}
+
 function resetStmt(s: Stmt): Stmt {
   if (s.kind === 'counter') return { ...s, packets: 0, bytes: 0 };
   if (s.kind === 'quota' && s.used !== undefined) {
@@ -676,16 +706,6 @@ function resetStmt(s: Stmt): Stmt {
     return rest;
   }
   return s;
-}
-
-function toRule(r: ParsedRule): Rule {
-  return {
-    kind: 'rule',
-    stmts: r.stmts,
-    ...(r.handle !== undefined ? { handle: r.handle } : {}),
-    ...(r.comment !== undefined ? { comment: r.comment } : {}),
-    range: r.range,
-  };
 }
 
 function addElements(s: SetState, elements: readonly Expr[], bag?: DiagnosticBag): void {
@@ -727,50 +747,48 @@ function withCounter(e: Expr): Expr {
 /** Anonymous sets a rule creates (set literals used as lookups or maps), each taking a handle. */
 function countAnonSets(stmts: readonly Stmt[]): number {
   let n = 0;
-  const visit = (e: Expr | undefined): void => {
-    if (!e) return;
-    switch (e.kind) {
-      case 'set':
-        n++;
-        return;
-      case 'map':
-        visit(e.key);
-        visit(e.data);
-        return;
-      case 'binop':
-        visit(e.left);
-        visit(e.right);
-        return;
-      case 'concat':
-        e.items.forEach(visit);
-        return;
-      default:
-        return;
-    }
-  };
   for (const s of stmts) {
     switch (s.kind) {
       case 'match':
-        visit(s.right);
+        n += anonSetsIn(s.right);
         break;
       case 'vmap':
-        visit(s.data);
+        n += anonSetsIn(s.data);
         break;
       case 'mangle':
-        visit(s.value);
+        n += anonSetsIn(s.value);
         break;
       case 'nat':
-        visit(s.addr);
-        visit(s.port);
+        n += anonSetsIn(s.addr) + anonSetsIn(s.port);
         break;
       case 'objref':
-        visit(s.name);
+        n += anonSetsIn(s.name);
         break;
       default:
         break;
     }
   }
   return n;
+}
+
+/** Set literals in an expression (a module function, not a closure: this runs for every rule). */
+function anonSetsIn(e: Expr | undefined): number {
+  if (!e) return 0;
+  switch (e.kind) {
+    case 'set':
+      return 1;
+    case 'map':
+      return anonSetsIn(e.key) + anonSetsIn(e.data);
+    case 'binop':
+      return anonSetsIn(e.left) + anonSetsIn(e.right);
+    case 'concat': {
+      let n = 0;
+      for (const item of e.items) n += anonSetsIn(item);
+      return n;
+    }
+    default:
+      return 0;
+  }
 }
 
 /** First command index creating each table/chain/set, for telling forward references from missing ones. */
@@ -780,7 +798,8 @@ function collectCreations(commands: readonly Command[]): Map<string, number> {
     if (!out.has(key)) out.set(key, i);
   };
   commands.forEach((c, i) => {
-    if (c.op !== 'add' && c.op !== 'create') return;
+    // Rules (most commands) create nothing that is looked up here: their table key is not built.
+    if ((c.op !== 'add' && c.op !== 'create') || (c.obj !== 'table' && c.obj !== 'chain' && c.obj !== 'set')) return;
     const tk = 'ref' in c && c.ref ? tableKey(c.ref.family, c.ref.table) : undefined;
     if (!tk) return;
     if (c.obj === 'table') mark(tk, i);

@@ -26,8 +26,10 @@ export interface ParseContext {
 export class ParserCore {
   private readonly la: Token[] = [];
   private readonly exp: Expansion[] = [];
-  /** Scopes of `define`d variables, innermost last (table and chain blocks open scopes). */
-  readonly scopes: Map<string, readonly Token[]>[] = [new Map()];
+  /** Scopes of `define`d variables, innermost last (table and chain blocks open scopes). A scope's map is
+   *  made by its first `define` (`undefined` until then): a kube-proxy dump opens 100 000 chain blocks and
+   *  defines nothing. */
+  private readonly scopes: (Map<string, readonly Token[]> | undefined)[] = [undefined];
   /** End offset of the last consumed token. */
   lastEnd = 0;
   /** `# handle N` comments read and not yet taken, in text order. A queue, not one slot: the lookahead may
@@ -214,12 +216,26 @@ export class ParserCore {
 
   variableNames(): string[] {
     const out: string[] = [];
-    for (const s of this.scopes) out.push(...s.keys());
+    for (const s of this.scopes) if (s) out.push(...s.keys());
     return out;
   }
 
+  /** The innermost scope, for `define`. */
+  innermostScope(): Map<string, readonly Token[]> {
+    const last = this.scopes.length - 1;
+    return (this.scopes[last] ??= new Map());
+  }
+
+  /** Removes a variable from the innermost scope, or else from every scope that has it; false when none has it. */
+  undefineVariable(name: string): boolean {
+    if (this.scopes[this.scopes.length - 1]?.delete(name)) return true;
+    let found = false;
+    for (const s of this.scopes) if (s?.delete(name)) found = true;
+    return found;
+  }
+
   pushScope(): void {
-    this.scopes.push(new Map());
+    this.scopes.push(undefined);
   }
 
   popScope(): void {

@@ -39,13 +39,29 @@ const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.c
 export const EXTHDR_NAMES = Object.keys(EXTHDR_FIELDS);
 const TRANSPORT_PROTOS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'icmpv6', 'igmp', 'ah', 'esp', 'comp', 'gre']);
 const VERDICT_WORDS = new Set(['accept', 'drop', 'continue', 'return', 'jump', 'goto', 'queue']);
-const BINOP_WORDS: Readonly<Record<string, '&' | '|' | '^' | '<<' | '>>'>> = lookupTable({
-  and: '&',
-  or: '|',
-  xor: '^',
-  lshift: '<<',
-  rshift: '>>',
-});
+/** The word forms of the binary operators (`and`, `or`, …). */
+function binopWord(word: string): '&' | '|' | '^' | '<<' | '>>' | undefined {
+  switch (word) {
+    case 'and':
+      return '&';
+    case 'or':
+      return '|';
+    case 'xor':
+      return '^';
+    case 'lshift':
+      return '<<';
+    case 'rshift':
+      return '>>';
+    default:
+      return undefined;
+  }
+}
+// The operators of each precedence level, made once: binopAt runs at every level for every primary.
+const OR_OPS = ['|'] as const;
+const XOR_OPS = ['^'] as const;
+const AND_OPS = ['&'] as const;
+const SHIFT_OPS = ['<<', '>>'] as const;
+const RHS_OPS = ['|', '&', '^', '<<', '>>'] as const;
 
 /** Per-rule protocol context (nft's proto_ctx, reduced): the network and transport protocols the rule has
  *  already matched, to resolve `ct saddr` and report conflicting protocols. */
@@ -111,9 +127,11 @@ export class ExprParser {
 
   private binopAt(ops: readonly string[]): '&' | '|' | '^' | '<<' | '>>' | undefined {
     const t = this.p.peek();
-    if (t.kind === 'punct' && ops.includes(t.value)) return t.value as '&' | '|' | '^' | '<<' | '>>';
-    if (t.kind === 'word' && has(BINOP_WORDS, t.value)) {
-      const op = BINOP_WORDS[t.value];
+    if (t.kind === 'punct') return ops.includes(t.value) ? (t.value as '&' | '|' | '^' | '<<' | '>>') : undefined;
+    // Words are compared by a switch, not looked up in a keyword table: this runs after every primary, and a
+    // property lookup with a word of the text costs more than a few string comparisons.
+    if (t.kind === 'word') {
+      const op = binopWord(t.value);
       if (op && ops.includes(op)) return op;
     }
     return undefined;
@@ -121,7 +139,7 @@ export class ExprParser {
 
   private parseOr(type: ValueType): Expr {
     let left = this.parseXor(type);
-    while (this.binopAt(['|'])) {
+    while (this.binopAt(OR_OPS)) {
       this.p.next();
       const right = this.parseXor(this.operandType(left, type));
       left = this.binop('|', left, right);
@@ -131,7 +149,7 @@ export class ExprParser {
 
   private parseXor(type: ValueType): Expr {
     let left = this.parseAnd(type);
-    while (this.binopAt(['^'])) {
+    while (this.binopAt(XOR_OPS)) {
       this.p.next();
       left = this.binop('^', left, this.parseAnd(this.operandType(left, type)));
     }
@@ -140,7 +158,7 @@ export class ExprParser {
 
   private parseAnd(type: ValueType): Expr {
     let left = this.parseShift(type);
-    while (this.binopAt(['&'])) {
+    while (this.binopAt(AND_OPS)) {
       this.p.next();
       left = this.binop('&', left, this.parseShift(this.operandType(left, type)));
     }
@@ -149,7 +167,7 @@ export class ExprParser {
 
   private parseShift(type: ValueType): Expr {
     let left = this.parseUnit(type);
-    for (let op = this.binopAt(['<<', '>>']); op; op = this.binopAt(['<<', '>>'])) {
+    for (let op = this.binopAt(SHIFT_OPS); op; op = this.binopAt(SHIFT_OPS)) {
       this.p.next();
       // Shift amounts are plain integers.
       left = this.binop(op, left, this.parseUnit({ dt: 'integer', bits: 32 }));
@@ -298,6 +316,7 @@ export class ExprParser {
    *  (`ct event set mark`, `ether type ip`, `meta l4proto tcp`). */
   private preferSymbol(word: string, type: ValueType): boolean {
     if (!type.dt) return false;
+    if (!type.dt.includes(' . ')) return symbolValue(type.dt, word) !== undefined;
     return type.dt.split(' . ').some((d) => symbolValue(d, word) !== undefined);
   }
 
@@ -371,7 +390,7 @@ export class ExprParser {
 
   private parseRhsBinop(type: ValueType): Expr {
     let left = this.parseRhsUnit(type);
-    for (let op = this.binopAt(['|', '&', '^', '<<', '>>']); op; op = this.binopAt(['|', '&', '^', '<<', '>>'])) {
+    for (let op = this.binopAt(RHS_OPS); op; op = this.binopAt(RHS_OPS)) {
       this.p.next();
       const right = this.parseRhsUnit(op === '<<' || op === '>>' ? { dt: 'integer', bits: 32 } : type);
       left = this.binop(op, left, right);
@@ -512,13 +531,11 @@ export class ExprParser {
     const key = e.kind === 'mapping' ? e.key : e;
     const v = key.kind === 'elem' ? key.value : key;
     const range = v.range ?? e.range ?? rangeOf(this.p.peek());
-    const constant = (x: Expr): boolean =>
-      x.kind === 'value' || x.kind === 'prefix' || x.kind === 'range' || x.kind === 'variable' || x.kind === 'opaque' || (x.kind === 'concat' && x.items.every(constant)) || (x.kind === 'binop' && x.op !== '<<' && x.op !== '>>' && constant(x.left) && constant(x.right));
-    if (!constant(v) && v.kind !== 'set') {
+    if (!isConstant(v) && v.kind !== 'set') {
       this.p.error(M.typeMismatch.code, M.typeMismatch.text('set elements must be constant values'), range);
       return;
     }
-    const parts = keyDt ? keyDt.split(' . ').length : 1;
+    const parts = keyDt ? concatParts(keyDt) : 1;
     if (parts > 1 && v.kind !== 'concat' && !(v.kind === 'value' && v.value === '*') && v.kind !== 'set') {
       this.p.error(M.typeMismatch.code, M.typeMismatch.text(`elements of this set are concatenations of ${parts} values (${keyDt})`), range);
     } else if (v.kind === 'concat' && keyDt && v.items.length !== parts) {
@@ -642,6 +659,10 @@ export class ExprParser {
     if (t.kind === 'punct') return t.value === '(' || (t.value === '@' && this.isRawPayloadAt(k));
     if (t.kind !== 'word') return false;
     const w = t.value;
+    // Every expression keyword starts with a lowercase letter: addresses, numbers and most names (half the
+    // words of a dump) are turned away before the keyword tables are searched.
+    const c = w.charCodeAt(0);
+    if (c < 97 || c > 122) return false;
     const n = this.p.peek(k + 1);
     const nw = n.kind === 'word' ? n.value : '';
     if (has(PAYLOAD_PROTOCOLS, w)) {
@@ -1242,8 +1263,32 @@ export const STATEMENT_WORDS = new Set([
 /** The type of the `index`-th part of a concatenation type (`ipv4_addr . inet_service`). */
 export function partType(type: ValueType, index: number): ValueType {
   if (!type.dt || !type.dt.includes(' . ')) return index === 0 ? type : {};
-  const dt = type.dt.split(' . ')[index];
-  return dt ? { dt, bits: datatypeInfo(dt)?.bits } : {};
+  return concatPartTypes(type.dt)[index] ?? {};
+}
+
+/** The part types of concatenated datatypes, made once per datatype: partType runs for every item of every
+ *  element of a concatenated set (kube-proxy's maps have tens of thousands). */
+const PART_TYPES = new Map<string, readonly ValueType[]>();
+
+function concatPartTypes(dt: string): readonly ValueType[] {
+  let parts = PART_TYPES.get(dt);
+  if (!parts) {
+    parts = dt.split(' . ').map((d) => (d ? { dt: d, bits: datatypeInfo(d)?.bits } : {}));
+    PART_TYPES.set(dt, parts);
+  }
+  return parts;
+}
+
+/** The number of parts of a concatenated datatype (`ipv4_addr . inet_service` → 2), without splitting it. */
+function concatParts(dt: string): number {
+  let parts = 1;
+  for (let i = dt.indexOf(' . '); i >= 0; i = dt.indexOf(' . ', i + 3)) parts++;
+  return parts;
+}
+
+/** A constant set element: values, prefixes, ranges, and concatenations or bit operations of them. */
+function isConstant(x: Expr): boolean {
+  return x.kind === 'value' || x.kind === 'prefix' || x.kind === 'range' || x.kind === 'variable' || x.kind === 'opaque' || (x.kind === 'concat' && x.items.every(isConstant)) || (x.kind === 'binop' && x.op !== '<<' && x.op !== '>>' && isConstant(x.left) && isConstant(x.right));
 }
 
 function suggestVar(p: ParserCore, name: string): string | undefined {

@@ -19,7 +19,7 @@ import type {
 import { FAMILIES } from '../../model/ir.ts';
 import { priorityNamesFor } from '../../model/priorities.ts';
 import { DATATYPES, datatypeOf, isDatatypeName } from '../../model/datatypes.ts';
-import type { Command, RulePosition, TableRef } from './builder.ts';
+import type { ChainCmd, Command, RulePosition, TableRef } from './builder.ts';
 import { ParserCore, rangeOf } from './core.ts';
 import { ExprParser } from './exprs.ts';
 import { M } from './messages.ts';
@@ -141,13 +141,8 @@ export class NftParser {
       return;
     }
     this.p.next();
-    const scope = this.p.scopes[this.p.scopes.length - 1] as Map<string, readonly Token[]>;
     if (kw.value === 'undefine') {
-      if (!scope.delete(n.value)) {
-        let found = false;
-        for (const s of this.p.scopes) if (s.delete(n.value)) found = true;
-        if (!found) this.p.error(M.undefineUnknown.code, M.undefineUnknown.text(n.value), rangeOf(n));
-      }
+      if (!this.p.undefineVariable(n.value)) this.p.error(M.undefineUnknown.code, M.undefineUnknown.text(n.value), rangeOf(n));
       return;
     }
     if (!this.p.expect('=')) {
@@ -171,6 +166,7 @@ export class NftParser {
     for (const t of toks) {
       if (t.kind === 'variable') this.p.error(M.undefinedVariable.code, M.undefinedVariable.text(t.value), rangeOf(t));
     }
+    const scope = this.p.innermostScope();
     if (kw.value === 'define' && scope.has(n.value)) {
       this.p.error(M.redefinedVariable.code, M.redefinedVariable.text(n.value), rangeOf(n));
     }
@@ -469,15 +465,15 @@ export class NftParser {
     if (verb === 'replace' && !position) this.p.errorExpected("'handle N' of the rule to replace");
     this.enterChainContext(ref, chain.value);
     const rule = this.s.parseRule();
-    this.commands.push({ op: verb, obj: 'rule', ref, chain: chain.value, chainRange: chain.range, rule, ...(position ? { position } : {}), anon: this.s.anonChains.splice(0) });
+    this.commands.push({ op: verb, obj: 'rule', ref, chain: chain.value, chainRange: chain.range, rule, ...(position ? { position } : {}), anon: this.s.takeAnonChains() });
     this.leaveChainContext();
   }
 
-  private enterChainContext(ref: TableRef, chain: string): void {
+  private enterChainContext(ref: TableRef, chain: string, key = chainKey(ref, chain)): void {
     this.p.ctx.family = ref.family;
     this.p.ctx.table = ref.table;
     this.p.ctx.chain = chain;
-    const spec = this.chainSpecs.get(`${ref.family} ${ref.table} ${chain}`);
+    const spec = this.chainSpecs.get(key);
     this.p.ctx.chainType = spec?.type;
     this.p.ctx.hook = spec?.hook;
   }
@@ -634,9 +630,7 @@ export class NftParser {
     if (t.kind !== 'word') return false;
     const n = this.p.peek(1);
     if (t.value === 'table') return true;
-    if (['add', 'create', 'insert', 'replace', 'delete', 'destroy', 'flush', 'reset', 'rename'].includes(t.value)) {
-      return n.kind === 'word' && ['table', 'chain', 'rule', 'set', 'map', 'element', 'ruleset', 'flowtable', 'counter', 'quota', 'limit', 'ct', 'synproxy', 'secmark'].includes(n.value);
-    }
+    if (COMMAND_VERBS.has(t.value)) return n.kind === 'word' && COMMAND_OBJECTS.has(n.value);
     return false;
   }
 
@@ -786,9 +780,9 @@ export class NftParser {
     let handle: number | undefined;
     const chainIndex = this.commands.length;
     this.commands.push({ op, obj: 'chain', ref, name: name.value, nameRange: name.range });
-    const key = `${ref.family} ${ref.table} ${name.value}`;
+    const key = chainKey(ref, name.value);
     const prevSpec = this.chainSpecs.get(key);
-    this.enterChainContext(ref, name.value);
+    this.enterChainContext(ref, name.value, key);
     let first = true;
     this.block(`chain ${name.value}`, () => {
       if (first) {
@@ -835,7 +829,7 @@ export class NftParser {
         }
       }
       const rule = this.s.parseRule();
-      this.commands.push({ op: 'add', obj: 'rule', ref, chain: name.value, chainRange: name.range, rule, anon: this.s.anonChains.splice(0) });
+      this.commands.push({ op: 'add', obj: 'rule', ref, chain: name.value, chainRange: name.range, rule, anon: this.s.takeAnonChains() });
     });
     if (first) handle = this.p.takeHandle(braceStart, this.p.lastEnd);
     this.leaveChainContext();
@@ -854,19 +848,15 @@ export class NftParser {
     } else if (spec.policy && !prevSpec?.hook) {
       this.p.error(M.badChainSpec.code, M.badChainSpec.text('a policy needs a base chain (type … hook … priority …)'), name.range);
     }
-    this.commands[chainIndex] = {
-      op,
-      obj: 'chain',
-      ref,
-      name: name.value,
-      nameRange: name.range,
-      ...(handle !== undefined ? { handle } : {}),
-      ...(base ? { base } : {}),
-      ...(!base && spec.policy ? { policyOnly: spec.policy } : {}),
-      ...(comment !== undefined ? { comment } : {}),
-      ...(flags ? { flags } : {}),
-      range: this.p.range(start),
-    };
+    // Optional fields assigned, not spread in: this runs for each of a kube-proxy dump's 100 000 chains.
+    const cmd: { -readonly [K in keyof ChainCmd]: ChainCmd[K] } = { op, obj: 'chain', ref, name: name.value, nameRange: name.range };
+    if (handle !== undefined) cmd.handle = handle;
+    if (base) cmd.base = base;
+    else if (spec.policy) cmd.policyOnly = spec.policy;
+    if (comment !== undefined) cmd.comment = comment;
+    if (flags) cmd.flags = flags;
+    cmd.range = this.p.range(start);
+    this.commands[chainIndex] = cmd;
   }
 
   private lineEndsAfter(k: number): boolean {
@@ -1522,3 +1512,12 @@ function sortFlags(flags: string[]): string[] {
   const order = ['constant', 'interval', 'timeout', 'dynamic', 'eval'];
   return [...flags].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
+
+/** The key of a chain in `chainSpecs`. */
+function chainKey(ref: TableRef, chain: string): string {
+  return `${ref.family} ${ref.table} ${chain}`;
+}
+
+// The words of `atTopLevelCommand`, made once: it runs before every item of every block.
+const COMMAND_VERBS = new Set(['add', 'create', 'insert', 'replace', 'delete', 'destroy', 'flush', 'reset', 'rename']);
+const COMMAND_OBJECTS = new Set(['table', 'chain', 'rule', 'set', 'map', 'element', 'ruleset', 'flowtable', 'counter', 'quota', 'limit', 'ct', 'synproxy', 'secmark']);

@@ -2,7 +2,7 @@
 // as nft -j prints it, verdicts, counter, log, limit, quota, NAT, reject, queue, dup, fwd, dynamic set
 // updates and meters, tproxy, synproxy, object references, ct count, flow offload, last, xt, and mangling
 // (`… set …`). Imports the model, the parser core and the expression parser.
-import type { Expr, ObjectType, RelOp, SourceRange, Stmt, Verdict } from '../../model/ir.ts';
+import type { Expr, ObjectType, RelOp, Rule, SourceRange, Stmt, StmtOf, Verdict } from '../../model/ir.ts';
 import { PAYLOAD_PROTOCOLS, bitsOf, datatypeOf, isBitmaskType, symbolName, symbolValue } from '../../model/datatypes.ts';
 import { rangeOf } from './core.ts';
 import { EXTHDR_NAMES, ExprParser, MAX_DEPTH, STATEMENT_WORDS, type ValueType } from './exprs.ts';
@@ -27,18 +27,20 @@ const REL_OPS: Readonly<Record<string, RelOp>> = lookupTable({
   '!': '!',
 });
 
+/** Transport protocols a protocol match announces to the rule's context (trackProtocols). */
+const TRACKED_L4 = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'icmpv6', 'igmp', 'esp', 'ah', 'comp']);
+
 const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug', 'audit'];
 const TIME_UNITS = ['second', 'minute', 'hour', 'day', 'week'];
 const NAT_FLAGS = ['random', 'fully-random', 'persistent', 'netmap'];
 const NAT_FLAGS_ORDER = ['random', 'persistent', 'fully-random', 'netmap'];
 
-/** A parsed rule before it is placed in a chain. */
-export interface ParsedRule {
-  readonly stmts: Stmt[];
-  readonly comment?: string;
-  readonly handle?: number;
+/** A parsed rule: the IR rule itself (its range is always set), placed in a chain by the builder. */
+export interface ParsedRule extends Rule {
   readonly range: SourceRange;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** An anonymous chain (`jump { … }`) met while parsing a rule; the builder adds it to the table. */
 export interface AnonChain {
@@ -46,6 +48,8 @@ export interface AnonChain {
   readonly rules: ParsedRule[];
   readonly range: SourceRange;
 }
+
+const NO_ANON_CHAINS: readonly AnonChain[] = Object.freeze([]);
 
 /** Words that begin an expression (a misspelt field after them is reported as such, not as an unknown
  *  statement). */
@@ -61,6 +65,12 @@ const STATEMENT_NAMES = [...STATEMENT_WORDS, 'ct', 'meta', 'ip', 'ip6', 'tcp', '
 export class StmtParser {
   /** Anonymous chains created while parsing (drained by the command parser after each rule). */
   readonly anonChains: AnonChain[] = [];
+
+  /** Takes the anonymous chains of the rule just parsed. Rules without any (nearly all) share one empty
+   *  list rather than each getting a new one. */
+  takeAnonChains(): readonly AnonChain[] {
+    return this.anonChains.length === 0 ? NO_ANON_CHAINS : this.anonChains.splice(0);
+  }
   private anonCount = 0;
 
   constructor(readonly e: ExprParser) {
@@ -113,7 +123,13 @@ export class StmtParser {
     // rule's listing: a click on it is a click on the rule); consumers that show the text strip it.
     const handle = this.p.takeHandleComment(start);
     const range = handle ? { start, end: Math.max(written.end, handle.end) } : written;
-    return { stmts, ...(comment !== undefined ? { comment } : {}), ...(handle !== undefined ? { handle: handle.value } : {}), range };
+    // Optional fields are assigned, not spread in: a spread of a conditional literal costs about ten property
+    // stores, and this runs for every rule. The keys keep the IR's order (kind, stmts, handle, comment, range).
+    const rule: Mutable<Rule> = { kind: 'rule', stmts };
+    if (handle !== undefined) rule.handle = handle.value;
+    if (comment !== undefined) rule.comment = comment;
+    rule.range = range;
+    return rule as ParsedRule;
   }
 
   /** One statement. Unknown leading words become `opaque` statements (with an error when they look like a
@@ -275,7 +291,9 @@ export class StmtParser {
     }
     let op: RelOp | undefined;
     const t = this.p.peek();
-    if ((t.kind === 'punct' || t.kind === 'word') && Object.prototype.hasOwnProperty.call(REL_OPS, t.value) && !(t.kind === 'word' && t.value.length > 2)) {
+    // The length test first: the token after a match's left side is usually its value (an address, a name),
+    // which is then not looked up in REL_OPS.
+    if ((t.kind === 'punct' || (t.kind === 'word' && t.value.length <= 2)) && Object.prototype.hasOwnProperty.call(REL_OPS, t.value)) {
       // `!` is only an operator when a value follows (not `!=`, handled as one token).
       op = REL_OPS[t.value];
       this.p.next();
@@ -320,7 +338,7 @@ export class StmtParser {
     const range = left.range ?? { start: 0, end: 0 };
     if ((left.kind === 'meta' && left.key === 'l4proto') || (left.kind === 'payload' && ((left.protocol === 'ip' && left.field === 'protocol') || (left.protocol === 'ip6' && left.field === 'nexthdr')))) {
       const proto = v === 'ipv6-icmp' ? 'icmpv6' : v === 'ipcomp' ? 'comp' : v;
-      if (['tcp', 'udp', 'udplite', 'sctp', 'dccp', 'icmp', 'icmpv6', 'igmp', 'esp', 'ah', 'comp'].includes(proto)) this.e.noteL4(proto, range);
+      if (TRACKED_L4.has(proto)) this.e.noteL4(proto, range);
     }
     if (left.kind === 'meta' && left.key === 'nfproto' && (v === 'ipv4' || v === 'ipv6')) {
       if (!this.e.rule.l3) this.e.rule.l3 = v === 'ipv4' ? 'ip' : 'ip6';
@@ -730,16 +748,15 @@ export class StmtParser {
     // (`ip daddr 1.2.3.4 dnat to 10.0.0.1` lists as `dnat ip to`).
     if (!family && addr && this.e.family === 'inet' && (this.e.rule.l3 === 'ip' || this.e.rule.l3 === 'ip6')) family = this.e.rule.l3;
 
-    return {
-      kind: 'nat',
-      type,
-      ...(family ? { family } : {}),
-      ...(addr ? { addr } : {}),
-      ...(port ? { port } : {}),
-      ...(flags.length ? { flags } : {}),
-      ...(typeFlags.length ? { typeFlags } : {}),
-      range,
-    };
+    // Assigned in the IR's key order rather than spread in: every kube-proxy endpoint has a dnat.
+    const nat: Mutable<StmtOf<'nat'>> = { kind: 'nat', type };
+    if (family) nat.family = family;
+    if (addr) nat.addr = addr;
+    if (port) nat.port = port;
+    if (flags.length) nat.flags = flags;
+    if (typeFlags.length) nat.typeFlags = typeFlags;
+    nat.range = range;
+    return nat;
   }
 
   private checkNat(type: string, family: 'ip' | 'ip6' | undefined, range: SourceRange, addr?: Expr, port?: Expr): void {
@@ -771,7 +788,7 @@ export class StmtParser {
     if (ct && ct !== 'nat') this.p.error(M.wrongHook.code, M.badStatement.text(`${type} is only valid in chains of type nat`), range);
     const hook = this.p.ctx.hook;
     if (hook) {
-      const ok = type === 'snat' || type === 'masquerade' ? ['postrouting', 'input'].includes(hook) : ['prerouting', 'output'].includes(hook);
+      const ok = type === 'snat' || type === 'masquerade' ? hook === 'postrouting' || hook === 'input' : hook === 'prerouting' || hook === 'output';
       if (!ok) this.p.error(M.wrongHook.code, M.wrongHook.text(type, hook), range);
     }
   }
@@ -1134,9 +1151,12 @@ const L3_OF_VALUE: Readonly<Record<string, string>> = lookupTable({ ipv4: 'ip', 
  *  stand between it and the reject). */
 function addRejectDependency(stmts: Stmt[], family: string): void {
   if (family !== 'ip' && family !== 'ip6' && family !== 'inet') return;
-  const at = stmts.findIndex((s) => s.kind === 'reject' && s.type === 'tcp reset');
+  let at = -1;
+  for (let i = 0; i < stmts.length && at < 0; i++) {
+    const s = stmts[i] as Stmt;
+    if (s.kind === 'reject' && s.type === 'tcp reset') at = i;
+  }
   if (at < 0) return;
-  const isTcp = (e: Expr) => (e.kind === 'value' && e.value === 'tcp') || (e.kind === 'value' && e.value === 6);
   const establishes = stmts.slice(0, at).some((s) => {
     // any tcp header field before the reject, also inside a binop or a statement (`tcp flags & syn == syn`,
     // `meta mark set tcp dport map @m`), brings its own `meta l4proto tcp` right before its load, and nft
@@ -1148,6 +1168,10 @@ function addRejectDependency(stmts: Stmt[], family: string): void {
     return proto && s.op === '==' && isTcp(s.right);
   });
   if (!establishes) stmts.unshift({ kind: 'match', op: '==', left: { kind: 'meta', key: 'l4proto' }, right: { kind: 'value', value: 'tcp' } });
+}
+
+function isTcp(e: Expr): boolean {
+  return (e.kind === 'value' && e.value === 'tcp') || (e.kind === 'value' && e.value === 6);
 }
 
 /** Whether a statement reads a field of the (outer) tcp header anywhere in its expressions. */
@@ -1165,82 +1189,88 @@ function readsTcpHeader(x: unknown): boolean {
  *  the dependency after any other statement ("We can only remove payload dependencies if they occur
  *  without a statement with side effects in between"), so `meta l4proto tcp counter tcp dport 22` and a
  *  dependency before an xt statement stay. A TCP option set (`tcp option maxseg size set …`, STMT_EXTHDR)
- *  is not post-processed and removes nothing (checked with nft 1.0.6). */
+ *  is not post-processed and removes nothing (checked with nft 1.0.6). Its helpers are module functions,
+ *  not closures: it runs for every rule, and closures made per call cost allocations (under tsx, a
+ *  `__name` call each too). */
 function killDependencies(stmts: Stmt[], family: string): void {
-  const implied = (i: number): string | undefined => {
-    const s = stmts[i];
-    if (s?.kind !== 'match' || s.op !== '==' || s.right.kind !== 'value' || typeof s.right.value !== 'string') return undefined;
-    const l = s.left;
-    const v = s.right.value;
-    if ((l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && !l.tunnel && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')))) return L4_OF_VALUE[v];
-    // A network protocol match is only redundant where the table family fixes it (ip, ip6): there any
-    // later header match lists without it.
-    if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
-    if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
-      if (L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6')) return '*';
-      // inet: `meta nfproto ipv4` is what `reject with icmp …` implies there
-      return family === 'inet' && l.kind === 'meta' && l.key === 'nfproto' && L3_OF_VALUE[v] ? `nfproto ${L3_OF_VALUE[v]}` : undefined;
-    }
-    return undefined;
-  };
   // In inet, bridge and netdev tables `ip protocol` / `ip6 nexthdr` also restrict the packet to IPv4 /
   // IPv6, so a transport header match does not make them redundant; a TCP option match does
   // (src/payload.c payload_may_dependency_kill; checked with nft 1.0.6).
   const keepsNetworkDep = family === 'inet' || family === 'bridge' || family === 'netdev';
-  let optionsOnly = false;
-  const usesPayload = (e: Expr | undefined, proto: string): boolean => {
-    if (!e) return false;
-    switch (e.kind) {
-      case 'payload':
-        return !optionsOnly && (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
-      case 'option':
-        return e.protocol === proto;
-      case 'binop':
-        return usesPayload(e.left, proto) || usesPayload(e.right, proto);
-      case 'concat':
-        return e.items.some((x) => usesPayload(x, proto));
-      case 'map':
-        return usesPayload(e.key, proto);
-      case 'hash':
-        return usesPayload(e.expr, proto);
-      default:
-        return false;
-    }
-  };
-  const stmtUses = (s: Stmt, proto: string): boolean => {
-    switch (s.kind) {
-      case 'match':
-        return usesPayload(s.left, proto);
-      case 'vmap':
-        return usesPayload(s.key, proto);
-      case 'mangle':
-        return (s.key.kind !== 'option' && usesPayload(s.key, proto)) || usesPayload(s.value, proto);
-      case 'nat':
-        return usesPayload(s.addr, proto) || usesPayload(s.port, proto);
-      case 'objref':
-        return usesPayload(s.name, proto);
-      case 'set':
-        return usesPayload(s.elem.kind === 'elem' ? s.elem.value : s.elem, proto);
-      case 'reject':
-        // the reset's tcp dependency is listed in inet tables, hidden in ip/ip6 ones (nft 1.0.6)
-        if (s.type === 'tcp reset') return proto === 'tcp' && family !== 'inet';
-        return (s.type === 'icmp' && proto === 'nfproto ip') || (s.type === 'icmpv6' && proto === 'nfproto ip6');
-      default:
-        return false;
-    }
-  };
   for (let i = stmts.length - 1; i >= 0; i--) {
-    const proto = implied(i);
+    const proto = impliedProtocol(stmts[i], family);
     if (!proto) continue;
     const dep = stmts[i] as Stmt;
-    optionsOnly = keepsNetworkDep && dep.kind === 'match' && dep.left.kind === 'payload' && (dep.left.protocol === 'ip' || dep.left.protocol === 'ip6');
+    const optionsOnly = keepsNetworkDep && dep.kind === 'match' && dep.left.kind === 'payload' && (dep.left.protocol === 'ip' || dep.left.protocol === 'ip6');
     let used = false;
     for (let j = i + 1; j < stmts.length && !used; j++) {
       const s = stmts[j] as Stmt;
-      used = stmtUses(s, proto);
+      used = stmtUses(s, proto, family, optionsOnly);
       if (s.kind !== 'match') break;
     }
     if (used) stmts.splice(i, 1);
+  }
+}
+
+/** The protocol a dependency match announces (`meta l4proto tcp` → tcp), if the statement is one. */
+function impliedProtocol(s: Stmt | undefined, family: string): string | undefined {
+  if (s?.kind !== 'match' || s.op !== '==' || s.right.kind !== 'value' || typeof s.right.value !== 'string') return undefined;
+  const l = s.left;
+  const v = s.right.value;
+  if ((l.kind === 'meta' && l.key === 'l4proto') || (l.kind === 'payload' && !l.tunnel && ((l.protocol === 'ip' && l.field === 'protocol') || (l.protocol === 'ip6' && l.field === 'nexthdr')))) return L4_OF_VALUE[v];
+  // A network protocol match is only redundant where the table family fixes it (ip, ip6): there any
+  // later header match lists without it.
+  if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
+  if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
+    if (L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6')) return '*';
+    // inet: `meta nfproto ipv4` is what `reject with icmp …` implies there
+    return family === 'inet' && l.kind === 'meta' && l.key === 'nfproto' && L3_OF_VALUE[v] ? `nfproto ${L3_OF_VALUE[v]}` : undefined;
+  }
+  return undefined;
+}
+
+/** Whether an expression loads a header field of `proto` (`*`: any network or transport header);
+ *  `optionsOnly`: only option loads count (see keepsNetworkDep). */
+function usesPayload(e: Expr | undefined, proto: string, optionsOnly: boolean): boolean {
+  if (!e) return false;
+  switch (e.kind) {
+    case 'payload':
+      return !optionsOnly && (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
+    case 'option':
+      return e.protocol === proto;
+    case 'binop':
+      return usesPayload(e.left, proto, optionsOnly) || usesPayload(e.right, proto, optionsOnly);
+    case 'concat':
+      return e.items.some((x) => usesPayload(x, proto, optionsOnly));
+    case 'map':
+      return usesPayload(e.key, proto, optionsOnly);
+    case 'hash':
+      return usesPayload(e.expr, proto, optionsOnly);
+    default:
+      return false;
+  }
+}
+
+function stmtUses(s: Stmt, proto: string, family: string, optionsOnly: boolean): boolean {
+  switch (s.kind) {
+    case 'match':
+      return usesPayload(s.left, proto, optionsOnly);
+    case 'vmap':
+      return usesPayload(s.key, proto, optionsOnly);
+    case 'mangle':
+      return (s.key.kind !== 'option' && usesPayload(s.key, proto, optionsOnly)) || usesPayload(s.value, proto, optionsOnly);
+    case 'nat':
+      return usesPayload(s.addr, proto, optionsOnly) || usesPayload(s.port, proto, optionsOnly);
+    case 'objref':
+      return usesPayload(s.name, proto, optionsOnly);
+    case 'set':
+      return usesPayload(s.elem.kind === 'elem' ? s.elem.value : s.elem, proto, optionsOnly);
+    case 'reject':
+      // the reset's tcp dependency is listed in inet tables, hidden in ip/ip6 ones (nft 1.0.6)
+      if (s.type === 'tcp reset') return proto === 'tcp' && family !== 'inet';
+      return (s.type === 'icmp' && proto === 'nfproto ip') || (s.type === 'icmpv6' && proto === 'nfproto ip6');
+    default:
+      return false;
   }
 }
 

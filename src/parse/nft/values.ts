@@ -21,16 +21,42 @@ const fail = (code: string, message: string): ValueResult => ({ ok: false, code,
 export function parseInteger(text: string): bigint | undefined {
   const c = text.charCodeAt(0);
   if (!(c >= 48 && c <= 57)) return undefined;
-  if (text.length < 10 && /^[0-9]+$/.test(text)) return BigInt(Number(text));
+  if (text.length < 10) {
+    // Short decimals (ports, marks, counts: most integers of a dump) by a digit loop, not a regular expression.
+    const n = smallDecimal(text);
+    if (n !== undefined) return BigInt(n);
+  }
   if (/^[0-9]+$/.test(text)) return BigInt(text);
   if (/^0[xX][0-9a-fA-F]+$/.test(text)) return BigInt(text);
   return undefined;
 }
 
+/** The value of a string of fewer than 10 decimal digits, or undefined when it has another character. */
+function smallDecimal(text: string): number | undefined {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return text.length > 0 ? n : undefined;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** A JSON-safe literal for an integer: a number up to 2^53, a string beyond (as the IR documents). */
 export function integerLiteral(v: bigint): Literal {
   // nft -j prints integers wider than a JSON number in hexadecimal.
-  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : `0x${v.toString(16)}`;
+  return v <= MAX_SAFE ? Number(v) : `0x${v.toString(16)}`;
+}
+
+/** 2^bits, made once per width (every integer constant is checked against its field's). */
+const LIMITS = new Map<number, bigint>();
+
+function limitOf(bits: number): bigint {
+  let limit = LIMITS.get(bits);
+  if (limit === undefined) LIMITS.set(bits, (limit = 1n << BigInt(bits)));
+  return limit;
 }
 
 /** Converts one constant written in the text to its literal for a datatype (`dt` undefined: untyped, numbers
@@ -122,8 +148,8 @@ function convertInteger(text: string, quoted: boolean, dt: string, bits: number)
   // Realms print through iproute2's rt_realms table as quoted strings, numbers included.
   if (dt === 'realm' && n !== undefined) return ok(n.toString());
   if (n !== undefined) {
-    if (bits > 0 && bits < 128 && n >= 1n << BigInt(bits)) {
-      return fail(M.outOfRange.code, M.outOfRange.text(text, dt, ((1n << BigInt(bits)) - 1n).toString()));
+    if (bits > 0 && bits < 128 && n >= limitOf(bits)) {
+      return fail(M.outOfRange.code, M.outOfRange.text(text, dt, (limitOf(bits) - 1n).toString()));
     }
     if (n <= 0xffffffffn) {
       const name = symbolName(dt, Number(n));
@@ -325,11 +351,16 @@ export function sortElements(items: readonly Expr[], dts: readonly (string | und
     const k = sortKey(inner, dts[0]);
     return k === undefined ? undefined : [k];
   };
-  const keyed = items.map((e) => ({ e, k: keyOf(e) }));
-  if (keyed.some((x) => x.k === undefined)) return [...items];
+  // Stop at the first element without an order (kube-proxy's maps are all concatenations): they keep theirs.
+  const keyed: { e: Expr; k: bigint[] }[] = [];
+  for (const e of items) {
+    const k = keyOf(e);
+    if (k === undefined) return [...items];
+    keyed.push({ e, k });
+  }
   keyed.sort((a, b) => {
-    const ka = a.k as bigint[];
-    const kb = b.k as bigint[];
+    const ka = a.k;
+    const kb = b.k;
     for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
       const x = ka[i] as bigint;
       const y = kb[i] as bigint;

@@ -34,9 +34,12 @@ function traceStepOf(state: AppState) {
   return selectShownTrace(state)?.steps[state.stepIndex];
 }
 
+/** The highlighting language: the chosen format, else the format of the source's last parse, which follows
+ *  each edit after a pause. Checking on every keystroke whether the text still is the parsed one would
+ *  compare (and first flatten) a text of tens of MB per key. */
 function languageFor(state: AppState, source: SourceEntry): string {
   if (source.formatChoice !== 'auto') return LANGUAGE_OF[source.formatChoice];
-  return LANGUAGE_OF[selectDetectedFormat(state, source)];
+  return LANGUAGE_OF[state.parses[source.id]?.format ?? selectDetectedFormat(state, source)];
 }
 
 /** One source's model and what the editor last synchronised into it. */
@@ -130,7 +133,12 @@ export default function SourceEditor() {
     // The trace's current rule (or chain): its own highlight, kept apart from the selection's.
     const traceDecorations = editor.createDecorationsCollection();
 
+    /** Set by an edit, so that the cursor move it causes does not select anything (see onCursor). */
+    let cursorMovedByEdit = false;
     const onContent = editor.onDidChangeModelContent(() => {
+      // Monaco reports the edit's cursor move in the same task: the flag does not outlive it.
+      cursorMovedByEdit = true;
+      queueMicrotask(() => (cursorMovedByEdit = false));
       if (applyingStore) return;
       const id = sourceIdOf(editor.getModel());
       const slot = id !== undefined ? slots.get(id) : undefined;
@@ -174,8 +182,12 @@ export default function SourceEditor() {
     container.addEventListener('paste', onBigPaste, true);
 
     const onCursor = editor.onDidChangeCursorPosition((e) => {
-      // Moves made by revealing a selection (source `api`) must not re-select in the outline.
-      if (e.source === 'api' || applyingStore) return;
+      // Moves made by revealing a selection (source `api`) must not re-select in the outline. Nor do moves
+      // made by typing: the offsets would be looked up in the parse of the text before the edit (stale until
+      // the re-parse), and in a dump of 35 MB each look-up costs a keystroke 100 ms.
+      const byEdit = cursorMovedByEdit;
+      cursorMovedByEdit = false;
+      if (e.source === 'api' || applyingStore || byEdit) return;
       const model = editor.getModel();
       const id = sourceIdOf(model);
       if (!model || id === undefined) return;
