@@ -54,6 +54,9 @@ const ENV_OPTIONS: readonly (readonly [string, string, boolean])[] = [
   ['-f', '-file', true],
 ];
 
+/** ENV_OPTIONS by short and long name (looked up for every word of every line). */
+const ENV_OPTION_BY_NAME: ReadonlyMap<string, readonly [string, string, boolean]> = new Map(ENV_OPTIONS.flatMap((e) => [[e[0], e], [e[1], e]] as const));
+
 const LIST_KEY = /^(Name|Type|Revision|Header|Size in memory|References|Number of entries|Members):[ \t]*(.*)$/;
 
 export interface IpsetParse {
@@ -189,7 +192,7 @@ class IpsetParser {
     for (let i = 0; i < words.length; i++) {
       const word = words[i] as Word;
       const envName = word.text.startsWith('--') ? word.text.slice(1) : word.text;
-      const env = ENV_OPTIONS.find(([short, long]) => envName === short || envName === long);
+      const env = ENV_OPTION_BY_NAME.get(envName);
       if (!env) {
         args.push(word);
         continue;
@@ -370,8 +373,16 @@ function matchCommand(word: string): Command | undefined {
   const skip = word.startsWith('--') ? 2 : 0;
   if (word.length <= skip || word === '-') return undefined;
   const arg = word.slice(skip);
+  return COMMAND_OF_NAME.get(arg) ?? commandByPrefix(arg);
+}
+
+/** The first command with a name that starts with `arg` (ipset accepts unambiguous prefixes, first match wins). */
+function commandByPrefix(arg: string): Command | undefined {
   return COMMANDS.find(([, names]) => names.some((n) => n.startsWith(arg)))?.[0];
 }
+
+/** commandByPrefix of every full command name, worked out once: every line starts with one. */
+const COMMAND_OF_NAME: ReadonlyMap<string, Command | undefined> = new Map(COMMANDS.flatMap(([, names]) => names.map((n) => [n, commandByPrefix(n)] as const)));
 
 function withElementOptions(value: Expr, options: Record<string, OptionValue>, physdev: boolean, range: SourceRange): Expr {
   const { timeout, packets, bytes, comment, before: _before, after: _after, ...rest } = options;

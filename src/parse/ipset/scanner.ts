@@ -30,34 +30,42 @@ export function splitLines(text: string): Line[] {
   return lines;
 }
 
-/** The words of a line, and whether a quote was left open (the open word still ends the list). */
+/** The words of a line, and whether a quote was left open (the open word still ends the list). A word is
+ *  copied out of the line in slices (one for a word without quotes) rather than a character at a time. */
 export function splitWords(line: Line): { words: Word[]; unclosedQuote: boolean } {
   const words: Word[] = [];
+  const text = line.text;
   let quoted = false;
-  let current = '';
   let wordStart = -1;
-  const flush = (end: number): void => {
-    // ipset drops empty arguments (`""`), so an empty quoted word is no word at all.
-    if (wordStart >= 0 && current !== '') {
-      words.push({ text: current, range: { start: line.start + wordStart, end: line.start + end } });
-    }
-    current = '';
-    wordStart = -1;
-  };
-  for (let i = 0; i < line.text.length; i++) {
-    const ch = line.text[i] as string;
-    if (ch === '"') {
+  /** The word's text before `runStart`, when quotes split it into runs. */
+  let done = '';
+  /** Where the run of the word's characters not yet copied to `done` starts. */
+  let runStart = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
       if (wordStart < 0) wordStart = i;
+      else done += text.slice(runStart, i);
+      runStart = i + 1;
       quoted = !quoted;
       continue;
     }
-    if ((ch === ' ' || ch === '\t') && !quoted) {
-      flush(i);
+    if ((c === 32 || c === 9) && !quoted) {
+      if (wordStart >= 0) pushWord(words, line, done + text.slice(runStart, i), wordStart, i);
+      done = '';
+      wordStart = -1;
       continue;
     }
-    if (wordStart < 0) wordStart = i;
-    current += ch;
+    if (wordStart < 0) {
+      wordStart = i;
+      runStart = i;
+    }
   }
-  flush(line.text.length);
+  if (wordStart >= 0) pushWord(words, line, done + text.slice(runStart, text.length), wordStart, text.length);
   return { words, unclosedQuote: quoted };
+}
+
+function pushWord(words: Word[], line: Line, text: string, start: number, end: number): void {
+  // ipset drops empty arguments (`""`), so an empty quoted word is no word at all.
+  if (text !== '') words.push({ text, range: { start: line.start + start, end: line.start + end } });
 }

@@ -5,32 +5,40 @@ import { formatIPv4, formatIPv6 } from '../../model/addressText.ts';
 
 export type AddrFamily = 'ip' | 'ip6';
 
-/** An address with its mask, already masked. `prefix` is set when the mask is contiguous. */
-export interface MaskedAddress {
+/** An address with its mask, already masked: a prefix length when the mask is contiguous, else the mask
+ *  printed as an address (only then: printing a mask nobody reads cost a string per address). */
+export type MaskedAddress = {
   readonly family: AddrFamily;
   /** address & mask, printed canonically */
   readonly addr: string;
-  /** number of leading one bits when the mask is contiguous, else undefined */
-  readonly prefix?: number;
-  /** the mask, printed as an address (for non-contiguous masks) */
-  readonly mask: string;
   readonly bits: number;
-}
+} & ({ readonly prefix: number; readonly mask?: undefined } | { readonly prefix?: undefined; readonly mask: string });
 
 /** 8 × 16-bit words for IPv6, 2 × 16-bit words for IPv4 (so both share the mask code). */
 type Words = number[];
 
+/** A dotted quad (four decimal octets of one to three digits, leading zeros allowed) → a 32-bit number.
+ *  Read by char codes: nearly every rule of a kube-proxy dump carries an address, and split + a regex per
+ *  octet cost four strings and four matches each. */
 export function parseIPv4(s: string): number | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
   let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    n = n * 256 + v;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      n = n * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && ++digits <= 3) {
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return undefined;
+    } else return undefined;
   }
-  return n;
+  if (dots !== 3 || digits === 0) return undefined;
+  return n * 256 + octet;
 }
 
 export function parseIPv6(s: string): Words | undefined {
@@ -114,32 +122,74 @@ export function canonicalAddress(s: string, family: AddrFamily): string | undefi
 
 /** `addr[/len|/mask]` → the masked address, or an error text. A missing mask means a host (/32, /128). */
 export function parseMaskedAddress(text: string, family: AddrFamily): MaskedAddress | string {
-  const bits = family === 'ip' ? 32 : 128;
+  if (family === 'ip') return parseMaskedIPv4(text);
+  const bits = 128;
   const nWords = bits / 16;
   const slash = text.indexOf('/');
   const addrText = slash < 0 ? text : text.slice(0, slash);
   const maskText = slash < 0 ? undefined : text.slice(slash + 1);
-  const addr = parseAddrWords(addrText, family);
-  if (!addr) {
-    const other: AddrFamily = family === 'ip' ? 'ip6' : 'ip';
-    if (parseAddrWords(addrText, other)) return `an ${other === 'ip' ? 'IPv4' : 'IPv6'} address in an ${family === 'ip' ? 'IPv4' : 'IPv6'} rule`;
-    return `not an ${family === 'ip' ? 'IPv4' : 'IPv6'} address (host names are not resolved)`;
-  }
+  const addr = parseIPv6(addrText);
+  if (!addr) return notAnAddress(addrText, family);
   let mask: Words;
   if (maskText === undefined) mask = prefixMask(bits, nWords);
-  else if (/^\d+$/.test(maskText)) {
+  else if (isDigits(maskText)) {
     const len = Number(maskText);
     if (len > bits) return `prefix length ${maskText} is longer than ${bits}`;
     mask = prefixMask(len, nWords);
   } else {
-    const m = parseAddrWords(maskText, family);
+    const m = parseIPv6(maskText);
     if (!m) return `bad mask '${maskText}'`;
     mask = m;
   }
   const masked = addr.map((w, i) => w & (mask[i] ?? 0));
   const prefix = contiguousPrefix(mask);
-  const result: MaskedAddress = { family, addr: formatWords(masked, family), mask: formatWords(mask, family), bits };
-  return prefix === undefined ? result : { ...result, prefix };
+  return prefix === undefined ? { family, addr: formatIPv6(masked), bits, mask: formatIPv6(mask) } : { family, addr: formatIPv6(masked), bits, prefix };
+}
+
+/** parseMaskedAddress for IPv4 on plain 32-bit numbers (the IPv6 path's arrays of 16-bit words cost
+ *  several allocations per address, and IPv4 addresses are what kube-proxy dumps are made of). */
+function parseMaskedIPv4(text: string): MaskedAddress | string {
+  const slash = text.indexOf('/');
+  const addrText = slash < 0 ? text : text.slice(0, slash);
+  const addr = parseIPv4(addrText);
+  if (addr === undefined) return notAnAddress(addrText, 'ip');
+  let mask = 0xffffffff;
+  if (slash >= 0) {
+    const maskText = text.slice(slash + 1);
+    if (isDigits(maskText)) {
+      const len = Number(maskText);
+      if (len > 32) return `prefix length ${maskText} is longer than 32`;
+      mask = ipv4PrefixMask(len);
+    } else {
+      const m = parseIPv4(maskText);
+      if (m === undefined) return `bad mask '${maskText}'`;
+      mask = m;
+    }
+  }
+  const maskedText = formatIPv4((addr & mask) >>> 0);
+  // The mask is contiguous when it equals the prefix mask of its leading ones.
+  const ones = Math.clz32(~mask >>> 0);
+  return ipv4PrefixMask(ones) === mask ? { family: 'ip', addr: maskedText, bits: 32, prefix: ones } : { family: 'ip', addr: maskedText, bits: 32, mask: formatIPv4(mask) };
+}
+
+function ipv4PrefixMask(len: number): number {
+  return len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+}
+
+/** Whether s is one or more ASCII digits (what `/^\d+$/` tests). */
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function notAnAddress(addrText: string, family: AddrFamily): string {
+  const other: AddrFamily = family === 'ip' ? 'ip6' : 'ip';
+  if (parseAddrWords(addrText, other)) return `an ${other === 'ip' ? 'IPv4' : 'IPv6'} address in an ${family === 'ip' ? 'IPv4' : 'IPv6'} rule`;
+  return `not an ${family === 'ip' ? 'IPv4' : 'IPv6'} address (host names are not resolved)`;
 }
 
 /** Whether a word looks like an IPv6 address (for family detection). */

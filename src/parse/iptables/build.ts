@@ -66,7 +66,12 @@ export function withRange<T extends Stmt>(stmt: T, range: SourceRange | undefine
 /** Drops undefined members so that IR objects compare and serialise cleanly. */
 export function compact<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  // for-in rather than Object.entries (no array of pairs per node); callers pass object literals, whose
+  // keys for-in visits in the same order.
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out as T;
 }
 

@@ -55,14 +55,17 @@ function nums(o: OptionUse): readonly number[] {
 
 /** A port (range) match; a full 0:65535 range without `!` always matches and yields nothing. */
 function portMatch(proto: string, field: string, o: OptionUse): Stmt | undefined {
-  const [lo = 0, hi = 65535] = nums(o);
+  // Indexes, not destructuring: until the JIT has warmed up, destructuring walks the iterator protocol.
+  const lo = nums(o)[0] ?? 0;
+  const hi = nums(o)[1] ?? 65535;
   if (lo === 0 && hi === 65535 && !o.negated) return undefined;
   return match(o.negated ? '!=' : '==', payload(proto, field, o.nameRange), valueOrRange(lo, hi, o.argRange), o.range);
 }
 
 /** A uint range match on any left expression; `full` is the type's maximum (a full range is dropped). */
 function rangeMatch(left: Expr, o: OptionUse, full: number): Stmt | undefined {
-  const [lo = 0, hi = full] = nums(o);
+  const lo = nums(o)[0] ?? 0;
+  const hi = nums(o)[1] ?? full;
   if (lo === 0 && hi === full && !o.negated) return undefined;
   return match(o.negated ? '!=' : '==', left, valueOrRange(lo, hi, o.argRange), o.range);
 }

@@ -209,6 +209,22 @@ COMMIT
     expect(rules[4]?.stmts.map((s) => s.kind)).toEqual(['counter', 'verdict']);
   });
 
+  it('reports a jump left without its chain by a rename, and not one whose chain came later', () => {
+    const rename = '*filter\n:FOO - [0:0]\n-A INPUT -j FOO\n-E FOO BAR\nCOMMIT\n';
+    expect(parseIptables(rename).diagnostics.map((d) => at(rename, d))).toEqual(['3:10 warning IPT1301']);
+    const later = '*filter\n-A INPUT -j BAR\n-N BAR\nCOMMIT\n';
+    expect(parseIptables(later).diagnostics).toEqual([]);
+  });
+
+  it('adds a rule after its chain was deleted or renamed to a new, undeclared chain', () => {
+    const deleted = '*filter\n:FOO - [0:0]\n-A FOO -j ACCEPT\n-F FOO\n-X FOO\n-A FOO -j DROP\nCOMMIT\n';
+    const d = parseIptables(deleted);
+    expect(d.diagnostics.map((x) => at(deleted, x))).toEqual(['6:4 warning IPT1014']);
+    expect(d.ruleset.tables[0]?.chains.map((c) => [c.name, c.rules.length, c.range?.start])).toEqual([['FOO', 1, deleted.indexOf('FOO -j DROP')]]);
+    const renamed = '*filter\n:FOO - [0:0]\n-A FOO -j ACCEPT\n-E FOO BAR\n-A FOO -j DROP\n-A BAR -j DROP\nCOMMIT\n';
+    expect((chainSummary(parseIptables(renamed).ruleset.tables[0]) ?? []).map((c) => [c.name, c.rules])).toEqual([['BAR', 2], ['FOO', 1]]);
+  });
+
   it('accepts a paste cut off in the middle of the last rule with a warning', () => {
     const text = '*filter\n:INPUT ACCEPT [0:0]\n[0:0] -A INPUT -i lo -p icmp -m comment --comment \n';
     const r = parseIptables(text);

@@ -14,12 +14,12 @@
 // "the xt expression is true" means "the match as written, negations included, matches". A target without
 // an nftables equivalent is a Stmt { kind: 'xt', type: 'target', name, options, text }.
 import type { Expr, SourceRange, Stmt, XtOption } from '../../model/ir.ts';
-import { parseMaskedAddress, type AddrFamily } from './address.ts';
+import { parseMaskedAddress, type AddrFamily, type MaskedAddress } from './address.ts';
 import { binop, match, meta, payload, prefix, set, value } from './build.ts';
 import type { DiagnosticBag } from '../diagnostics.ts';
-import { addressMatch, findMatch, implicitMatchName } from './matches.ts';
+import { findMatch, implicitMatchName } from './matches.ts';
 import { formatMessage, MSG, type MessageDef } from './messages.ts';
-import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type RuleContext, type XtValue } from './spec.ts';
+import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type RuleContext, type TranslateContext, type XtValue } from './spec.ts';
 import { findTarget, STANDARD_TARGETS } from './targets.ts';
 import { quoteWord, type Token } from './tokenize.ts';
 import { protocolNumber, protocolValue } from './values.ts';
@@ -39,6 +39,8 @@ export function isBuiltinChain(table: string, chain: string): boolean {
 
 export interface RuleInput {
   readonly tokens: readonly Token[];
+  /** Index of the rule's first word in `tokens` (the words before it are the command and chain). */
+  readonly start: number;
   readonly family: AddrFamily;
   readonly table: string;
   readonly chain: string;
@@ -47,7 +49,8 @@ export interface RuleInput {
   readonly atEnd: boolean;
   /** Inside a `*table` block (then `-t` is refused). */
   readonly inTableBlock: boolean;
-  readonly chainExists: (name: string) => boolean;
+  /** The table's chains so far (a `-j NAME` with options is an unknown target unless NAME is a chain). */
+  readonly chains: { has(name: string): boolean };
 }
 
 export interface RuleOutput {
@@ -69,6 +72,39 @@ const BASE_LONG: Readonly<Record<string, BaseId>> = lookupTable({
   jump: 'j', goto: 'g', match: 'm', fragment: 'f', 'set-counters': 'c', table: 't', ipv4: '4', ipv6: '6',
 });
 const BASE_SHORT = new Set<string>(['s', 'd', 'p', 'i', 'o', 'j', 'g', 'm', 'f', 'c', 't', '4', '6']);
+
+/** What rules ask of a module's options, worked out once per spec: options are looked up for every word of
+ *  every rule, and some modules declare dozens. */
+interface SpecIndex {
+  /** By name; the first of a name wins, as in a scan of the list. */
+  readonly byName: ReadonlyMap<string, OptionSpec>;
+  /** The XTOPT_MAND options, in declaration order. */
+  readonly mandatory: readonly OptionSpec[];
+}
+
+const SPEC_INDEX = new WeakMap<ModuleSpec, SpecIndex>();
+
+function specIndex(spec: ModuleSpec): SpecIndex {
+  let index = SPEC_INDEX.get(spec);
+  if (!index) {
+    const byName = new Map<string, OptionSpec>();
+    for (const o of spec.options) if (!byName.has(o.name)) byName.set(o.name, o);
+    index = { byName, mandatory: spec.options.filter((o) => o.mand) };
+    SPEC_INDEX.set(spec, index);
+  }
+  return index;
+}
+
+function optionNamed(spec: ModuleSpec, name: string): OptionSpec | undefined {
+  return specIndex(spec).byName.get(name);
+}
+/** One resolution per base option, shared by every rule (they carry nothing rule-specific). */
+const BASE_RESOLVED: Readonly<Record<BaseId, Resolved>> = lookupTable({
+  s: { kind: 'base', id: 's' }, d: { kind: 'base', id: 'd' }, p: { kind: 'base', id: 'p' }, i: { kind: 'base', id: 'i' },
+  o: { kind: 'base', id: 'o' }, j: { kind: 'base', id: 'j' }, g: { kind: 'base', id: 'g' }, m: { kind: 'base', id: 'm' },
+  f: { kind: 'base', id: 'f' }, c: { kind: 'base', id: 'c' }, t: { kind: 'base', id: 't' }, '4': { kind: 'base', id: '4' },
+  '6': { kind: 'base', id: '6' },
+});
 const BASE_NO_ARG = new Set<BaseId>(['f', '4', '6']);
 const BASE_INVERTIBLE = new Set<BaseId>(['s', 'd', 'p', 'i', 'o', 'f']);
 
@@ -78,10 +114,12 @@ interface BaseValue {
   readonly nameRange: SourceRange;
   readonly argRange?: SourceRange;
   readonly args: readonly string[];
+  /** `-s`/`-d`: the addresses of the list, parsed once by checkBase for build. */
+  addrs?: readonly MaskedAddress[];
 }
 
 type Resolved =
-  | { readonly kind: 'base'; readonly id: BaseId; readonly name: string }
+  | { readonly kind: 'base'; readonly id: BaseId }
   | { readonly kind: 'module'; readonly module: ModuleUse; readonly spec: OptionSpec }
   | { readonly kind: 'raw'; readonly module: ModuleUse; readonly name: string }
   | { readonly kind: 'ambiguous'; readonly names: string[] }
@@ -94,6 +132,17 @@ type TargetState =
 
 function span(a: SourceRange, b: SourceRange): SourceRange {
   return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+}
+
+/** Whether `-X` names an option rather than being a negative number: a letter, or `-4` / `-6`. */
+function isShortOption(c: number): boolean {
+  return c === 52 || c === 54 || c < 48 || c > 57;
+}
+
+/** `-m NAME` / `-j NAME` as a new array of tokens. The usual single argument gets a literal of two: a spread
+ *  or concat of a one-element array cost more than the rest of reading the option. */
+function headTokens(tok: Token, args: readonly Token[]): Token[] {
+  return args.length === 1 ? [tok, args[0] as Token] : [tok, ...args];
 }
 
 /** A token's range as a plain IR range (the IR must not carry the token's text). */
@@ -117,7 +166,9 @@ class RuleReader {
   private readonly family: AddrFamily;
   private errors = 0;
   private readonly modules: ModuleUse[] = []; // matches and the target module, in load order
-  private readonly base: Partial<Record<BaseId, BaseValue>> = {};
+  // Every slot present from the start: one object shape for all rules, whatever the order of their options
+  // (adding them as they come gave each order its own shape, and the reads in build() went megamorphic).
+  private readonly base: Partial<Record<BaseId, BaseValue>> = { s: undefined, d: undefined, p: undefined, i: undefined, o: undefined, f: undefined };
   private readonly opaques: { text: string; range: SourceRange }[] = [];
   private readonly args: string[] = [];
   private target: TargetState | undefined;
@@ -127,11 +178,13 @@ class RuleReader {
   private tableOpt: { name: string; range: SourceRange } | undefined;
   private unquotedCommentWarned = false;
   private truncated = false;
+  private ctx: RuleContext | undefined;
   private i = 0;
 
   constructor(private readonly input: RuleInput) {
     this.tokens = input.tokens;
     this.family = input.family;
+    this.i = input.start;
   }
 
   private report(def: MessageDef, range: SourceRange, ...args: (string | number)[]): void {
@@ -150,26 +203,28 @@ class RuleReader {
     for (const x of toks) this.args.push(x.text);
   }
 
+  /** The rule's context for value parsers, made once per rule (it is asked for per option). */
   private ctxNow(): RuleContext {
-    return { family: this.family, table: this.input.table, chain: this.input.chain };
+    return (this.ctx ??= { family: this.family, table: this.input.table, chain: this.input.chain });
   }
 
   /** Options are searched in the base table, then the modules newest first (libxtables merges the newest
    *  module's options in front); unambiguous prefixes are accepted like getopt_long does. */
   private resolveLong(name: string): Resolved {
     const b = BASE_LONG[name];
-    if (b) return { kind: 'base', id: b, name };
+    if (b) return BASE_RESOLVED[b];
     const modules = this.modules;
     for (let k = modules.length - 1; k >= 0; k--) {
       const mod = modules[k] as ModuleUse;
       if (!mod.spec) continue;
-      for (const spec of mod.spec.options) if (spec.name === name) return { kind: 'module', module: mod, spec };
+      const spec = optionNamed(mod.spec, name);
+      if (spec) return { kind: 'module', module: mod, spec };
     }
     const candidates: Resolved[] = [];
     const names: string[] = [];
     for (const [n, id] of Object.entries(BASE_LONG)) {
       if (n.startsWith(name) && !candidates.some((c) => c.kind === 'base' && c.id === id)) {
-        candidates.push({ kind: 'base', id, name: n });
+        candidates.push(BASE_RESOLVED[id]);
         names.push(`--${n}`);
       }
     }
@@ -233,6 +288,15 @@ class RuleReader {
       return { values: [], toks: [] };
     }
     const tokens = this.tokens;
+    // The common case, one plain argument, as arrays of the exact length: an empty array that is pushed to
+    // gets room for 16 elements, and every option of every rule came here.
+    const next = tokens[this.i];
+    if ((nargs === 1 || nargs === 'words') && inline === undefined && next && !(next.text === '!' && !next.quoted && invertible)) {
+      this.i++;
+      const one = { values: [next.text], toks: [next] };
+      if (nargs === 'words') this.takeMoreWords(one, optToken);
+      return one;
+    }
     const values: string[] = [];
     const toks: Token[] = [];
     let negatedInside: Token | undefined;
@@ -262,27 +326,33 @@ class RuleReader {
       toks.push(t);
       this.i++;
     }
-    if (nargs === 'words') {
-      // kube-proxy's test dumps write multi-word comments without quotes; take the following bare words.
-      let t = tokens[this.i];
-      while (t && !t.quoted && !t.text.startsWith('-') && t.text !== '!') {
-        values[0] = `${values[0] ?? ''} ${t.text}`;
-        toks.push(t);
-        this.i++;
-        t = tokens[this.i];
-        if (!this.unquotedCommentWarned) {
-          this.unquotedCommentWarned = true;
-          this.report(MSG.unquotedComment, span(optToken, toks[toks.length - 1] as Token));
-        }
+    if (nargs === 'words') this.takeMoreWords({ values, toks }, optToken);
+    return negatedInside ? { values, toks, negatedInside } : { values, toks };
+  }
+
+  /** kube-proxy's test dumps write multi-word comments without quotes: the bare words after the first one
+   *  are part of it. */
+  private takeMoreWords(taken: Taken, optToken: Token): void {
+    const { values, toks } = taken;
+    const tokens = this.tokens;
+    let t = tokens[this.i];
+    while (t && !t.quoted && !t.text.startsWith('-') && t.text !== '!') {
+      values[0] = `${values[0] ?? ''} ${t.text}`;
+      toks.push(t);
+      this.i++;
+      t = tokens[this.i];
+      if (!this.unquotedCommentWarned) {
+        this.unquotedCommentWarned = true;
+        this.report(MSG.unquotedComment, span(optToken, toks[toks.length - 1] as Token));
       }
     }
-    return negatedInside ? { values, toks, negatedInside } : { values, toks };
   }
 
   private loadModule(kind: 'match' | 'target', name: string, spec: ModuleSpec | undefined, head: Token[], implicit: boolean): ModuleUse {
     const first = head[0] as Token;
     const last = head[head.length - 1] as Token;
-    const m: ModuleUse = { kind, name, spec, opts: [], raw: [], headRange: span(first, last), tokens: implicit ? [] : [...head], implicit };
+    // `head` is a fresh array from every caller: the module keeps it as its token list without a copy.
+    const m: ModuleUse = { kind, name, spec, opts: [], raw: [], headRange: span(first, last), tokens: implicit ? [] : head, implicit };
     this.modules.push(m);
     return m;
   }
@@ -317,14 +387,14 @@ class RuleReader {
       const eq = t.indexOf('=');
       const name = eq < 0 ? t.slice(2) : t.slice(2, eq);
       if (eq >= 0) inline = t.slice(eq + 1);
-      optText = `--${name}`;
+      optText = eq < 0 ? t : `--${name}`;
       resolved = this.resolveLong(name);
       if (resolved.kind === 'unknown') resolved = this.resolveImplicit(name, tok);
-    } else if (t.startsWith('-') && t.length >= 2 && (t[1] === '4' || t[1] === '6' || !/\d/.test(t[1] as string))) {
+    } else if (t.startsWith('-') && t.length >= 2 && isShortOption(t.charCodeAt(1))) {
       const letter = t[1] as string;
-      optText = `-${letter}`;
+      optText = t.length === 2 ? t : `-${letter}`;
       if (BASE_SHORT.has(letter)) {
-        resolved = { kind: 'base', id: letter as BaseId, name: letter };
+        resolved = BASE_RESOLVED[letter as BaseId];
         if (t.length > 2) inline = t.slice(2);
       } else resolved = { kind: 'unknown' };
     } else {
@@ -385,7 +455,7 @@ class RuleReader {
       if (!mod.spec) return { kind: 'raw', module: mod, name };
     }
     const target = this.target;
-    if (target?.kind === 'chain' && !target.goto && !this.input.chainExists(target.name)) {
+    if (target?.kind === 'chain' && !target.goto && !this.input.chains.has(target.name)) {
       // `-j FOO --foo-opt`: FOO is an extension target nflens does not know.
       const jumpRange = target.range;
       const mod = this.loadModule('target', target.name, undefined, this.tokens.filter((x) => x.start >= jumpRange.start && x.end <= jumpRange.end), false);
@@ -434,10 +504,6 @@ class RuleReader {
       this.fail(range, tok.text);
       return;
     }
-    const words: string[] = neg ? ['!'] : [];
-    if (inline !== undefined) words.push(`-${id}`, inline);
-    else words.push(tok.text);
-    for (const x of taken.toks) words.push(x.text);
     switch (id) {
       case 'c': {
         const parts = taken.values.length === 1 ? (taken.values[0] ?? '').split(',') : taken.values;
@@ -457,12 +523,12 @@ class RuleReader {
       case '4':
       case '6':
         this.onlyFamily = id === '4' ? 'ip' : 'ip6';
-        this.args.push(...words);
+        this.pushBaseWords(id, neg, inline, tok, taken.toks);
         return;
       case 'm': {
         const name = taken.values[0] ?? '';
-        const head = [tok, ...taken.toks];
-        this.args.push(...words);
+        const head = headTokens(tok, taken.toks);
+        this.pushBaseWords(id, neg, inline, tok, taken.toks);
         const spec = findMatch(name, family);
         if (spec === null) {
           this.report(MSG.matchFamily, range, name, family === 'ip' ? 'IPv4' : 'IPv6');
@@ -477,32 +543,39 @@ class RuleReader {
       }
       case 'j':
       case 'g':
-        this.args.push(...words);
-        this.readTarget(id === 'g', taken.values[0] ?? '', range, optText, [tok, ...taken.toks]);
+        this.pushBaseWords(id, neg, inline, tok, taken.toks);
+        this.readTarget(id === 'g', taken.values[0] ?? '', range, optText, headTokens(tok, taken.toks));
         return;
       default: {
         if (this.base[id]) {
           this.report(MSG.repeatedOption, range, optText);
           this.fail(range, tok.text);
-          this.args.push(...words);
+          this.pushBaseWords(id, neg, inline, tok, taken.toks);
           return;
         }
         if (id === 'f' && family === 'ip6') {
           this.report(MSG.wrongFamily, range, optText, 'IPv4');
           this.fail(range, tok.text);
-          this.args.push(...words);
+          this.pushBaseWords(id, neg, inline, tok, taken.toks);
           return;
         }
         const bv: BaseValue = argRange ? { negated, range, nameRange: plain(tok), argRange, args: taken.values } : { negated, range, nameRange: plain(tok), args: taken.values };
-        if (!this.checkBase(id, bv, optText)) {
-          this.fail(range, words.join(' '));
-          this.args.push(...words);
-          return;
-        }
-        this.base[id] = bv;
-        this.args.push(...words);
+        const first = this.args.length;
+        this.pushBaseWords(id, neg, inline, tok, taken.toks);
+        if (!this.checkBase(id, bv, optText)) this.fail(range, this.args.slice(first).join(' '));
+        else this.base[id] = bv;
       }
     }
+  }
+
+  /** A base option's words, as the rule's args keep them (all but -c and -t): pushed there directly, without
+   *  an intermediate array per option. */
+  private pushBaseWords(id: BaseId, neg: Token | undefined, inline: string | undefined, tok: Token, toks: readonly Token[]): void {
+    const args = this.args;
+    if (neg) args.push('!');
+    if (inline !== undefined) args.push(`-${id}`, inline);
+    else args.push(tok.text);
+    for (const x of toks) args.push(x.text);
   }
 
   private readTarget(isGoto: boolean, name: string, range: SourceRange, optText: string, head: Token[]): void {
@@ -543,7 +616,7 @@ class RuleReader {
     const opt = this.takeOption(nargs, inline, tok, neg, startRange, optText, !!spec.invert);
     if (!opt) return;
     const { taken, negated, range, argRange } = opt;
-    const canonical = `--${spec.name}`;
+    const canonical = optionText(spec);
     if (negated) this.args.push('!');
     this.args.push(canonical);
     if (nargs === 'words') this.args.push(taken.values.join(' '));
@@ -557,7 +630,7 @@ class RuleReader {
       return;
     }
     // Aliases share a key (`--dport`/`--destination-port`): giving both is a repeat too.
-    if (!spec.multi && mod.opts.some((x) => x.spec.name === spec.name || (spec.key !== undefined && x.spec.key === spec.key))) {
+    if (!spec.multi && hasRepeat(mod, spec)) {
       this.report(MSG.repeatedOption, range, canonical);
       this.fail(range, tok.text);
       return;
@@ -581,15 +654,19 @@ class RuleReader {
     const r = bv.argRange ?? bv.range;
     switch (id) {
       case 's':
-      case 'd':
+      case 'd': {
+        const addrs: MaskedAddress[] = [];
         for (const part of arg.split(',')) {
           const a = parseMaskedAddress(part, this.family);
           if (typeof a === 'string') {
             this.report(MSG.badAddress, r, part, `: ${a}`);
             return false;
           }
+          addrs.push(a);
         }
+        bv.addrs = addrs;
         return true;
+      }
       case 'p': {
         const n = protocolNumber(arg);
         if (n === undefined) {
@@ -618,43 +695,73 @@ class RuleReader {
     }
   }
 
+  /** The module's own checks (libxtables' mandatory, exclusive and required options, the x6_fcheck of
+   *  each extension), reported on the module. */
+  private checkModule(mod: ModuleUse, spec: ModuleSpec, ctx: RuleContext, builtin: boolean): void {
+    // `what` and the module's range are only made when there is something to report: most rules pass.
+    if (spec.protos && !(ctx.proto && !ctx.proto.negated && spec.protos.includes(ctx.proto.num))) {
+      this.report(MSG.needsProtocol, mod.headRange, describeModule(spec), spec.protosText ?? spec.name);
+    }
+    if (spec.tables && !spec.tables.includes(ctx.table)) {
+      this.report(MSG.targetTable, mod.headRange, describeModule(spec), spec.tables.join(' or '));
+    } else if (spec.hooks && builtin && !spec.hooks.includes(ctx.chain)) {
+      this.report(MSG.hookNotAllowed, mod.headRange, describeModule(spec), ctx.chain, ctx.table, spec.hooks.join(', '));
+    }
+    for (const o of specIndex(spec).mandatory) {
+      if (!usesOption(mod, o)) this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs --${o.name}`);
+    }
+    if (spec.needsOne && !mod.opts.some((u) => spec.needsOne?.includes(u.spec.name))) {
+      this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs one of ${spec.needsOne.map((n) => `--${n}`).join(', ')}`);
+    }
+    for (const u of mod.opts) {
+      const { excl, also } = u.spec;
+      if (excl) {
+        for (const x of excl) {
+          if (x !== u.spec.name && mod.opts.some((w) => w.spec.name === x && w.range.start > u.range.start)) this.report(MSG.conflictingOptions, u.range, `--${u.spec.name}`, `--${x}`);
+        }
+      }
+      if (also) {
+        for (const a of also) {
+          if (!mod.opts.some((w) => w.spec.name === a)) this.report(MSG.missingOption, u.range, `--${u.spec.name} needs --${a}`);
+        }
+      }
+    }
+    const problem = spec.check?.(mod, ctx);
+    if (problem) this.report(MSG.moduleCheck, moduleRange(mod), describeModule(spec), problem);
+  }
+
   private build(): RuleOutput {
     const family = this.family;
     const base = this.base;
     // ── checks that need the whole rule ──
     const protoBase = base.p;
     const protoNum = protoBase ? protocolNumber(protoBase.args[0] ?? '') : undefined;
-    const ctx: RuleContext = protoNum !== undefined && protoBase ? { ...this.ctxNow(), proto: { num: protoNum, negated: protoBase.negated } } : this.ctxNow();
-    const builtin = isBuiltinChain(this.input.table, this.input.chain);
+    // Object literals rather than spreads of ctxNow(): spreading cost more than the rest of the rule's setup.
+    const { table, chain } = this.input;
+    const ctx: RuleContext = protoNum !== undefined && protoBase ? { family, table, chain, proto: { num: protoNum, negated: protoBase.negated } } : this.ctxNow();
+    const builtin = isBuiltinChain(table, chain);
     for (const mod of this.modules) {
       // A cut-off rule misses options by definition: its module checks would only repeat that.
       if (!mod.spec || this.truncated) continue;
       const before = this.errors;
-      checkModule(mod, mod.spec, ctx, builtin, (def, range, ...args) => this.report(def, range, ...args));
+      this.checkModule(mod, mod.spec, ctx, builtin);
       if (this.errors > before) this.fail(moduleRange(mod), moduleText(mod));
     }
 
     // ── statements, in iptables-nft's order ──
     const stmts: Stmt[] = [];
     let comment: string | undefined;
-    for (const bv of [base.i, base.o]) {
-      if (!bv) continue;
-      const key = bv === base.i ? 'iifname' : 'oifname';
-      const name = bv.args[0] ?? '';
-      // `eth+` is a prefix match: nft writes it `eth*` (a literal `*` is escaped).
-      const nftName = name.endsWith('+') ? `${name.slice(0, -1).replace(/\*/g, '\\*')}*` : name.replace(/\*/g, '\\*');
-      if (nftName === '*' && !bv.negated) continue;
-      stmts.push(match(bv.negated ? '!=' : '==', meta(key, bv.nameRange), value(nftName, bv.argRange), bv.range));
-    }
+    if (base.i) pushInterfaceMatch(stmts, 'iifname', base.i);
+    if (base.o) pushInterfaceMatch(stmts, 'oifname', base.o);
     if (protoBase && protoNum !== undefined && protoNum !== 0) {
       stmts.push(match(protoBase.negated ? '!=' : '==', meta('l4proto', protoBase.nameRange), value(protocolValue(protoNum), protoBase.argRange), protoBase.range));
     }
     if (base.s) {
-      const s = addressListMatch(payload(family, 'saddr', base.s.nameRange), base.s, family);
+      const s = addressListMatch(payload(family, 'saddr', base.s.nameRange), base.s);
       if (s) stmts.push(s);
     }
     if (base.d) {
-      const s = addressListMatch(payload(family, 'daddr', base.d.nameRange), base.d, family);
+      const s = addressListMatch(payload(family, 'daddr', base.d.nameRange), base.d);
       if (s) stmts.push(s);
     }
     const frag = base.f;
@@ -664,7 +771,8 @@ class RuleReader {
     }
     for (const o of this.opaques) stmts.push({ kind: 'opaque', text: o.text, range: o.range });
 
-    const tctx = { ...ctx, problem: (message: string, range: SourceRange) => this.report(MSG.moduleCheck, range, 'translation', message) };
+    const problem = (message: string, range: SourceRange) => this.report(MSG.moduleCheck, range, 'translation', message);
+    const tctx: TranslateContext = ctx.proto ? { family, table, chain, proto: ctx.proto, problem } : { family, table, chain, problem };
     let targetStmts: Stmt[] = [];
     for (const mod of this.modules) {
       if (mod.kind === 'match' && mod.name === 'comment' && mod.spec) {
@@ -673,7 +781,7 @@ class RuleReader {
       }
       const translated = mod.spec?.translate ? safeTranslate(mod, mod.spec, tctx) : undefined;
       const out = translated ?? [xtNode(mod, ctx)];
-      if (mod.kind === 'match') stmts.push(...out);
+      if (mod.kind === 'match') pushAll(stmts, out);
       else targetStmts = out;
     }
     // Every iptables rule counts packets; iptables-nft adds a counter before the target.
@@ -686,9 +794,11 @@ class RuleReader {
       else stmts.push({ kind: 'verdict', verdict: { kind: vk as 'accept' | 'drop' | 'return' }, range: target.range });
     } else if (target?.kind === 'chain') {
       stmts.push({ kind: 'verdict', verdict: { kind: target.goto ? 'goto' : 'jump', target: target.name }, range: target.range });
-    } else stmts.push(...targetStmts);
+    } else pushAll(stmts, targetStmts);
 
-    const out: { -readonly [K in keyof RuleOutput]: RuleOutput[K] } = { stmts, args: this.args, errors: this.errors };
+    // The rule keeps copies at their exact length: arrays grown by push have room for 16 or 40 elements, and
+    // that slack, kept for every rule of a large dump, was an eighth of the IR's memory.
+    const out: { -readonly [K in keyof RuleOutput]: RuleOutput[K] } = { stmts: stmts.slice(), args: this.args.slice(), errors: this.errors };
     if (comment !== undefined) out.comment = comment;
     if (counters) out.counters = counters;
     if (this.countersRange) out.countersRange = this.countersRange;
@@ -698,7 +808,21 @@ class RuleReader {
   }
 }
 
-function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: RuleContext & { problem: (m: string, r: SourceRange) => void }): Stmt[] | undefined {
+/** `-i`/`-o`: `eth+` is a prefix match that nft writes `eth*` (a literal `*` is escaped); a bare `+` matches
+ *  every interface and gives no statement. */
+function pushInterfaceMatch(stmts: Stmt[], key: 'iifname' | 'oifname', bv: BaseValue): void {
+  const name = bv.args[0] ?? '';
+  const nftName = name.endsWith('+') ? `${name.slice(0, -1).replace(/\*/g, '\\*')}*` : name.replace(/\*/g, '\\*');
+  if (nftName === '*' && !bv.negated) return;
+  stmts.push(match(bv.negated ? '!=' : '==', meta(key, bv.nameRange), value(nftName, bv.argRange), bv.range));
+}
+
+/** push(...items) without the spread (which walks the iterator protocol until the JIT has warmed up). */
+function pushAll<T>(to: T[], items: readonly T[]): void {
+  for (let k = 0; k < items.length; k++) to.push(items[k] as T);
+}
+
+function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: TranslateContext): Stmt[] | undefined {
   try {
     return spec.translate?.(mod, ctx);
   } catch {
@@ -707,57 +831,46 @@ function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: RuleContext & { pr
   }
 }
 
-function checkModule(
-  mod: ModuleUse,
-  spec: ModuleSpec,
-  ctx: RuleContext,
-  builtin: boolean,
-  report: (def: MessageDef, range: SourceRange, ...args: (string | number)[]) => void,
-): void {
-  const what = `${spec.kind === 'match' ? 'match' : 'target'} ${spec.name}`;
-  const where = moduleRange(mod);
-  if (spec.protos && !(ctx.proto && !ctx.proto.negated && spec.protos.includes(ctx.proto.num))) {
-    report(MSG.needsProtocol, mod.headRange, what, spec.protosText ?? spec.name);
+/** Whether the module has the option already: the same name, or an alias with the same key
+ *  (`--dport`/`--destination-port`). */
+function hasRepeat(mod: ModuleUse, spec: OptionSpec): boolean {
+  for (const x of mod.opts) if (x.spec.name === spec.name || (spec.key !== undefined && x.spec.key === spec.key)) return true;
+  return false;
+}
+
+const TEXT_OF_OPTION = new WeakMap<OptionSpec, string>();
+
+/** `--name` of an option spec, made once per spec rather than per use. */
+function optionText(spec: OptionSpec): string {
+  let text = TEXT_OF_OPTION.get(spec);
+  if (text === undefined) {
+    text = `--${spec.name}`;
+    TEXT_OF_OPTION.set(spec, text);
   }
-  if (spec.tables && !spec.tables.includes(ctx.table)) {
-    report(MSG.targetTable, mod.headRange, what, spec.tables.join(' or '));
-  } else if (spec.hooks && builtin && !spec.hooks.includes(ctx.chain)) {
-    report(MSG.hookNotAllowed, mod.headRange, what, ctx.chain, ctx.table, spec.hooks.join(', '));
-  }
-  for (const o of spec.options) {
-    if (o.mand && !mod.opts.some((u) => u.spec === o)) report(MSG.missingOption, where, `${what} needs --${o.name}`);
-  }
-  if (spec.needsOne && !mod.opts.some((u) => spec.needsOne?.includes(u.spec.name))) {
-    report(MSG.missingOption, where, `${what} needs one of ${spec.needsOne.map((n) => `--${n}`).join(', ')}`);
-  }
-  for (const u of mod.opts) {
-    for (const x of u.spec.excl ?? []) {
-      if (x !== u.spec.name && mod.opts.some((w) => w.spec.name === x && w.range.start > u.range.start)) report(MSG.conflictingOptions, u.range, `--${u.spec.name}`, `--${x}`);
-    }
-    for (const a of u.spec.also ?? []) {
-      if (!mod.opts.some((w) => w.spec.name === a)) report(MSG.missingOption, u.range, `--${u.spec.name} needs --${a}`);
-    }
-  }
-  const problem = spec.check?.(mod, ctx);
-  if (problem) report(MSG.moduleCheck, where, what, problem);
+  return text;
+}
+
+function usesOption(mod: ModuleUse, spec: OptionSpec): boolean {
+  for (const u of mod.opts) if (u.spec === spec) return true;
+  return false;
+}
+
+function describeModule(spec: ModuleSpec): string {
+  return `${spec.kind === 'match' ? 'match' : 'target'} ${spec.name}`;
 }
 
 /** The `xt` node for a module nflens keeps as an extension: structured options plus its text. */
 function xtNode(mod: ModuleUse, ctx: RuleContext): Stmt {
   const options: Record<string, XtOption> = {};
-  const put = (key: string, v: XtValue, negated: boolean) => {
-    let k = key;
-    for (let n = 2; k in options; n++) k = `${key}#${n}`;
-    options[k] = negated ? { value: v, negated: true } : { value: v };
-  };
   for (const o of mod.opts) {
     if (!o.negated && o.spec.omitIf?.(o.value)) continue;
-    if (o.spec.expand) o.spec.expand(o.value).forEach(([k, v], idx) => put(k, v, idx === 0 && o.negated));
-    else put(optionKey(o.spec), o.value, o.negated);
+    if (o.spec.expand) o.spec.expand(o.value).forEach(([k, v], idx) => putOption(options, k, v, idx === 0 && o.negated));
+    else putOption(options, optionKey(o.spec), o.value, o.negated);
   }
-  for (const r of mod.raw) put(r.name, r.args.length === 0 ? true : r.args.length === 1 ? (r.args[0] ?? '') : r.args, r.negated);
+  for (const r of mod.raw) putOption(options, r.name, r.args.length === 0 ? true : r.args.length === 1 ? (r.args[0] ?? '') : r.args, r.negated);
   const defaults = typeof mod.spec?.defaults === 'function' ? mod.spec.defaults(ctx, mod) : (mod.spec?.defaults ?? {});
-  for (const [k, v] of Object.entries(defaults)) if (!(k in options)) options[k] = { value: v };
+  // for-in rather than Object.entries: no array of pairs per module (defaults are own-property literals).
+  for (const k in defaults) if (!(k in options)) options[k] = { value: defaults[k] as XtValue };
   const range = moduleRange(mod);
   const text = moduleText(mod);
   if (mod.kind === 'target') return { kind: 'xt', type: 'target', name: mod.name, options, text, range };
@@ -765,26 +878,37 @@ function xtNode(mod: ModuleUse, ctx: RuleContext): Stmt {
   return match('==', left, value(true), range);
 }
 
+/** Sets an xt option; a repeated key gets `#2`, `#3`… */
+function putOption(options: Record<string, XtOption>, key: string, v: XtValue, negated: boolean): void {
+  let k = key;
+  for (let n = 2; k in options; n++) k = `${key}#${n}`;
+  options[k] = negated ? { value: v, negated: true } : { value: v };
+}
+
 function moduleText(mod: ModuleUse): string {
   return mod.tokens.map((t) => (t.text === '!' && !t.quoted ? '!' : quoteWord(t.text))).join(' ');
 }
 
-/** `-s a,b` is a list (iptables adds one rule per address; one set lookup means the same). */
-function addressListMatch(left: Expr, bv: BaseValue, family: AddrFamily): Stmt | undefined {
-  const parts = (bv.args[0] ?? '').split(',');
-  const hosts: string[] = [];
-  for (const part of parts) {
-    const a = parseMaskedAddress(part, family);
-    if (typeof a === 'string') return undefined;
-    hosts.push(a.prefix === a.bits ? a.addr : a.prefix !== undefined ? `${a.addr}/${a.prefix}` : `${a.addr}/${a.mask}`);
-  }
-  if (hosts.length === 1) return addressMatch(left, hosts[0] ?? '', bv.negated, bv.range, bv.argRange);
+/** `-s a,b` is a list (iptables adds one rule per address; one set lookup means the same). The addresses
+ *  were parsed by checkBase. */
+function addressListMatch(left: Expr, bv: BaseValue): Stmt | undefined {
+  const addrs = bv.addrs ?? [];
+  if (addrs.length === 1) return maskedAddressMatch(left, addrs[0] as MaskedAddress, bv.negated, bv.range, bv.argRange);
   const items: Expr[] = [];
-  for (const h of hosts) {
-    const slash = h.indexOf('/');
-    if (slash < 0) items.push(value(h, bv.argRange));
-    else if (/^\d+$/.test(h.slice(slash + 1))) items.push(prefix(h.slice(0, slash), Number(h.slice(slash + 1)), bv.argRange));
+  for (const a of addrs) {
+    if (a.prefix === a.bits) items.push(value(a.addr, bv.argRange));
+    else if (a.prefix !== undefined) items.push(prefix(a.addr, a.prefix, bv.argRange));
     else return { kind: 'opaque', text: `${bv.negated ? '! ' : ''}${bv.args[0] ?? ''}`, range: bv.range };
   }
   return match(bv.negated ? '!=' : '==', left, set(items, bv.argRange), bv.range);
+}
+
+/** addressMatch (matches.ts) for an address already parsed, without printing it as `addr/len` and reading
+ *  that back: a host is a value, a prefix a prefix (none for /0 unless negated), a non-contiguous mask
+ *  `addr & mask == net`. */
+function maskedAddressMatch(left: Expr, a: MaskedAddress, negated: boolean, range: SourceRange, argRange: SourceRange | undefined): Stmt | undefined {
+  const op = negated ? '!=' : '==';
+  if (a.prefix === a.bits) return match(op, left, value(a.addr, argRange), range);
+  if (a.prefix !== undefined) return a.prefix === 0 && !negated ? undefined : match(op, left, prefix(a.addr, a.prefix, argRange), range);
+  return match(op, binop('&', left, value(a.mask, argRange), range), value(a.addr, argRange), range);
 }

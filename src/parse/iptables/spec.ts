@@ -116,9 +116,18 @@ export interface ModuleSpec {
   readonly opaque?: string;
 }
 
+/** Option names already turned into keys: the same few dozen names come back in every rule of a dump. */
+const KEY_OF_NAME = new Map<string, string>();
+
 /** The key of an option in the xt node: `hashlimit-upto` → `hashlimitUpto`. */
 export function optionKey(spec: OptionSpec): string {
-  return spec.key ?? spec.name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  if (spec.key !== undefined) return spec.key;
+  let key = KEY_OF_NAME.get(spec.name);
+  if (key === undefined) {
+    key = spec.name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    KEY_OF_NAME.set(spec.name, key);
+  }
+  return key;
 }
 
 export function findOption(m: ModuleUse, name: string): OptionUse | undefined {

@@ -113,8 +113,11 @@ const natRange: Parser = (args, ctx) => {
   let lo = '';
   let hi = '';
   if (addrPart !== '') {
-    const [a = '', b, extra] = addrPart.split(ctx.family === 'ip6' ? /-(?=[0-9a-fA-F:]*:)/ : '-');
-    if (extra !== undefined) return new ValueError(`bad address range '${addrPart}'`);
+    // Indexes, not destructuring: until the JIT has warmed up, destructuring walks the iterator protocol.
+    const ends = addrPart.split(ctx.family === 'ip6' ? /-(?=[0-9a-fA-F:]*:)/ : '-');
+    const a = ends[0] ?? '';
+    const b = ends[1];
+    if (ends.length > 2) return new ValueError(`bad address range '${addrPart}'`);
     const pa = parseMaskedAddress(a, ctx.family);
     const pb = b === undefined ? pa : parseMaskedAddress(b, ctx.family);
     if (typeof pa === 'string' || typeof pb === 'string' || a.includes('/') || (b ?? '').includes('/')) return new ValueError(`bad address '${addrPart}'`);
@@ -165,7 +168,12 @@ function natTarget(name: 'DNAT' | 'SNAT', optName: string, hooks: string[], extr
     translate(m) {
       const to = findOption(m, optName);
       if (!to) return undefined;
-      const [lo = '', hi = '', plo = '', phi = '', base = ''] = to.value as readonly string[];
+      const v = to.value as readonly string[];
+      const lo = v[0] ?? '';
+      const hi = v[1] ?? '';
+      const plo = v[2] ?? '';
+      const phi = v[3] ?? '';
+      const base = v[4] ?? '';
       if (base !== '') return undefined; // shifted port ranges have no nft form
       return [
         compact({

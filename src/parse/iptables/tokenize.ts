@@ -45,37 +45,39 @@ export function tokenizeLine(text: string, start: number, end: number): Tokenize
       i = j;
       continue;
     }
-    word = text.slice(i, j);
+    // A word with quotes: copied in runs (slices between quotes and escapes), not a character at a time,
+    // which made a chain of string pieces per character of every quoted comment, kept in the IR.
+    let runStart = wordStart;
+    let open = -1;
     i = j;
     while (i < end) {
       c = text.charCodeAt(i);
-      if (c === 34) {
-        quoted = true;
-        const open = i;
-        i++;
-        let closed = false;
-        while (i < end) {
-          const q = text.charCodeAt(i);
-          if (q === 92 && i + 1 < end) {
-            word += text[i + 1];
-            i += 2;
-            continue;
-          }
-          if (q === 34) {
-            closed = true;
-            i++;
-            break;
-          }
-          word += text[i];
-          i++;
+      if (open < 0) {
+        if (c === 32 || c === 9 || c === 13) break;
+        if (c === 34) {
+          word += text.slice(runStart, i);
+          quoted = true;
+          open = i;
+          runStart = i + 1;
         }
-        if (!closed && unclosedQuote === undefined) unclosedQuote = open;
+        i++;
         continue;
       }
-      if (c === 32 || c === 9 || c === 13) break;
-      word += text[i];
+      if (c === 92 && i + 1 < end) {
+        word += text.slice(runStart, i) + text[i + 1];
+        i += 2;
+        runStart = i;
+        continue;
+      }
+      if (c === 34) {
+        word += text.slice(runStart, i);
+        open = -1;
+        runStart = i + 1;
+      }
       i++;
     }
+    word += text.slice(runStart, i);
+    if (open >= 0 && unclosedQuote === undefined) unclosedQuote = open;
     // iptables-restore drops an empty word (`""`) entirely; we keep it so that `--comment ""` is not
     // silently read as a missing argument, and mark it quoted.
     tokens.push({ text: word, start: wordStart, end: i, quoted });
