@@ -62,7 +62,7 @@ function parseWithFormat(text: string, format: SourceFormat, onProgress?: Progre
     case 'nft-json':
       return parseNftJson(text);
     case 'iptables':
-      return parseIptables(text);
+      return parseIptables(text, onProgress ? { onProgress } : {});
     case 'ipset':
       return parseIpset(text);
     case 'ipvs':

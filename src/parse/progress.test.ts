@@ -28,6 +28,17 @@ describe('parseText progress', () => {
     expect(withReports).toEqual(parseText(nft, 'nft'));
   });
 
+  it('iptables-save: rising fractions, and the same result as without a listener', () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `-A INPUT -s 10.0.${i >> 8}.${i & 255}/32 -p tcp -m tcp --dport ${i} -j ACCEPT`);
+    const save = ['*filter', ':INPUT ACCEPT [0:0]', ...lines, 'COMMIT', ''].join('\n');
+    const heard: number[] = [];
+    const withReports = parseText(save, 'iptables', { onProgress: (f) => heard.push(f) });
+    expect(heard.length).toBeGreaterThan(50);
+    expect(heard).toEqual([...heard].sort((a, b) => a - b));
+    expect(heard.at(-1)).toBeLessThanOrEqual(1);
+    expect(withReports).toEqual(parseText(save, 'iptables'));
+  });
+
   it('formats without reports parse the same with a listener', () => {
     const heard: number[] = [];
     const json = '{"nftables":[{"metainfo":{"json_schema_version":1}},{"table":{"family":"ip","name":"t","handle":1}}]}';

@@ -13,12 +13,15 @@
 import type { ParseResult } from '../../model/ir.ts';
 import type { AddrFamily } from './address.ts';
 import { parseIptablesText } from './parser.ts';
+import type { ProgressListener } from '../progress.ts';
 
 export { printIptablesSave } from './print.ts';
 
 export interface ParseIptablesOptions {
   /** `ip` for iptables-save, `ip6` for ip6tables-save; detected when absent. */
   readonly family?: AddrFamily;
+  /** Hears how far the parse has read the text (0..1, at most once per percent). */
+  readonly onProgress?: ProgressListener;
 }
 
 export function parseIptables(text: string, options: ParseIptablesOptions = {}): ParseResult {

@@ -3,6 +3,7 @@
 // iptables-restore applies them, COMMIT, `[p:b]` counters and the comments iptables-save writes. One rule
 // specification is read by rule.ts. Recovery is per line: a bad line is reported and the next one read.
 // Imports the IR types, priorities, the diagnostics bag and the iptables modules.
+import { meterFor, type ProgressListener } from '../progress.ts';
 import type { BaseChainSpec, Chain, Diagnostic, Rule, Ruleset, SourceRange, Stmt, Table, TableOrigin } from '../../model/ir.ts';
 import { IPTABLES_HOOK_OF, iptablesChainPriority } from '../../model/priorities.ts';
 import { DiagnosticBag } from '../diagnostics.ts';
@@ -16,6 +17,8 @@ import { lookupTable } from '../../model/lookup.ts';
 export interface IptablesParseOptions {
   /** Force the family instead of detecting it (ip for iptables-save, ip6 for ip6tables-save). */
   readonly family?: AddrFamily;
+  /** Hears the share of the text read (reading the lines is nearly all of the work). */
+  readonly onProgress?: ProgressListener;
 }
 
 export interface IptablesParseResult {
@@ -148,11 +151,13 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
     return chain;
   };
 
+  const meter = meterFor(text, options.onProgress, 0.95);
   let pos = 0;
   while (pos < text.length) {
     let end = text.indexOf('\n', pos);
     if (end < 0) end = text.length;
     const lineStart = pos;
+    if (meter && lineStart >= meter.next) meter.at(lineStart);
     pos = end + 1;
     let s = lineStart;
     while (s < end && (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9)) s++;
