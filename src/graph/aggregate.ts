@@ -61,7 +61,7 @@ function split(names: readonly string[], prefix: string, maxChildren: number): {
     return { entries: entriesOf(byWord, prefix), byWord: true };
   }
 
-  const byChar = groupBy(names, prefix, (name) => name.slice(0, prefix.length + 1));
+  const byChar = groupByNextChar(names, prefix);
   const singleChar = onlyGroup(byChar, names.length);
   if (singleChar !== undefined) return split(names, singleChar, maxChildren);
   if (byChar.size <= maxChildren) return { entries: entriesOf(byChar, prefix), byWord: false };
@@ -84,6 +84,27 @@ function groupBy(names: readonly string[], prefix: string, keyOf: (name: string)
     list.push(name);
   }
   return groups;
+}
+
+/** `groupBy` on the prefix and the next character, without a key string per name: grouped by the character
+ *  alone (one-character strings are shared), then keyed by prefix + character once per group. Same groups in
+ *  the same (first-seen) order; a name no longer than the prefix is its own key, as in `groupBy`. */
+function groupByNextChar(names: readonly string[], prefix: string): Map<string, string[]> {
+  const byChar = new Map<string, string[]>();
+  const whole = new Map<string, string[]>();
+  const order: { readonly key: string; readonly list: string[] }[] = [];
+  for (const name of names) {
+    const isWhole = name.length <= prefix.length;
+    const key = isWhole ? name : (name[prefix.length] as string);
+    const map = isWhole ? whole : byChar;
+    let list = map.get(key);
+    if (!list) {
+      map.set(key, (list = []));
+      order.push({ key: isWhole ? name : prefix + key, list });
+    }
+    list.push(name);
+  }
+  return new Map(order.map(({ key, list }) => [key, list]));
 }
 
 /** The key when one group longer than the prefix holds every name (and is not just one name). */

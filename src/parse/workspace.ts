@@ -137,13 +137,24 @@ function builtinPriority(family: Family, table: string, chain: string): number |
 /** Is this nf_tables table one that an xtables-nft tool made? Yes when its rules use `xt` matches or
  *  targets (only the compat layer writes them), or when every base chain is a built-in chain in capitals
  *  on its own hook at the tool's standard priority. */
-export function isXtablesCompatTable(table: Table, hasXt = scanTable(table).hasXt): boolean {
+export function isXtablesCompatTable(table: Table, hasXt?: boolean): boolean {
   if (table.origin === 'iptables-nft') return true;
   const compat = COMPAT[table.family];
   if (!compat || !compat.tables.includes(table.name)) return false;
-  if (hasXt) return true;
+  // Scanned only for tables named like the tool's (a kube-proxy table of 263 000 rules is not): the graph
+  // asks on every build.
+  if (hasXt ?? usesXt(table)) return true;
   const bases = table.chains.filter((c) => c.base);
   return bases.length > 0 && bases.every((c) => isBuiltinChain(table, c));
+}
+
+/** Whether a table's rules use `xt` matches or targets, kept per table (the IR is immutable). */
+const xtUse = new WeakMap<Table, boolean>();
+
+function usesXt(table: Table): boolean {
+  let uses = xtUse.get(table);
+  if (uses === undefined) xtUse.set(table, (uses = scanTable(table).hasXt));
+  return uses;
 }
 
 function isBuiltinChain(table: Table, chain: Chain): boolean {

@@ -28,12 +28,15 @@ export function useApp<T>(selector: (state: AppState) => T): T {
 /** The page's store: parses in a worker, opens the startup workspace, follows the system colour scheme. */
 export function createBrowserStore(startup: Startup): AppStore {
   const { snapshot, origin } = startup;
-  return createAppStore({
-    client: createWorkerParseClient(),
+  // The client asks which view is shown (to prepare it first); the store it asks is made just below.
+  let store: AppStore | undefined;
+  store = createAppStore({
+    client: createWorkerParseClient({ activeView: () => store?.getState().activeTab }),
     workspace: { snapshot, origin, suggestedPackets: suggestedPacketsOf(origin.kind === 'example' ? origin.exampleId : snapshot.example) },
     theme: prefersDark() ? 'dark' : 'light',
     evalClient: createWorkerEvalClient(),
   });
+  return store;
 }
 
 export function prefersDark(): boolean {

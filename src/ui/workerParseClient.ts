@@ -28,6 +28,11 @@ interface Waiting {
   partsReceived?: number;
 }
 
+/** `steps`, stopped as soon as `stop()` says so (checked between steps). */
+function* unless(stop: () => boolean, steps: Iterator<unknown>): Generator<void, void, void> {
+  while (!stop() && !steps.next().done) yield;
+}
+
 /** Gives the thread back between assembly slices: a message to ourselves runs after pending input and paint,
  *  without setTimeout's 4 ms clamp. */
 function yieldingScheduler(): Scheduler {
@@ -40,7 +45,12 @@ function yieldingScheduler(): Scheduler {
   };
 }
 
-export function createWorkerParseClient(): ParseClient {
+export interface WorkerParseClientOptions {
+  /** The view the page shows (a tab id): what it needs is prepared first, the rest after the response. */
+  readonly activeView?: () => string | undefined;
+}
+
+export function createWorkerParseClient(options: WorkerParseClientOptions = {}): ParseClient {
   const waiting = new Map<number, Waiting>();
   let worker = start();
 
@@ -104,14 +114,17 @@ export function createWorkerParseClient(): ParseClient {
           const { sourceId, text } = entry.request;
           entry.onProgress?.({ seq, sourceId, phase: 'preparing' });
           const parsed = { source: { id: sourceId, name: '', format: response.format, text }, result };
-          const prepare = function* () {
-            yield* prepareGraphSteps(parsed);
-            yield* outlineSteps({ sourceId, text, result });
-          };
-          runInSlices(prepare(), schedule, () => {
+          // The view on screen first (the outline's subtrees, or the graph's index); the other one after the
+          // response, in the background, unless a newer parse of this source came meanwhile.
+          const graph = () => prepareGraphSteps(parsed);
+          const outline = () => outlineSteps({ sourceId, text, result });
+          const outlineFirst = options.activeView?.() === 'outline';
+          const superseded = () => [...waiting.values()].some((w) => w.request.sourceId === sourceId && w.request.seq > seq);
+          runInSlices(outlineFirst ? outline() : graph(), schedule, () => {
             if (waiting.get(seq) !== entry || entry.receiver !== receiver) return;
             waiting.delete(seq);
             entry.resolve({ ...response, result });
+            runInSlices(unless(superseded, outlineFirst ? graph() : outline()), schedule, () => {});
           });
         });
       }
