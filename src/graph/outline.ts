@@ -158,8 +158,11 @@ function* buildTableSteps(input: OutlineInput, parentId: string, table: Table, i
   }
   addGroup('base-chains', 'Base chains', chainGroupDetail(baseChains), yield* chainNodes(baseChains, `${id}/base-chains`));
   addGroup('chains', 'Regular chains', chainGroupDetail(regularChains), yield* chainNodes(regularChains, `${id}/chains`));
+  yield;
   addGroup('sets', 'Sets', `${countText(sets.length, 'set')} · ${countText(elementCount(sets), 'element')}`, sets.map((s) => buildSet(sourceId, `${id}/sets`, s)));
+  yield;
   addGroup('maps', 'Maps', `${countText(maps.length, 'map')} · ${countText(elementCount(maps), 'element')}`, maps.map((s) => buildSet(sourceId, `${id}/maps`, s)));
+  yield;
   addGroup(
     'flowtables',
     'Flowtables',
@@ -391,11 +394,13 @@ function* subtreeIndexSteps(root: OutlineNode): Generator<void, SubtreeIndex, vo
   if (cached) return cached;
   const index: SubtreeIndex = { byId: new Map(), parentOf: new Map() };
   const stack: OutlineNode[] = [root];
-  for (let visited = 1; stack.length > 0; visited++) {
-    if (visited % (CHAINS_PER_STEP * 4) === 0) yield;
+  // Counted per child, not per node: a table's chain group alone has 128 000 children.
+  let work = 0;
+  while (stack.length > 0) {
     const node = stack.pop()!;
     index.byId.set(node.id, node);
     for (const child of node.children) {
+      if (++work % (CHAINS_PER_STEP * 4) === 0) yield;
       index.parentOf.set(child.id, node.id);
       stack.push(child);
     }
