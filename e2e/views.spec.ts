@@ -136,6 +136,8 @@ test('a permalink with a packet opens with the same trace; copying its link and 
   await expect(fate).toContainText('reject-chain');
   const steps = await page.getByText(/^Step 1 of \d+$/).textContent();
   await openTab(page, 'Graph');
+  // As below: the whole graph is shown first (it may open zoomed on the trace's first step).
+  await page.getByRole('button', { name: 'Zoom to fit' }).click();
   await expect(graphNode(page, 'reject-chain')).toHaveClass(/on-path/);
 
   const { url } = await copyLink(page);
@@ -143,6 +145,10 @@ test('a permalink with a packet opens with the same trace; copying its link and 
   await fresh.goto(url);
   // The link keeps the tab it was copied from.
   await expect(fresh.getByRole('tab', { name: 'Graph', exact: true })).toHaveAttribute('aria-selected', 'true');
+  // The graph may open zoomed on the trace's first step (it follows the trace) or fitted, depending on whether
+  // the trace or the layout comes first; only nodes in view are drawn, so the whole graph is shown first.
+  await expect(fresh.getByRole('group', { name: 'Trace steps' })).toContainText(/1 \/ \d+/);
+  await fresh.getByRole('button', { name: 'Zoom to fit' }).click();
   await expect(graphNode(fresh, 'reject-chain')).toHaveClass(/on-path/);
   await openTab(fresh, 'Trace');
   await expect(fresh.getByRole('status', { name: 'Fate' })).toHaveAttribute('data-fate-kind', 'rejected');
