@@ -36,7 +36,7 @@ import {
   tableGroupId,
 } from './ids.ts';
 import { isVerdictMap, mapElementParts, exprText, ruleSummary, typeSpecText } from './references.ts';
-import { chainIndexesOf, hookedSet, regularChainNames, tableIndex, type TableIndex } from './tableIndex.ts';
+import { chainIndexesOf, regularChainNames, tableIndex, type TableIndex } from './tableIndex.ts';
 import type {
   AggregateNode,
   BaseInfo,
@@ -155,7 +155,7 @@ class GraphBuilder {
   ) {
     this.expanded = new Set(options.expanded);
     this.hooked = hookedChains(workspace);
-    this.hookedSet = hookedSet(workspace);
+    this.hookedSet = new Set(this.hooked.map((h) => h.chain));
     const ipvsFamilies = workspace.sources.flatMap((s) => s.result.ruleset.ipvs.map((v) => (v.family === 'ip6' ? ('ip6' as const) : ('ip' as const))));
     this.views = views ?? viewsOf(this.hooked, ipvsFamilies);
   }
@@ -340,10 +340,11 @@ class GraphBuilder {
     hooked.sort((a, b) => hookRank(a.hook) - hookRank(b.hook) || positionOf(a).position - positionOf(b).position || a.priority - b.priority || a.dumpOrder - b.dumpOrder);
     for (const h of hooked) this.addChainNode(source, table, h.chain, gid, origin, h);
 
-    const { chainsByName, setsByName } = tableIndex(table);
+    const { chainIndexByName, setsByName } = tableIndex(table);
     for (const item of view.chains.items) {
       if (item.kind === 'leaf') {
-        const chain = chainsByName.get(item.name);
+        const at = chainIndexByName.get(item.name);
+        const chain = at === undefined ? undefined : table.chains[at];
         if (chain) this.addChainNode(source, table, chain, gid, origin, undefined);
       } else {
         const members: Chain[] = [];

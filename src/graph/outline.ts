@@ -14,6 +14,7 @@ import type {
   TypeSpec,
 } from '../model/ir.ts';
 import { priorityTextOf } from '../model/priorities.ts';
+import { runToEnd } from './steps.ts';
 import { summarizeRuleset, type RulesetSummary } from '../model/summary.ts';
 
 export type OutlineKind =
@@ -99,11 +100,7 @@ const tableNodes = new WeakMap<Table, Map<string, OutlineNode>>();
 const CHAINS_PER_STEP = 2000;
 
 function buildTable(input: OutlineInput, parentId: string, table: Table, index: number): OutlineNode {
-  const steps = tableSteps(input, parentId, table, index);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
+  return runToEnd(tableSteps(input, parentId, table, index));
 }
 
 /**
@@ -409,14 +406,6 @@ function* subtreeIndexSteps(root: OutlineNode): Generator<void, SubtreeIndex, vo
   return index;
 }
 
-function subtreeIndex(root: OutlineNode): SubtreeIndex {
-  const steps = subtreeIndexSteps(root);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
-}
-
 /** Ids of the whole outline. Tables' subtrees keep their own (cached) indexes: a source re-labelled or a
  *  second source added re-indexes only the few nodes above the tables, not 400 000 rule rows. */
 export function indexOutline(roots: readonly OutlineNode[]): OutlineIndex {
@@ -427,7 +416,7 @@ export function indexOutline(roots: readonly OutlineNode[]): OutlineIndex {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.kind === 'table') {
-      tables.push(subtreeIndex(node));
+      tables.push(runToEnd(subtreeIndexSteps(node)));
       continue;
     }
     top.set(node.id, node);
@@ -466,17 +455,6 @@ export function ancestorsOf(index: OutlineIndex, id: string): string[] {
   return out.reverse();
 }
 
-/** The node the cursor is in, by the first rule that finds one:
- *  1. the node with the smallest range containing `offset` (a rule, a chain or set block), unless the cursor
- *     is in the indentation before a smaller node that starts on the cursor's `line` inside it (a rule's line
- *     belongs to the rule, not to the chain block around it);
- *  2. the node with the smallest range starting on the cursor's `line` (a command such as `add rule ip t c …`,
- *     whose rule range starts after the command words);
- *  3. the node with the smallest extent containing `offset`, where a node's extent spans its own range and
- *     its children's (an iptables chain's `:CHAIN` line and its `-A` rules; an nft -j chain object and its
- *     rule objects after it).
- *  Every node is looked at, because in the command form (`add rule ip t c …`) a rule's text lies outside
- *  its chain's. A cursor right after a node's last character still belongs to it (end is exclusive). */
 /** The text a node and everything below it cover (null: no range anywhere below), kept per node. */
 const extents = new WeakMap<OutlineNode, SourceRange | null>();
 
@@ -492,6 +470,17 @@ function extentOf(node: OutlineNode): SourceRange | undefined {
   return extent;
 }
 
+/** The node the cursor is in, by the first rule that finds one:
+ *  1. the node with the smallest range containing `offset` (a rule, a chain or set block), unless the cursor
+ *     is in the indentation before a smaller node that starts on the cursor's `line` inside it (a rule's line
+ *     belongs to the rule, not to the chain block around it);
+ *  2. the node with the smallest range starting on the cursor's `line` (a command such as `add rule ip t c …`,
+ *     whose rule range starts after the command words);
+ *  3. the node with the smallest extent containing `offset`, where a node's extent spans its own range and
+ *     its children's (an iptables chain's `:CHAIN` line and its `-A` rules; an nft -j chain object and its
+ *     rule objects after it).
+ *  Every node is looked at, because in the command form (`add rule ip t c …`) a rule's text lies outside
+ *  its chain's. A cursor right after a node's last character still belongs to it (end is exclusive). */
 export function findNodeAtOffset(
   roots: readonly OutlineNode[],
   sourceId: string,

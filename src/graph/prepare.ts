@@ -4,7 +4,7 @@
 import type { ParsedSource } from '../model/ir.ts';
 import { viewOf } from './aggregate.ts';
 import { DEFAULT_GRAPH_OPTIONS } from './buildGraph.ts';
-import { hookedSet, regularChainNames, tableIndex, tableIndexSteps } from './tableIndex.ts';
+import { hookedSet, regularChainNames, tableIndexSteps } from './tableIndex.ts';
 
 /** Steps that leave the source's tables indexed and their top-level aggregate views computed. A graph
  *  built afterwards gives the same model as without them, only sooner. */
@@ -13,11 +13,11 @@ export function* prepareGraphSteps(source: ParsedSource): Generator<void, void, 
   const hooked = hookedSet({ sources: [source] });
   const { maxTableNodes, maxExpandedNodes } = DEFAULT_GRAPH_OPTIONS;
   for (const table of source.result.ruleset.tables) {
-    yield* tableIndexSteps(table);
+    const index = yield* tableIndexSteps(table);
     yield;
     viewOf(regularChainNames(hooked, table), maxTableNodes, maxExpandedNodes);
     yield;
-    viewOf(tableIndex(table).setNames, maxTableNodes, maxExpandedNodes);
+    viewOf(index.setNames, maxTableNodes, maxExpandedNodes);
     yield;
   }
 }

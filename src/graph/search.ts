@@ -99,7 +99,7 @@ export function searchGraph(model: GraphModel, workspace: Workspace, query: stri
       if (targets.size > 0) {
         const incoming = countReferences(table, new Set(targets.keys()));
         for (const [name, hit] of targets) {
-          if (tableIndex(table).chainsByName.has(name) && (incoming.get(name) ?? 0) <= MAX_TARGET_REFERENCES) add(chainTarget(name), 'target', hit.text, hit.score, hit.range);
+          if (tableIndex(table).chainIndexByName.has(name) && (incoming.get(name) ?? 0) <= MAX_TARGET_REFERENCES) add(chainTarget(name), 'target', hit.text, hit.score, hit.range);
         }
       }
       for (const ft of table.flowtables) {

@@ -6,6 +6,7 @@
 import type { Chain, NamedSet, SourceRange, Table, Workspace } from '../model/ir.ts';
 import { hookedChains } from './hooks.ts';
 import { referencesOf, type RuleReference } from './references.ts';
+import { runToEnd } from './steps.ts';
 
 /** The references of one rule that has any, with the table's index of each chain a reference names
  *  (jump, goto, vmap branch; -1 when the table has no such chain or the reference is not to a chain). */
@@ -17,8 +18,7 @@ export interface RuleRefs {
 }
 
 export interface TableIndex {
-  readonly chainsByName: ReadonlyMap<string, Chain>;
-  /** Name → index of the first chain of that name in `table.chains`. */
+  /** Name → index of the first chain of that name in `table.chains` (the chain itself: `table.chains[i]`). */
   readonly chainIndexByName: ReadonlyMap<string, number>;
   /** Per chain: the index of the first chain of its name (itself, unless a name repeats). */
   readonly firstOfName: Int32Array;
@@ -34,12 +34,7 @@ const indexes = new WeakMap<Table, TableIndex>();
 const CHAINS_PER_STEP = 2000;
 
 export function tableIndex(table: Table): TableIndex {
-  const cached = indexes.get(table);
-  if (cached) return cached;
-  for (const _step of tableIndexSteps(table)) {
-    // run to the end
-  }
-  return indexes.get(table) as TableIndex;
+  return indexes.get(table) ?? runToEnd(tableIndexSteps(table));
 }
 
 /**
@@ -47,9 +42,9 @@ export function tableIndex(table: Table): TableIndex {
  * that its first graph does not walk 263 000 rules in one task). The index is stored when the last step
  * is done; a table already indexed takes no step.
  */
-export function* tableIndexSteps(table: Table): Generator<void, void, void> {
-  if (indexes.has(table)) return;
-  const chainsByName = new Map<string, Chain>();
+export function* tableIndexSteps(table: Table): Generator<void, TableIndex, void> {
+  const cached = indexes.get(table);
+  if (cached) return cached;
   const chainIndexByName = new Map<string, number>();
   const firstOfName = new Int32Array(table.chains.length);
   for (let i = 0; i < table.chains.length; i++) {
@@ -58,10 +53,7 @@ export function* tableIndexSteps(table: Table): Generator<void, void, void> {
     const chain = table.chains[i] as Chain;
     // The first chain of a name wins, as a lookup by name always found it.
     const first = chainIndexByName.get(chain.name);
-    if (first === undefined) {
-      chainsByName.set(chain.name, chain);
-      chainIndexByName.set(chain.name, i);
-    }
+    if (first === undefined) chainIndexByName.set(chain.name, i);
     firstOfName[i] = first ?? i;
   }
   yield;
@@ -80,7 +72,9 @@ export function* tableIndexSteps(table: Table): Generator<void, void, void> {
   }
   const setsByName = new Map<string, NamedSet>();
   for (const set of table.sets) if (!setsByName.has(set.name)) setsByName.set(set.name, set);
-  indexes.set(table, { chainsByName, chainIndexByName, firstOfName, setsByName, setNames: table.sets.map((s) => s.name), refsByChain });
+  const index: TableIndex = { chainIndexByName, firstOfName, setsByName, setNames: table.sets.map((s) => s.name), refsByChain };
+  indexes.set(table, index);
+  return index;
 }
 
 const memberIndexCache = new WeakMap<readonly string[], Map<Table, Int32Array>>();

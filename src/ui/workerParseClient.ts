@@ -98,7 +98,7 @@ export function createWorkerParseClient(options: WorkerParseClientOptions = {}):
       if (!entry) return;
       if (!data.ok) {
         waiting.delete(seq);
-        entry.receiver?.stop();
+        dropReceiver(entry);
         entry.reject(new Error(data.message));
       } else if (!entry.receiver) {
         waiting.delete(seq);
