@@ -147,13 +147,7 @@ export function workspaceFileObject(snapshot: WorkspaceSnapshot, savedAt: Date):
 
 /** A workspace as a JSON file (download, saved session): tagged so that it is never taken for a dump. */
 export function workspaceFileText(snapshot: WorkspaceSnapshot, savedAt: Date): string {
-  return workspaceFileTextOfJson(JSON.stringify(snapshot), savedAt);
-}
-
-/** The same from `JSON.stringify(snapshot)`, for callers that have it already (a large workspace is
- *  serialised once). */
-export function workspaceFileTextOfJson(snapshotJson: string, savedAt: Date): string {
-  return `{"format":"${FILE_MARK}","version":${FILE_VERSION},"savedAt":${JSON.stringify(savedAt.toISOString())},"workspace":${snapshotJson}}`;
+  return JSON.stringify(workspaceFileObject(snapshot, savedAt));
 }
 
 export type WorkspaceFileResult =
