@@ -5,8 +5,13 @@ import { detectFormat } from '../parse/detect.ts';
 import { summarizeRuleset, type RulesetSummary } from '../model/summary.ts';
 import { buildSourceOutline, indexOutline, type OutlineIndex, type OutlineNode } from '../graph/outline.ts';
 import type { AppState } from './appStore.ts';
-import type { SourceEntry } from './sourceSlice.ts';
+import { isBlankText, type SourceEntry } from './sourceSlice.ts';
 import type { ParseEntry } from './parseSlice.ts';
+
+/** Whether every source is blank (the views then show how to start instead of an empty pane). */
+export function selectAllSourcesBlank(s: Pick<AppState, 'sources'>): boolean {
+  return s.sources.every((src) => isBlankText(src.text));
+}
 
 export function selectActiveSource(s: AppState): SourceEntry {
   return s.sources.find((src) => src.id === s.activeSourceId) ?? s.sources[0]!;

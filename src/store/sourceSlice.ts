@@ -11,6 +11,12 @@ import type { SuggestedPacket } from './packetSlice.ts';
 import { FORMAT_LABEL, UNTITLED, uniqueName } from './sourceNames.ts';
 import { fromRelativeNodeId, type WorkspaceSnapshot } from './workspaceSnapshot.ts';
 
+/** Whether a text holds only whitespace. Stops at the first other character: `text.trim() === ''` copies the
+ *  whole text, and selectors run on every store update (a 35 MB source made each keystroke copy it five times). */
+export function isBlankText(text: string): boolean {
+  return !/\S/.test(text);
+}
+
 export interface SourceEntry {
   readonly id: string;
   readonly name: string;
@@ -137,7 +143,7 @@ export function createSourceSlice(initial: readonly SourceEntry[]): StateCreator
       nameAfterPaste: (sourceId) => {
         const id = sourceId ?? get().activeSourceId;
         const source = get().sources.find((s) => s.id === id);
-        if (!source || source.named || source.text.trim() === '') return;
+        if (!source || source.named || isBlankText(source.text)) return;
         const format = source.formatChoice === 'auto' ? detectFormat(source.text) : source.formatChoice;
         const name = uniqueName(FORMAT_LABEL[format], otherNames(id));
         if (name !== source.name) update(id, { name });
@@ -266,7 +272,7 @@ function clampIndex(index: number, length: number): number {
  *  workspace has nothing to lose.) */
 export function hasUnsavedEdits(state: Pick<SourceSlice, 'sources' | 'baseline'>): boolean {
   const { sources, baseline } = state;
-  if (sources.every((s) => s.text.trim() === '')) return false;
+  if (sources.every((s) => isBlankText(s.text))) return false;
   if (sources.length !== baseline.length) return true;
   return sources.some((s, i) => {
     const b = baseline[i]!;

@@ -5,7 +5,7 @@
 // about, and counted on its ancestors so that they show while it is folded.
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { countText, visibleRows, type OutlineRow } from '../graph/outline.ts';
-import { selectOutline } from '../store/selectors.ts';
+import { selectOutline, selectAllSourcesBlank } from '../store/selectors.ts';
 import { selectOutlineMarks, type OutlineMark } from '../store/problems.ts';
 import { useApp, useAppStore } from './appStoreContext.tsx';
 
@@ -19,7 +19,7 @@ export function Outline() {
   const selectedId = useApp((s) => s.selection?.nodeId);
   const selectionSerial = useApp((s) => s.selection?.serial);
   const selectionOrigin = useApp((s) => s.selection?.origin);
-  const isBlank = useApp((s) => s.sources.every((src) => src.text.trim() === ''));
+  const isBlank = useApp(selectAllSourcesBlank);
   const failure = useApp((s) => s.sources.map((src) => s.parses[src.id]?.failure).find((f) => f !== undefined));
   const marks = useApp(selectOutlineMarks);
   const store = useAppStore();

@@ -4,6 +4,7 @@
 // store's request runner (which calls the core's parseText) and the transfer splitter.
 import { runParseRequest, type ParsePhase, type ParseRequest } from '../store/parseClient.ts';
 import { splitForTransfer } from '../store/chunkedTransfer.ts';
+import type { SourceFormat } from '../model/ir.ts';
 import type { WorkerMessage } from './workerParseClient.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -15,12 +16,13 @@ scope.onmessage = (event: MessageEvent<ParseRequest>) => {
   try {
     // Each phase is announced as it starts: the page shows it beside the Cancel button of a long parse.
     const progress = (phase: ParsePhase, fraction?: number) => post({ progress: { seq, sourceId, phase, ...(fraction !== undefined ? { fraction } : {}) } });
-    const sendResult = (result: unknown) => {
+    const sendResult = (result: unknown, format: SourceFormat) => {
       const { skeleton, parts } = splitForTransfer(result);
       post({ skeleton: { seq, json: JSON.stringify(skeleton), parts: parts.length } });
       // Each part is turned into text just before it is posted, so the page parses early parts while the
       // worker is still writing later ones.
       for (const part of parts) post({ part: { seq, path: part.path, json: JSON.stringify(part.items) } });
+      post({ sent: { seq, format } });
     };
     const { result: _sent, ...response } = runParseRequest(request, undefined, progress, sendResult);
     post({ ok: true, response });

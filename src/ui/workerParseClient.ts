@@ -1,7 +1,7 @@
 // The store's parse client in the browser: sends requests to the parse worker and resolves each with its
 // response, whose result arrives as JSON parts assembled a slice at a time (store/chunkedTransfer.ts).
 // Imports store types, the transfer receiver and the worker module only.
-import type { ParseResult } from '../model/ir.ts';
+import type { ParseResult, SourceFormat } from '../model/ir.ts';
 import { prepareGraphSteps } from '../graph/index.ts';
 import { outlineSteps } from '../graph/outline.ts';
 import { runInSlices, TransferReceiver, type Scheduler, type TransferPath } from '../store/chunkedTransfer.ts';
@@ -12,6 +12,8 @@ export type WorkerMessage =
   | { readonly progress: ParseProgress; readonly ok?: undefined }
   | { readonly skeleton: { readonly seq: number; readonly json: string; readonly parts: number }; readonly ok?: undefined }
   | { readonly part: { readonly seq: number; readonly path: TransferPath; readonly json: string }; readonly ok?: undefined }
+  /** Every part of the result is posted: the page prepares its views while the worker collects the facts. */
+  | { readonly sent: { readonly seq: number; readonly format: SourceFormat }; readonly ok?: undefined }
   /** The response without its result, which came before it in parts. */
   | { readonly ok: true; readonly response: Omit<ParseResponse, 'result'> }
   | { readonly ok: false; readonly seq: number; readonly sourceId: string; readonly message: string };
@@ -26,6 +28,12 @@ interface Waiting {
   /** Parts announced with the skeleton, and received so far (for the progress shown). */
   partsTotal?: number;
   partsReceived?: number;
+  /** The assembled result once the view on screen is prepared for it. */
+  prepared?: ParseResult | undefined;
+  /** The format the worker parsed the text as (known from the end of the parts on). */
+  format?: SourceFormat;
+  /** The worker's response (facts, duration), which comes after the parts. */
+  response?: Omit<ParseResponse, 'result'> | undefined;
 }
 
 /** `steps`, stopped as soon as `stop()` says so (checked between steps). */
@@ -60,6 +68,7 @@ export function createWorkerParseClient(options: WorkerParseClientOptions = {}):
     const entry = waiting.get(seq);
     if (!entry) return;
     entry.receiver?.stop();
+    entry.prepared = entry.response = undefined;
     entry.receiver = new TransferReceiver(schedule);
     entry.receiver.skeleton(skeletonJson);
     entry.partsTotal = parts;
@@ -70,7 +79,55 @@ export function createWorkerParseClient(options: WorkerParseClientOptions = {}):
   /** Forgets a request's partly assembled result (its worker was stopped; a fresh one starts over). */
   function dropReceiver(entry: Waiting): void {
     entry.receiver?.stop();
-    entry.receiver = undefined;
+    entry.receiver = entry.prepared = entry.response = undefined;
+  }
+
+  /** Once the last part is assembled: builds what the view on screen needs (the outline's subtrees, or the
+   *  graph's index) between frames, rather than in one long task when the view first asks — while the
+   *  worker collects the facts. A request dropped meanwhile (cancelled, superseded) is not resolved. */
+  function prepare(seq: number, format: SourceFormat): void {
+    const entry = waiting.get(seq);
+    const receiver = entry?.receiver;
+    if (!entry || !receiver) return;
+    entry.format = format;
+    receiver.end((assembled) => {
+      const result = assembled as ParseResult;
+      if (waiting.get(seq) !== entry || entry.receiver !== receiver) return;
+      entry.onProgress?.({ seq, sourceId: entry.request.sourceId, phase: 'preparing' });
+      runInSlices(firstView(entry, result), schedule, () => {
+        if (waiting.get(seq) !== entry || entry.receiver !== receiver) return;
+        entry.prepared = result;
+        if (entry.response) settle(entry);
+      });
+    });
+  }
+
+  function viewSteps(entry: Waiting, result: ParseResult): { readonly graph: () => Iterator<unknown>; readonly outline: () => Iterator<unknown>; readonly outlineFirst: boolean } {
+    const { sourceId, text } = entry.request;
+    const format = entry.format ?? 'nft';
+    return {
+      graph: () => prepareGraphSteps({ source: { id: sourceId, name: '', format, text }, result }),
+      outline: () => outlineSteps({ sourceId, text, result }),
+      outlineFirst: options.activeView?.() === 'outline',
+    };
+  }
+
+  function firstView(entry: Waiting, result: ParseResult): Iterator<unknown> {
+    const steps = viewSteps(entry, result);
+    return steps.outlineFirst ? steps.outline() : steps.graph();
+  }
+
+  /** Resolves a request whose result is assembled and prepared and whose response came; the other view is
+   *  prepared after, in the background, unless a newer parse of this source came meanwhile. */
+  function settle(entry: Waiting): void {
+    const { response, prepared: result } = entry;
+    if (!response || !result) return;
+    const seq = entry.request.seq;
+    waiting.delete(seq);
+    entry.resolve({ ...response, result });
+    const steps = viewSteps(entry, result);
+    const superseded = () => [...waiting.values()].some((w) => w.request.sourceId === entry.request.sourceId && w.request.seq > seq);
+    runInSlices(unless(superseded, steps.outlineFirst ? steps.graph() : steps.outline()), schedule, () => {});
   }
 
   function start(): Worker {
@@ -80,6 +137,7 @@ export function createWorkerParseClient(options: WorkerParseClientOptions = {}):
       if (data.ok === undefined) {
         if ('progress' in data) waiting.get(data.progress.seq)?.onProgress?.(data.progress);
         else if ('skeleton' in data) startReceiving(data.skeleton.seq, data.skeleton.json, data.skeleton.parts);
+        else if ('sent' in data) prepare(data.sent.seq, data.sent.format);
         else {
           const entry = waiting.get(data.part.seq);
           if (!entry?.receiver) return;
@@ -104,29 +162,9 @@ export function createWorkerParseClient(options: WorkerParseClientOptions = {}):
         waiting.delete(seq);
         entry.reject(new Error('the parse worker answered without a result'));
       } else {
-        const response = data.response;
-        const receiver = entry.receiver;
-        receiver.end((assembled) => {
-          const result = assembled as ParseResult;
-          // The graph's per-table indexes and the outline's table subtrees are built here, between frames,
-          // rather than by the first view that needs them in one long task. A request dropped meanwhile
-          // (cancelled, superseded) is not resolved.
-          const { sourceId, text } = entry.request;
-          entry.onProgress?.({ seq, sourceId, phase: 'preparing' });
-          const parsed = { source: { id: sourceId, name: '', format: response.format, text }, result };
-          // The view on screen first (the outline's subtrees, or the graph's index); the other one after the
-          // response, in the background, unless a newer parse of this source came meanwhile.
-          const graph = () => prepareGraphSteps(parsed);
-          const outline = () => outlineSteps({ sourceId, text, result });
-          const outlineFirst = options.activeView?.() === 'outline';
-          const superseded = () => [...waiting.values()].some((w) => w.request.sourceId === sourceId && w.request.seq > seq);
-          runInSlices(outlineFirst ? outline() : graph(), schedule, () => {
-            if (waiting.get(seq) !== entry || entry.receiver !== receiver) return;
-            waiting.delete(seq);
-            entry.resolve({ ...response, result });
-            runInSlices(unless(superseded, outlineFirst ? graph() : outline()), schedule, () => {});
-          });
-        });
+        entry.response = data.response;
+        if (entry.prepared) settle(entry);
+        else entry.onProgress?.({ seq, sourceId: entry.request.sourceId, phase: 'preparing' });
       }
     };
     w.onerror = (event) => {

@@ -62,6 +62,14 @@ interface Slot {
  */
 export const BIG_TEXT = 4_000_000;
 
+/**
+ * In a model above BIG_TEXT, edits reach the store after a pause in typing (or when the editor loses focus)
+ * rather than per keystroke. After each edit the model's text is a new string of that size, and the first
+ * read of it copies it whole (Monaco builds it from pieces): 90 ms per keystroke in a 35 MB dump, before
+ * anything else ran. The parse waits for a pause anyway.
+ */
+const BIG_EDIT_PAUSE_MS = 150;
+
 export default function SourceEditor() {
   const store = useAppStore();
   const containerRef = useRef<HTMLDivElement>(null);
@@ -71,6 +79,23 @@ export default function SourceEditor() {
     if (!container) return;
     const slots = new Map<string, Slot>();
     let applyingStore = false;
+    /** Sources whose big model has edits the store has not heard of yet (see BIG_EDIT_PAUSE_MS). */
+    const unsent = new Map<string, ReturnType<typeof setTimeout>>();
+    /** Gives the store the text of a source's model now. */
+    const sendText = (id: string): void => {
+      const timer = unsent.get(id);
+      if (timer !== undefined) clearTimeout(timer);
+      unsent.delete(id);
+      const slot = slots.get(id);
+      if (!slot) return;
+      slot.text = slot.model.getValue();
+      store.getState().setText(slot.text, id);
+    };
+    /** Forgets a source's unsent edits: its text is being replaced from outside the editor. */
+    const dropUnsent = (id: string): void => {
+      clearTimeout(unsent.get(id));
+      unsent.delete(id);
+    };
 
     const slotOf = (state: AppState, source: SourceEntry): Slot => {
       let slot = slots.get(source.id);
@@ -84,6 +109,7 @@ export default function SourceEditor() {
     };
     /** Puts `text` into a new model for the slot (same URI, language and markers to come), shown if the old one was. */
     const replaceModel = (state: AppState, source: SourceEntry, slot: Slot, text: string): void => {
+      dropUnsent(source.id);
       const shown = editor.getModel() === slot.model;
       // A new model means a new view (and input element): the focus would be lost with the old one.
       const focused = shown && editor.hasTextFocus();
@@ -143,8 +169,13 @@ export default function SourceEditor() {
       const id = sourceIdOf(editor.getModel());
       const slot = id !== undefined ? slots.get(id) : undefined;
       if (!slot || id === undefined) return;
-      slot.text = slot.model.getValue();
-      store.getState().setText(slot.text, id);
+      if (slot.model.getValueLength() <= BIG_TEXT) return sendText(id);
+      clearTimeout(unsent.get(id));
+      unsent.set(id, setTimeout(() => sendText(id), BIG_EDIT_PAUSE_MS));
+    });
+    // Leaving the editor (e.g. for a button that reads the sources) sends what was typed first.
+    const onBlur = editor.onDidBlurEditorText(() => {
+      for (const id of [...unsent.keys()]) sendText(id);
     });
 
     // Pasting over everything makes a new source: an unnamed source takes the name of what was pasted.
@@ -293,6 +324,8 @@ export default function SourceEditor() {
           for (const source of state.sources) {
             const slot = slots.get(source.id);
             if (!slot || slot.text === source.text) continue;
+            // A text set from outside wins over edits not sent yet.
+            dropUnsent(source.id);
             if (source.text.length > BIG_TEXT) {
               replaceModel(state, source, slot, source.text);
               continue;
@@ -350,6 +383,8 @@ export default function SourceEditor() {
     return () => {
       stopFocus();
       unsubscribe();
+      for (const id of [...unsent.keys()]) sendText(id);
+      onBlur.dispose();
       onContent.dispose();
       onCursor.dispose();
       onPaste.dispose();

@@ -19,6 +19,7 @@ import { Legend } from './Legend.tsx';
 import { NodeDetails } from './NodeDetails.tsx';
 import { nodeTypes } from './nodes.tsx';
 import { useGraphLayout } from './useGraphLayout.ts';
+import { selectAllSourcesBlank } from '../../store/selectors.ts';
 
 /** The viewport when the view was last shown (tabs unmount it). */
 let savedViewport: Viewport | undefined;
@@ -40,7 +41,7 @@ function GraphCanvas() {
   const focus = useApp((s) => s.graphFocus);
   const trace = useApp(selectShownTrace);
   const stepIndex = useApp((s) => s.stepIndex);
-  const isBlank = useApp((s) => s.sources.every((src) => src.text.trim() === ''));
+  const isBlank = useApp(selectAllSourcesBlank);
   const parsing = useApp((s) => s.sources.some((src) => s.parses[src.id]?.result === undefined));
   const errorCount = useApp((s) => s.sources.reduce((n, src) => n + (s.parses[src.id]?.result?.diagnostics.filter((d) => d.severity === 'error').length ?? 0), 0));
   const { laidOut, pending, error } = useGraphLayout(model);

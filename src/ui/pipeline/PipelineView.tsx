@@ -12,6 +12,7 @@ import { useApp, useAppStore } from '../appStoreContext.tsx';
 import { TraceStrip } from '../trace/TraceStrip.tsx';
 import { routeStepAt, routeStepsOf } from '../trace/traceRoute.ts';
 import { ALL_FAMILIES, arrowSides, gridOf, gridSize, laneOf, originText, type Side } from './pipelineGrid.ts';
+import { selectAllSourcesBlank } from '../../store/selectors.ts';
 
 const FAMILY_LABEL: Readonly<Record<PipelineFamily, string>> = { ip: 'IPv4 (ip)', ip6: 'IPv6 (ip6)', inet: 'inet', bridge: 'bridge', netdev: 'netdev', arp: 'arp' };
 
@@ -19,7 +20,7 @@ export function PipelineView() {
   const workspace = useApp(selectWorkspace);
   const trace = useApp(selectShownTrace);
   const stepIndex = useApp((s) => s.stepIndex);
-  const isBlank = useApp((s) => s.sources.every((src) => src.text.trim() === ''));
+  const isBlank = useApp(selectAllSourcesBlank);
   const offered = useMemo(() => pipelineFamiliesOf(workspace), [workspace]);
   const [chosen, setChosen] = useState<PipelineFamily | undefined>(undefined);
   const [large, setLarge] = useState(false);

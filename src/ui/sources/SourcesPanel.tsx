@@ -6,6 +6,7 @@ import { useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SourceFormat } from '../../model/ir.ts';
 import type { AppStore } from '../../store/appStore.ts';
+import { isBlankText } from '../../store/sourceSlice.ts';
 import type { FormatChoice } from '../../store/parseClient.ts';
 import { selectProblemCounts, type ProblemCounts } from '../../store/problems.ts';
 import { useConfirm } from '../Confirm.tsx';
@@ -101,7 +102,7 @@ export function SourcesPanel() {
 /** Rows are cached per source so that `useShallow` sees the same object while nothing shown changed. */
 const rowCache = new Map<string, SourceRow>();
 function rowOf(id: string, name: string, formatChoice: FormatChoice, text: string, parsedFormat: SourceFormat | undefined, pending: boolean): SourceRow {
-  const isBlank = text.trim() === '';
+  const isBlank = isBlankText(text);
   const hit = rowCache.get(id);
   if (hit && hit.name === name && hit.formatChoice === formatChoice && hit.isBlank === isBlank && hit.parsedFormat === parsedFormat && hit.pending === pending) return hit;
   const row: SourceRow = { id, name, formatChoice, isBlank, pending, ...(parsedFormat ? { parsedFormat } : {}) };

@@ -9,10 +9,11 @@ import { useApp, useAppStore } from '../appStoreContext.tsx';
 import { PacketFormView, Presets } from './PacketFormView.tsx';
 import { StepList } from './StepList.tsx';
 import { branchRows, fateView, hasBranches, outcomeText, packetDiff, percent, stepKindLabel, stepPlace, unknownStepIndices, verdictText } from './traceView.ts';
+import { selectAllSourcesBlank } from '../../store/selectors.ts';
 
 export function TraceView() {
   const packetText = useApp((s) => s.packetText);
-  const isBlank = useApp((s) => s.sources.every((src) => src.text.trim() === ''));
+  const isBlank = useApp(selectAllSourcesBlank);
   return (
     <div className="trace-view">
       <section className="trace-packet" aria-label="Packet to trace">
