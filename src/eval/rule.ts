@@ -8,7 +8,7 @@ import { constVal, evalExpr, fibPresent, ifaceAddress, isConstant, mapLookup, ma
 import { exprText, stmtText } from './exprText.ts';
 import { fieldDef, metaType } from './fields.ts';
 import { prefixMask } from './addr.ts';
-import { mergedNeqRuns } from './payloadMerge.ts';
+import { mergedNeqGroups, type NeqGroup } from './payloadMerge.ts';
 import { addrKey, portKey } from './state.ts';
 import { isBitmaskType } from '../model/datatypes.ts';
 import type { Annotation, ExprStep, MatchResult, StepVerdict } from './trace.ts';
@@ -363,18 +363,23 @@ function undecided(ctx: RunCtx, what: string, why: string, usual: 'match' | 'nom
   return i === 1 ? 'match' : 'nomatch';
 }
 
-/** The merged `!=` runs of a rule nft loaded (not rules iptables-nft made: it emits its own bytecode). */
-const neqRunsCache = new WeakMap<Rule, ReadonlyMap<number, number> | null>();
-function neqRunsOf(rule: Rule, ctx: RunCtx): ReadonlyMap<number, number> | null {
+/** The merged `!=` compares of a rule nft loaded (not rules iptables-nft made: it emits its own bytecode),
+ *  by the statement index each runs at, and the statements they stand for. */
+interface NeqMerges {
+  readonly at: ReadonlyMap<number, NeqGroup>;
+  readonly members: ReadonlySet<number>;
+}
+const neqMergesCache = new WeakMap<Rule, NeqMerges | null>();
+function neqMergesOf(rule: Rule, ctx: RunCtx): NeqMerges | null {
   const origin = ctx.table?.origin;
   if (origin !== undefined && origin !== 'nft') return null;
-  let runs = neqRunsCache.get(rule);
-  if (runs === undefined) {
-    const found = mergedNeqRuns(rule.stmts);
-    runs = found.size ? found : null;
-    neqRunsCache.set(rule, runs);
+  let merges = neqMergesCache.get(rule);
+  if (merges === undefined) {
+    const at = mergedNeqGroups(rule.stmts);
+    merges = at.size ? { at, members: new Set([...at.values()].flatMap((g) => g.members)) } : null;
+    neqMergesCache.set(rule, merges);
   }
-  return runs;
+  return merges;
 }
 
 export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcome {
@@ -405,28 +410,28 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
     return true;
   };
 
-  const merged = neqRunsOf(rule, ctx);
+  const merged = neqMergesOf(rule, ctx);
   for (let index = 0; index < rule.stmts.length; index++) {
     const s = rule.stmts[index]!;
     const range = s.range ? { range: s.range } : {};
-    const runEnd = merged?.get(index);
-    if (runEnd !== undefined) {
-      // One `cmp neq` over the adjacent fields: the run matches when any field differs (see payloadMerge.ts).
-      const members = rule.stmts.slice(index, runEnd);
+    const group = merged?.at.get(index);
+    if (group) {
+      // One `cmp neq` over the adjacent fields, where nft placed it: it matches when any field differs (see
+      // payloadMerge.ts). The other statements of the group are skipped where they stand.
+      const members = group.members.map((m) => rule.stmts[m]!);
       const results = members.map((m) => (m.kind === 'match' ? evalMatch(m, ctx) : undefined));
       const any = results.some((r) => r?.result === 'match');
       const unknown = results.find((r) => r?.result === 'unknown');
       const why = any ? 'nft compiled these adjacent fields into one compare: it matches when any of them differs' : 'nft compiled these adjacent fields into one compare: every field is equal';
       if (!any && unknown) {
         if (!decide(s, unknown.reason, unknown.usual ?? 'nomatch')) return nomatch();
-        index = runEnd - 1;
         continue;
       }
       members.forEach((m, k) => exprs.push({ ...(m.range ? { range: m.range } : {}), text: stmtText(m), result: any ? 'match' : 'nomatch', reason: `${results[k]!.reason} (${why})` }));
       if (!any) return nomatch();
-      index = runEnd - 1;
       continue;
     }
+    if (merged?.members.has(index)) continue;
     switch (s.kind) {
       case 'match': {
         const r = evalMatch(s, ctx);

@@ -201,6 +201,13 @@ export const HAND_CASES: readonly DiffCase[] = [
     [tcp(6, C, H, 80, 80), tcp(7, C, H, 80, 53), tcp(8, C, H, 40008, 53), udp(9, C, H, 40009, 53)],
   ),
 
+  nft(
+    'adjacent != fields: merged in header order, compared where nft put the merged compare',
+    'ip',
+    input('\t\tip protocol != tcp ip ttl != 64 meta mark set 0x7 counter\n\t\tip ttl != 3 counter meta mark set 0x1 ip protocol != 6 accept\n\t\tmeta mark 0x1 drop'),
+    [remote(1, 'tcp', C, H, 40001, 22, { ttl: 3 }), tcp(2, C, H, 40002, 22), udp(3, C, H, 40003, 53), remote(4, 'udp', C, H, 40004, 53, { ttl: 3 })],
+  ),
+
   // ---- local traffic and loopback
   nft(
     'output to a local address: loops back through lo (prerouting, input)',
