@@ -363,19 +363,25 @@ function undecided(ctx: RunCtx, what: string, why: string, usual: 'match' | 'nom
   return i === 1 ? 'match' : 'nomatch';
 }
 
-/** The merged `!=` compares of a rule nft loaded (not rules iptables-nft made: it emits its own bytecode),
- *  by the statement index each runs at, and the statements they stand for. */
+/** The merged `!=` compares of a rule, by the statement index each runs at, and the statements they stand
+ *  for. Rules nft loaded: nft's merge (payloadMerge.ts). Rules of iptables-nft (or of an iptables-save that
+ *  does not say its backend: nft is the default one): it emits its own bytecode, and merges only the ports of
+ *  `-p tcp/udp --sport P --dport Q` when both are single ports negated alike (one `cmp neq` for `! --sport
+ *  ! --dport`, checked against the kernel). iptables-legacy runs xt_tcpudp, which tests both. */
 interface NeqMerges {
   readonly at: ReadonlyMap<number, NeqGroup>;
   readonly members: ReadonlySet<number>;
 }
 const neqMergesCache = new WeakMap<Rule, NeqMerges | null>();
+/** A port of iptables' tcp/udp match, as the iptables parser translates it. */
+const isXtPort = (s: Stmt): boolean => s.kind === 'match' && s.left.kind === 'payload' && (s.left.protocol === 'tcp' || s.left.protocol === 'udp') && (s.left.field === 'sport' || s.left.field === 'dport');
 function neqMergesOf(rule: Rule, ctx: RunCtx): NeqMerges | null {
-  const origin = ctx.table?.origin;
-  if (origin !== undefined && origin !== 'nft') return null;
+  const origin = ctx.table?.origin ?? 'nft';
+  if (origin !== 'nft' && origin !== 'iptables-nft' && origin !== 'iptables') return null;
   let merges = neqMergesCache.get(rule);
   if (merges === undefined) {
     const at = mergedNeqGroups(rule.stmts);
+    if (origin !== 'nft') for (const [k, g] of at) if (!g.members.every((m) => isXtPort(rule.stmts[m]!))) at.delete(k);
     merges = at.size ? { at, members: new Set([...at.values()].flatMap((g) => g.members)) } : null;
     neqMergesCache.set(rule, merges);
   }

@@ -271,6 +271,11 @@ export const IPTABLES_CASES: readonly DiffCase[] = [
     toHost(),
   ),
   ipt(
+    'iptables: ! --sport ! --dport is one compare in iptables-nft (either port differing matches)',
+    `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp ! --sport 40001 ! --dport 22 -j DROP\n-A INPUT -p udp -m udp ! --sport 40003 ! --dport 53 -j DROP\n-A INPUT -p tcp ! --sport 1:1000 ! --dport 80 -j DROP\nCOMMIT\n`,
+    [tcp(1, C, H, 40001, 22), tcp(2, C, H, 40001, 23), tcp(3, C, H, 40002, 22), udp(4, C, H, 40003, 53), udp(5, C, H, 40004, 53), tcp(6, C, H, 500, 22), tcp(7, C, H, 40001, 80)],
+  ),
+  ipt(
     'iptables: mangle MARK, then filter on the mark, comments, negation',
     `*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 22 -j MARK --set-xmark 0x4000/0x4000\n-A PREROUTING ! -s 198.51.100.0/25 -j MARK --set-mark 0x1\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m mark --mark 0x4000/0x4000 -m comment --comment "marked ssh" -j ACCEPT\n-A INPUT -m mark --mark 0x1 -j DROP\n-A INPUT ! -p udp -j ACCEPT\nCOMMIT\n`,
     toHost(),
