@@ -478,7 +478,11 @@ function runLocal(ctx: RunCtx, packet: Packet): Fate {
   if (f2) return f2;
   if (p.oif === 'lo') {
     // Looped back: the packet re-enters through lo (prerouting, input); its conntrack entry and NAT
-    // bindings come along. The kernel traces it under a new trace id.
+    // bindings come along. The kernel traces it under a new trace id. The entry was confirmed on the way out
+    // (nf_confirm runs last on postrouting: __nf_conntrack_confirm sets IPS_CONFIRMED), and nf_conntrack_in
+    // keeps the attached entry of a looped-back packet ("Previously seen (loopback or untracked)? Ignore."),
+    // so `ct status confirmed` holds from its first prerouting chain on, even before priority -200.
+    if (ctx.ct.attached && ctx.ct.state !== 'invalid' && ctx.ct.state !== 'untracked') ctx.ct.status |= 0x8n;
     p.iif = 'lo';
     p.oif = null;
     p.hasL2 = true;

@@ -184,9 +184,32 @@ function where(ctx: RunCtx): string {
 // ───────────────────────────── statements ─────────────────────────────
 
 /** `meta mark set …`, `ct mark set …`, `ip dscp set …`: returns a reason the rule breaks, if it does. */
+/** Whether an expression reads the conntrack entry (`ct mark`, `ct mark xor 0x2a`, …). */
+function readsCt(e: Expr): boolean {
+  if (e.kind === 'ct') return true;
+  if (e.kind === 'binop') return readsCt(e.left) || readsCt(e.right);
+  return false;
+}
+
+/** Tables iptables made: their rules run xt matches and targets in the kernel (nft_compat), whatever the
+ *  nft statements the parser translated them to (iptables-nft 1.8.9 keeps CONNMARK, conntrack, state and
+ *  connmark as xt; checked with `nft --debug=netlink list ruleset`: `[ target name CONNMARK rev 2 ]`). */
+export function runsXt(ctx: RunCtx): boolean {
+  const origin = ctx.table?.origin;
+  return origin === 'iptables' || origin === 'iptables-nft' || origin === 'iptables-legacy';
+}
+
 function applyMangle(s: Extract<Stmt, { kind: 'mangle' }>, ctx: RunCtx, ann: Annotation[]): string | undefined {
   const key = s.key;
   const text = stmtText(s);
+  const ct = ctx.ct;
+  if (runsXt(ctx) && (key.kind === 'ct' || readsCt(s.value)) && (!ct.attached || ct.state === 'invalid' || ct.state === 'untracked')) {
+    // iptables' CONNMARK is xt_CONNMARK in the kernel: without a conntrack entry it does nothing and the rule
+    // goes on (xt_CONNMARK.c connmark_tg_shift: `ct = nf_ct_get(skb, &ctinfo); if (!ct) return
+    // XT_CONTINUE;`), where nft's own `meta mark set ct mark` ends the rule (nft_ct_get_eval: NFT_BREAK).
+    ann.push({ kind: 'other', text: `${text}: no effect (no conntrack entry: xt_CONNMARK does nothing)` });
+    return undefined;
+  }
   switch (key.kind) {
     case 'meta': {
       const t = metaType(key.key);
