@@ -275,13 +275,14 @@ function applyMangle(s: Extract<Stmt, { kind: 'mangle' }>, ctx: RunCtx, ann: Ann
 }
 
 /** One address (and port) from a NAT target: a value, the first of a range or prefix, a map result. */
-function natTarget(e: Expr | undefined, t: DType, ctx: RunCtx): { v?: bigint; port?: bigint; note?: string; absent?: string; unknown?: string } {
+function natTarget(e: Expr | undefined, t: DType, ctx: RunCtx): { v?: bigint; hi?: bigint; port?: bigint; note?: string; absent?: string; unknown?: string } {
   if (!e) return {};
   switch (e.kind) {
     case 'range': {
       const a = constVal(e.from, [t]);
       if (!a.ok || a.val.k !== 'int') return { unknown: a.ok ? 'bad range' : a.why };
-      return { v: a.val.v, note: `one address of ${exprText(e)} (the kernel picks by hash)` };
+      const b = constVal(e.to, [t]);
+      return { v: a.val.v, ...(b.ok && b.val.k === 'int' ? { hi: b.val.v } : {}), note: `one address of ${exprText(e)} (the kernel picks by hash)` };
     }
     case 'prefix': {
       const a = constVal(e.expr, [t]);
@@ -356,8 +357,20 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
   if (s.port) {
     const pr = natTarget(s.port, dtype('inet_service'), ctx);
     if (pr.absent) return { breaks: pr.absent };
-    if (pr.v !== undefined) port = pr.v;
-    if (pr.note) notes.push(pr.note.replace('address', 'port'));
+    const cur = portK ? p.hdr.get(portK) : undefined;
+    const random = s.flags?.some((f) => f === 'random' || f === 'fully-random') ?? false;
+    if (pr.v !== undefined && pr.hi !== undefined && cur !== undefined && cur >= pr.v && cur <= pr.hi && !random) {
+      // get_unique_tuple() (nf_nat_core.c) leaves the port alone when it is already inside the range and the
+      // tuple is free ("Only bother mapping if it's not already in range and unique"); only a port outside
+      // the range is mapped: the first free one for a destination, from a random offset for a source
+      // (nf_nat_l4proto_unique_tuple: `off = get_random_u16()` unless maniptype == NF_NAT_MANIP_DST)
+      port = cur;
+      notes.push(`port ${cur} kept: already inside ${exprText(s.port)}`);
+    } else {
+      if (pr.v !== undefined) port = pr.v;
+      if (pr.note) notes.push(pr.note.replace('address', 'port'));
+      if (pr.hi !== undefined && (random || manip === 'src')) notes.push(`the kernel draws the port at random in ${exprText(s.port)}`);
+    }
   }
   const same = addr !== undefined && p.hdr.get(addrK) === addr && (port === undefined || !portK || p.hdr.get(portK) === port);
   if (addr !== undefined) p.hdr.set(addrK, addr);

@@ -302,6 +302,22 @@ export const IPTABLES_CASES: readonly DiffCase[] = [
     [tcp(1, C, H, 40001, 8080), udp(2, C, H, 40002, 53), tcp(3, C, H, 40003, 22), tcp(4, C, S, 40004, 80)],
     { forward: true },
   ),
+  // found by random iptables seeds (generateIptablesCase)
+  ipt(
+    'iptables: CONNMARK and -m conntrack are xt in the kernel: no conntrack entry means CONNMARK does nothing and only --ctstate is tested',
+    `*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING -j CONNMARK --restore-mark\n-A PREROUTING -j CONNMARK --set-xmark 0x2a/0xff\n-A PREROUTING -m conntrack --ctstatus CONFIRMED -j MARK --set-mark 0x5\n-A PREROUTING -m conntrack ! --ctstatus CONFIRMED -j MARK --set-mark 0x6\nCOMMIT\n` +
+      `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m conntrack ! --ctstate SNAT\n-A INPUT -m conntrack --ctstate INVALID --ctdir REPLY\n-A INPUT -m conntrack ! --ctstatus CONFIRMED\n-A INPUT -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j ACCEPT\nCOMMIT\n`,
+    // a SYN (new entry), a SYN+ACK and an echo-reply (invalid: no entry), and a looped-back local packet
+    // (its entry, confirmed on the way out, is already there in raw PREROUTING)
+    [tcp(1, C, H, 40001, 22), tcp(2, C, H, 40002, 22, ['syn', 'ack']), { ...ping(3, C, H), icmpType: 0 }, ludp(4, LO, LO, 40004, 53)],
+  ),
+  ipt(
+    'iptables: SNAT/MASQUERADE/DNAT onto a port range keep a port already inside it (get_unique_tuple)',
+    `*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 8000:8100 -j DNAT --to-destination 192.0.2.10:8050-8060\n-A PREROUTING -p tcp --dport 9000:9100 -j DNAT --to-destination 192.0.2.10:9050-9060\n-A POSTROUTING -o nso-h1 -p udp -j MASQUERADE --to-ports 30000-45000\n-A POSTROUTING -o nso-h1 -p tcp -j SNAT --to-source 203.0.113.1:1024-45000\nCOMMIT\n`,
+    // DNAT: 8055 inside 8050-8060 stays, 9000 outside 9050-9060 becomes the first port (destination manip)
+    [tcp(1, C, H, 40001, 8055), tcp(2, C, H, 40002, 9000), udp(3, C, S, 40003, 53), tcp(4, C, S, 40004, 80)],
+    { forward: true },
+  ),
 ];
 
 /** Random choices: the kernel's path must be one of the evaluator's leaves. */

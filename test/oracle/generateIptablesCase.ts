@@ -494,8 +494,9 @@ function pickTarget(rng: Rng, table: TableName, chain: ChainPlan): TargetOut {
     }
     case 'MASQUERADE':
       return rng.chance(0.6)
-        ? { text: `-j MASQUERADE${rng.chance(0.3) ? ' --random-fully' : ''}`, nat: true }
-        : { text: `-j MASQUERADE --to-ports ${rng.pick(['1024-65535', '5000-6000'])}`, needs: l4(), nat: true };
+        ? { text: `-j MASQUERADE${rng.chance(0.15) ? ' --random-fully' : ''}`, nat: true }
+        : // a range holding the packet's source port keeps it; outside it, the kernel draws one (a known gap)
+          { text: `-j MASQUERADE --to-ports ${rng.weighted([['1024-65535', 2], ['30000-40000', 2], ['5000-6000', 1]] as const)}`, needs: l4(), nat: true };
   }
 }
 
@@ -518,7 +519,7 @@ function addKube(rng: Rng, tables: TablePlan[], interest: Interest): void {
   post.rules.push(
     '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN',
     '-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000',
-    `-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${rng.chance(0.5) ? ' --random-fully' : ''}`,
+    `-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${rng.chance(0.25) ? ' --random-fully' : ''}`,
   );
   const nSvc = rng.int(1, 3);
   const vips = rng.subset(VIPS, nSvc, nSvc);
