@@ -313,9 +313,10 @@ export const IPTABLES_CASES: readonly DiffCase[] = [
   ),
   ipt(
     'iptables: SNAT/MASQUERADE/DNAT onto a port range keep a port already inside it (get_unique_tuple)',
-    `*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 8000:8100 -j DNAT --to-destination 192.0.2.10:8050-8060\n-A PREROUTING -p tcp --dport 9000:9100 -j DNAT --to-destination 192.0.2.10:9050-9060\n-A POSTROUTING -o nso-h1 -p udp -j MASQUERADE --to-ports 30000-45000\n-A POSTROUTING -o nso-h1 -p tcp -j SNAT --to-source 203.0.113.1:1024-45000\nCOMMIT\n`,
-    // DNAT: 8055 inside 8050-8060 stays, 9000 outside 9050-9060 becomes the first port (destination manip)
-    [tcp(1, C, H, 40001, 8055), tcp(2, C, H, 40002, 9000), udp(3, C, S, 40003, 53), tcp(4, C, S, 40004, 80)],
+    `*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 8000:8100 -j DNAT --to-destination 192.0.2.10:8050-8060\n-A PREROUTING -p tcp --dport 9000:9100 -j DNAT --to-destination 192.0.2.10:9050-9060\n-A POSTROUTING -o lo -p udp -j MASQUERADE --to-ports 30000-45000\n-A POSTROUTING -o lo -p tcp -j SNAT --to-source 198.51.100.2:1024-45000\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo\nCOMMIT\n`,
+    // DNAT: 8055 inside 8050-8060 stays, 9000 outside 9050-9060 becomes the first port (destination manip);
+    // source NAT shows on local packets looped back through lo (their prerouting/input lines)
+    [tcp(1, C, H, 40001, 8055), tcp(2, C, H, 40002, 9000), ludp(3, H, LO, 40003, 53), ltcp(4, H, LO, 40004, 80)],
     { forward: true },
   ),
 ];
