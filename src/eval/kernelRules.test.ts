@@ -128,4 +128,12 @@ describe('kernel rules learnt from the differential suite', () => {
     expect(pathOf(t)).toEqual([]);
     expect(t.fate.where).toBe('routing');
   });
+
+  it('only 0.0.0.0 is a martian source: the rest of 0.0.0.0/8 is unicast since Linux 5.3', () => {
+    const rs = inputChain('\t\tcounter');
+    expect(pathOf(trace(rs, 'iif "nso-h0" ip saddr 0.149.235.130 ip daddr 198.51.100.2 udp sport 1 udp dport 53'))).toEqual(['i#1 continue', 'i policy accept']);
+    const t = trace(rs, 'iif "nso-h0" ip saddr 0.0.0.0 ip daddr 198.51.100.2 udp sport 1 udp dport 53');
+    expect(pathOf(t)).toEqual([]);
+    expect(t.fate.where).toBe('routing');
+  });
 });

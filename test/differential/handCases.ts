@@ -312,6 +312,11 @@ export const IPTABLES_CASES: readonly DiffCase[] = [
     [tcp(1, C, H, 40001, 22), tcp(2, C, H, 40002, 22, ['syn', 'ack']), { ...ping(3, C, H), icmpType: 0 }, ludp(4, LO, LO, 40004, 53)],
   ),
   ipt(
+    'iptables: a source in 0.0.0.0/8 other than 0.0.0.0 is not a martian (Linux >= 5.3)',
+    `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -s 0.0.0.0/8 -j DROP\nCOMMIT\n`,
+    [udp(1, '0.149.235.130', H, 40001, 53), udp(2, '0.0.0.0', H, 40002, 53), udp(3, C, H, 40003, 53)],
+  ),
+  ipt(
     'iptables: SNAT/MASQUERADE/DNAT onto a port range keep a port already inside it (get_unique_tuple)',
     `*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 8000:8100 -j DNAT --to-destination 192.0.2.10:8050-8060\n-A PREROUTING -p tcp --dport 9000:9100 -j DNAT --to-destination 192.0.2.10:9050-9060\n-A POSTROUTING -o lo -p udp -j MASQUERADE --to-ports 30000-45000\n-A POSTROUTING -o lo -p tcp -j SNAT --to-source 198.51.100.2:1024-45000\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo\nCOMMIT\n`,
     // DNAT: 8055 inside 8050-8060 stays, 9000 outside 9050-9060 becomes the first port (destination manip);

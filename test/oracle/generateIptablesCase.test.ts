@@ -85,7 +85,7 @@ describe('generateIptablesCase', () => {
       '--ctstatus', '-m state --state', '-m mark ! --mark', '-m connmark', '-m comment --comment', '-m addrtype --dst-type LOCAL', '-m iprange',
       '-m length', '-m ttl', '--tcp-flags', '--syn', '--icmp-type', '-m limit', '--mode random', '--mode nth', '-j MARK --set-xmark',
       '--or-mark', '-j CONNMARK --save-mark', '--restore-mark', '-j LOG', '-j CT --notrack', '-j DNAT --to-destination', '-j SNAT --to-source',
-      '-j MASQUERADE', '--random-fully', '-j REDIRECT', 'KUBE-SERVICES', 'KUBE-SVC-', 'KUBE-SEP-', 'KUBE-MARK-MASQ', 'KUBE-POSTROUTING', 'KUBE-FORWARD',
+      '-j MASQUERADE', '--random-fully', '-j REDIRECT', 'KUBE-SERVICES', 'KUBE-SVC-', 'KUBE-SEP-', 'KUBE-MARK-MASQ', 'KUBE-POSTROUTING', 'KUBE-FORWARD', 'DOCKER-ISOLATION-STAGE-2', '-j DOCKER-USER',
     ];
     for (const w of wanted) expect(text, w).toContain(w);
     const packets = all.flatMap((c) => c.packets);

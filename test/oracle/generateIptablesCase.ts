@@ -13,7 +13,8 @@
 // --and/--or/--xor-mark), CONNMARK (--set-mark, --save-mark, --restore-mark), LOG, CT --notrack / NOTRACK in
 // raw, DNAT/SNAT (addresses, ports, ranges), MASQUERADE and REDIRECT (with and without --to-ports), and
 // kube-proxy's shapes (KUBE-SERVICES → KUBE-SVC-* with statistic → KUBE-SEP-* DNAT, KUBE-MARK-MASQ,
-// KUBE-POSTROUTING with its mark dance and MASQUERADE, KUBE-FORWARD).
+// KUBE-POSTROUTING with its mark dance and MASQUERADE, KUBE-FORWARD), and Docker's bridge rules (DOCKER,
+// DOCKER-USER, DOCKER-ISOLATION-STAGE-1/2, a published port DNAT'd to a container on the server side).
 //
 // Load rules learnt from iptables 1.8.9 (nft backend) / Linux 6.18 (a dump breaking one is refused whole):
 // - nat targets go through nft_compat, which checks the xt target's table and hooks against every base chain
@@ -154,15 +155,18 @@ export function generateIptablesCase(seed: number): GeneratedIptablesCase {
   const interest = new Interest();
   const names = rng.subset(TABLE_ORDER, 1, 3);
   const kube = rng.chance(0.25);
-  if (kube && !names.includes('nat')) names.push('nat');
+  const docker = rng.chance(0.15);
+  if ((kube || docker) && !names.includes('nat')) names.push('nat');
+  if (docker && !names.includes('filter')) names.push('filter');
   const tables = TABLE_ORDER.filter((t) => names.includes(t)).map((t) => planTable(rng, t, interest));
   if (kube) addKube(rng, tables, interest);
+  if (docker) addDocker(rng, tables, interest);
   const options: OracleOptions = { forward: rng.chance(0.5), ...(rng.chance(0.25) ? { hostAddrs: [EXTRA_LOCAL] } : {}) };
   const saveText = tables.map(renderTable).join('');
   const packets = generatePackets(rng, interest, options);
   const nUser = tables.reduce((n, t) => n + t.chains.filter((c) => !c.builtin).length, 0);
   const description =
-    `iptables seed ${seed}: ${tables.map((t) => t.name).join(', ')}${kube ? ' (kube-proxy)' : ''}; ${nUser} user chains; ` +
+    `iptables seed ${seed}: ${tables.map((t) => t.name).join(', ')}${kube ? ' (kube-proxy)' : ''}${docker ? ' (docker)' : ''}; ${nUser} user chains; ` +
     `${packets.length} packets; forward ${options.forward ? 'on' : 'off'}${options.hostAddrs ? `, local ${options.hostAddrs.join(' ')}` : ''}`;
   return { saveText, packets, description, options };
 }
@@ -211,6 +215,9 @@ interface RuleState {
   proto?: 'tcp' | 'udp' | 'icmp' | 'other';
   /** Options of the protocol match used so far: each may appear once (libxt_tcp.c "multiple --dport"). */
   l4used: Set<string>;
+  /** Match modules used so far: iptables-nft 1.8.9 refuses a second `-m mark` in a rule ('mark: option
+   *  "--mark" can only be used once'); only conntrack/state/comment repeat here. */
+  modules: Set<string>;
   /** -s, -d, -i, -o used so far: each at most once per rule (xshared.c "multiple -s flags not allowed"). */
   heads: Set<string>;
 }
@@ -218,7 +225,7 @@ interface RuleState {
 function renderRule(rng: Rng, table: TablePlan, chain: ChainPlan, shape: Shape, interest: Interest): string {
   interest.begin(chain.hooks, chain.entryAims.length ? rng.pick(chain.entryAims) : undefined);
   const parts: string[] = [`-A ${chain.name}`];
-  const st: RuleState = { l4used: new Set(), heads: new Set() };
+  const st: RuleState = { l4used: new Set(), heads: new Set(), modules: new Set() };
   const nat = table.name === 'nat';
   // nat chains see only a flow's first packet: fewer conditions, so packets reach their targets
   const nMatches = nat ? rng.weighted([[0, 2], [1, 4], [2, 2]] as const) : rng.weighted([[0, 1], [1, 4], [2, 4], [3, 2]] as const);
@@ -235,6 +242,11 @@ function renderRule(rng: Rng, table: TablePlan, chain: ChainPlan, shape: Shape, 
   }
   for (let i = 0; i < nMatches; i++) {
     const m = renderMatch(rng, chain, st, interest, protoText === '');
+    const mod = /^-m (\S+)/.exec(m.mod ?? '')?.[1];
+    if (mod && !['conntrack', 'state', 'comment'].includes(mod)) {
+      if (st.modules.has(mod)) continue;
+      st.modules.add(mod);
+    }
     if (m.proto !== undefined) protoText = m.proto;
     if (m.head) heads.push(m.head);
     if (m.l4) l4opts.push(m.l4);
@@ -562,6 +574,45 @@ function addKube(rng: Rng, tables: TablePlan[], interest: Interest): void {
       ],
     });
   }
+}
+
+/** Docker's bridge network rules (moby libnetwork iptables.go / bridge setup_ip_tables.go), with the oracle's
+ *  server side (nso-h1, 203.0.113.0/24) as the bridge and 203.0.113.2 as a container publishing a port. */
+function addDocker(rng: Rng, tables: TablePlan[], interest: Interest): void {
+  const br = HOST_SERVER_IF;
+  const nat = tables.find((t) => t.name === 'nat')!;
+  const filter = tables.find((t) => t.name === 'filter')!;
+  const chainOf = (t: TablePlan, name: string): ChainPlan => {
+    let c = t.chains.find((x) => x.name === name);
+    if (!c) t.chains.push((c = { name, index: 100, rules: [], hooks: new Set(), entryAims: [] }));
+    return c;
+  };
+  const published = rng.pick(SINGLE_PORTS).lo;
+  const inner = rng.pick([80, 443, 53]);
+  const proto = rng.pick(['tcp', 'udp'] as const);
+  chainOf(nat, 'PREROUTING').rules.unshift('-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER');
+  chainOf(nat, 'OUTPUT').rules.unshift('-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER');
+  chainOf(nat, 'POSTROUTING').rules.unshift(
+    `-A POSTROUTING -s 203.0.113.0/24 ! -o ${br} -j MASQUERADE`,
+    `-A POSTROUTING -s 203.0.113.2/32 -d 203.0.113.2/32 -p ${proto} -m ${proto} --dport ${inner} -j MASQUERADE`,
+  );
+  chainOf(nat, 'DOCKER').rules.push(`-A DOCKER -i ${br} -j RETURN`, `-A DOCKER ! -i ${br} -p ${proto} -m ${proto} --dport ${published} -j DNAT --to-destination 203.0.113.2:${inner}`);
+  interest.aims.push({ daddr: HOST_ADDR, proto, dport: published, hooks: ['PREROUTING'], weight: 4 }, { daddr: HOST_LO_ADDR, proto, dport: published, hooks: ['OUTPUT'], weight: 1 });
+  interest.ports.push(published, inner);
+  const fwd = chainOf(filter, 'FORWARD');
+  fwd.policy = 'DROP';
+  fwd.rules.unshift(
+    '-A FORWARD -j DOCKER-USER',
+    '-A FORWARD -j DOCKER-ISOLATION-STAGE-1',
+    `-A FORWARD -o ${br} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+    `-A FORWARD -o ${br} -j DOCKER`,
+    `-A FORWARD -i ${br} ! -o ${br} -j ACCEPT`,
+    `-A FORWARD -i ${br} -o ${br} -j ACCEPT`,
+  );
+  chainOf(filter, 'DOCKER').rules.push(`-A DOCKER -d 203.0.113.2/32 ! -i ${br} -o ${br} -p ${proto} -m ${proto} --dport ${inner} -j ACCEPT`);
+  chainOf(filter, 'DOCKER-ISOLATION-STAGE-1').rules.push(`-A DOCKER-ISOLATION-STAGE-1 -i ${br} ! -o ${br} -j DOCKER-ISOLATION-STAGE-2`, '-A DOCKER-ISOLATION-STAGE-1 -j RETURN');
+  chainOf(filter, 'DOCKER-ISOLATION-STAGE-2').rules.push(`-A DOCKER-ISOLATION-STAGE-2 -o ${br} -j DROP`, '-A DOCKER-ISOLATION-STAGE-2 -j RETURN');
+  chainOf(filter, 'DOCKER-USER').rules.push(...(rng.chance(0.4) ? [`-A DOCKER-USER -s 198.51.100.128/25 -j DROP`] : []), '-A DOCKER-USER -j RETURN');
 }
 
 /** kube-proxy names chains by a hash; a short random tag keeps that look. */
