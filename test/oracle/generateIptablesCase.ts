@@ -235,6 +235,12 @@ function renderRule(rng: Rng, table: TablePlan, chain: ChainPlan, shape: Shape, 
   const heads: string[] = [];
   const mods: string[] = [];
   const l4opts: string[] = [];
+  if (target?.syn) {
+    st.l4used.add('flags');
+    l4opts.push('--tcp-flags SYN,RST SYN');
+    mods.push(L4_SLOT);
+    interest.aim({ tcpFlags: ['syn'] });
+  }
   let protoText = '';
   if (st.proto) {
     protoText = `-p ${st.proto}`;
@@ -243,14 +249,12 @@ function renderRule(rng: Rng, table: TablePlan, chain: ChainPlan, shape: Shape, 
   for (let i = 0; i < nMatches; i++) {
     const m = renderMatch(rng, chain, st, interest, protoText === '');
     const mod = /^-m (\S+)/.exec(m.mod ?? '')?.[1];
-    if (mod && !['conntrack', 'state', 'comment'].includes(mod)) {
-      if (st.modules.has(mod)) continue;
-      st.modules.add(mod);
-    }
+    const dup = mod !== undefined && !['conntrack', 'state', 'comment'].includes(mod) && st.modules.has(mod);
+    if (mod) st.modules.add(mod);
     if (m.proto !== undefined) protoText = m.proto;
     if (m.head) heads.push(m.head);
     if (m.l4) l4opts.push(m.l4);
-    if (m.mod) mods.push(m.mod);
+    if (m.mod && !dup) mods.push(m.mod);
     // the protocol's own module (-m tcp/udp/icmp) comes once, where its first option appeared
     if (m.l4 && !mods.includes(L4_SLOT)) mods.push(L4_SLOT);
   }
@@ -294,6 +298,8 @@ function renderMatch(rng: Rng, chain: ChainPlan, st: RuleState, interest: Intere
     ['addr', 5], ['proto', 2], ['port', 5], ['multiport', 2], ['flags', 1.5], ['icmp', 1], ['ct', 2.5], ['state', 1], ['ctstatus', 0.8],
     ['mark', 1.5], ['connmark', 0.6], ['comment', 1], ['iface', ingress || egress ? 1.5 : 0], ['addrtype', 1], ['iprange', 0.8],
     ['length', 0.5], ['ttl', 0.5], ['limit', 0.4], ['statistic', 0.5], ['nth', 0.2], ['origdst', 0.3],
+    ['owner', onlyIn(chain.hooks, ['OUTPUT', 'POSTROUTING']) ? 0.6 : 0], ['pkttype', 0.4], ['hashlimit', 0.3], ['connlimit', 0.2], ['dscp', 0.3],
+    ['recent', 0.3],
   ] as const);
   switch (kind) {
     case 'addr': {
@@ -440,6 +446,21 @@ function renderMatch(rng: Rng, chain: ChainPlan, st: RuleState, interest: Intere
       return { mod: `-m statistic --mode random ${rng.chance(0.15) ? '! ' : ''}--probability ${rng.pick(['0.50000000000', '0.33333333349', '0.25000000000', '0.10000000009'])}` };
     case 'nth':
       return { mod: `-m statistic --mode nth --every ${rng.int(2, 3)} --packet ${rng.int(0, 1)}` };
+    case 'owner':
+      // the harness sends local packets as root with fsgid 29457 (topology.ts LOCAL_TRACE_GID)
+      return { mod: `-m owner ${rng.pick(['--uid-owner 0', '! --uid-owner 0', '--gid-owner 29457', '--uid-owner 0-10', '! --gid-owner 29457'])}` };
+    case 'pkttype':
+      return { mod: `-m pkttype ${rng.pick(['--pkt-type unicast', '! --pkt-type unicast', '--pkt-type broadcast', '--pkt-type multicast'])}` };
+    case 'hashlimit':
+      // far above a run's packets, like limit
+      return { mod: `-m hashlimit --hashlimit-upto 10000/sec --hashlimit-burst 1000 --hashlimit-mode ${rng.pick(['srcip', 'dstip,dstport'])} --hashlimit-name h${rng.int(0, 2)}` };
+    case 'connlimit':
+      return { mod: `-m connlimit --connlimit-above ${rng.pick([1, 20])}${rng.chance(0.5) ? ' --connlimit-mask 32 --connlimit-saddr' : ''}` };
+    case 'dscp':
+      return { mod: `-m dscp ${rng.pick(['--dscp 0x00', '! --dscp 0x2e', '--dscp-class EF'])}` };
+    case 'recent':
+      // kube-proxy's session affinity: --set always matches; --rcheck depends on what earlier packets left
+      return { mod: `-m recent ${rng.pick(['--set --name aff --mask 255.255.255.255 --rsource', '--rcheck --seconds 10800 --reap --name aff --mask 255.255.255.255 --rsource'])}` };
     case 'origdst': {
       const r = rng.pick(ADDRS.filter((a) => a.lo !== 0 || a.hi !== 0xffffffff));
       return { mod: `-m conntrack ${rng.chance(0.2) ? '! ' : ''}--ctorigdst ${r.text}` };
@@ -449,6 +470,8 @@ function renderMatch(rng: Rng, chain: ChainPlan, st: RuleState, interest: Intere
 
 interface TargetOut {
   text?: string;
+  /** TCPMSS: the rule must hold `--tcp-flags SYN,RST SYN`. */
+  syn?: boolean;
   /** The protocol the target needs (ports on NAT targets, tcp-reset). */
   needs?: 'tcp' | 'udp';
   nat?: boolean;
@@ -466,7 +489,8 @@ function pickTarget(rng: Rng, table: TableName, chain: ChainPlan): TargetOut {
   const v = natOk ? 0.3 : 1;
   const choice = rng.weighted([
     ['none', 1.5], ['ACCEPT', 3 * v], ['DROP', natOk ? 0 : 2.5], ['RETURN', isUser ? 1 : 0.2], ['REJECT', canReject ? 1.5 : 0],
-    ['MARK', 1.5], ['CONNMARK', 0.6], ['LOG', 0.3], ['CT', table === 'raw' ? 1 : 0],
+    ['MARK', 1.5], ['CONNMARK', 0.6], ['LOG', 0.3], ['NFLOG', 0.2], ['CT', table === 'raw' ? 1 : 0],
+    ['TCPMSS', table === 'mangle' && !unreached && onlyIn(h, ['FORWARD', 'OUTPUT', 'POSTROUTING']) ? 0.8 : 0],
     ['DNAT', canDnat ? 4 : 0], ['REDIRECT', canDnat ? 1 : 0], ['SNAT', canSnat ? 3 : 0], ['MASQUERADE', canMasq ? 2 : 0],
   ] as const);
   const l4 = () => rng.pick(['tcp', 'udp'] as const);
@@ -491,6 +515,12 @@ function pickTarget(rng: Rng, table: TableName, chain: ChainPlan): TargetOut {
       return { text: `-j LOG --log-prefix "${rng.pick(['drop: ', 'fw '])}"${rng.chance(0.5) ? ' --log-level 6' : ''}` };
     case 'CT':
       return { text: rng.pick(['-j CT --notrack', '-j NOTRACK']) };
+    case 'NFLOG':
+      return { text: `-j NFLOG --nflog-group ${rng.int(1, 5)}${rng.chance(0.5) ? ' --nflog-prefix "fw"' : ''}` };
+    case 'TCPMSS':
+      // xt_TCPMSS: SYN packets only (tcpmss_tg4_check wants `--tcp-flags SYN,RST SYN` for --clamp-mss-to-pmtu
+      // and the hooks FORWARD/OUTPUT/POSTROUTING); it may grow the packet by an MSS option
+      return { text: `-j TCPMSS ${rng.pick(['--clamp-mss-to-pmtu', '--set-mss 1360'])}`, needs: 'tcp', syn: true };
     case 'DNAT': {
       const to = rng.pick(NAT_TARGETS);
       if (rng.chance(0.5)) return { text: `-j DNAT --to-destination ${to}`, nat: true };
