@@ -8,7 +8,7 @@ import { generateIptablesCase } from './generateIptablesCase.ts';
 import { validatePackets } from './kernelOracle.ts';
 
 const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
-const VERDICTS = new Set(['ACCEPT', 'DROP', 'RETURN', 'REJECT', 'MARK', 'CONNMARK', 'LOG', 'CT', 'NOTRACK', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT']);
+const VERDICTS = new Set(['ACCEPT', 'DROP', 'RETURN', 'REJECT', 'MARK', 'CONNMARK', 'LOG', 'NFLOG', 'TCPMSS', 'CT', 'NOTRACK', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT']);
 
 /** table → chain → the user chains its rules jump or go to. */
 function edges(save: string): Map<string, Map<string, string[]>> {
@@ -85,7 +85,7 @@ describe('generateIptablesCase', () => {
       '--ctstatus', '-m state --state', '-m mark ! --mark', '-m connmark', '-m comment --comment', '-m addrtype --dst-type LOCAL', '-m iprange',
       '-m length', '-m ttl', '--tcp-flags', '--syn', '--icmp-type', '-m limit', '--mode random', '--mode nth', '-j MARK --set-xmark',
       '--or-mark', '-j CONNMARK --save-mark', '--restore-mark', '-j LOG', '-j CT --notrack', '-j DNAT --to-destination', '-j SNAT --to-source',
-      '-j MASQUERADE', '--random-fully', '-j REDIRECT', 'KUBE-SERVICES', 'KUBE-SVC-', 'KUBE-SEP-', 'KUBE-MARK-MASQ', 'KUBE-POSTROUTING', 'KUBE-FORWARD', 'DOCKER-ISOLATION-STAGE-2', '-j DOCKER-USER',
+      '-j MASQUERADE', '--random-fully', '-j REDIRECT', '-j TCPMSS', '-j NFLOG', '-m owner', '-m pkttype', '-m hashlimit', '-m recent --rcheck', 'KUBE-SERVICES', 'KUBE-SVC-', 'KUBE-SEP-', 'KUBE-MARK-MASQ', 'KUBE-POSTROUTING', 'KUBE-FORWARD', 'DOCKER-ISOLATION-STAGE-2', '-j DOCKER-USER',
     ];
     for (const w of wanted) expect(text, w).toContain(w);
     const packets = all.flatMap((c) => c.packets);
