@@ -136,4 +136,18 @@ describe('kernel rules learnt from the differential suite', () => {
     expect(pathOf(t)).toEqual([]);
     expect(t.fate.where).toBe('routing');
   });
+
+  it('iptables -m owner with every option negated matches a packet without a socket (xt_owner owner_mt)', () => {
+    const save = '*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m owner ! --gid-owner 29457\n-A POSTROUTING -m owner --uid-owner 0 ! --gid-owner 5\n-A POSTROUTING -m owner ! --uid-owner 0\nCOMMIT\n';
+    // received, then looped back: no socket; a negated option alone matches, a mixed pair does not
+    const rs = parseIptables(save);
+    const t = evaluate(rs.ruleset, parsePacket('iif "nso-h0" ip saddr 198.51.100.1 ip daddr 198.51.100.2 udp sport 1 udp dport 53').packet, { host: `${HOST} noforward` });
+    expect(pathOf(t)).toEqual(['PREROUTING policy accept', 'INPUT policy accept']);
+    // a local packet has its socket (uid 0, gid 29457): only the mixed pair matches
+    expect(pathOf(traceSave(save, 'local meta skuid 0 meta skgid 29457 ip saddr 198.51.100.2 ip daddr 198.51.100.1 udp sport 1 udp dport 53'))).toEqual([
+      'OUTPUT policy accept',
+      'POSTROUTING#2 continue',
+      'POSTROUTING policy accept',
+    ]);
+  });
 });

@@ -222,13 +222,22 @@ function conntrackMatch(o: XtOptions, ctx: RunCtx): XtResult {
 }
 
 function owner(o: XtOptions, ctx: RunCtx): XtResult {
-  if (ctx.pkt.origin === 'remote') return no('no local socket');
+  // xt_owner.c owner_mt without a socket (a received packet, a forwarded one, a local one looped back
+  // through lo, which loopback_xmit() orphans): `return (info->match ^ info->invert) == 0;` — it matches
+  // exactly when every option given is negated (`! --uid-owner 0` matches a forwarded packet)
+  const noSocket = ctx.pkt.origin === 'remote' || ['prerouting', 'input', 'forward', 'ingress'].includes(ctx.hook);
+  if (noSocket) {
+    const given = (['uid-owner', 'gid-owner', 'socket-exists'] as const).filter((k) => o[k] !== undefined);
+    return given.length && given.every((k) => o[k]!.negated) ? yes('no socket, and every option is negated') : no('no local socket');
+  }
   for (const [opt, key] of [['uid-owner', 'skuid'], ['gid-owner', 'skgid']] as const) {
     const want = o[opt];
     if (!want) continue;
     const have = ctx.pkt.meta.get(key);
     if (have === undefined) return { result: 'unknown', reason: `${key} not given`, usual: 'nomatch' };
-    const [lo, hi] = (str(want) ?? '').split('-').map((x) => BigInt(x));
+    // the iptables parser gives [lo, hi]; a hand-built node may say '0-10' (names were resolved before)
+    const [lo, hi] = (Array.isArray(want.value) ? want.value.map(String) : String(want.value).split('-')).map((x) => parseUnsigned(x));
+    if (lo === undefined) return { result: 'unknown', reason: `${opt} ${str(want)} is not a number`, usual: 'nomatch' };
     const hit = lo !== undefined && have >= lo && have <= (hi ?? lo);
     const r = hit ? yes(`${key} ${have}`) : no(`${key} ${have}, not ${str(want)}`);
     if (neg(r, want.negated).result !== 'match') return neg(r, want.negated);
@@ -272,10 +281,27 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   rpfilter: undecidable('reverse path lookup needs routes (assumed to pass)', 'match'),
 });
 
+const dashedCache = new WeakMap<XtOptions, XtOptions>();
+/** The options under their iptables names as well: the iptables parser keys them in camelCase (`gidOwner`,
+ *  `srcType`, `setXmark`, spec.ts OptionSpec.key), the functions here read `gid-owner`, `src-type`, … */
+function dashed(o: XtOptions): XtOptions {
+  let d = dashedCache.get(o);
+  if (!d) {
+    const out: Record<string, XtOption> = lookupTable({});
+    for (const [k, v] of Object.entries(o)) {
+      out[k] = v;
+      const kebab = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      if (!(kebab in out)) out[kebab] = v;
+    }
+    dashedCache.set(o, (d = out));
+  }
+  return d;
+}
+
 export function evalXtMatch(name: string, o: XtOptions, ctx: RunCtx, where: string): XtResult {
   const fn = XT_MATCHES[name];
   if (!fn) return { result: 'unknown', reason: `iptables match "${name}" has no semantics in nflens`, usual: 'nomatch' };
-  return fn(o, ctx, where);
+  return fn(dashed(o), ctx, where);
 }
 
 export interface XtTargetResult {
@@ -289,7 +315,8 @@ export interface XtTargetResult {
 /** Targets without a verdict go on with the next rule (netfilter-semantics.md, "iptables"). */
 const NON_TERMINAL = new Set(['LOG', 'NFLOG', 'ULOG', 'TCPMSS', 'CLASSIFY', 'CHECKSUM', 'DSCP', 'TOS', 'TTL', 'HL', 'AUDIT', 'SECMARK', 'CONNSECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE', 'TRACE', 'SET', 'TCPOPTSTRIP', 'ECN', 'SYNPROXY']);
 
-export function evalXtTarget(name: string, o: XtOptions, ctx: RunCtx): XtTargetResult {
+export function evalXtTarget(name: string, opts: XtOptions, ctx: RunCtx): XtTargetResult {
+  const o = dashed(opts);
   switch (name) {
     case 'ACCEPT':
       return { verdict: { kind: 'accept' }, effect: 'accept' };

@@ -312,6 +312,12 @@ export const IPTABLES_CASES: readonly DiffCase[] = [
     [tcp(1, C, H, 40001, 22), tcp(2, C, H, 40002, 22, ['syn', 'ack']), { ...ping(3, C, H), icmpType: 0 }, ludp(4, LO, LO, 40004, 53)],
   ),
   ipt(
+    'iptables: -m owner with every option negated matches packets without a socket (forwarded, looped back)',
+    `*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m owner ! --gid-owner 29457 -j MARK --set-mark 0x1\n-A POSTROUTING -m owner --uid-owner 0 ! --gid-owner 5 -j MARK --set-mark 0x2\n-A POSTROUTING -m owner ! --uid-owner 0\nCOMMIT\n`,
+    [udp(1, C, S, 40001, 53), ludp(2, H, C, 40002, 53), ludp(3, LO, LO, 40003, 53)],
+    { forward: true },
+  ),
+  ipt(
     'iptables: a source in 0.0.0.0/8 other than 0.0.0.0 is not a martian (Linux >= 5.3)',
     `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -s 0.0.0.0/8 -j DROP\nCOMMIT\n`,
     [udp(1, '0.149.235.130', H, 40001, 53), udp(2, '0.0.0.0', H, 40002, 53), udp(3, C, H, 40003, 53)],

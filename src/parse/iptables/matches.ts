@@ -674,6 +674,9 @@ const owner: ModuleSpec = {
     return undefined;
   },
   translate(m) {
+    // iptables-nft runs xt_owner; without a socket it matches when every option is negated (owner_mt:
+    // `(info->match ^ info->invert) == 0`), where nft's `meta skuid != 0` ends the rule: keep those as xt
+    if (m.opts.every((x) => x.negated)) return undefined;
     const out: Stmt[] = [];
     for (const opt of m.opts) {
       if (opt.spec.name !== 'uid-owner' && opt.spec.name !== 'gid-owner') return undefined;
