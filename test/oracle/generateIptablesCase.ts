@@ -419,7 +419,9 @@ function renderMatch(rng: Rng, chain: ChainPlan, st: RuleState, interest: Intere
         ['--dst-type MULTICAST', {}], ['--src-type UNICAST', {}],
       ] as const);
       interest.aim(aim);
-      return { mod: `-m addrtype ${text}` };
+      // --limit-iface-in/out: the type as seen from that device only (xt_addrtype: inet_dev_addr_type)
+      const limit = ingress && rng.chance(0.25) ? ' --limit-iface-in' : egress && rng.chance(0.2) ? ' --limit-iface-out' : '';
+      return { mod: `-m addrtype ${text}${limit}` };
     }
     case 'iprange': {
       const dir = rng.pick(['src', 'dst'] as const);
