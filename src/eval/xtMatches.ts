@@ -230,6 +230,8 @@ function owner(o: XtOptions, ctx: RunCtx): XtResult {
     const given = (['uid-owner', 'gid-owner', 'socket-exists'] as const).filter((k) => o[k] !== undefined);
     return given.length && given.every((k) => o[k]!.negated) ? yes('no socket, and every option is negated') : no('no local socket');
   }
+  // `else if (info->match & info->invert & XT_OWNER_SOCKET) return false;`
+  if (o['socket-exists']?.negated) return no('the packet has a socket');
   for (const [opt, key] of [['uid-owner', 'skuid'], ['gid-owner', 'skgid']] as const) {
     const want = o[opt];
     if (!want) continue;

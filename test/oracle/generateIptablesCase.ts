@@ -450,7 +450,7 @@ function renderMatch(rng: Rng, chain: ChainPlan, st: RuleState, interest: Intere
       return { mod: `-m statistic --mode nth --every ${rng.int(2, 3)} --packet ${rng.int(0, 1)}` };
     case 'owner':
       // the harness sends local packets as root with fsgid 29457 (topology.ts LOCAL_TRACE_GID)
-      return { mod: `-m owner ${rng.pick(['--uid-owner 0', '! --uid-owner 0', '--gid-owner 29457', '--uid-owner 0-10', '! --gid-owner 29457'])}` };
+      return { mod: `-m owner ${rng.pick(['--uid-owner 0', '! --uid-owner 0', '--gid-owner 29457', '--uid-owner 0-10', '! --gid-owner 29457', '--socket-exists', '! --socket-exists'])}` };
     case 'pkttype':
       return { mod: `-m pkttype ${rng.pick(['--pkt-type unicast', '! --pkt-type unicast', '--pkt-type broadcast', '--pkt-type multicast'])}` };
     case 'hashlimit':
