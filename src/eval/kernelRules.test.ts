@@ -150,4 +150,22 @@ describe('kernel rules learnt from the differential suite', () => {
       'POSTROUTING policy accept',
     ]);
   });
+
+  it('meta pkttype of a received frame comes from its destination MAC (eth_type_trans)', () => {
+    const rs = inputChain('\t\tmeta pkttype != host counter');
+    // an IP broadcast sent to the host's own MAC is PACKET_HOST
+    expect(pathOf(trace(rs, 'iif "nso-h0" ether daddr 02:6e:66:6c:00:a0 ip saddr 198.51.100.1 ip daddr 198.51.100.255 icmp type echo-request'))).toEqual(['i policy accept']);
+    expect(pathOf(trace(rs, 'iif "nso-h0" ether daddr ff:ff:ff:ff:ff:ff ip saddr 198.51.100.1 ip daddr 198.51.100.255 icmp type echo-request'))).toEqual(['i#1 continue', 'i policy accept']);
+  });
+
+  it('iptables TCPMSS (xt_TCPMSS) adds an MSS option to a SYN without one: 4 bytes longer', () => {
+    const save =
+      '*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n' +
+      '-A OUTPUT -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu\n-A POSTROUTING -m length --length 44\nCOMMIT\n';
+    const syn = 'local meta skuid 0 meta skgid 29457 ip saddr 198.51.100.2 ip daddr 198.51.100.1 ip length 40 tcp sport 1 tcp dport 53 tcp flags syn';
+    expect(pathOf(traceSave(save, syn))).toEqual(['OUTPUT#1 continue', 'OUTPUT policy accept', 'POSTROUTING#1 continue', 'POSTROUTING policy accept']);
+    // a SYN with data: no room, unchanged
+    expect(pathOf(traceSave(save, syn.replace('ip length 40', 'ip length 44')))).toEqual(['OUTPUT#1 continue', 'OUTPUT policy accept', 'POSTROUTING#1 continue', 'POSTROUTING policy accept']);
+    expect(pathOf(traceSave(save, syn.replace('ip length 40', 'ip length 48')))).toEqual(['OUTPUT#1 continue', 'OUTPUT policy accept', 'POSTROUTING policy accept']);
+  });
 });

@@ -268,10 +268,37 @@ function applyMangle(s: Extract<Stmt, { kind: 'mangle' }>, ctx: RunCtx, ann: Ann
       ann.push({ kind: 'other', text });
       return undefined;
     }
+    case 'option':
+      if (runsXt(ctx) && key.protocol === 'tcp' && key.name === 'maxseg') {
+        ann.push({ kind: 'other', text: `${text}: ${tcpmssInsert(ctx)}` });
+        return undefined;
+      }
+      ann.push({ kind: 'other', text: `${text} (effect not modelled)` });
+      return undefined;
     default:
       ann.push({ kind: 'other', text: `${text} (effect not modelled)` });
       return undefined;
   }
+}
+
+/** iptables' TCPMSS is xt_TCPMSS in the kernel: a SYN without an MSS option gets one, 4 bytes longer, when it
+ *  carries no data and the header has room (xt_TCPMSS.c tcpmss_mangle_packet: "MSS Option not found ?! add
+ *  it.."; `if (len > tcp_hdrlen) return 0;`), where nft's `tcp option maxseg size set` only rewrites an
+ *  option that is there. The packet syntax has no TCP options: `tcp doff 5` means none. */
+function tcpmssInsert(ctx: RunCtx): string {
+  const p = ctx.pkt;
+  const flags = p.hdr.get('tcp flags');
+  const doff = p.hdr.get('tcp doff') ?? 5n;
+  const ihl = p.hdr.get('ip hdrlength') ?? 5n;
+  const len = p.hdr.get('ip length');
+  if (p.l3 !== 'ip' || p.l4 !== 6 || flags === undefined || !(flags & 2n) || len === undefined) return 'no change (not an IPv4 TCP SYN of known length)';
+  if (doff !== 5n) return 'the SYN has TCP options: assumed to hold an MSS option, rewritten in place';
+  if (len - ihl * 4n - doff * 4n > 0n) return 'no change: the SYN carries data (no room to add an option)';
+  p.hdr.set('ip length', len + 4n);
+  p.hdr.set('tcp doff', doff + 1n);
+  const meta = p.meta.get('length');
+  if (meta !== undefined) p.meta.set('length', meta + 4n);
+  return `an MSS option added: ip length ${len} → ${len + 4n}`;
 }
 
 /** One address (and port) from a NAT target: a value, the first of a range or prefix, a map result. */

@@ -318,6 +318,12 @@ export const IPTABLES_CASES: readonly DiffCase[] = [
     { forward: true },
   ),
   ipt(
+    'iptables: TCPMSS adds an MSS option to a bare SYN (4 bytes); -m pkttype reads the frame MAC, not the IP address',
+    `*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -m pkttype ! --pkt-type unicast -j MARK --set-mark 0x1\n-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu\n-A OUTPUT -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1360\n-A POSTROUTING -m length --length 44 -j MARK --set-mark 0x2\nCOMMIT\n`,
+    [tcp(1, C, S, 40001, 80), { ...tcp(2, C, S, 40002, 80), length: 48 }, ltcp(3, H, C, 40003, 22), ping(4, C, '198.51.100.255')],
+    { forward: true },
+  ),
+  ipt(
     'iptables: a source in 0.0.0.0/8 other than 0.0.0.0 is not a martian (Linux >= 5.3)',
     `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -s 0.0.0.0/8 -j DROP\nCOMMIT\n`,
     [udp(1, '0.149.235.130', H, 40001, 53), udp(2, '0.0.0.0', H, 40002, 53), udp(3, C, H, 40003, 53)],
