@@ -4,7 +4,7 @@
 // lists are cut (the editor still marks them all).
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { LineIndex } from '../model/sourceText.ts';
+import { lineIndexOf, type LineIndex } from '../model/sourceText.ts';
 import { selectProblems } from '../store/problems.ts';
 import { useApp, useAppStore } from './appStoreContext.tsx';
 
@@ -24,7 +24,7 @@ export function ProblemsList({ open, onToggle }: { open: boolean; onToggle(): vo
     return problems.slice(0, MAX_SHOWN).map((p) => {
       const i = position.get(p.sourceId) ?? -1;
       let index = lines.get(p.sourceId);
-      if (!index) lines.set(p.sourceId, (index = new LineIndex(parsedTexts[i] ?? '')));
+      if (!index) lines.set(p.sourceId, (index = lineIndexOf(parsedTexts[i] ?? '')));
       return { p, at: index.lineColOf(p.diagnostic.range.start), source: names[i] ?? '' };
     });
   }, [problems, ids, names, parsedTexts]);
