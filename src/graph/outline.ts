@@ -16,6 +16,7 @@ import type {
 import { priorityTextOf } from '../model/priorities.ts';
 import { runToEnd } from './steps.ts';
 import { summarizeRuleset, type RulesetSummary } from '../model/summary.ts';
+import { groupedNumber } from '../model/numberText.ts';
 
 export type OutlineKind =
   | 'source'
@@ -368,7 +369,7 @@ function summaryText(s: RulesetSummary, withTables: boolean): string {
 }
 
 export function countText(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+  return `${groupedNumber(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function withRange(range: SourceRange | undefined): { range?: SourceRange } {

@@ -7,6 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { lineIndexOf, type LineIndex } from '../model/sourceText.ts';
 import { selectProblems } from '../store/problems.ts';
 import { useApp, useAppStore } from './appStoreContext.tsx';
+import { groupedNumber } from '../model/numberText.ts';
 
 const MAX_SHOWN = 500;
 
@@ -33,7 +34,7 @@ export function ProblemsList({ open, onToggle }: { open: boolean; onToggle(): vo
   return (
     <section className={`problems${open ? ' open' : ''}`} aria-label="Problems">
       <button type="button" className="problems-header" aria-expanded={open} onClick={onToggle}>
-        Problems ({problems.length.toLocaleString('en-US')})
+        Problems ({groupedNumber(problems.length)})
       </button>
       {open && (
         <ul className="problems-list">
@@ -58,7 +59,7 @@ export function ProblemsList({ open, onToggle }: { open: boolean; onToggle(): vo
               </li>
             );
           })}
-          {problems.length > MAX_SHOWN && <li className="problem-more">and {(problems.length - MAX_SHOWN).toLocaleString('en-US')} more</li>}
+          {problems.length > MAX_SHOWN && <li className="problem-more">and {groupedNumber(problems.length - MAX_SHOWN)} more</li>}
         </ul>
       )}
     </section>

@@ -6,6 +6,7 @@
 import { readWorkspaceFile, readWorkspaceFileObject, workspaceFileObject, workspaceFileText, type WorkspaceSnapshot } from '../../store/workspaceSnapshot.ts';
 import { indexedDbBackend } from './indexedDbBackend.ts';
 import { workerBackend } from './sessionWorkerClient.ts';
+import { groupedNumber } from '../../model/numberText.ts';
 
 /** The subset of `Storage` used here. */
 export interface LocalBackend {
@@ -58,7 +59,7 @@ export async function saveSession(snapshot: WorkspaceSnapshot, backends: Session
       // Quota exceeded (other data of this origin, or a browser with less room): IndexedDB instead.
     }
   }
-  if (!large) return { ok: false, error: `the workspace (${chars.toLocaleString('en-US')} characters) is too large for localStorage and IndexedDB is not available` };
+  if (!large) return { ok: false, error: `the workspace (${groupedNumber(chars)} characters) is too large for localStorage and IndexedDB is not available` };
   try {
     await large.put(SESSION_KEY, workspaceFileObject(snapshot, savedAt));
     local?.setItem(SESSION_KEY, JSON.stringify({ format: POINTER_MARK, where: 'IndexedDB', size: chars, savedAt: savedAt.toISOString() }));
