@@ -86,6 +86,7 @@ async function benchParse(o: Options, dumps: readonly DumpSet[]): Promise<ParseR
           : {
               ...samples[0]!,
               ms: median(samples.map((s) => s.ms)),
+              ...(samples.every((s) => s.warmMs !== undefined) ? { warmMs: median(samples.map((s) => s.warmMs!)) } : {}),
               heapRetainedMB: median(samples.map((s) => s.heapRetainedMB)),
               peakRssMB: median(samples.map((s) => s.peakRssMB)),
               rssGrowthMB: median(samples.map((s) => s.rssGrowthMB)),
