@@ -84,7 +84,7 @@ function mergeRun(run: readonly Candidate[]): NeqGroup[] {
  * after fewer, 1.0.6 carries the one it has on past that statement (seen with `nft --debug=netlink`:
  * `ip ttl != 3 counter ip protocol != 6` loads both bytes in one compare after the counter).
  */
-export function mergedNeqGroups(stmts: readonly Stmt[]): Map<number, NeqGroup> {
+export function mergedNeqGroups(stmts: readonly Stmt[]): ReadonlyMap<number, NeqGroup> {
   const groups = new Map<number, NeqGroup>();
   let run: Candidate[] = [];
   const flush = (): void => {

@@ -443,8 +443,8 @@ function neqMergesOf(rule: Rule, ctx: RunCtx): NeqMerges | null {
   if (origin !== 'nft' && origin !== 'iptables-nft' && origin !== 'iptables') return null;
   let merges = neqMergesCache.get(rule);
   if (merges === undefined) {
-    const at = mergedNeqGroups(rule.stmts);
-    if (origin !== 'nft') for (const [k, g] of at) if (!g.members.every((m) => isXtPort(rule.stmts[m]!))) at.delete(k);
+    const merged = mergedNeqGroups(rule.stmts);
+    const at = origin === 'nft' ? merged : new Map([...merged].filter(([, g]) => g.members.every((m) => isXtPort(rule.stmts[m]!))));
     merges = at.size ? { at, members: new Set([...at.values()].flatMap((g) => g.members)) } : null;
     neqMergesCache.set(rule, merges);
   }

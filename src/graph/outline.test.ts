@@ -332,7 +332,7 @@ describe('texts', () => {
   });
 
   it('falls back to statement kinds when a rule has no range, and cuts long rules', () => {
-    expect(ruleLabel('', undefined, ['match', 'verdict'])).toBe('match verdict');
+    expect(ruleLabel('', undefined, [{ kind: 'match' }, { kind: 'verdict' }])).toBe('match verdict');
     const long = 'ip saddr 10.0.0.1 '.repeat(40);
     const label = ruleLabel(long, { start: 0, end: long.length }, []);
     expect(label.length).toBe(200);

@@ -16,6 +16,7 @@ import type {
 import { priorityTextOf } from '../model/priorities.ts';
 import { runToEnd } from './steps.ts';
 import { summarizeRuleset, type RulesetSummary } from '../model/summary.ts';
+import { groupedNumber } from '../model/numberText.ts';
 
 export type OutlineKind =
   | 'source'
@@ -215,7 +216,7 @@ function buildChain(input: OutlineInput, parentId: string, family: Family, chain
     id: `${id}/r${i}`,
     kind: 'rule',
     sourceId: input.sourceId,
-    label: ruleLabel(input.text, rule.range, rule.stmts.map((s) => s.kind)),
+    label: ruleLabel(input.text, rule.range, rule.stmts),
     ...(rule.handle !== undefined ? { detail: `handle ${rule.handle}` } : {}),
     ...withRange(rule.range),
     children: [],
@@ -309,14 +310,20 @@ export function priorityText(family: Family, value: number, written?: string): s
 
 /** The rule's own text from the source, on one line, without the `# handle N` comment of `nft -a` (which
  *  the rule's range includes); when the parser recorded no range, the kinds of its statements. */
-export function ruleLabel(text: string, range: SourceRange | undefined, stmtKinds: readonly string[]): string {
+export function ruleLabel(text: string, range: SourceRange | undefined, stmts: readonly { readonly kind: string }[]): string {
   if (range && range.end > range.start) {
     const slice = text.slice(range.start, Math.min(range.end, range.start + MAX_LABEL * 4));
-    const oneLine = slice.replace(/\s*#\s*handle\s+\d+\s*$/, '').replace(/\s+/g, ' ').trim();
+    // Most rules are one line with single spaces and no handle comment: the rewrites are skipped for them
+    // (two regular expressions per rule were a fifth of the outline of a 263 000-rule dump).
+    const oneLine = NEEDS_TIDYING.test(slice) ? slice.replace(/\s*#\s*handle\s+\d+\s*$/, '').replace(/\s+/g, ' ').trim() : slice;
     if (oneLine !== '') return oneLine.length > MAX_LABEL ? `${oneLine.slice(0, MAX_LABEL - 1)}…` : oneLine;
   }
-  return stmtKinds.length > 0 ? stmtKinds.join(' ') : '(empty rule)';
+  return stmts.length > 0 ? stmts.map((s) => s.kind).join(' ') : '(empty rule)';
 }
+
+/** What ruleLabel's rewrites change: a handle comment, whitespace other than single spaces, or whitespace at
+ *  either end. */
+const NEEDS_TIDYING = /#|\s\s|[^\S ]|^\s|\s$/;
 
 function typeSpecText(spec: TypeSpec): string {
   return spec.kind === 'type' ? spec.names.join(' . ') : `typeof ${exprText(spec.expr)}`;
@@ -362,7 +369,7 @@ function summaryText(s: RulesetSummary, withTables: boolean): string {
 }
 
 export function countText(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+  return `${groupedNumber(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function withRange(range: SourceRange | undefined): { range?: SourceRange } {
@@ -377,7 +384,9 @@ export interface OutlineIndex {
   readonly parentOf: { get(id: string): string | undefined };
 }
 
-/** A subtree's ids (its root included) and each descendant's parent. */
+/** A subtree's ids (its root included) and each descendant's parent, down to the chains: a chain's rule rows
+ *  are found through their chain (see ruleRowOf), since indexing them put 263 000 more long ids into two
+ *  maps — most of the outline's preparation of a kube-proxy dump. */
 interface SubtreeIndex {
   readonly byId: Map<string, OutlineNode>;
   readonly parentOf: Map<string, string>;
@@ -396,6 +405,7 @@ function* subtreeIndexSteps(root: OutlineNode): Generator<void, SubtreeIndex, vo
   while (stack.length > 0) {
     const node = stack.pop()!;
     index.byId.set(node.id, node);
+    if (node.kind === 'chain') continue;
     for (const child of node.children) {
       if (++work % (CHAINS_PER_STEP * 4) === 0) yield;
       index.parentOf.set(child.id, node.id);
@@ -404,6 +414,26 @@ function* subtreeIndexSteps(root: OutlineNode): Generator<void, SubtreeIndex, vo
   }
   subtreeIndexes.set(root, index);
   return index;
+}
+
+/** A rule row's id is its chain's id and `/r` and its position (buildChain). */
+const RULE_ID = /^(.*)\/r(\d+)$/;
+
+/** The rule row an id names, through its chain, with the chain's id. */
+function ruleRowOf(id: string, chainOf: (id: string) => OutlineNode | undefined): { readonly row: OutlineNode; readonly chainId: string } | undefined {
+  const m = RULE_ID.exec(id);
+  if (!m) return undefined;
+  const chain = chainOf(m[1]!);
+  const row = chain?.kind === 'chain' ? chain.children[Number(m[2])] : undefined;
+  return row?.id === id ? { row, chainId: chain!.id } : undefined;
+}
+
+/** Every node of a subtree index, with the chains' rule rows after each chain. */
+function* nodesOf(index: SubtreeIndex): Generator<OutlineNode> {
+  for (const node of index.byId.values()) {
+    yield node;
+    if (node.kind === 'chain') yield* node.children;
+  }
 }
 
 /** Ids of the whole outline. Tables' subtrees keep their own (cached) indexes: a source re-labelled or a
@@ -434,17 +464,20 @@ export function indexOutline(roots: readonly OutlineNode[]): OutlineIndex {
     }
     return undefined;
   };
-  const all = function* <T,>(own: Iterable<T>, of: (t: SubtreeIndex) => Iterable<T>): Generator<T> {
-    yield* own;
-    for (const t of tables) yield* of(t);
+  const node = (id: string): OutlineNode | undefined => find(id, top, (t) => t.byId);
+  const values = function* (): Generator<OutlineNode> {
+    yield* top.values();
+    for (const t of tables) yield* nodesOf(t);
   };
   return {
     byId: {
-      get: (id) => find(id, top, (t) => t.byId),
-      keys: () => all(top.keys(), (t) => t.byId.keys()),
-      values: () => all(top.values(), (t) => t.byId.values()),
+      get: (id) => node(id) ?? ruleRowOf(id, node)?.row,
+      keys: function* () {
+        for (const n of values()) yield n.id;
+      },
+      values,
     },
-    parentOf: { get: (id) => find(id, topParents, (t) => t.parentOf) },
+    parentOf: { get: (id) => find(id, topParents, (t) => t.parentOf) ?? ruleRowOf(id, node)?.chainId },
   };
 }
 

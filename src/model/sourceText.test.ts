@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineIndex } from './sourceText.ts';
+import { LineIndex, lineIndexOf } from './sourceText.ts';
 
 describe('LineIndex', () => {
   const text = 'table ip t {\n\tchain c {\n\t}\n}\n';
@@ -18,5 +18,17 @@ describe('LineIndex', () => {
   it('returns a line without its newline', () => {
     expect(lines.lineText(2)).toBe('\tchain c {');
     expect(lines.lineText(99)).toBe('');
+  });
+});
+
+describe('lineIndexOf', () => {
+  it('gives the same index for the same text, and a fresh one for another', () => {
+    const a = 'table ip t {\n}\n';
+    const first = lineIndexOf(a);
+    expect(lineIndexOf(`${a}`)).toBe(first);
+    const b = 'x\ny\nz';
+    expect(lineIndexOf(b)).not.toBe(first);
+    expect(lineIndexOf(b).lineColOf(4)).toEqual({ line: 3, column: 1 });
+    expect(lineIndexOf(a)).toBe(first);
   });
 });

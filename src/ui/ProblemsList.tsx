@@ -4,9 +4,10 @@
 // lists are cut (the editor still marks them all).
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { LineIndex } from '../model/sourceText.ts';
+import { lineIndexOf, type LineIndex } from '../model/sourceText.ts';
 import { selectProblems } from '../store/problems.ts';
 import { useApp, useAppStore } from './appStoreContext.tsx';
+import { groupedNumber } from '../model/numberText.ts';
 
 const MAX_SHOWN = 500;
 
@@ -24,7 +25,7 @@ export function ProblemsList({ open, onToggle }: { open: boolean; onToggle(): vo
     return problems.slice(0, MAX_SHOWN).map((p) => {
       const i = position.get(p.sourceId) ?? -1;
       let index = lines.get(p.sourceId);
-      if (!index) lines.set(p.sourceId, (index = new LineIndex(parsedTexts[i] ?? '')));
+      if (!index) lines.set(p.sourceId, (index = lineIndexOf(parsedTexts[i] ?? '')));
       return { p, at: index.lineColOf(p.diagnostic.range.start), source: names[i] ?? '' };
     });
   }, [problems, ids, names, parsedTexts]);
@@ -33,7 +34,7 @@ export function ProblemsList({ open, onToggle }: { open: boolean; onToggle(): vo
   return (
     <section className={`problems${open ? ' open' : ''}`} aria-label="Problems">
       <button type="button" className="problems-header" aria-expanded={open} onClick={onToggle}>
-        Problems ({problems.length.toLocaleString('en-US')})
+        Problems ({groupedNumber(problems.length)})
       </button>
       {open && (
         <ul className="problems-list">
@@ -58,7 +59,7 @@ export function ProblemsList({ open, onToggle }: { open: boolean; onToggle(): vo
               </li>
             );
           })}
-          {problems.length > MAX_SHOWN && <li className="problem-more">and {(problems.length - MAX_SHOWN).toLocaleString('en-US')} more</li>}
+          {problems.length > MAX_SHOWN && <li className="problem-more">and {groupedNumber(problems.length - MAX_SHOWN)} more</li>}
         </ul>
       )}
     </section>

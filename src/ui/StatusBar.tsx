@@ -7,6 +7,7 @@ import { selectActiveDiagnosticCounts, selectActiveParse, selectActiveSource, se
 import { useEffect, useState } from 'react';
 import type { ParsePhase } from '../store/parseClient.ts';
 import { useApp, useAppStore } from './appStoreContext.tsx';
+import { groupedNumber } from '../model/numberText.ts';
 
 export { FORMAT_LABEL };
 
@@ -132,5 +133,5 @@ function formatSize(chars: number): string {
 }
 
 function formatMs(ms: number): string {
-  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms).toLocaleString('en-US')} ms`;
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${groupedNumber(Math.round(ms))} ms`;
 }

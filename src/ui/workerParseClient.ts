@@ -30,8 +30,10 @@ interface Waiting {
   partsReceived?: number;
   /** The assembled result once the view on screen is prepared for it. */
   prepared?: ParseResult | undefined;
-  /** The format the worker parsed the text as (known from the end of the parts on). */
+  /** The format the worker parsed the text as, and which view is prepared first (the one on screen when the
+   *  last part came); known from the end of the parts on. */
   format?: SourceFormat;
+  outlineFirst?: boolean;
   /** The worker's response (facts, duration), which comes after the parts. */
   response?: Omit<ParseResponse, 'result'> | undefined;
 }
@@ -90,11 +92,13 @@ export function createWorkerParseClient(options: WorkerParseClientOptions = {}):
     const receiver = entry?.receiver;
     if (!entry || !receiver) return;
     entry.format = format;
+    entry.outlineFirst = options.activeView?.() === 'outline';
     receiver.end((assembled) => {
       const result = assembled as ParseResult;
       if (waiting.get(seq) !== entry || entry.receiver !== receiver) return;
       entry.onProgress?.({ seq, sourceId: entry.request.sourceId, phase: 'preparing' });
-      runInSlices(firstView(entry, result), schedule, () => {
+      const steps = viewSteps(entry, result);
+      runInSlices(entry.outlineFirst ? steps.outline() : steps.graph(), schedule, () => {
         if (waiting.get(seq) !== entry || entry.receiver !== receiver) return;
         entry.prepared = result;
         if (entry.response) settle(entry);
@@ -102,19 +106,14 @@ export function createWorkerParseClient(options: WorkerParseClientOptions = {}):
     });
   }
 
-  function viewSteps(entry: Waiting, result: ParseResult): { readonly graph: () => Iterator<unknown>; readonly outline: () => Iterator<unknown>; readonly outlineFirst: boolean } {
+  /** The preparation steps of each view for a request's result. */
+  function viewSteps(entry: Waiting, result: ParseResult): { readonly graph: () => Iterator<unknown>; readonly outline: () => Iterator<unknown> } {
     const { sourceId, text } = entry.request;
-    const format = entry.format ?? 'nft';
+    const format = entry.format ?? (entry.request.format === 'auto' ? 'nft' : entry.request.format);
     return {
       graph: () => prepareGraphSteps({ source: { id: sourceId, name: '', format, text }, result }),
       outline: () => outlineSteps({ sourceId, text, result }),
-      outlineFirst: options.activeView?.() === 'outline',
     };
-  }
-
-  function firstView(entry: Waiting, result: ParseResult): Iterator<unknown> {
-    const steps = viewSteps(entry, result);
-    return steps.outlineFirst ? steps.outline() : steps.graph();
   }
 
   /** Resolves a request whose result is assembled and prepared and whose response came; the other view is
@@ -127,7 +126,7 @@ export function createWorkerParseClient(options: WorkerParseClientOptions = {}):
     entry.resolve({ ...response, result });
     const steps = viewSteps(entry, result);
     const superseded = () => [...waiting.values()].some((w) => w.request.sourceId === entry.request.sourceId && w.request.seq > seq);
-    runInSlices(unless(superseded, steps.outlineFirst ? steps.graph() : steps.outline()), schedule, () => {});
+    runInSlices(unless(superseded, entry.outlineFirst ? steps.graph() : steps.outline()), schedule, () => {});
   }
 
   function start(): Worker {

@@ -1,7 +1,7 @@
 // Parse diagnostics as editor markers: offsets into the parsed text become 1-based lines and columns.
 // Pure and Monaco-free (the editor maps `severity` to MarkerSeverity), so it is unit-tested in Node.
 import type { Diagnostic, Severity } from '../../model/ir.ts';
-import { LineIndex } from '../../model/sourceText.ts';
+import { lineIndexOf, type LineIndex } from '../../model/sourceText.ts';
 
 export interface MarkerSpan {
   readonly startLineNumber: number;
@@ -20,7 +20,7 @@ export interface MarkerInfo extends MarkerSpan {
 /** `text` must be the text the diagnostics were computed on. */
 export function diagnosticsToMarkers(diagnostics: readonly Diagnostic[], text: string): MarkerInfo[] {
   if (diagnostics.length === 0) return [];
-  const lines = new LineIndex(text);
+  const lines = lineIndexOf(text);
   return diagnostics.map((d) => {
     const span = spanOf(lines, d.range.start, d.range.end);
     const marker: MarkerInfo = { ...span, severity: d.severity, message: d.message, code: d.code };

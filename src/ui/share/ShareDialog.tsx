@@ -9,6 +9,7 @@ import { snapshotWorkspace, toPermalinkState, workspaceFileText, type WorkspaceS
 import { Dialog } from '../Dialog.tsx';
 import { useAppStore } from '../appStoreContext.tsx';
 import { downloadText, workspaceFileName } from './download.ts';
+import { groupedNumber } from '../../model/numberText.ts';
 
 /** Longest link shown in full in the dialog (longer ones are still copied). */
 const SHOWN_LIMIT = 200_000;
@@ -120,7 +121,7 @@ function ShareBody() {
 }
 
 function formatChars(n: number): string {
-  return `${n.toLocaleString('en-US')} characters`;
+  return `${groupedNumber(n)} characters`;
 }
 
 export function formatBytes(n: number): string {

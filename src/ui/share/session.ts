@@ -2,8 +2,11 @@
 // Small workspaces go to localStorage (synchronous, read before the first paint); a workspace larger than
 // LOCAL_LIMIT characters (a kube-proxy dump of many MB) goes to IndexedDB, with a small pointer left in
 // localStorage. Backends are passed in, so the size rules are unit-tested without a browser. Imports the
-// snapshot reader only.
+// snapshot reader and the IndexedDB backends.
 import { readWorkspaceFile, readWorkspaceFileObject, workspaceFileObject, workspaceFileText, type WorkspaceSnapshot } from '../../store/workspaceSnapshot.ts';
+import { indexedDbBackend } from './indexedDbBackend.ts';
+import { workerBackend } from './sessionWorkerClient.ts';
+import { groupedNumber } from '../../model/numberText.ts';
 
 /** The subset of `Storage` used here. */
 export interface LocalBackend {
@@ -56,7 +59,7 @@ export async function saveSession(snapshot: WorkspaceSnapshot, backends: Session
       // Quota exceeded (other data of this origin, or a browser with less room): IndexedDB instead.
     }
   }
-  if (!large) return { ok: false, error: `the workspace (${chars.toLocaleString('en-US')} characters) is too large for localStorage and IndexedDB is not available` };
+  if (!large) return { ok: false, error: `the workspace (${groupedNumber(chars)} characters) is too large for localStorage and IndexedDB is not available` };
   try {
     await large.put(SESSION_KEY, workspaceFileObject(snapshot, savedAt));
     local?.setItem(SESSION_KEY, JSON.stringify({ format: POINTER_MARK, where: 'IndexedDB', size: chars, savedAt: savedAt.toISOString() }));
@@ -107,7 +110,9 @@ function isPointer(text: string): boolean {
 
 // ───────────── browser backends ─────────────
 
-/** localStorage and IndexedDB of this page, where available. */
+/** localStorage and IndexedDB of this page, where available. IndexedDB is written from a worker: a put
+ *  serialises its value on the calling thread, and a 35 MB dump took the page 270–400 ms there (posting the
+ *  value to the worker copies it in a tenth of that). */
 export function browserBackends(): SessionBackends {
   let local: LocalBackend | undefined;
   try {
@@ -115,36 +120,6 @@ export function browserBackends(): SessionBackends {
   } catch {
     local = undefined; // access throws when storage is disabled for the site
   }
-  const large = typeof indexedDB === 'object' && indexedDB !== null ? indexedDbBackend() : undefined;
+  const large = typeof indexedDB === 'object' && indexedDB !== null ? (typeof Worker === 'function' ? workerBackend() : indexedDbBackend()) : undefined;
   return { ...(local ? { local } : {}), ...(large ? { large } : {}) };
-}
-
-const DB_NAME = 'nflens';
-const STORE = 'session';
-
-function indexedDbBackend(): LargeBackend {
-  let db: Promise<IDBDatabase> | undefined;
-  const open = (): Promise<IDBDatabase> =>
-    (db ??= new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error ?? new Error('IndexedDB could not be opened'));
-    }));
-  const run = <T,>(mode: IDBTransactionMode, act: (store: IDBObjectStore) => IDBRequest): Promise<T> =>
-    open().then(
-      (database) =>
-        new Promise<T>((resolve, reject) => {
-          const tx = database.transaction(STORE, mode);
-          const request = act(tx.objectStore(STORE));
-          tx.oncomplete = () => resolve(request.result as T);
-          tx.onerror = () => reject(tx.error ?? request.error ?? new Error('IndexedDB transaction failed'));
-          tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-        }),
-    );
-  return {
-    get: (key) => run<unknown>('readonly', (s) => s.get(key)),
-    put: (key, value) => run<unknown>('readwrite', (s) => s.put(value, key)).then(() => undefined),
-    delete: (key) => run<unknown>('readwrite', (s) => s.delete(key)).then(() => undefined),
-  };
 }
