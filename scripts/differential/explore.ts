@@ -1,26 +1,37 @@
 // Exploration helper: runs generated seeds through the differential runner, prints the tally and writes
-// every disagreement (shrunk with --shrink) to /tmp/diff-report.txt (or --out FILE).
-// Usage: explore.ts FROM TO [--shrink] [--out FILE] | explore.ts --seeds 3,8,20 [--shrink]
+// every disagreement (shrunk with --shrink) to /tmp/diff-report.txt (or --out FILE). --iptables: the
+// iptables-save generator (generateIptablesCase) instead of the nft one.
+// Usage: explore.ts FROM TO [--iptables] [--shrink] [--out FILE] | explore.ts --seeds 3,8,20 [--iptables] [--shrink]
 import { writeFileSync } from 'node:fs';
 import { generateCase } from '../../test/oracle/generateCase.ts';
-import { DiffRunner, formatDisagreements, isDisagreement, tally, type CaseResult } from '../../test/differential/differential.ts';
+import { generateIptablesCase } from '../../test/oracle/generateIptablesCase.ts';
+import { DiffRunner, formatDisagreements, isDisagreement, tally, type CaseResult, type DiffCase } from '../../test/differential/differential.ts';
 
 const args = process.argv.slice(2);
 const shrinkIt = args.includes('--shrink');
+const iptables = args.includes('--iptables');
 const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const out = opt('--out') ?? '/tmp/diff-report.txt';
 const listed = opt('--seeds')?.split(',').map(Number);
 const [from = '1', to = '100'] = args.filter((a, i) => !a.startsWith('--') && !['--out', '--seeds'].includes(args[i - 1] ?? ''));
 const seeds = listed ?? Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => Number(from) + i);
+const caseOf = (seed: number): DiffCase => {
+  if (iptables) {
+    const g = generateIptablesCase(seed);
+    return { name: `iptables seed ${seed}`, format: 'iptables', ruleset: g.saveText, packets: g.packets, options: g.options };
+  }
+  const g = generateCase(seed);
+  return { name: `seed ${seed}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options };
+};
 const results: CaseResult[] = [];
 const t0 = Date.now();
 const runner = new DiffRunner();
 const reports: string[] = [];
 try {
   for (const seed of seeds) {
-    const g = generateCase(seed);
-    const r = await runner.run({ name: `seed ${seed}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options });
+    const r = await runner.run(caseOf(seed));
     results.push(r);
+    if (r.kind === 'refused') reports.push(formatDisagreements(r));
     if (!isDisagreement(r)) continue;
     if (shrinkIt) {
       const m = await runner.minimize(r);

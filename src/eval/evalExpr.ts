@@ -378,6 +378,12 @@ function evalMeta(key: string, ctx: RunCtx): Out {
       if (p.l3 === 'arp') return absent('ARP has no transport protocol');
       return p.l4 === undefined ? unknown('transport protocol not given') : val(intVal(p.l4, t));
     case 'pkttype': {
+      // skb->pkt_type of a received frame comes from its destination MAC (eth_type_trans): an IP broadcast
+      // sent to the host's own MAC is PACKET_HOST ('unicast'); only without a MAC is it guessed from daddr
+      const mac = p.hdr.get('ether daddr');
+      if (mac !== undefined && p.iif !== undefined && p.iif !== null && p.iif !== 'lo' && p.l3 !== 'arp') {
+        return val(intVal(mac === 0xffffffffffffn ? 1 : (mac >> 40n) & 1n ? 2 : 0, t));
+      }
       const d = addrOf(p, 'daddr');
       if (d === undefined) return unknown('daddr not given');
       if (p.l3 === 'arp') return val(intVal(0, t));

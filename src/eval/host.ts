@@ -236,7 +236,9 @@ export function martianSource(host: Host, family: AddrFamily, src: bigint, fromL
   if (fromLo) return undefined;
   if (isLoopbackAddress(family, src)) return 'a loopback address';
   if (isMulticast(family, src)) return 'a multicast address';
-  if (family === 'ip' && (src === 0xffffffffn || src >> 24n === 0n)) return src === 0xffffffffn ? 'the limited broadcast address' : 'a zero-network address';
+  // ipv4_is_zeronet() is `addr == 0` since Linux 5.3 ("ipv4: Allow 0.0.0.0/8 as a valid address range"):
+  // only 0.0.0.0 itself is a martian source, the rest of 0.0.0.0/8 is an ordinary unicast source
+  if (family === 'ip' && (src === 0xffffffffn || src === 0n)) return src === 0xffffffffn ? 'the limited broadcast address' : 'the zero address';
   if (!host.explicit) return undefined;
   if (hasCustomLocalRoutes(host)) {
     if (isLocalAddress(host, family, src)) return 'a local address (its route is local; accept_local=0)';

@@ -1,7 +1,7 @@
 // Kernel rules the differential suite (test/differential/) found the evaluator missing, pinned here as unit
 // tests that run without root: each case is a shrunk kernel disagreement, with the path the kernel printed.
 import { describe, expect, it } from 'vitest';
-import { parseNft } from '../parse/index.ts';
+import { parseIptables, parseNft } from '../parse/index.ts';
 import { evaluate } from './evaluate.ts';
 import { parsePacket } from './packetParse.ts';
 import { pathOf } from './testing/paths.ts';
@@ -15,6 +15,15 @@ function trace(ruleset: string, packet: string, forward = false) {
   const p = parsePacket(packet);
   expect(p.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return evaluate(rs.ruleset, p.packet, { host: `${HOST} ${forward ? 'forward' : 'noforward'}` });
+}
+
+/** An iptables-save dump, traced like the kernel runs it through iptables-nft. */
+function traceSave(save: string, packet: string) {
+  const rs = parseIptables(save);
+  expect(rs.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const p = parsePacket(packet);
+  expect(p.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return evaluate(rs.ruleset, p.packet, { host: `${HOST} noforward` });
 }
 
 const inputChain = (rules: string) => `table ip t {\n\tchain i {\n\t\ttype filter hook input priority 0; policy accept;\n${rules}\n\t}\n}\n`;
@@ -82,5 +91,81 @@ describe('kernel rules learnt from the differential suite', () => {
     const t = trace(rs, `${REMOTE} udp sport 1 udp dport 53`);
     // both rules break at their tcp field, after their first mark statement ran
     expect(t.steps.find((s) => s.kind === 'policy')?.packet?.['meta mark']).toBe('0x00000001');
+  });
+
+  it('iptables CONNMARK (xt_CONNMARK) does nothing without a conntrack entry, and the rule goes on', () => {
+    const save = '*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING -j CONNMARK --restore-mark\n-A PREROUTING -j CONNMARK --set-xmark 0x2a/0xff\n-A PREROUTING -j MARK --set-mark 0x1\nCOMMIT\n';
+    // raw runs before conntrack (-300 < -200): no entry; nft's `meta mark set ct mark` would end the rule
+    const t = traceSave(save, `${REMOTE} tcp sport 1 tcp dport 22`);
+    expect(pathOf(t)).toEqual(['PREROUTING#1 continue', 'PREROUTING#2 continue', 'PREROUTING#3 continue', 'PREROUTING policy accept']);
+    // the same statements written in nft still break there
+    const nftRs = `table ip t {\n\tchain p {\n\t\ttype filter hook prerouting priority -300; policy accept;\n\t\tmeta mark set ct mark\n\t}\n}\n`;
+    expect(pathOf(trace(nftRs, `${REMOTE} tcp sport 1 tcp dport 22`))).toEqual(['p policy accept']);
+  });
+
+  it('iptables -m conntrack without an entry tests --ctstate only (xt_conntrack conntrack_mt)', () => {
+    const save =
+      '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n' +
+      '-A INPUT -m conntrack ! --ctstate SNAT\n-A INPUT -m conntrack --ctstate INVALID --ctdir REPLY\n-A INPUT -m conntrack ! --ctstatus CONFIRMED\n-A INPUT -m conntrack --ctstate NEW --ctstatus CONFIRMED\nCOMMIT\n';
+    // SYN+ACK without a connection is invalid: no entry, so SNAT is never set, --ctdir is not read, and a rule
+    // without --ctstate never matches
+    expect(pathOf(traceSave(save, `${REMOTE} tcp sport 1 tcp dport 22 tcp flags syn,ack`))).toEqual(['INPUT#1 continue', 'INPUT#2 continue', 'INPUT policy accept']);
+    // a SYN has a new, unconfirmed entry: everything is read
+    expect(pathOf(traceSave(save, `${REMOTE} tcp sport 1 tcp dport 22 tcp flags syn`))).toEqual(['INPUT#1 continue', 'INPUT#3 continue', 'INPUT policy accept']);
+  });
+
+  it("a looped-back local packet's entry is confirmed from its first prerouting chain on", () => {
+    const rs = `table ip t {\n\tchain p {\n\t\ttype filter hook prerouting priority -300; policy accept;\n\t\tct status confirmed counter\n\t}\n}\n`;
+    expect(pathOf(trace(rs, 'local ip saddr 192.0.2.10 ip daddr 192.0.2.10 udp sport 1 udp dport 53'))).toEqual(['p#1 continue', 'p policy accept']);
+    expect(pathOf(trace(rs, `${REMOTE} udp sport 1 udp dport 53`))).toEqual(['p policy accept']);
+  });
+
+  it('a remote packet to a multicast group is delivered only if the group was joined (224.0.0.1 always is)', () => {
+    const rs = inputChain('\t\tcounter');
+    expect(pathOf(trace(rs, 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 224.0.0.1 udp sport 1 udp dport 53'))).toEqual(['i#1 continue', 'i policy accept']);
+    // unknown membership: the default run assumes not joined (routing drops it after prerouting)
+    const t = trace(rs, 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 234.1.2.3 udp sport 1 udp dport 53');
+    expect(pathOf(t)).toEqual([]);
+    expect(t.fate.where).toBe('routing');
+  });
+
+  it('only 0.0.0.0 is a martian source: the rest of 0.0.0.0/8 is unicast since Linux 5.3', () => {
+    const rs = inputChain('\t\tcounter');
+    expect(pathOf(trace(rs, 'iif "nso-h0" ip saddr 0.149.235.130 ip daddr 198.51.100.2 udp sport 1 udp dport 53'))).toEqual(['i#1 continue', 'i policy accept']);
+    const t = trace(rs, 'iif "nso-h0" ip saddr 0.0.0.0 ip daddr 198.51.100.2 udp sport 1 udp dport 53');
+    expect(pathOf(t)).toEqual([]);
+    expect(t.fate.where).toBe('routing');
+  });
+
+  it('iptables -m owner with every option negated matches a packet without a socket (xt_owner owner_mt)', () => {
+    const save = '*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m owner ! --gid-owner 29457\n-A POSTROUTING -m owner --uid-owner 0 ! --gid-owner 5\n-A POSTROUTING -m owner ! --uid-owner 0\nCOMMIT\n';
+    // received, then looped back: no socket; a negated option alone matches, a mixed pair does not
+    const rs = parseIptables(save);
+    const t = evaluate(rs.ruleset, parsePacket('iif "nso-h0" ip saddr 198.51.100.1 ip daddr 198.51.100.2 udp sport 1 udp dport 53').packet, { host: `${HOST} noforward` });
+    expect(pathOf(t)).toEqual(['PREROUTING policy accept', 'INPUT policy accept']);
+    // a local packet has its socket (uid 0, gid 29457): only the mixed pair matches
+    expect(pathOf(traceSave(save, 'local meta skuid 0 meta skgid 29457 ip saddr 198.51.100.2 ip daddr 198.51.100.1 udp sport 1 udp dport 53'))).toEqual([
+      'OUTPUT policy accept',
+      'POSTROUTING#2 continue',
+      'POSTROUTING policy accept',
+    ]);
+  });
+
+  it('meta pkttype of a received frame comes from its destination MAC (eth_type_trans)', () => {
+    const rs = inputChain('\t\tmeta pkttype != host counter');
+    // an IP broadcast sent to the host's own MAC is PACKET_HOST
+    expect(pathOf(trace(rs, 'iif "nso-h0" ether daddr 02:6e:66:6c:00:a0 ip saddr 198.51.100.1 ip daddr 198.51.100.255 icmp type echo-request'))).toEqual(['i policy accept']);
+    expect(pathOf(trace(rs, 'iif "nso-h0" ether daddr ff:ff:ff:ff:ff:ff ip saddr 198.51.100.1 ip daddr 198.51.100.255 icmp type echo-request'))).toEqual(['i#1 continue', 'i policy accept']);
+  });
+
+  it('iptables TCPMSS (xt_TCPMSS) adds an MSS option to a SYN without one: 4 bytes longer', () => {
+    const save =
+      '*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n' +
+      '-A OUTPUT -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu\n-A POSTROUTING -m length --length 44\nCOMMIT\n';
+    const syn = 'local meta skuid 0 meta skgid 29457 ip saddr 198.51.100.2 ip daddr 198.51.100.1 ip length 40 tcp sport 1 tcp dport 53 tcp flags syn';
+    expect(pathOf(traceSave(save, syn))).toEqual(['OUTPUT#1 continue', 'OUTPUT policy accept', 'POSTROUTING#1 continue', 'POSTROUTING policy accept']);
+    // a SYN with data: no room, unchanged
+    expect(pathOf(traceSave(save, syn.replace('ip length 40', 'ip length 44')))).toEqual(['OUTPUT#1 continue', 'OUTPUT policy accept', 'POSTROUTING#1 continue', 'POSTROUTING policy accept']);
+    expect(pathOf(traceSave(save, syn.replace('ip length 40', 'ip length 48')))).toEqual(['OUTPUT#1 continue', 'OUTPUT policy accept', 'POSTROUTING policy accept']);
   });
 });

@@ -375,6 +375,21 @@ function routeInput(ctx: RunCtx, packet: Packet): 'local' | 'forward' | Fate {
       defaultIndex: 0,
     });
     local = i === 0;
+  } else if (!p.forcedLocal && fam === 'ip' && d !== undefined && isMulticast(fam, d) && d !== ALL_HOSTS_GROUP) {
+    // ip_route_input_rcu(): a multicast destination is received only when the input device has joined the
+    // group (ip_check_mc_rcu), else dropped (-EINVAL; no multicast routing daemon here). Every IPv4 device
+    // joins 224.0.0.1 (igmp.c ip_mc_up → IGMP_ALL_HOSTS); other groups depend on sockets the model lacks.
+    const i = choose(ctx, {
+      kind: 'unknown',
+      label: `routing: has ${p.iif ?? 'the input device'} joined multicast group ${addrText(ctx, 'daddr')}?`,
+      alternatives: [
+        { label: 'joined: local delivery', share: null },
+        { label: 'not joined: dropped', share: null },
+      ],
+      defaultIndex: 1,
+    });
+    if (i === 1) return drop(`multicast group ${addrText(ctx, 'daddr')} not joined on ${p.iif ?? 'the input device'}`);
+    local = true;
   } else local = p.forcedLocal || (d !== undefined && (isLocalAddress(ctx.host, fam, d) || isBroadcast(ctx.host, fam, d) || isMulticast(fam, d)));
   if (local) {
     p.oif = null;
@@ -388,6 +403,9 @@ function routeInput(ctx: RunCtx, packet: Packet): 'local' | 'forward' | Fate {
   step(`routing: ${addrText(ctx, 'daddr')} is not local: forward path${oif ? ` via ${oif}` : ' (output interface unknown)'}`);
   return 'forward';
 }
+
+/** 224.0.0.1, joined by every IPv4 device. */
+const ALL_HOSTS_GROUP = 0xe0000001n;
 
 function decrementTtl(ctx: RunCtx): Fate | undefined {
   const p = ctx.pkt;
@@ -478,7 +496,11 @@ function runLocal(ctx: RunCtx, packet: Packet): Fate {
   if (f2) return f2;
   if (p.oif === 'lo') {
     // Looped back: the packet re-enters through lo (prerouting, input); its conntrack entry and NAT
-    // bindings come along. The kernel traces it under a new trace id.
+    // bindings come along. The kernel traces it under a new trace id. The entry was confirmed on the way out
+    // (nf_confirm runs last on postrouting: __nf_conntrack_confirm sets IPS_CONFIRMED), and nf_conntrack_in
+    // keeps the attached entry of a looped-back packet ("Previously seen (loopback or untracked)? Ignore."),
+    // so `ct status confirmed` holds from its first prerouting chain on, even before priority -200.
+    if (ctx.ct.attached && ctx.ct.state !== 'invalid' && ctx.ct.state !== 'untracked') ctx.ct.status |= 0x8n;
     p.iif = 'lo';
     p.oif = null;
     p.hasL2 = true;

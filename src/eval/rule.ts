@@ -184,9 +184,32 @@ function where(ctx: RunCtx): string {
 // ───────────────────────────── statements ─────────────────────────────
 
 /** `meta mark set …`, `ct mark set …`, `ip dscp set …`: returns a reason the rule breaks, if it does. */
+/** Whether an expression reads the conntrack entry (`ct mark`, `ct mark xor 0x2a`, …). */
+function readsCt(e: Expr): boolean {
+  if (e.kind === 'ct') return true;
+  if (e.kind === 'binop') return readsCt(e.left) || readsCt(e.right);
+  return false;
+}
+
+/** Tables iptables made: their rules run xt matches and targets in the kernel (nft_compat), whatever the
+ *  nft statements the parser translated them to (iptables-nft 1.8.9 keeps CONNMARK, conntrack, state and
+ *  connmark as xt; checked with `nft --debug=netlink list ruleset`: `[ target name CONNMARK rev 2 ]`). */
+export function runsXt(ctx: RunCtx): boolean {
+  const origin = ctx.table?.origin;
+  return origin === 'iptables' || origin === 'iptables-nft' || origin === 'iptables-legacy';
+}
+
 function applyMangle(s: Extract<Stmt, { kind: 'mangle' }>, ctx: RunCtx, ann: Annotation[]): string | undefined {
   const key = s.key;
   const text = stmtText(s);
+  const ct = ctx.ct;
+  if (runsXt(ctx) && (key.kind === 'ct' || readsCt(s.value)) && (!ct.attached || ct.state === 'invalid' || ct.state === 'untracked')) {
+    // iptables' CONNMARK is xt_CONNMARK in the kernel: without a conntrack entry it does nothing and the rule
+    // goes on (xt_CONNMARK.c connmark_tg_shift: `ct = nf_ct_get(skb, &ctinfo); if (!ct) return
+    // XT_CONTINUE;`), where nft's own `meta mark set ct mark` ends the rule (nft_ct_get_eval: NFT_BREAK).
+    ann.push({ kind: 'other', text: `${text}: no effect (no conntrack entry: xt_CONNMARK does nothing)` });
+    return undefined;
+  }
   switch (key.kind) {
     case 'meta': {
       const t = metaType(key.key);
@@ -245,20 +268,48 @@ function applyMangle(s: Extract<Stmt, { kind: 'mangle' }>, ctx: RunCtx, ann: Ann
       ann.push({ kind: 'other', text });
       return undefined;
     }
+    case 'option':
+      if (runsXt(ctx) && key.protocol === 'tcp' && key.name === 'maxseg') {
+        ann.push({ kind: 'other', text: `${text}: ${tcpmssInsert(ctx)}` });
+        return undefined;
+      }
+      ann.push({ kind: 'other', text: `${text} (effect not modelled)` });
+      return undefined;
     default:
       ann.push({ kind: 'other', text: `${text} (effect not modelled)` });
       return undefined;
   }
 }
 
+/** iptables' TCPMSS is xt_TCPMSS in the kernel: a SYN without an MSS option gets one, 4 bytes longer, when it
+ *  carries no data and the header has room (xt_TCPMSS.c tcpmss_mangle_packet: "MSS Option not found ?! add
+ *  it.."; `if (len > tcp_hdrlen) return 0;`), where nft's `tcp option maxseg size set` only rewrites an
+ *  option that is there. The packet syntax has no TCP options: `tcp doff 5` means none. */
+function tcpmssInsert(ctx: RunCtx): string {
+  const p = ctx.pkt;
+  const flags = p.hdr.get('tcp flags');
+  const doff = p.hdr.get('tcp doff') ?? 5n;
+  const ihl = p.hdr.get('ip hdrlength') ?? 5n;
+  const len = p.hdr.get('ip length');
+  if (p.l3 !== 'ip' || p.l4 !== 6 || flags === undefined || !(flags & 2n) || len === undefined) return 'no change (not an IPv4 TCP SYN of known length)';
+  if (doff !== 5n) return 'the SYN has TCP options: assumed to hold an MSS option, rewritten in place';
+  if (len - ihl * 4n - doff * 4n > 0n) return 'no change: the SYN carries data (no room to add an option)';
+  p.hdr.set('ip length', len + 4n);
+  p.hdr.set('tcp doff', doff + 1n);
+  const meta = p.meta.get('length');
+  if (meta !== undefined) p.meta.set('length', meta + 4n);
+  return `an MSS option added: ip length ${len} → ${len + 4n}`;
+}
+
 /** One address (and port) from a NAT target: a value, the first of a range or prefix, a map result. */
-function natTarget(e: Expr | undefined, t: DType, ctx: RunCtx): { v?: bigint; port?: bigint; note?: string; absent?: string; unknown?: string } {
+function natTarget(e: Expr | undefined, t: DType, ctx: RunCtx): { v?: bigint; hi?: bigint; port?: bigint; note?: string; absent?: string; unknown?: string } {
   if (!e) return {};
   switch (e.kind) {
     case 'range': {
       const a = constVal(e.from, [t]);
       if (!a.ok || a.val.k !== 'int') return { unknown: a.ok ? 'bad range' : a.why };
-      return { v: a.val.v, note: `one address of ${exprText(e)} (the kernel picks by hash)` };
+      const b = constVal(e.to, [t]);
+      return { v: a.val.v, ...(b.ok && b.val.k === 'int' ? { hi: b.val.v } : {}), note: `one address of ${exprText(e)} (the kernel picks by hash)` };
     }
     case 'prefix': {
       const a = constVal(e.expr, [t]);
@@ -333,8 +384,20 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
   if (s.port) {
     const pr = natTarget(s.port, dtype('inet_service'), ctx);
     if (pr.absent) return { breaks: pr.absent };
-    if (pr.v !== undefined) port = pr.v;
-    if (pr.note) notes.push(pr.note.replace('address', 'port'));
+    const cur = portK ? p.hdr.get(portK) : undefined;
+    const random = s.flags?.some((f) => f === 'random' || f === 'fully-random') ?? false;
+    if (pr.v !== undefined && pr.hi !== undefined && cur !== undefined && cur >= pr.v && cur <= pr.hi && !random) {
+      // get_unique_tuple() (nf_nat_core.c) leaves the port alone when it is already inside the range and the
+      // tuple is free ("Only bother mapping if it's not already in range and unique"); only a port outside
+      // the range is mapped: the first free one for a destination, from a random offset for a source
+      // (nf_nat_l4proto_unique_tuple: `off = get_random_u16()` unless maniptype == NF_NAT_MANIP_DST)
+      port = cur;
+      notes.push(`port ${cur} kept: already inside ${exprText(s.port)}`);
+    } else {
+      if (pr.v !== undefined) port = pr.v;
+      if (pr.note) notes.push(pr.note.replace('address', 'port'));
+      if (pr.hi !== undefined && (random || manip === 'src')) notes.push(`the kernel draws the port at random in ${exprText(s.port)}`);
+    }
   }
   const same = addr !== undefined && p.hdr.get(addrK) === addr && (port === undefined || !portK || p.hdr.get(portK) === port);
   if (addr !== undefined) p.hdr.set(addrK, addr);

@@ -10,6 +10,7 @@
 // Imports eval modules only.
 import type { XtOption } from '../model/ir.ts';
 import { choose, type RunCtx } from './context.ts';
+import { inPrefix, parseCidr } from './addr.ts';
 import { isBroadcast, isLocalAddress, isMulticast } from './host.ts';
 import { findSet } from './prepare.ts';
 import { indexOf, lookup } from './sets.ts';
@@ -153,22 +154,92 @@ function setMatch(o: XtOptions, ctx: RunCtx): XtResult {
   return neg(hit ? yes(`in set ${name} (${hit.text})`) : no(`not in set ${name}`), opt?.negated);
 }
 
-function ctstate(o: XtOptions, ctx: RunCtx): XtResult {
-  const opt = o.ctstate ?? o.state;
-  const wanted = (str(opt) ?? '').toLowerCase().split(',');
-  const s = ctx.ct.attached ? ctx.ct.state : 'invalid';
-  const r = wanted.includes(s) ? yes(`ct state ${s}`) : no(`ct state ${s}, not ${wanted.join(',')}`);
-  return neg(r, opt?.negated);
+/** ct status bits by the names iptables uses (include/uapi/linux/netfilter/nf_conntrack_common.h);
+ *  NONE adds no bit (libxt_conntrack.c conntrack_ps_status). */
+const CT_STATUS_BITS: Readonly<Record<string, bigint>> = { NONE: 0n, EXPECTED: 1n, SEEN_REPLY: 2n, ASSURED: 4n, CONFIRMED: 8n };
+
+/** `-m conntrack` as the kernel runs it (net/netfilter/xt_conntrack.c conntrack_mt): the state is tested
+ *  first, with SNAT/DNAT as extra state bits only when there is an entry; without an entry (before conntrack,
+ *  invalid, untracked) the match ends there — true when --ctstate was given (and passed), false otherwise —
+ *  so --ctstatus, --ctdir and the tuple options are never read then. iptables-nft 1.8.9 runs it as the xt
+ *  match (`[ match name conntrack rev 3 ]`); its nft translation differs exactly when there is no entry. */
+function conntrackMatch(o: XtOptions, ctx: RunCtx): XtResult {
+  const ct = ctx.ct;
+  const entry = ct.attached && ct.state !== 'invalid' && ct.state !== 'untracked';
+  const state = ct.attached ? ct.state : 'invalid';
+  const stateOpt = o.ctstate ?? o.state;
+  const reasons: string[] = [];
+  if (stateOpt) {
+    const wanted = words(stateOpt).flatMap((w) => w.split(',')).map((w) => w.toUpperCase());
+    const bits = [state.toUpperCase()];
+    if (entry && ct.status & 0x10n) bits.push('SNAT');
+    if (entry && ct.status & 0x20n) bits.push('DNAT');
+    const hit = wanted.some((w) => bits.includes(w));
+    if (hit === !!stateOpt.negated) return no(`ct state ${bits.join('+')}${stateOpt.negated ? ' is' : ' is not'} ${stateOpt.negated ? 'one of ' : ''}${wanted.join(',')}`);
+    reasons.push(`ct state ${bits.join('+')}`);
+  }
+  if (!entry) return stateOpt ? yes(`${reasons.join(', ')}; no conntrack entry, the other options are not tested`) : no('no conntrack entry');
+  const dir = o.ctdir;
+  if (dir) {
+    const want = str(dir)!.toUpperCase() === 'REPLY' ? 1 : 0;
+    if (ct.direction !== want) return no(`ct direction is ${ct.direction ? 'reply' : 'original'}`);
+  }
+  for (const [name, field] of [['ctorigsrc', 'saddr'], ['ctorigdst', 'daddr']] as const) {
+    const opt = o[name];
+    if (!opt) continue;
+    const net = parseCidr(str(opt)!);
+    const have = ct.orig?.[field];
+    if (!net || have === undefined) return { result: 'unknown', reason: `${name} not known`, usual: 'nomatch' };
+    const bits = net.family === 'ip' ? 32 : 128;
+    const hit = inPrefix(have, net.value, net.family === 'ip' && !str(opt)!.includes('/') ? 32 : net.len, bits);
+    if (hit === !!opt.negated) return no(`${name} ${hit ? 'is' : 'is not'} ${str(opt)}`);
+  }
+  for (const name of ['ctreplsrc', 'ctrepldst', 'ctreplsrcport', 'ctrepldstport', 'ctexpire']) {
+    if (o[name]) return { result: 'unknown', reason: `--${name} is not modelled`, usual: 'nomatch' };
+  }
+  if (o.ctproto) {
+    const want = parseUnsigned(str(o.ctproto)!);
+    const hit = want !== undefined && BigInt(ct.orig?.proto ?? -1) === want;
+    if (hit === !!o.ctproto.negated) return no(`ct protocol ${ct.orig?.proto ?? '?'}`);
+  }
+  for (const [name, field] of [['ctorigsrcport', 'sport'], ['ctorigdstport', 'dport']] as const) {
+    const opt = o[name];
+    if (!opt) continue;
+    const [lo, hi] = (Array.isArray(opt.value) ? opt.value : String(opt.value).split(':')).map((x) => BigInt(x));
+    const have = ct.orig?.[field];
+    if (have === undefined || lo === undefined) return { result: 'unknown', reason: `${name} not known`, usual: 'nomatch' };
+    const hit = have >= lo && have <= (hi ?? lo);
+    if (hit === !!opt.negated) return no(`${name} ${have}`);
+  }
+  const status = o.ctstatus;
+  if (status) {
+    const mask = words(status).flatMap((w) => w.split(',')).reduce((m, w) => m | (CT_STATUS_BITS[w.toUpperCase()] ?? 0n), 0n);
+    const hit = (mask & ct.status) !== 0n;
+    if (hit === !!status.negated) return no(`ct status 0x${ct.status.toString(16)}${hit ? ' has' : ' has none of'} ${words(status).join(',')}`);
+    reasons.push(`ct status 0x${ct.status.toString(16)}`);
+  }
+  return yes(reasons.join(', ') || 'conntrack matches');
 }
 
 function owner(o: XtOptions, ctx: RunCtx): XtResult {
-  if (ctx.pkt.origin === 'remote') return no('no local socket');
+  // xt_owner.c owner_mt without a socket (a received packet, a forwarded one, a local one looped back
+  // through lo, which loopback_xmit() orphans): `return (info->match ^ info->invert) == 0;` — it matches
+  // exactly when every option given is negated (`! --uid-owner 0` matches a forwarded packet)
+  const noSocket = ctx.pkt.origin === 'remote' || ['prerouting', 'input', 'forward', 'ingress'].includes(ctx.hook);
+  if (noSocket) {
+    const given = (['uid-owner', 'gid-owner', 'socket-exists'] as const).filter((k) => o[k] !== undefined);
+    return given.length && given.every((k) => o[k]!.negated) ? yes('no socket, and every option is negated') : no('no local socket');
+  }
+  // `else if (info->match & info->invert & XT_OWNER_SOCKET) return false;`
+  if (o['socket-exists']?.negated) return no('the packet has a socket');
   for (const [opt, key] of [['uid-owner', 'skuid'], ['gid-owner', 'skgid']] as const) {
     const want = o[opt];
     if (!want) continue;
     const have = ctx.pkt.meta.get(key);
     if (have === undefined) return { result: 'unknown', reason: `${key} not given`, usual: 'nomatch' };
-    const [lo, hi] = (str(want) ?? '').split('-').map((x) => BigInt(x));
+    // the iptables parser gives [lo, hi]; a hand-built node may say '0-10' (names were resolved before)
+    const [lo, hi] = (Array.isArray(want.value) ? want.value.map(String) : String(want.value).split('-')).map((x) => parseUnsigned(x));
+    if (lo === undefined) return { result: 'unknown', reason: `${opt} ${str(want)} is not a number`, usual: 'nomatch' };
     const hit = lo !== undefined && have >= lo && have <= (hi ?? lo);
     const r = hit ? yes(`${key} ${have}`) : no(`${key} ${have}, not ${str(want)}`);
     if (neg(r, want.negated).result !== 'match') return neg(r, want.negated);
@@ -194,8 +265,8 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   connmark: markMatch('ct'),
   addrtype,
   set: setMatch,
-  conntrack: ctstate,
-  state: ctstate,
+  conntrack: conntrackMatch,
+  state: conntrackMatch,
   owner,
   limit: undecidable('rate limit state is not known (assumed under the limit)', 'match'),
   hashlimit: undecidable('hashlimit state is not known (assumed under the limit)', 'match'),
@@ -212,10 +283,27 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   rpfilter: undecidable('reverse path lookup needs routes (assumed to pass)', 'match'),
 });
 
+const dashedCache = new WeakMap<XtOptions, XtOptions>();
+/** The options under their iptables names as well: the iptables parser keys them in camelCase (`gidOwner`,
+ *  `srcType`, `setXmark`, spec.ts OptionSpec.key), the functions here read `gid-owner`, `src-type`, … */
+function dashed(o: XtOptions): XtOptions {
+  let d = dashedCache.get(o);
+  if (!d) {
+    const out: Record<string, XtOption> = lookupTable({});
+    for (const [k, v] of Object.entries(o)) {
+      out[k] = v;
+      const kebab = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      if (!(kebab in out)) out[kebab] = v;
+    }
+    dashedCache.set(o, (d = out));
+  }
+  return d;
+}
+
 export function evalXtMatch(name: string, o: XtOptions, ctx: RunCtx, where: string): XtResult {
   const fn = XT_MATCHES[name];
   if (!fn) return { result: 'unknown', reason: `iptables match "${name}" has no semantics in nflens`, usual: 'nomatch' };
-  return fn(o, ctx, where);
+  return fn(dashed(o), ctx, where);
 }
 
 export interface XtTargetResult {
@@ -229,7 +317,8 @@ export interface XtTargetResult {
 /** Targets without a verdict go on with the next rule (netfilter-semantics.md, "iptables"). */
 const NON_TERMINAL = new Set(['LOG', 'NFLOG', 'ULOG', 'TCPMSS', 'CLASSIFY', 'CHECKSUM', 'DSCP', 'TOS', 'TTL', 'HL', 'AUDIT', 'SECMARK', 'CONNSECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE', 'TRACE', 'SET', 'TCPOPTSTRIP', 'ECN', 'SYNPROXY']);
 
-export function evalXtTarget(name: string, o: XtOptions, ctx: RunCtx): XtTargetResult {
+export function evalXtTarget(name: string, opts: XtOptions, ctx: RunCtx): XtTargetResult {
+  const o = dashed(opts);
   switch (name) {
     case 'ACCEPT':
       return { verdict: { kind: 'accept' }, effect: 'accept' };

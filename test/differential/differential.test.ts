@@ -4,6 +4,7 @@
 // CI=true. Prints its counts. Imports the oracle, the runner and the case lists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCase } from '../oracle/generateCase.ts';
+import { generateIptablesCase } from '../oracle/generateIptablesCase.ts';
 import { assertOracleAvailable, oracleSuiteTitle, skipOracle } from '../oracle/oracleTestSupport.ts';
 import { DiffRunner, formatDisagreements, type CaseResult, type DiffCase } from './differential.ts';
 import { HAND_CASES, IPTABLES_CASES, PROBABILISTIC_CASES } from './handCases.ts';
@@ -12,6 +13,9 @@ import { KNOWN_GAPS, knownGapOf } from './knownGaps.ts';
 /** Seeds 1..RANDOM_CASES of generateCase (about 6 packets each, ~0.15 s per case). */
 const RANDOM_CASES = 800;
 const CHUNK = 200;
+/** Seeds 1..RANDOM_IPTABLES_CASES of generateIptablesCase (about 6 packets each, ~0.07 s per case). */
+const RANDOM_IPTABLES_CASES = 500;
+const IPTABLES_CHUNK = 250;
 
 interface Counts {
   cases: number;
@@ -25,8 +29,9 @@ interface Counts {
   gap: number;
 }
 
-const counts: Record<'random' | 'hand' | 'iptables' | 'probabilistic', Counts> = {
+const counts: Record<'random' | 'randomIptables' | 'hand' | 'iptables' | 'probabilistic', Counts> = {
   random: fresh(),
+  randomIptables: fresh(),
   hand: fresh(),
   iptables: fresh(),
   probabilistic: fresh(),
@@ -75,8 +80,10 @@ function summary(): string {
   }, fresh());
   const hand = counts.hand.cases + counts.iptables.cases + counts.probabilistic.cases;
   return [
-    `differential: ${counts.random.cases} random + ${hand} hand cases (${counts.iptables.cases} iptables, ${counts.probabilistic.cases} probabilistic), ` +
+    `differential: ${counts.random.cases} random nft + ${counts.randomIptables.cases} random iptables + ${hand} hand cases (${counts.iptables.cases} iptables, ${counts.probabilistic.cases} probabilistic), ` +
       `${all.agreeCases} agree, ${all.differCases} differ, ${all.gapCases} known gaps`,
+    `differential: random iptables dumps: ${counts.randomIptables.agreeCases} agree, ${counts.randomIptables.differCases} differ, ${counts.randomIptables.gapCases} known gaps; ` +
+      `packets ${counts.randomIptables.exact} exact, ${counts.randomIptables.branch} among branches, ${counts.randomIptables.assumed} assumed, ${counts.randomIptables.differ} differ, ${counts.randomIptables.gap} known gaps`,
     `differential: packet comparisons (each packet against the nft text listing, the JSON listing and the ruleset as written; ` +
       `iptables: the dump): ${all.exact} exact, ${all.branch} among random branches, ${all.assumed} with assumptions, ${all.differ} differ, ${all.gap} known gaps`,
   ].join('\n');
@@ -117,10 +124,21 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('differential: the kernel against t
     }, 240_000);
   }
 
+  for (let from = 1; from <= RANDOM_IPTABLES_CASES; from += IPTABLES_CHUNK) {
+    const to = Math.min(RANDOM_IPTABLES_CASES, from + IPTABLES_CHUNK - 1);
+    it(`random iptables dumps: seeds ${from}..${to}`, () => {
+      const cases = Array.from({ length: to - from + 1 }, (_, i): DiffCase => {
+        const g = generateIptablesCase(from + i);
+        return { name: `iptables seed ${from + i}`, format: 'iptables', ruleset: g.saveText, packets: g.packets, options: g.options };
+      });
+      return runAll('randomIptables', cases);
+    }, 120_000);
+  }
+
   it(`known gaps: each still shows on its witness, and only as itself (${KNOWN_GAPS.length} gaps)`, async () => {
     const stale: string[] = [];
     for (const g of KNOWN_GAPS) {
-      const r = await runner.run({ name: `gap: ${g.name}`, format: 'nft', ruleset: g.witness.ruleset, packets: g.witness.packets });
+      const r = await runner.run({ name: `gap: ${g.name}`, format: g.witness.format ?? 'nft', ruleset: g.witness.ruleset, packets: g.witness.packets });
       const differing = r.kind === 'ran' ? r.packets.filter((p) => p.comparison.agreement === 'disagree') : [];
       if (!differing.length || differing.some((p) => knownGapOf(r.case, p.input, p.packetText) !== g.name)) stale.push(g.name);
     }

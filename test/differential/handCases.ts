@@ -302,6 +302,40 @@ export const IPTABLES_CASES: readonly DiffCase[] = [
     [tcp(1, C, H, 40001, 8080), udp(2, C, H, 40002, 53), tcp(3, C, H, 40003, 22), tcp(4, C, S, 40004, 80)],
     { forward: true },
   ),
+  // found by random iptables seeds (generateIptablesCase)
+  ipt(
+    'iptables: CONNMARK and -m conntrack are xt in the kernel: no conntrack entry means CONNMARK does nothing and only --ctstate is tested',
+    `*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING -j CONNMARK --restore-mark\n-A PREROUTING -j CONNMARK --set-xmark 0x2a/0xff\n-A PREROUTING -m conntrack --ctstatus CONFIRMED -j MARK --set-mark 0x5\n-A PREROUTING -m conntrack ! --ctstatus CONFIRMED -j MARK --set-mark 0x6\nCOMMIT\n` +
+      `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m conntrack ! --ctstate SNAT\n-A INPUT -m conntrack --ctstate INVALID --ctdir REPLY\n-A INPUT -m conntrack ! --ctstatus CONFIRMED\n-A INPUT -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j ACCEPT\nCOMMIT\n`,
+    // a SYN (new entry), a SYN+ACK and an echo-reply (invalid: no entry), and a looped-back local packet
+    // (its entry, confirmed on the way out, is already there in raw PREROUTING)
+    [tcp(1, C, H, 40001, 22), tcp(2, C, H, 40002, 22, ['syn', 'ack']), { ...ping(3, C, H), icmpType: 0 }, ludp(4, LO, LO, 40004, 53)],
+  ),
+  ipt(
+    'iptables: -m owner with every option negated matches packets without a socket (forwarded, looped back)',
+    `*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m owner ! --gid-owner 29457 -j MARK --set-mark 0x1\n-A POSTROUTING -m owner --uid-owner 0 ! --gid-owner 5 -j MARK --set-mark 0x2\n-A POSTROUTING -m owner ! --uid-owner 0\nCOMMIT\n`,
+    [udp(1, C, S, 40001, 53), ludp(2, H, C, 40002, 53), ludp(3, LO, LO, 40003, 53)],
+    { forward: true },
+  ),
+  ipt(
+    'iptables: TCPMSS adds an MSS option to a bare SYN (4 bytes); -m pkttype reads the frame MAC, not the IP address',
+    `*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -m pkttype ! --pkt-type unicast -j MARK --set-mark 0x1\n-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu\n-A OUTPUT -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1360\n-A POSTROUTING -m length --length 44 -j MARK --set-mark 0x2\nCOMMIT\n`,
+    [tcp(1, C, S, 40001, 80), { ...tcp(2, C, S, 40002, 80), length: 48 }, ltcp(3, H, C, 40003, 22), ping(4, C, '198.51.100.255')],
+    { forward: true },
+  ),
+  ipt(
+    'iptables: a source in 0.0.0.0/8 other than 0.0.0.0 is not a martian (Linux >= 5.3)',
+    `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -s 0.0.0.0/8 -j DROP\nCOMMIT\n`,
+    [udp(1, '0.149.235.130', H, 40001, 53), udp(2, '0.0.0.0', H, 40002, 53), udp(3, C, H, 40003, 53)],
+  ),
+  ipt(
+    'iptables: SNAT/MASQUERADE/DNAT onto a port range keep a port already inside it (get_unique_tuple)',
+    `*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 8000:8100 -j DNAT --to-destination 192.0.2.10:8050-8060\n-A PREROUTING -p tcp --dport 9000:9100 -j DNAT --to-destination 192.0.2.10:9050-9060\n-A POSTROUTING -o lo -p udp -j MASQUERADE --to-ports 30000-45000\n-A POSTROUTING -o lo -p tcp -j SNAT --to-source 198.51.100.2:1024-45000\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo\nCOMMIT\n`,
+    // DNAT: 8055 inside 8050-8060 stays, 9000 outside 9050-9060 becomes the first port (destination manip);
+    // source NAT shows on local packets looped back through lo (their prerouting/input lines)
+    [tcp(1, C, H, 40001, 8055), tcp(2, C, H, 40002, 9000), ludp(3, H, LO, 40003, 53), ltcp(4, H, LO, 40004, 80)],
+    { forward: true },
+  ),
 ];
 
 /** Random choices: the kernel's path must be one of the evaluator's leaves. */

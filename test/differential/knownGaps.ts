@@ -10,7 +10,7 @@ export interface KnownGap {
   readonly applies: (c: { readonly name: string; readonly ruleset: string }, input: string, packet: string) => boolean;
   readonly why: string;
   /** A small case that shows the gap (it must disagree, and only as this gap). */
-  readonly witness: { readonly ruleset: string; readonly packets: readonly WirePacket[] };
+  readonly witness: { readonly ruleset: string; readonly packets: readonly WirePacket[]; readonly format?: 'nft' | 'iptables' };
 }
 
 const tcpIn = (id: number, sport: number, dport: number, length?: number): WirePacket => ({
@@ -44,6 +44,21 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
     witness: {
       ruleset: inputChain('counter'),
       packets: [{ id: 1, origin: 'local', family: 'ip', protocol: 'udp', saddr: '198.51.100.2', daddr: '198.51.100.255', sport: 40001, dport: 53 }],
+    },
+  },
+  {
+    name: 'SNAT/MASQUERADE onto a port range without the original port, or fully random: the kernel draws the port',
+    applies: (c, input) =>
+      input === 'iptables-save (project parser)' && /-j (?:SNAT|MASQUERADE)\b[^\n]*(?:--random-fully|--to-ports \d+-\d+|--to-source \S+:\d+-\d+)/.test(c.ruleset),
+    why:
+      'nf_nat_l4proto_unique_tuple() keeps the source port when it is inside the range and free; otherwise (and ' +
+      'always with --random-fully) it starts from `off = get_random_u16()` for a source manip, so the port is ' +
+      'random. The evaluator shows the first port of the range (or the original one). Seen on random iptables ' +
+      'seeds (MASQUERADE --to-ports 5000-6000 gave 5870, 5099; --random-fully gave 56264).',
+    witness: {
+      format: 'iptables',
+      ruleset: '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -p udp -j MASQUERADE --to-ports 5000-6000\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n',
+      packets: [{ id: 1, origin: 'local', family: 'ip', protocol: 'udp', saddr: '198.51.100.1', daddr: '192.0.2.10', sport: 35188, dport: 22 }],
     },
   },
 ];

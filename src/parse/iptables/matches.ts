@@ -287,6 +287,12 @@ const conntrack: ModuleSpec = {
     return undefined;
   },
   translate(m) {
+    // Kept as the xt match where nft's statements would say something else: iptables-nft runs xt_conntrack
+    // (conntrack_mt), which without a conntrack entry tests --ctstate only (SNAT/DNAT are never set then) and
+    // returns there, where every nft `ct` read but `ct state` ends the rule (nft_ct_get_eval: NFT_BREAK).
+    // So `! --ctstate SNAT` matches an invalid packet, and `--ctstate INVALID --ctdir ORIGINAL` does too.
+    const stateOpt = findOption(m, 'ctstate');
+    if (stateOpt && (m.opts.length > 1 || (stateOpt.negated && (stateOpt.value as readonly string[]).some((x) => x === 'SNAT' || x === 'DNAT')))) return undefined;
     const out: Stmt[] = [];
     for (const opt of m.opts) {
       const n = opt.spec.name;
@@ -668,6 +674,9 @@ const owner: ModuleSpec = {
     return undefined;
   },
   translate(m) {
+    // iptables-nft runs xt_owner; without a socket it matches when every option is negated (owner_mt:
+    // `(info->match ^ info->invert) == 0`), where nft's `meta skuid != 0` ends the rule: keep those as xt
+    if (m.opts.every((x) => x.negated)) return undefined;
     const out: Stmt[] = [];
     for (const opt of m.opts) {
       if (opt.spec.name !== 'uid-owner' && opt.spec.name !== 'gid-owner') return undefined;

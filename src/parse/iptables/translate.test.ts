@@ -102,14 +102,17 @@ describe('matches', () => {
       counter,
     ]);
   });
-  it("kube-proxy's negated state list with DNAT splits into two matches", () => {
-    // not (state in {related, established} or status has dnat)
+  it('conntrack options whose nft translation differs without a conntrack entry stay xt (xt_conntrack conntrack_mt)', () => {
+    // `ct status & dnat == 0` would end the rule for an invalid packet; the kernel's xt match passes it
     expectIR(rule('-m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP'), [
-      m('!=', ctk('state'), set(v('related'), v('established'))),
-      m('==', and(ctk('status'), v('dnat')), v(0)),
+      xtMatch('conntrack', { ctstate: { value: ['RELATED', 'ESTABLISHED', 'DNAT'], negated: true } }),
       counter,
       drop,
     ]);
+    // with --ctstate, the kernel tests nothing else when there is no entry
+    expectIR(rule('-m conntrack --ctstate INVALID --ctdir ORIGINAL'), [xtMatch('conntrack', { ctstate: { value: ['INVALID'] }, ctdir: { value: 'ORIGINAL' } }), counter]);
+    // the equivalent forms are still translated
+    expectIR(rule('-m conntrack ! --ctstate NEW'), [m('!=', ctk('state'), v('new')), counter]);
   });
   it('mark, connmark', () => {
     // mark and 0x4000 == 0x4000 ; mark 0x0 ; ct mark 0xffffffff ; ct mark and 0x0 == 0xffffffff
