@@ -165,7 +165,8 @@ async function measureOne(browser: Browser, baseUrl: string, input: BrowserInput
     // dump's; the graph tab is shown while the dump is pasted, as a user watching the graph would have it.
     await page.getByRole('button', { name: 'New', exact: true }).click();
     await page.getByText('New, empty workspace').first().waitFor({ timeout: 30_000 });
-    if (await present(graphTab, 100)) await graphTab.click();
+    const shownTab = input.view === 'outline' ? page.getByRole('tab', { name: 'Outline', exact: true }) : graphTab;
+    if (await present(shownTab, 100)) await shownTab.click();
     await page.evaluate(async () => {
       (window as unknown as { __benchText: string }).__benchText = await (await fetch('./__bench__/dump.txt')).text();
     });
