@@ -18,6 +18,7 @@ import type { OracleOptions } from './kernelOracle.ts';
 import { Rng } from './prng.ts';
 import type { Hook, WirePacket } from './traceTypes.ts';
 import { CLIENT_ADDR, HOST_ADDR, HOST_LO_ADDR, HOST_IF, HOST_SERVER_IF } from './topology.ts';
+import { ELSEWHERE, isHostLocal, n2ip, prefixAddr, rangeAddr, sampleAddr, singleAddr, type PacketAim, type ValueItem } from './caseValues.ts';
 
 export interface GeneratedCase {
   rulesetText: string;
@@ -33,34 +34,24 @@ type NetHook = Exclude<Hook, 'ingress' | 'egress'>;
 
 // ---- value catalogues (items of one catalogue never overlap, so any subset is a valid interval set) ----
 
-interface AddrItem {
-  text: string;
-  lo: number;
-  hi: number;
-}
+type AddrItem = ValueItem;
 
-const ip2n = (s: string) => s.split('.').reduce((n, x) => n * 256 + Number(x), 0);
-const n2ip = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-const sampleAddr = (rng: Rng, it: AddrItem) => n2ip(rng.int(it.lo, it.text.includes('/') && it.hi > it.lo ? it.hi - 1 : it.hi));
 const samplePort = (rng: Rng, it: { lo: number; hi: number }) => rng.int(it.lo, it.hi);
-const single = (a: string): AddrItem => ({ text: a, lo: ip2n(a), hi: ip2n(a) });
-const prefix = (a: string, len: number): AddrItem => ({ text: `${a}/${len}`, lo: ip2n(a), hi: ip2n(a) + 2 ** (32 - len) - 1 });
-const range = (a: string, b: string): AddrItem => ({ text: `${a}-${b}`, lo: ip2n(a), hi: ip2n(b) });
 
 const ADDRS: readonly AddrItem[] = [
-  single(CLIENT_ADDR),
-  single(HOST_ADDR),
-  range('198.51.100.3', '198.51.100.15'),
-  prefix('198.51.100.16', 28),
-  prefix('198.51.100.64', 26),
-  prefix('198.51.100.128', 25),
-  single(HOST_LO_ADDR),
-  prefix('192.0.2.64', 26),
-  single('203.0.113.2'),
-  prefix('203.0.113.16', 28),
-  prefix('203.0.113.128', 25),
-  prefix('10.0.0.0', 8),
-  prefix('100.64.0.0', 10),
+  singleAddr(CLIENT_ADDR),
+  singleAddr(HOST_ADDR),
+  rangeAddr('198.51.100.3', '198.51.100.15'),
+  prefixAddr('198.51.100.16', 28),
+  prefixAddr('198.51.100.64', 26),
+  prefixAddr('198.51.100.128', 25),
+  singleAddr(HOST_LO_ADDR),
+  prefixAddr('192.0.2.64', 26),
+  singleAddr('203.0.113.2'),
+  prefixAddr('203.0.113.16', 28),
+  prefixAddr('203.0.113.128', 25),
+  prefixAddr('10.0.0.0', 8),
+  prefixAddr('100.64.0.0', 10),
 ];
 /** Single addresses only (for non-interval sets and concatenations without ranges). */
 const SINGLE_ADDRS = ADDRS.filter((a) => a.lo === a.hi);
@@ -131,21 +122,7 @@ interface TablePlan {
 
 /** What a packet needs to match one rule (one satisfying value per match; negations add nothing), and the
  * hooks the rule's chain runs on. */
-interface Aim {
-  saddr?: string;
-  daddr?: string;
-  proto?: 'tcp' | 'udp' | 'icmp';
-  sport?: number;
-  dport?: number;
-  tcpFlags?: string[];
-  icmpType?: number;
-  ttl?: number;
-  length?: number;
-  iif?: 'remote' | 'lo';
-  hooks: string[];
-  /** How often packets aim at this rule: NAT statements and branches are worth more packets. */
-  weight?: number;
-}
+type Aim = PacketAim<string>;
 
 interface ConcatSample {
   daddr: string;
@@ -690,17 +667,6 @@ function renderChain(c: ChainPlan): string[] {
 // ---- packets ----
 
 const SERVER_DADDRS = ['203.0.113.2', '203.0.113.5', '203.0.113.20', '203.0.113.140', '203.0.113.77'];
-const ELSEWHERE = ['10.1.2.3', '100.64.9.9', '192.0.2.70', '198.51.100.77'];
-
-function isHostLocal(addr: string, options: OracleOptions): boolean {
-  if (addr === HOST_ADDR || addr === HOST_LO_ADDR) return true;
-  const n = ip2n(addr);
-  return (options.hostAddrs ?? []).some((a) => {
-    const [net, len] = a.split('/') as [string, string];
-    const it = prefix(net, Number(len));
-    return n >= it.lo && n <= it.hi;
-  });
-}
 
 function generatePackets(rng: Rng, interest: Interest, options: OracleOptions): WirePacket[] {
   const n = rng.int(4, 8);

@@ -33,6 +33,7 @@ import type { OracleOptions } from './kernelOracle.ts';
 import { Rng } from './prng.ts';
 import type { WirePacket } from './traceTypes.ts';
 import { CLIENT_ADDR, HOST_ADDR, HOST_IF, HOST_LO_ADDR, HOST_SERVER_IF } from './topology.ts';
+import { ELSEWHERE, isHostLocal, ip2n, prefixAddr, sampleAddr, singleAddr, type PacketAim, type ValueItem } from './caseValues.ts';
 
 export interface GeneratedIptablesCase {
   /** The iptables-save dump. */
@@ -56,22 +57,12 @@ const BUILTINS: Record<TableName, readonly Builtin[]> = {
 
 // ---- values ----
 
-interface Range {
-  text: string;
-  lo: number;
-  hi: number;
-}
-const ip2n = (s: string) => s.split('.').reduce((n, x) => n * 256 + Number(x), 0);
-const n2ip = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-const net = (a: string, len: number): Range => ({ text: `${a}/${len}`, lo: ip2n(a), hi: ip2n(a) + 2 ** (32 - len) - 1 });
-const one = (a: string): Range => ({ text: a, lo: ip2n(a), hi: ip2n(a) });
-/** An address inside, never a prefix's last (a subnet broadcast goes nowhere interesting). */
-const inside = (rng: Rng, r: Range) => n2ip(rng.int(r.lo, r.text.includes('/') && r.hi > r.lo ? r.hi - 1 : r.hi));
+type Range = ValueItem;
 
 const ADDRS: readonly Range[] = [
-  one(CLIENT_ADDR), one(HOST_ADDR), one('198.51.100.9'), net('198.51.100.0', 24), net('198.51.100.0', 25), net('198.51.100.64', 26),
-  net('198.51.100.128', 25), one(HOST_LO_ADDR), net('192.0.2.0', 24), one('203.0.113.2'), net('203.0.113.0', 24), net('203.0.113.128', 25),
-  net('10.0.0.0', 8), net('100.64.0.0', 10), net('0.0.0.0', 0),
+  singleAddr(CLIENT_ADDR), singleAddr(HOST_ADDR), singleAddr('198.51.100.9'), prefixAddr('198.51.100.0', 24), prefixAddr('198.51.100.0', 25), prefixAddr('198.51.100.64', 26),
+  prefixAddr('198.51.100.128', 25), singleAddr(HOST_LO_ADDR), prefixAddr('192.0.2.0', 24), singleAddr('203.0.113.2'), prefixAddr('203.0.113.0', 24), prefixAddr('203.0.113.128', 25),
+  prefixAddr('10.0.0.0', 8), prefixAddr('100.64.0.0', 10), prefixAddr('0.0.0.0', 0),
 ];
 const IPRANGES: readonly Range[] = [
   { text: '198.51.100.1-198.51.100.10', lo: ip2n('198.51.100.1'), hi: ip2n('198.51.100.10') },
@@ -92,21 +83,7 @@ const VIPS = ['10.96.0.10', '10.96.12.34', '10.96.200.1'];
 const EXTRA_LOCAL = '192.0.2.64/26';
 
 /** What a packet needs to match one rule (one satisfying value per match), and the hooks its chain runs on. */
-interface Aim {
-  saddr?: string;
-  daddr?: string;
-  proto?: 'tcp' | 'udp' | 'icmp';
-  sport?: number;
-  dport?: number;
-  tcpFlags?: string[];
-  icmpType?: number;
-  icmpCode?: number;
-  ttl?: number;
-  length?: number;
-  iif?: 'remote' | 'lo';
-  hooks: Builtin[];
-  weight?: number;
-}
+type Aim = PacketAim<Builtin>;
 
 interface ChainPlan {
   name: string;
@@ -308,8 +285,8 @@ function renderMatch(rng: Rng, chain: ChainPlan, st: RuleState, interest: Intere
       st.heads.add(dir);
       const r = rng.pick(ADDRS);
       const negated = r.lo !== 0 || r.hi !== 0xffffffff ? rng.chance(0.2) : false;
-      interest.addrs.push(inside(rng, r));
-      if (!negated) interest.aim({ [dir === 's' ? 'saddr' : 'daddr']: inside(rng, r) });
+      interest.addrs.push(sampleAddr(rng, r));
+      if (!negated) interest.aim({ [dir === 's' ? 'saddr' : 'daddr']: sampleAddr(rng, r) });
       // iptables-save prints /32 on single addresses
       return { head: `${negated ? '! ' : ''}-${dir} ${r.text.includes('/') ? r.text : `${r.text}/32`}` };
     }
@@ -427,8 +404,8 @@ function renderMatch(rng: Rng, chain: ChainPlan, st: RuleState, interest: Intere
       const dir = rng.pick(['src', 'dst'] as const);
       const r = rng.pick(IPRANGES);
       const negated = rng.chance(0.2);
-      interest.addrs.push(inside(rng, r));
-      if (!negated) interest.aim({ [dir === 'src' ? 'saddr' : 'daddr']: inside(rng, r) });
+      interest.addrs.push(sampleAddr(rng, r));
+      if (!negated) interest.aim({ [dir === 'src' ? 'saddr' : 'daddr']: sampleAddr(rng, r) });
       return { mod: `-m iprange ${negated ? '! ' : ''}--${dir}-range ${r.text}` };
     }
     case 'length': {
@@ -663,17 +640,6 @@ function renderTable(t: TablePlan): string {
 // ---- packets ----
 
 const SERVER_DADDRS = ['203.0.113.2', '203.0.113.5', '203.0.113.20', '203.0.113.140'];
-const ELSEWHERE = ['10.1.2.3', '100.64.9.9', '192.0.2.70', '198.51.100.77'];
-
-function isHostLocal(addr: string, options: OracleOptions): boolean {
-  if (addr === HOST_ADDR || addr === HOST_LO_ADDR) return true;
-  const n = ip2n(addr);
-  return (options.hostAddrs ?? []).some((a) => {
-    const [base, len] = a.split('/') as [string, string];
-    const r = net(base, Number(len));
-    return n >= r.lo && n <= r.hi;
-  });
-}
 
 function generatePackets(rng: Rng, interest: Interest, options: OracleOptions): WirePacket[] {
   const n = rng.int(4, 8);
