@@ -22,16 +22,16 @@ describe('xt matches', () => {
 
   it('-m addrtype against the host model', () => {
     const host = 'eth0=10.96.0.10/24';
-    expect(run([b.xt('addrtype', { 'dst-type': { value: 'LOCAL' } }), b.accept], P, [], host).fate.verdict).toBe('accept');
-    expect(run([b.xt('addrtype', { 'src-type': { value: 'LOCAL' } }), b.accept], P, [], host).fate.verdict).toBe('drop');
-    expect(run([b.xt('addrtype', { 'dst-type': { value: 'LOCAL', negated: true } }), b.accept], P, [], host).fate.verdict).toBe('drop');
+    expect(run([b.xt('addrtype', { dstType: { value: 'LOCAL' } }), b.accept], P, [], host).fate.verdict).toBe('accept');
+    expect(run([b.xt('addrtype', { srcType: { value: 'LOCAL' } }), b.accept], P, [], host).fate.verdict).toBe('drop');
+    expect(run([b.xt('addrtype', { dstType: { value: 'LOCAL', negated: true } }), b.accept], P, [], host).fate.verdict).toBe('drop');
   });
 
   it('-m set --match-set NAME dst,dst against an ipset hash:ip,port (protocol component taken from the packet)', () => {
     const set = b.namedSet('KUBE-CLUSTER-IP', ['ipv4_addr', 'inet_proto', 'inet_service'], [b.cat('10.96.0.10', 'tcp', 443), b.cat('10.96.0.1', 'udp', 53)]);
-    expect(run([b.xt('set', { 'match-set': { value: ['KUBE-CLUSTER-IP', 'dst,dst'] } }), b.accept], P, [set]).fate.verdict).toBe('accept');
-    expect(run([b.xt('set', { 'match-set': { value: ['KUBE-CLUSTER-IP', 'dst,dst'] } }), b.accept], 'ip saddr 1.1.1.1 ip daddr 10.96.0.10 udp dport 443', [set]).fate.verdict).toBe('drop');
-    expect(run([b.xt('set', { 'match-set': { value: ['KUBE-CLUSTER-IP', 'src'] } }), b.accept], P, [b.namedSet('KUBE-CLUSTER-IP', ['ipv4_addr'], [b.prefix('10.0.0.0', 8)])]).fate.verdict).toBe('accept');
+    expect(run([b.xt('set', { name: { value: 'KUBE-CLUSTER-IP' }, flags: { value: ['dst', 'dst'] } }), b.accept], P, [set]).fate.verdict).toBe('accept');
+    expect(run([b.xt('set', { name: { value: 'KUBE-CLUSTER-IP' }, flags: { value: ['dst', 'dst'] } }), b.accept], 'ip saddr 1.1.1.1 ip daddr 10.96.0.10 udp dport 443', [set]).fate.verdict).toBe('drop');
+    expect(run([b.xt('set', { name: { value: 'KUBE-CLUSTER-IP' }, flags: { value: ['src'] } }), b.accept], P, [b.namedSet('KUBE-CLUSTER-IP', ['ipv4_addr'], [b.prefix('10.0.0.0', 8)])]).fate.verdict).toBe('accept');
     // The iptables parser's expanded form: name (with the `!`) and flags.
     expect(run([b.m(b.xtExpr('set', { name: { value: 'KUBE-CLUSTER-IP', negated: true }, flags: { value: ['dst', 'dst'] } }), true), b.accept], P, [set]).fate.verdict).toBe('drop');
     expect(run([b.m(b.xtExpr('set', { name: { value: 'KUBE-CLUSTER-IP' }, flags: { value: ['dst', 'dst'] } }), true), b.accept], P, [set]).fate.verdict).toBe('accept');
@@ -59,7 +59,7 @@ describe('xt matches', () => {
 describe('xt targets', () => {
   it('MARK --set-xmark then a match on the mark; LOG goes on with the next rule', () => {
     const r = b.ruleset([
-      b.table('ip', 'mangle', [b.base('PREROUTING', 'filter', 'prerouting', -150, 'accept', b.rule(b.xt('LOG', { 'log-prefix': { value: 'x' } }, 'target')), b.rule(b.xt('MARK', { 'set-xmark': { value: '0x4000/0xffffffff' } }, 'target')))]),
+      b.table('ip', 'mangle', [b.base('PREROUTING', 'filter', 'prerouting', -150, 'accept', b.rule(b.xt('LOG', { logPrefix: { value: 'x' } }, 'target')), b.rule(b.xt('MARK', { setXmark: { value: '0x4000/0xffffffff' } }, 'target')))]),
       b.table('ip', 'filter', [b.base('INPUT', 'filter', 'input', 0, 'drop', b.rule(b.xt('mark', { mark: { value: '0x4000' } }), b.accept))]),
     ]);
     const t = evaluate(r, parsePacket(P).packet);

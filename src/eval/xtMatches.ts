@@ -111,7 +111,7 @@ function addrtype(o: XtOptions, ctx: RunCtx): XtResult {
     const r = wanted.includes(type) ? yes(`${which} type ${type}`) : no(`${which} type ${type}, not ${wanted.join(',')}`);
     return neg(r, opt.negated);
   };
-  const rs = [check(o['src-type'], 'saddr'), check(o['dst-type'], 'daddr')].filter((r): r is XtResult => !!r);
+  const rs = [check(o.srcType, 'saddr'), check(o.dstType, 'daddr')].filter((r): r is XtResult => !!r);
   return rs.find((r) => r.result !== 'match') ?? rs[0] ?? yes('no type given');
 }
 
@@ -119,10 +119,9 @@ function addrtype(o: XtOptions, ctx: RunCtx): XtResult {
  *  address/port/MAC component of the set's key consumes one direction; a protocol component (hash:ip,port
  *  stores `tcp:80` as proto . port) takes the packet's protocol. */
 function setMatch(o: XtOptions, ctx: RunCtx): XtResult {
-  // Either `match-set: [NAME, 'dst,dst']` or, as the iptables parser expands it, `name: NAME` (carrying the
-  // `!`) and `flags: ['dst', 'dst']`.
-  const opt = o['match-set'] ?? o.name;
-  const [name, dirs] = o['match-set'] ? words(opt) : [str(o.name), words(o.flags).join(',')];
+  // As the iptables parser expands `--match-set NAME dst,dst`: `name` (carrying the `!`) and `flags`.
+  const opt = o.name;
+  const [name, dirs] = [str(o.name), words(o.flags).join(',')];
   if (!name || !dirs) return { result: 'unknown', reason: `bad --match-set ${str(opt)}`, usual: 'nomatch' };
   const set = ctx.table ? findSet(ctx.prepared, ctx.table, name) : undefined;
   if (!set) return { result: 'unknown', reason: `set ${name} is not defined (paste its ipset save)`, usual: 'nomatch' };
@@ -227,19 +226,19 @@ function owner(o: XtOptions, ctx: RunCtx): XtResult {
   // exactly when every option given is negated (`! --uid-owner 0` matches a forwarded packet)
   const noSocket = ctx.pkt.origin === 'remote' || ['prerouting', 'input', 'forward', 'ingress'].includes(ctx.hook);
   if (noSocket) {
-    const given = (['uid-owner', 'gid-owner', 'socket-exists'] as const).filter((k) => o[k] !== undefined);
+    const given = (['uidOwner', 'gidOwner', 'socketExists'] as const).filter((k) => o[k] !== undefined);
     return given.length && given.every((k) => o[k]!.negated) ? yes('no socket, and every option is negated') : no('no local socket');
   }
   // `else if (info->match & info->invert & XT_OWNER_SOCKET) return false;`
-  if (o['socket-exists']?.negated) return no('the packet has a socket');
-  for (const [opt, key] of [['uid-owner', 'skuid'], ['gid-owner', 'skgid']] as const) {
+  if (o.socketExists?.negated) return no('the packet has a socket');
+  for (const [opt, key, flag] of [['uidOwner', 'skuid', '--uid-owner'], ['gidOwner', 'skgid', '--gid-owner']] as const) {
     const want = o[opt];
     if (!want) continue;
     const have = ctx.pkt.meta.get(key);
     if (have === undefined) return { result: 'unknown', reason: `${key} not given`, usual: 'nomatch' };
     // the iptables parser gives [lo, hi]; a hand-built node may say '0-10' (names were resolved before)
     const [lo, hi] = (Array.isArray(want.value) ? want.value.map(String) : String(want.value).split('-')).map((x) => parseUnsigned(x));
-    if (lo === undefined) return { result: 'unknown', reason: `${opt} ${str(want)} is not a number`, usual: 'nomatch' };
+    if (lo === undefined) return { result: 'unknown', reason: `${flag} ${str(want)} is not a number`, usual: 'nomatch' };
     const hit = lo !== undefined && have >= lo && have <= (hi ?? lo);
     const r = hit ? yes(`${key} ${have}`) : no(`${key} ${have}, not ${str(want)}`);
     if (neg(r, want.negated).result !== 'match') return neg(r, want.negated);
@@ -283,27 +282,10 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   rpfilter: undecidable('reverse path lookup needs routes (assumed to pass)', 'match'),
 });
 
-const dashedCache = new WeakMap<XtOptions, XtOptions>();
-/** The options under their iptables names as well: the iptables parser keys them in camelCase (`gidOwner`,
- *  `srcType`, `setXmark`, spec.ts OptionSpec.key), the functions here read `gid-owner`, `src-type`, … */
-function dashed(o: XtOptions): XtOptions {
-  let d = dashedCache.get(o);
-  if (!d) {
-    const out: Record<string, XtOption> = lookupTable({});
-    for (const [k, v] of Object.entries(o)) {
-      out[k] = v;
-      const kebab = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-      if (!(kebab in out)) out[kebab] = v;
-    }
-    dashedCache.set(o, (d = out));
-  }
-  return d;
-}
-
 export function evalXtMatch(name: string, o: XtOptions, ctx: RunCtx, where: string): XtResult {
   const fn = XT_MATCHES[name];
   if (!fn) return { result: 'unknown', reason: `iptables match "${name}" has no semantics in nflens`, usual: 'nomatch' };
-  return fn(dashed(o), ctx, where);
+  return fn(o, ctx, where);
 }
 
 export interface XtTargetResult {
@@ -317,8 +299,7 @@ export interface XtTargetResult {
 /** Targets without a verdict go on with the next rule (netfilter-semantics.md, "iptables"). */
 const NON_TERMINAL = new Set(['LOG', 'NFLOG', 'ULOG', 'TCPMSS', 'CLASSIFY', 'CHECKSUM', 'DSCP', 'TOS', 'TTL', 'HL', 'AUDIT', 'SECMARK', 'CONNSECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE', 'TRACE', 'SET', 'TCPOPTSTRIP', 'ECN', 'SYNPROXY']);
 
-export function evalXtTarget(name: string, opts: XtOptions, ctx: RunCtx): XtTargetResult {
-  const o = dashed(opts);
+export function evalXtTarget(name: string, o: XtOptions, ctx: RunCtx): XtTargetResult {
   switch (name) {
     case 'ACCEPT':
       return { verdict: { kind: 'accept' }, effect: 'accept' };
@@ -327,7 +308,7 @@ export function evalXtTarget(name: string, opts: XtOptions, ctx: RunCtx): XtTarg
     case 'RETURN':
       return { verdict: { kind: 'return' }, effect: 'return' };
     case 'REJECT':
-      return { verdict: { kind: 'reject', ...(str(o['reject-with']) ? { with: str(o['reject-with'])! } : {}) }, effect: 'reject' };
+      return { verdict: { kind: 'reject', ...(str(o.rejectWith) ? { with: str(o.rejectWith)! } : {}) }, effect: 'reject' };
     case 'QUEUE':
     case 'NFQUEUE':
       return { verdict: { kind: 'queue' }, effect: 'queued to user space' };
@@ -337,15 +318,15 @@ export function evalXtTarget(name: string, opts: XtOptions, ctx: RunCtx): XtTarg
       const cur = isCt ? ctx.ct.mark : ctx.pkt.meta.get('mark');
       if (cur === undefined) return { effect: `${name}: mark not known`, unknown: 'mark not known' };
       let next: bigint | undefined;
-      const xm = str(o['set-xmark']) ?? str(o['set-mark']);
+      const xm = str(o.setXmark) ?? str(o.setMark);
       if (xm) {
         const s = parseMarkMask(xm);
-        if (s) next = o['set-mark'] ? (cur & ~s.mask) | s.value : (cur & ~s.mask) ^ s.value;
-      } else if (str(o['or-mark'])) next = cur | (parseUnsigned(str(o['or-mark'])!) ?? 0n);
-      else if (str(o['and-mark'])) next = cur & (parseUnsigned(str(o['and-mark'])!) ?? 0xffffffffn);
-      else if (str(o['xor-mark'])) next = cur ^ (parseUnsigned(str(o['xor-mark'])!) ?? 0n);
-      else if (isCt && o['save-mark'] !== undefined) next = ctx.pkt.meta.get('mark');
-      else if (isCt && o['restore-mark'] !== undefined) {
+        if (s) next = o.setMark ? (cur & ~s.mask) | s.value : (cur & ~s.mask) ^ s.value;
+      } else if (str(o.orMark)) next = cur | (parseUnsigned(str(o.orMark)!) ?? 0n);
+      else if (str(o.andMark)) next = cur & (parseUnsigned(str(o.andMark)!) ?? 0xffffffffn);
+      else if (str(o.xorMark)) next = cur ^ (parseUnsigned(str(o.xorMark)!) ?? 0n);
+      else if (isCt && o.saveMark !== undefined) next = ctx.pkt.meta.get('mark');
+      else if (isCt && o.restoreMark !== undefined) {
         ctx.pkt.meta.set('mark', ctx.ct.mark);
         return { effect: `meta mark set ct mark (0x${ctx.ct.mark.toString(16)})` };
       }
