@@ -58,15 +58,17 @@ function GraphCanvas() {
   // React Flow's `fitView`, which fits once the nodes are measured and so overrode, or not, a focus that
   // came first (a search hit, a trace step), depending on timing.
   const [openingViewport, setOpeningViewport] = useState<Viewport | undefined>(savedViewport);
-  const layoutCurrent = laidOut !== undefined && (laidOut.model === model || error !== undefined);
+  // (The layout of an empty model — the page before its first parse — is no layout to fit; when laying out
+  // failed, the last layout is shown.)
+  const layoutToOpen = laidOut !== undefined && (laidOut.model === model || error !== undefined) && laidOut.model.nodes.length > 0 ? laidOut : undefined;
   useLayoutEffect(() => {
-    if (openingViewport || !layoutCurrent || !laidOut) return;
+    if (openingViewport || !layoutToOpen) return;
     const canvas = canvasRef.current;
     if (!canvas) return;
     const open = (): boolean => {
       const { width, height } = canvas.getBoundingClientRect();
       if (width <= 0 || height <= 0) return false;
-      setOpeningViewport(fittedViewport(Object.values(laidOut.layout.positions), width, height, MIN_ZOOM, MAX_ZOOM));
+      setOpeningViewport(fittedViewport(Object.values(layoutToOpen.layout.positions), width, height, MIN_ZOOM, MAX_ZOOM));
       return true;
     };
     if (open()) return;
@@ -76,7 +78,7 @@ function GraphCanvas() {
     });
     observer.observe(canvas);
     return () => observer.disconnect();
-  }, [openingViewport, layoutCurrent, laidOut]);
+  }, [openingViewport, layoutToOpen]);
 
   const path = useMemo(() => (trace && laidOut ? graphPathOf(trace, laidOut.model, workspace) : undefined), [trace, laidOut, workspace]);
   const currentId = path?.stepNodes[stepIndex];
