@@ -114,6 +114,7 @@ function rhsOf(e: Expr, types: readonly DType[], ctx: RunCtx): Rhs {
 
 function compare(s: Extract<Stmt, { kind: 'match' }>, lv: Out, types: readonly DType[], ctx: RunCtx): MatchEval {
   const name = exprText(s.left);
+  if (lv.k === 'absent' && s.op === '!=' && isXtTcpmss(s.left, ctx)) return M('match', `${lv.why}: iptables' tcpmss match is then its negation (xt_tcpmss)`);
   if (lv.k === 'absent') return M('nomatch', lv.why);
   if (lv.k === 'unknown') return M('unknown', `${name}: ${lv.why}`, 'nomatch');
   const rhs = rhsOf(s.right, types, ctx);
@@ -280,6 +281,14 @@ function applyMangle(s: Extract<Stmt, { kind: 'mangle' }>, ctx: RunCtx, ann: Ann
       ann.push({ kind: 'other', text: `${text} (effect not modelled)` });
       return undefined;
   }
+}
+
+/** iptables' `-m tcpmss [!] --mss a:b` (translated to `tcp option maxseg size [!=] a-b`) stays xt_tcpmss in the
+ *  kernel, which returns its `!` when the SYN has no MSS option (tcpmss_mt: `out: return info->invert;`),
+ *  where nft's option match breaks the rule (checked against the kernel: `! --mss 536:65535 -j DROP` drops a
+ *  SYN without options). */
+function isXtTcpmss(left: Expr, ctx: RunCtx): boolean {
+  return left.kind === 'option' && left.protocol === 'tcp' && left.name === 'maxseg' && runsXt(ctx);
 }
 
 /** iptables' TCPMSS is xt_TCPMSS in the kernel: a SYN without an MSS option gets one, 4 bytes longer, when it
