@@ -436,6 +436,25 @@ function undecided(ctx: RunCtx, what: string, why: string, usual: 'match' | 'nom
   return i === 1 ? 'match' : 'nomatch';
 }
 
+/** A limit, quota or connection count: state nflens cannot know. */
+function isStatefulLimit(s: Stmt): boolean {
+  return s.kind === 'limit' || s.kind === 'quota' || s.kind === 'connlimit';
+}
+
+/** `ct count [over] 0`: decided whatever the other connections, as nft_connlimit counts the packet's own
+ *  connection (nf_conncount_add) before comparing: `over 0` always holds, `ct count 0` never. */
+function connlimitKnown(s: Extract<Stmt, { kind: 'connlimit' }>): 'match' | 'nomatch' | undefined {
+  if (s.val !== 0) return undefined;
+  return s.inv ? 'match' : 'nomatch';
+}
+
+/** What a per-element statement of a meter or set update usually does to the rule: a fresh element is under
+ *  every limit, so the `over` forms break the rule and the others let it go on (nft_limit, nft_quota,
+ *  nft_connlimit: NFT_BREAK when over, or when not over with the invert flag). */
+function elementStmtUsual(s: Stmt): 'match' | 'nomatch' {
+  return isStatefulLimit(s) && (s as { readonly inv?: boolean }).inv ? 'nomatch' : 'match';
+}
+
 /** A synproxy statement or SYNPROXY target on this packet (synproxy.ts): the verdict it gives, if any. An ACK
  *  is taken or dropped depending on a cookie nflens cannot check: a choice, dropped by default (an ACK that
  *  answers no cookie of this host). */
@@ -609,11 +628,18 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         ann.push({ kind: 'quota', text: stmtText(s) });
         if (!decide(s, 'the bytes already counted are not known', s.inv ? 'nomatch' : 'match')) return nomatch();
         continue;
-      case 'connlimit':
+      case 'connlimit': {
+        const known = connlimitKnown(s);
+        if (known) {
+          exprs.push({ ...range, text: stmtText(s), result: known, reason: "the count holds this packet's own connection: it is at least 1" });
+          if (known === 'nomatch') return nomatch();
+          continue;
+        }
         if (!decide(s, 'the number of connections is not known', s.inv ? 'nomatch' : 'match')) return nomatch();
         continue;
+      }
       case 'meter':
-        if (!decide(s, 'meter state is not known', 'match')) return nomatch();
+        if (!decide(s, 'meter state is not known (assumed a new element, under its limits)', elementStmtUsual(s.stmt))) return nomatch();
         continue;
       case 'mangle': {
         const breaks = applyMangle(s, ctx, ann);
@@ -669,6 +695,19 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         return matched({ kind: 'stolen' });
       case 'set':
         ann.push({ kind: 'set', text: `${stmtText(s)} (dynamic set updates are not applied)` });
+        // The element's own statements run on the packet (nft_dynset_eval → nft_set_elem_update_expr): a
+        // `limit rate over` / `quota over` / `ct count over` there breaks the rule while the element is under it.
+        for (const inner of s.stmts ?? []) {
+          const known = inner.kind === 'connlimit' ? connlimitKnown(inner) : undefined;
+          if (known) {
+            exprs.push({ ...range, text: stmtText(inner), result: known, reason: "the count holds this packet's own connection: it is at least 1" });
+            if (known === 'nomatch') return nomatch();
+            continue;
+          }
+          const usual = elementStmtUsual(inner);
+          if (usual === 'match' && !isStatefulLimit(inner)) continue;
+          if (!decide(inner, `the state of the element's ${inner.kind} is not known (assumed a new element, under its limit)`, usual)) return nomatch();
+        }
         continue;
       case 'tproxy':
         if (!decide(s, "tproxy needs a listening socket; the host's sockets are not known", 'nomatch')) return nomatch();
