@@ -191,6 +191,13 @@ describe('kernel rules learnt from the differential suite', () => {
     expect([22, 23, 24, 25, 26, 27].map(fate)).toEqual(['accept', 'drop', 'accept', 'drop', 'drop', 'accept']);
   });
 
+  it("a connection's first packet is counted when conntrack makes its entry (accounting on, as a ct bytes rule turns it on); no VRF: meta sdif 0", () => {
+    const rs = inputChain(['ct bytes > 0 counter', 'ct packets 1 counter', 'ct packets > 1 counter', 'ct original bytes 40 counter', 'ct reply packets 0 counter', 'ct avgpkt 0 counter', 'meta sdif 0 counter'].map((r) => `\t\t${r}`).join('\n'));
+    expect(pathOf(trace(rs, `${REMOTE} ip length 40 tcp sport 40000 tcp dport 80 tcp flags syn`))).toEqual(['i#1 continue', 'i#2 continue', 'i#4 continue', 'i#5 continue', 'i#7 continue', 'i policy accept']);
+    // An entry the user says exists has counts nflens cannot know: an assumption, not a guess.
+    expect(trace(rs, `${REMOTE} tcp sport 40000 tcp dport 80 ct state established`).assumptions.length).toBeGreaterThan(0);
+  });
+
   it("iptables' -m tcpmss (xt_tcpmss) returns its `!` when the SYN has no MSS option", () => {
     const save = '*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m tcpmss --mss 1:500 -j DROP\n-A PREROUTING -p tcp -m conntrack --ctstate NEW -m tcpmss ! --mss 536:65535 -j DROP\nCOMMIT\n';
     const syn = 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 198.51.100.2 tcp sport 40000 tcp dport 80 tcp flags syn';
