@@ -19,7 +19,7 @@ import { binop, match, meta, payload, prefix, set, value } from './build.ts';
 import type { DiagnosticBag } from '../diagnostics.ts';
 import { findMatch, implicitMatchName } from './matches.ts';
 import { formatMessage, MSG, type MessageDef } from './messages.ts';
-import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type RuleContext, type TranslateContext, type XtValue } from './spec.ts';
+import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type OptionUse, type RuleContext, type TranslateContext, type XtValue } from './spec.ts';
 import { findTarget, STANDARD_TARGETS } from './targets.ts';
 import { quoteWord, type Token } from './tokenize.ts';
 import { protocolNumber, protocolValue } from './values.ts';
@@ -200,7 +200,7 @@ class RuleReader {
   /** Words the rule keeps as written although they could not be read (so the printer shows them). */
   private keepWords(neg: Token | undefined, toks: readonly Token[]): void {
     if (neg) this.args.push('!');
-    for (const x of toks) this.args.push(x.text);
+    pushTexts(this.args, toks);
   }
 
   /** The rule's context for value parsers, made once per rule (it is asked for per option). */
@@ -575,7 +575,7 @@ class RuleReader {
     if (neg) args.push('!');
     if (inline !== undefined) args.push(`-${id}`, inline);
     else args.push(tok.text);
-    for (const x of toks) args.push(x.text);
+    pushTexts(args, toks);
   }
 
   private readTarget(isGoto: boolean, name: string, range: SourceRange, optText: string, head: Token[]): void {
@@ -620,10 +620,10 @@ class RuleReader {
     if (negated) this.args.push('!');
     this.args.push(canonical);
     if (nargs === 'words') this.args.push(taken.values.join(' '));
-    else for (const v0 of taken.values) this.args.push(v0);
+    else pushAll(this.args, taken.values);
     if (neg) mod.tokens.push(neg);
     mod.tokens.push(tok);
-    for (const x of taken.toks) mod.tokens.push(x);
+    pushAll(mod.tokens, taken.toks);
     if (negated && !spec.invert) {
       this.report(MSG.notInvertible, neg ?? taken.negatedInside ?? tok, canonical);
       this.fail(range, tok.text);
@@ -707,13 +707,17 @@ class RuleReader {
     } else if (spec.hooks && builtin && !spec.hooks.includes(ctx.chain)) {
       this.report(MSG.hookNotAllowed, mod.headRange, describeModule(spec), ctx.chain, ctx.table, spec.hooks.join(', '));
     }
-    for (const o of specIndex(spec).mandatory) {
+    const mandatory = specIndex(spec).mandatory;
+    for (let k = 0; k < mandatory.length; k++) {
+      const o = mandatory[k] as OptionSpec;
       if (!usesOption(mod, o)) this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs --${o.name}`);
     }
     if (spec.needsOne && !mod.opts.some((u) => spec.needsOne?.includes(u.spec.name))) {
       this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs one of ${spec.needsOne.map((n) => `--${n}`).join(', ')}`);
     }
-    for (const u of mod.opts) {
+    const opts = mod.opts;
+    for (let k = 0; k < opts.length; k++) {
+      const u = opts[k] as OptionUse;
       const { excl, also } = u.spec;
       if (excl) {
         for (const x of excl) {
@@ -740,7 +744,9 @@ class RuleReader {
     const { table, chain } = this.input;
     const ctx: RuleContext = protoNum !== undefined && protoBase ? { family, table, chain, proto: { num: protoNum, negated: protoBase.negated } } : this.ctxNow();
     const builtin = isBuiltinChain(table, chain);
-    for (const mod of this.modules) {
+    const modules = this.modules;
+    for (let k = 0; k < modules.length; k++) {
+      const mod = modules[k] as ModuleUse;
       // A cut-off rule misses options by definition: its module checks would only repeat that.
       if (!mod.spec || this.truncated) continue;
       const before = this.errors;
@@ -769,14 +775,21 @@ class RuleReader {
       // -f: "second and further fragments" (iptables-translate: ip frag-off & 0x1fff != 0)
       stmts.push(match(frag.negated ? '==' : '!=', binop('&', payload('ip', 'frag-off', frag.nameRange), value(0x1fff), frag.range), value(0), frag.range));
     }
-    for (const o of this.opaques) stmts.push({ kind: 'opaque', text: o.text, range: o.range });
+    for (let k = 0; k < this.opaques.length; k++) {
+      const o = this.opaques[k] as { text: string; range: SourceRange };
+      stmts.push({ kind: 'opaque', text: o.text, range: o.range });
+    }
 
     const problem = (message: string, range: SourceRange) => this.report(MSG.moduleCheck, range, 'translation', message);
     const tctx: TranslateContext = ctx.proto ? { family, table, chain, proto: ctx.proto, problem } : { family, table, chain, problem };
     let targetStmts: Stmt[] = [];
-    for (const mod of this.modules) {
+    for (let k = 0; k < modules.length; k++) {
+      const mod = modules[k] as ModuleUse;
       if (mod.kind === 'match' && mod.name === 'comment' && mod.spec) {
-        for (const o of mod.opts) comment = comment === undefined ? String(o.value) : `${comment}; ${String(o.value)}`;
+        for (let n = 0; n < mod.opts.length; n++) {
+          const o = mod.opts[n] as OptionUse;
+          comment = comment === undefined ? String(o.value) : `${comment}; ${String(o.value)}`;
+        }
         continue;
       }
       const translated = mod.spec?.translate ? safeTranslate(mod, mod.spec, tctx) : undefined;
@@ -817,9 +830,17 @@ function pushInterfaceMatch(stmts: Stmt[], key: 'iifname' | 'oifname', bv: BaseV
   stmts.push(match(bv.negated ? '!=' : '==', meta(key, bv.nameRange), value(nftName, bv.argRange), bv.range));
 }
 
+// Loops over a rule's words, options and modules are indexed, not for-of: until the JIT has optimised them
+// (most of a cold parse), a for-of over an array allocates an iterator and a result object per step.
+
 /** push(...items) without the spread (which walks the iterator protocol until the JIT has warmed up). */
 function pushAll<T>(to: T[], items: readonly T[]): void {
   for (let k = 0; k < items.length; k++) to.push(items[k] as T);
+}
+
+/** The words of tokens, pushed to a rule's args. */
+function pushTexts(to: string[], toks: readonly Token[]): void {
+  for (let k = 0; k < toks.length; k++) to.push((toks[k] as Token).text);
 }
 
 function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: TranslateContext): Stmt[] | undefined {
@@ -834,7 +855,11 @@ function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: TranslateContext):
 /** Whether the module has the option already: the same name, or an alias with the same key
  *  (`--dport`/`--destination-port`). */
 function hasRepeat(mod: ModuleUse, spec: OptionSpec): boolean {
-  for (const x of mod.opts) if (x.spec.name === spec.name || (spec.key !== undefined && x.spec.key === spec.key)) return true;
+  const opts = mod.opts;
+  for (let k = 0; k < opts.length; k++) {
+    const x = opts[k] as OptionUse;
+    if (x.spec.name === spec.name || (spec.key !== undefined && x.spec.key === spec.key)) return true;
+  }
   return false;
 }
 
@@ -851,7 +876,8 @@ function optionText(spec: OptionSpec): string {
 }
 
 function usesOption(mod: ModuleUse, spec: OptionSpec): boolean {
-  for (const u of mod.opts) if (u.spec === spec) return true;
+  const opts = mod.opts;
+  for (let k = 0; k < opts.length; k++) if ((opts[k] as OptionUse).spec === spec) return true;
   return false;
 }
 
@@ -862,12 +888,16 @@ function describeModule(spec: ModuleSpec): string {
 /** The `xt` node for a module nflens keeps as an extension: structured options plus its text. */
 function xtNode(mod: ModuleUse, ctx: RuleContext): Stmt {
   const options: Record<string, XtOption> = {};
-  for (const o of mod.opts) {
+  for (let k = 0; k < mod.opts.length; k++) {
+    const o = mod.opts[k] as OptionUse;
     if (!o.negated && o.spec.omitIf?.(o.value)) continue;
     if (o.spec.expand) o.spec.expand(o.value).forEach(([k, v], idx) => putOption(options, k, v, idx === 0 && o.negated));
     else putOption(options, optionKey(o.spec), o.value, o.negated);
   }
-  for (const r of mod.raw) putOption(options, r.name, r.args.length === 0 ? true : r.args.length === 1 ? (r.args[0] ?? '') : r.args, r.negated);
+  for (let k = 0; k < mod.raw.length; k++) {
+    const r = mod.raw[k] as ModuleUse['raw'][number];
+    putOption(options, r.name, r.args.length === 0 ? true : r.args.length === 1 ? (r.args[0] ?? '') : r.args, r.negated);
+  }
   const defaults = typeof mod.spec?.defaults === 'function' ? mod.spec.defaults(ctx, mod) : (mod.spec?.defaults ?? {});
   // for-in rather than Object.entries: no array of pairs per module (defaults are own-property literals).
   for (const k in defaults) if (!(k in options)) options[k] = { value: defaults[k] as XtValue };
@@ -886,7 +916,14 @@ function putOption(options: Record<string, XtOption>, key: string, v: XtValue, n
 }
 
 function moduleText(mod: ModuleUse): string {
-  return mod.tokens.map((t) => (t.text === '!' && !t.quoted ? '!' : quoteWord(t.text))).join(' ');
+  // join rather than `+=`: the text stays in the IR, and a string built by `+=` is a tree of pieces.
+  const toks = mod.tokens;
+  const words: string[] = [];
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k] as Token;
+    words.push(t.text === '!' && !t.quoted ? '!' : quoteWord(t.text));
+  }
+  return words.join(' ');
 }
 
 /** `-s a,b` is a list (iptables adds one rule per address; one set lookup means the same). The addresses
