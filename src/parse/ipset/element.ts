@@ -34,7 +34,7 @@ export function parseElement(ctx: ElementContext, text: string, start: number): 
     const kind = parts[i] as PartKind;
     const result = parsePart(kind, piece, ctx, i === 0);
     if (typeof result === 'string') return { ok: false, why: result };
-    items.push(...result.exprs);
+    for (let k = 0; k < result.exprs.length; k++) items.push(result.exprs[k] as Expr);
     if (result.physdev) physdev = true;
   }
   const range = { start, end: start + text.length };
@@ -48,14 +48,19 @@ interface Piece {
   readonly range: SourceRange;
 }
 
+/** The comma-separated parts of an element, found with indexOf rather than split and a for-of (an array
+ *  and an iterator per element of a 100 000-element dump). */
 function splitParts(text: string, start: number): Piece[] {
   const pieces: Piece[] = [];
-  let offset = 0;
-  for (const part of text.split(',')) {
-    pieces.push({ text: part, range: { start: start + offset, end: start + offset + part.length } });
-    offset += part.length + 1;
+  let from = 0;
+  for (;;) {
+    let comma = text.indexOf(',', from);
+    const last = comma < 0;
+    if (last) comma = text.length;
+    pieces.push({ text: from === 0 && last ? text : text.slice(from, comma), range: { start: start + from, end: start + comma } });
+    if (last) return pieces;
+    from = comma + 1;
   }
-  return pieces;
 }
 
 function describeParts(parts: readonly PartKind[]): string {
