@@ -105,6 +105,11 @@ const BASE_RESOLVED: Readonly<Record<BaseId, Resolved>> = lookupTable({
   f: { kind: 'base', id: 'f' }, c: { kind: 'base', id: 'c' }, t: { kind: 'base', id: 't' }, '4': { kind: 'base', id: '4' },
   '6': { kind: 'base', id: '6' },
 });
+/** `-s`, `-j`… as one shared string each: the rule's args keep these words, and the tokenizer's copy of a
+ *  two-letter word is a string of its own for every rule (5 MB of a 1 000-Service dump's IR). */
+const SHORT_WORD: Readonly<Record<BaseId, string>> = lookupTable({
+  s: '-s', d: '-d', p: '-p', i: '-i', o: '-o', j: '-j', g: '-g', m: '-m', f: '-f', c: '-c', t: '-t', '4': '-4', '6': '-6',
+});
 const BASE_NO_ARG = new Set<BaseId>(['f', '4', '6']);
 const BASE_INVERTIBLE = new Set<BaseId>(['s', 'd', 'p', 'i', 'o', 'f']);
 
@@ -160,10 +165,16 @@ interface Taken {
   readonly negatedInside?: Token;
 }
 
-/** Reads one rule. A class rather than closures: a dump has 100 000 rules, and per-rule closures cost. */
-class RuleReader {
+/** Reads one rule. A class rather than closures: a dump has 100 000 rules, and per-rule closures cost. The
+ *  reader is also the context that value parsers, module checks and translations get (family, table,
+ *  chain, `-p` once known, `problem`), rather than a new context object or two and a closure per rule. */
+class RuleReader implements TranslateContext {
   private readonly tokens: readonly Token[];
-  private readonly family: AddrFamily;
+  readonly family: AddrFamily;
+  readonly table: string;
+  readonly chain: string;
+  /** Set by build() from `-p` (value parsers run before the whole rule is read, and never see it). */
+  proto: { readonly num: number; readonly negated: boolean } | undefined = undefined;
   private errors = 0;
   private readonly modules: ModuleUse[] = []; // matches and the target module, in load order
   // Every slot present from the start: one object shape for all rules, whatever the order of their options
@@ -178,13 +189,19 @@ class RuleReader {
   private tableOpt: { name: string; range: SourceRange } | undefined;
   private unquotedCommentWarned = false;
   private truncated = false;
-  private ctx: RuleContext | undefined;
   private i = 0;
 
   constructor(private readonly input: RuleInput) {
     this.tokens = input.tokens;
     this.family = input.family;
+    this.table = input.table;
+    this.chain = input.chain;
     this.i = input.start;
+  }
+
+  /** TranslateContext: a translation's problem, reported on the rule (the module is then kept as xt). */
+  problem(message: string, range: SourceRange): void {
+    this.report(MSG.moduleCheck, range, 'translation', message);
   }
 
   private report(def: MessageDef, range: SourceRange, ...args: (string | number)[]): void {
@@ -201,11 +218,6 @@ class RuleReader {
   private keepWords(neg: Token | undefined, toks: readonly Token[]): void {
     if (neg) this.args.push('!');
     pushTexts(this.args, toks);
-  }
-
-  /** The rule's context for value parsers, made once per rule (it is asked for per option). */
-  private ctxNow(): RuleContext {
-    return (this.ctx ??= { family: this.family, table: this.input.table, chain: this.input.chain });
   }
 
   /** Options are searched in the base table, then the modules newest first (libxtables merges the newest
@@ -573,8 +585,8 @@ class RuleReader {
   private pushBaseWords(id: BaseId, neg: Token | undefined, inline: string | undefined, tok: Token, toks: readonly Token[]): void {
     const args = this.args;
     if (neg) args.push('!');
-    if (inline !== undefined) args.push(`-${id}`, inline);
-    else args.push(tok.text);
+    if (inline !== undefined) args.push(SHORT_WORD[id], inline);
+    else args.push(tok.text.length === 2 ? SHORT_WORD[id] : tok.text);
     pushTexts(args, toks);
   }
 
@@ -636,7 +648,7 @@ class RuleReader {
       return;
     }
     let v: XtValue | ValueError = true;
-    if (spec.parse) v = spec.parse(taken.values, this.ctxNow());
+    if (spec.parse) v = spec.parse(taken.values, this);
     if (v instanceof ValueError) {
       this.report(MSG.badArgument, argRange ?? range, canonical, taken.values.join(' '), v.message);
       this.fail(range, `${canonical} ${taken.values.join(' ')}`);
@@ -740,9 +752,9 @@ class RuleReader {
     // ── checks that need the whole rule ──
     const protoBase = base.p;
     const protoNum = protoBase ? protocolNumber(protoBase.args[0] ?? '') : undefined;
-    // Object literals rather than spreads of ctxNow(): spreading cost more than the rest of the rule's setup.
-    const { table, chain } = this.input;
-    const ctx: RuleContext = protoNum !== undefined && protoBase ? { family, table, chain, proto: { num: protoNum, negated: protoBase.negated } } : this.ctxNow();
+    const { table, chain } = this;
+    if (protoNum !== undefined && protoBase) this.proto = { num: protoNum, negated: protoBase.negated };
+    const ctx: TranslateContext = this;
     const builtin = isBuiltinChain(table, chain);
     const modules = this.modules;
     for (let k = 0; k < modules.length; k++) {
@@ -780,8 +792,6 @@ class RuleReader {
       stmts.push({ kind: 'opaque', text: o.text, range: o.range });
     }
 
-    const problem = (message: string, range: SourceRange) => this.report(MSG.moduleCheck, range, 'translation', message);
-    const tctx: TranslateContext = ctx.proto ? { family, table, chain, proto: ctx.proto, problem } : { family, table, chain, problem };
     let targetStmts: Stmt[] = [];
     for (let k = 0; k < modules.length; k++) {
       const mod = modules[k] as ModuleUse;
@@ -792,14 +802,14 @@ class RuleReader {
         }
         continue;
       }
-      const translated = mod.spec?.translate ? safeTranslate(mod, mod.spec, tctx) : undefined;
+      const translated = mod.spec?.translate ? safeTranslate(mod, mod.spec, ctx) : undefined;
       const out = translated ?? [xtNode(mod, ctx)];
       if (mod.kind === 'match') pushAll(stmts, out);
       else targetStmts = out;
     }
     // Every iptables rule counts packets; iptables-nft adds a counter before the target.
     const counters = this.counters;
-    stmts.push(counters && this.countersRange ? { kind: 'counter', packets: counters.packets, bytes: counters.bytes, range: this.countersRange } : { kind: 'counter' });
+    stmts.push(counters && this.countersRange ? { kind: 'counter', packets: counters.packets, bytes: counters.bytes, range: this.countersRange } : BARE_COUNTER);
     const target = this.target;
     if (target?.kind === 'standard') {
       const vk = target.name.toLowerCase();
@@ -820,6 +830,13 @@ class RuleReader {
     return out;
   }
 }
+
+// Nodes without a range or anything rule-specific, shared by every rule rather than one per rule (the IR is
+// not mutated after parsing; caches keyed by node give the same answer for equal nodes).
+/** The counter iptables-nft puts in every rule. */
+const BARE_COUNTER: Stmt = { kind: 'counter' };
+/** The right side of every xt match (`xt == true`). */
+const XT_TRUE: Expr = value(true);
 
 /** `-i`/`-o`: `eth+` is a prefix match that nft writes `eth*` (a literal `*` is escaped); a bare `+` matches
  *  every interface and gives no statement. */
@@ -905,7 +922,7 @@ function xtNode(mod: ModuleUse, ctx: RuleContext): Stmt {
   const text = moduleText(mod);
   if (mod.kind === 'target') return { kind: 'xt', type: 'target', name: mod.name, options, text, range };
   const left: Expr = { kind: 'xt', name: mod.name, options, text, range };
-  return match('==', left, value(true), range);
+  return match('==', left, XT_TRUE, range);
 }
 
 /** Sets an xt option; a repeated key gets `#2`, `#3`… */
