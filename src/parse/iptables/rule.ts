@@ -159,10 +159,23 @@ export function parseRule(input: RuleInput): RuleOutput {
   return new RuleReader(input).read();
 }
 
+/** An option's arguments as read, with what both kinds of option need: whether it is negated (before the
+ *  option, or inside its arguments), its whole range and its arguments' range. One object per option: the
+ *  ranges are filled in by takeOption rather than returned in a second object. */
 interface Taken {
   readonly values: string[];
   readonly toks: Token[];
-  readonly negatedInside?: Token;
+  readonly negatedInside: Token | undefined;
+  negated: boolean;
+  range: SourceRange;
+  argRange: SourceRange | undefined;
+}
+
+/** Placeholder of Taken.range until takeOption sets it. */
+const NO_RANGE: SourceRange = { start: 0, end: 0 };
+
+function newTaken(values: string[], toks: Token[], negatedInside?: Token): Taken {
+  return { values, toks, negatedInside, negated: false, range: NO_RANGE, argRange: undefined };
 }
 
 /** Reads one rule. A class rather than closures: a dump has 100 000 rules, and per-rule closures cost. The
@@ -262,10 +275,8 @@ class RuleReader implements TranslateContext {
     } else this.report(MSG.missingArgument, range, optText);
   }
 
-  /** Takes the arguments of an option. Returns undefined (after reporting) when they are missing. */
-  /** An option's arguments with what both kinds of option need: whether it is negated (before the option, or
-   *  inside its arguments, which is reported), the option's whole range and its arguments' range. On a missing
-   *  argument the rule fails and the result is undefined. */
+  /** Takes the arguments of an option (a negation inside them is reported). On a missing argument the rule
+   *  fails and the result is undefined (after reporting). */
   private takeOption(
     nargs: 0 | 1 | 2 | 'optional' | 'words',
     inline: string | undefined,
@@ -274,21 +285,22 @@ class RuleReader implements TranslateContext {
     startRange: SourceRange,
     optText: string,
     invertible: boolean,
-  ): { taken: Taken; negated: boolean; range: SourceRange; argRange: SourceRange | undefined } | undefined {
+  ): Taken | undefined {
     const taken = this.takeArgs(nargs, inline, tok, optText, invertible);
     if (!taken) {
       this.fail(startRange, tok.text);
       return undefined;
     }
-    let negated = !!neg;
+    taken.negated = !!neg;
     if (taken.negatedInside) {
-      negated = true;
+      taken.negated = true;
       this.report(MSG.intrapositionedNegation, taken.negatedInside, optText);
     }
-    const lastTok = taken.toks[taken.toks.length - 1];
-    const range = lastTok ? span(startRange, lastTok) : startRange;
-    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? plain(tok) : undefined;
-    return { taken, negated, range, argRange };
+    const toks = taken.toks;
+    const lastTok = toks[toks.length - 1];
+    taken.range = lastTok ? span(startRange, lastTok) : startRange;
+    taken.argRange = lastTok ? (toks.length === 1 ? plain(lastTok) : span(toks[0] as Token, lastTok)) : inline !== undefined ? plain(tok) : undefined;
+    return taken;
   }
 
   private takeArgs(nargs: 0 | 1 | 2 | 'optional' | 'words', inline: string | undefined, optToken: Token, optText: string, invertible: boolean): Taken | undefined {
@@ -297,7 +309,7 @@ class RuleReader implements TranslateContext {
         this.report(MSG.strayArgument, optToken, inline);
         return undefined;
       }
-      return { values: [], toks: [] };
+      return newTaken([], []);
     }
     const tokens = this.tokens;
     // The common case, one plain argument, as arrays of the exact length: an empty array that is pushed to
@@ -305,7 +317,7 @@ class RuleReader implements TranslateContext {
     const next = tokens[this.i];
     if ((nargs === 1 || nargs === 'words') && inline === undefined && next && !(next.text === '!' && !next.quoted && invertible)) {
       this.i++;
-      const one = { values: [next.text], toks: [next] };
+      const one = newTaken([next.text], [next]);
       if (nargs === 'words') this.takeMoreWords(one, optToken);
       return one;
     }
@@ -320,7 +332,7 @@ class RuleReader implements TranslateContext {
         toks.push(t);
         this.i++;
       }
-      return { values, toks };
+      return newTaken(values, toks);
     }
     const want = nargs === 'words' ? 1 : nargs;
     while (values.length < want) {
@@ -338,8 +350,9 @@ class RuleReader implements TranslateContext {
       toks.push(t);
       this.i++;
     }
-    if (nargs === 'words') this.takeMoreWords({ values, toks }, optToken);
-    return negatedInside ? { values, toks, negatedInside } : { values, toks };
+    const result = newTaken(values, toks, negatedInside);
+    if (nargs === 'words') this.takeMoreWords(result, optToken);
+    return result;
   }
 
   /** kube-proxy's test dumps write multi-word comments without quotes: the bare words after the first one
@@ -508,9 +521,9 @@ class RuleReader implements TranslateContext {
     const next = this.tokens[this.i];
     const nargs = id === 'c' ? ((inline ?? next?.text ?? '').includes(',') ? 1 : 2) : BASE_NO_ARG.has(id) ? 0 : 1;
     const invertible = BASE_INVERTIBLE.has(id);
-    const opt = this.takeOption(nargs, inline, tok, neg, startRange, optText, invertible);
-    if (!opt) return;
-    const { taken, negated, range, argRange } = opt;
+    const taken = this.takeOption(nargs, inline, tok, neg, startRange, optText, invertible);
+    if (!taken) return;
+    const { negated, range, argRange } = taken;
     if (negated && !invertible) {
       this.report(MSG.notInvertible, neg ?? tok, optText);
       this.fail(range, tok.text);
@@ -625,9 +638,9 @@ class RuleReader implements TranslateContext {
 
   private readModuleOption(mod: ModuleUse, spec: OptionSpec, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined, optText: string): void {
     const nargs = spec.nargs ?? (spec.parse ? 1 : 0);
-    const opt = this.takeOption(nargs, inline, tok, neg, startRange, optText, !!spec.invert);
-    if (!opt) return;
-    const { taken, negated, range, argRange } = opt;
+    const taken = this.takeOption(nargs, inline, tok, neg, startRange, optText, !!spec.invert);
+    if (!taken) return;
+    const { negated, range, argRange } = taken;
     const canonical = optionText(spec);
     if (negated) this.args.push('!');
     this.args.push(canonical);
