@@ -220,10 +220,9 @@ class IpsetParser {
       this.error(IPS.unknownCommand(commandWord.text), commandWord.range);
       return;
     }
-    const lineRange = this.lineRange(line);
     switch (command) {
       case 'create':
-        return this.commandCreate(commandWord, rest, exist, lineRange);
+        return this.commandCreate(commandWord, rest, exist, this.lineRange(line));
       case 'add':
       case 'del':
       case 'test':
