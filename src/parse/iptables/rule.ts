@@ -551,10 +551,13 @@ class RuleReader implements TranslateContext {
         this.pushBaseWords(id, neg, inline, tok, taken.toks);
         return;
       case 'm': {
-        const name = taken.values[0] ?? '';
+        const written = taken.values[0] ?? '';
         const head = headTokens(tok, taken.toks);
-        this.pushBaseWords(id, neg, inline, tok, taken.toks);
-        const spec = findMatch(name, family);
+        const spec = findMatch(written, family);
+        // The spec's own string for its name when that is what is written: args and xt nodes keep the name,
+        // one string for every rule rather than a copy each.
+        const name = spec && spec.name === written ? spec.name : written;
+        this.pushBaseWords(id, neg, inline, tok, taken.toks, name);
         if (spec === null) {
           this.report(MSG.matchFamily, range, name, family === 'ip' ? 'IPv4' : 'IPv6');
           this.fail(range, `-m ${name}`);
@@ -595,12 +598,14 @@ class RuleReader implements TranslateContext {
 
   /** A base option's words, as the rule's args keep them (all but -c and -t): pushed there directly, without
    *  an intermediate array per option. */
-  private pushBaseWords(id: BaseId, neg: Token | undefined, inline: string | undefined, tok: Token, toks: readonly Token[]): void {
+  private pushBaseWords(id: BaseId, neg: Token | undefined, inline: string | undefined, tok: Token, toks: readonly Token[], value?: string): void {
     const args = this.args;
     if (neg) args.push('!');
     if (inline !== undefined) args.push(SHORT_WORD[id], inline);
     else args.push(tok.text.length === 2 ? SHORT_WORD[id] : tok.text);
-    pushTexts(args, toks);
+    // `value`: the single argument's text as a shared string (equal to the token's).
+    if (value !== undefined && toks.length === 1) args.push(value);
+    else pushTexts(args, toks);
   }
 
   private readTarget(isGoto: boolean, name: string, range: SourceRange, optText: string, head: Token[]): void {
