@@ -150,6 +150,22 @@ function headTokens(tok: Token, args: readonly Token[]): Token[] {
   return args.length === 1 ? [tok, args[0] as Token] : [tok, ...args];
 }
 
+/** An option's range: from its `!` (when written before it) or its name to `last` (its last argument).
+ *  Made once per option, when needed, rather than a start range first and the whole range from it. */
+function optionRange(neg: Token | undefined, tok: Token, last: SourceRange | undefined): SourceRange {
+  let start = tok.start;
+  let end = tok.end;
+  if (neg) {
+    start = Math.min(start, neg.start);
+    end = Math.max(end, neg.end);
+  }
+  if (last) {
+    start = Math.min(start, last.start);
+    end = Math.max(end, last.end);
+  }
+  return { start, end };
+}
+
 /** A token's range as a plain IR range (the IR must not carry the token's text). */
 function plain(t: SourceRange): SourceRange {
   return { start: t.start, end: t.end };
@@ -282,13 +298,12 @@ class RuleReader implements TranslateContext {
     inline: string | undefined,
     tok: Token,
     neg: Token | undefined,
-    startRange: SourceRange,
     optText: string,
     invertible: boolean,
   ): Taken | undefined {
     const taken = this.takeArgs(nargs, inline, tok, optText, invertible);
     if (!taken) {
-      this.fail(startRange, tok.text);
+      this.fail(optionRange(neg, tok, undefined), tok.text);
       return undefined;
     }
     taken.negated = !!neg;
@@ -298,7 +313,7 @@ class RuleReader implements TranslateContext {
     }
     const toks = taken.toks;
     const lastTok = toks[toks.length - 1];
-    taken.range = lastTok ? span(startRange, lastTok) : startRange;
+    taken.range = optionRange(neg, tok, lastTok);
     taken.argRange = lastTok ? (toks.length === 1 ? plain(lastTok) : span(toks[0] as Token, lastTok)) : inline !== undefined ? plain(tok) : undefined;
     return taken;
   }
@@ -404,7 +419,6 @@ class RuleReader implements TranslateContext {
   private readOption(tok: Token, neg: Token | undefined): void {
     const t = tok.text;
     const tokens = this.tokens;
-    const startRange: SourceRange = neg ? span(neg, tok) : plain(tok);
     let resolved: Resolved;
     let inline: string | undefined;
     let optText: string;
@@ -432,7 +446,7 @@ class RuleReader implements TranslateContext {
     switch (resolved.kind) {
       case 'ambiguous':
         this.report(MSG.ambiguousOption, tok, optText, resolved.names.join(', '));
-        this.fail(startRange, t);
+        this.fail(optionRange(neg, tok, undefined), t);
         this.keepWords(neg, [tok]);
         return;
       case 'unknown': {
@@ -442,18 +456,18 @@ class RuleReader implements TranslateContext {
         // Skip what looks like its arguments so that one mistake gives one error.
         const skipped: Token[] = [tok];
         while (this.i < tokens.length && !(tokens[this.i] as Token).text.startsWith('-') && (tokens[this.i] as Token).text !== '!') skipped.push(tokens[this.i++] as Token);
-        this.fail(span(startRange, skipped[skipped.length - 1] as Token), t);
+        this.fail(optionRange(neg, tok, skipped[skipped.length - 1]), t);
         this.keepWords(neg, skipped);
         return;
       }
       case 'raw':
-        this.readRawOption(resolved.module, resolved.name, tok, neg, startRange, inline);
+        this.readRawOption(resolved.module, resolved.name, tok, neg, inline);
         return;
       case 'base':
-        this.readBaseOption(resolved.id, tok, neg, startRange, inline, optText);
+        this.readBaseOption(resolved.id, tok, neg, inline, optText);
         return;
       case 'module':
-        this.readModuleOption(resolved.module, resolved.spec, tok, neg, startRange, inline, optText);
+        this.readModuleOption(resolved.module, resolved.spec, tok, neg, inline, optText);
         return;
     }
   }
@@ -491,7 +505,7 @@ class RuleReader implements TranslateContext {
     return { kind: 'unknown' };
   }
 
-  private readRawOption(mod: ModuleUse, name: string, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined): void {
+  private readRawOption(mod: ModuleUse, name: string, tok: Token, neg: Token | undefined, inline: string | undefined): void {
     const tokens = this.tokens;
     const values: string[] = inline !== undefined ? [inline] : [];
     let end: SourceRange = tok;
@@ -504,7 +518,7 @@ class RuleReader implements TranslateContext {
       toks.push(a);
       end = a;
     }
-    mod.raw.push({ name, args: values, negated: !!neg, range: span(startRange, end) });
+    mod.raw.push({ name, args: values, negated: !!neg, range: optionRange(neg, tok, end) });
     if (neg) {
       mod.tokens.push(neg);
       this.args.push('!');
@@ -515,13 +529,13 @@ class RuleReader implements TranslateContext {
     }
   }
 
-  private readBaseOption(id: BaseId, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined, optText: string): void {
+  private readBaseOption(id: BaseId, tok: Token, neg: Token | undefined, inline: string | undefined, optText: string): void {
     const family = this.family;
     const input = this.input;
     const next = this.tokens[this.i];
     const nargs = id === 'c' ? ((inline ?? next?.text ?? '').includes(',') ? 1 : 2) : BASE_NO_ARG.has(id) ? 0 : 1;
     const invertible = BASE_INVERTIBLE.has(id);
-    const taken = this.takeOption(nargs, inline, tok, neg, startRange, optText, invertible);
+    const taken = this.takeOption(nargs, inline, tok, neg, optText, invertible);
     if (!taken) return;
     const { negated, range, argRange } = taken;
     if (negated && !invertible) {
@@ -641,9 +655,9 @@ class RuleReader implements TranslateContext {
     }
   }
 
-  private readModuleOption(mod: ModuleUse, spec: OptionSpec, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined, optText: string): void {
+  private readModuleOption(mod: ModuleUse, spec: OptionSpec, tok: Token, neg: Token | undefined, inline: string | undefined, optText: string): void {
     const nargs = spec.nargs ?? (spec.parse ? 1 : 0);
-    const taken = this.takeOption(nargs, inline, tok, neg, startRange, optText, !!spec.invert);
+    const taken = this.takeOption(nargs, inline, tok, neg, optText, !!spec.invert);
     if (!taken) return;
     const { negated, range, argRange } = taken;
     const canonical = optionText(spec);
