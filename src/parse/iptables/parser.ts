@@ -12,7 +12,6 @@ import { detectFamilies, type BlockInfo } from './family.ts';
 import { formatMessage, MSG, type MessageDef } from './messages.ts';
 import { BUILTIN_CHAINS, isBuiltinChain, parseRule } from './rule.ts';
 import { tokenizeLine, type Token } from './tokenize.ts';
-import { lookupTable } from '../../model/lookup.ts';
 
 export interface IptablesParseOptions {
   /** Force the family instead of detecting it (ip for iptables-save, ip6 for ip6tables-save). */
@@ -47,12 +46,13 @@ interface TableBuilder {
   jumpsToCheck: boolean;
 }
 
-const COMMANDS: Readonly<Record<string, string>> = lookupTable({
-  '-A': 'A', '--append': 'A', '-I': 'I', '--insert': 'I', '-D': 'D', '--delete': 'D', '-R': 'R', '--replace': 'R',
-  '-N': 'N', '--new-chain': 'N', '-X': 'X', '--delete-chain': 'X', '-F': 'F', '--flush': 'F', '-Z': 'Z', '--zero': 'Z',
-  '-P': 'P', '--policy': 'P', '-E': 'E', '--rename-chain': 'E', '-L': 'L', '--list': 'L', '-S': 'S', '--list-rules': 'S',
-  '-C': 'C', '--check': 'C',
-});
+/** A Map (one hash lookup per line's first word; see BASE_LONG in rule.ts). */
+const COMMANDS: ReadonlyMap<string, string> = new Map([
+  ['-A', 'A'], ['--append', 'A'], ['-I', 'I'], ['--insert', 'I'], ['-D', 'D'], ['--delete', 'D'], ['-R', 'R'], ['--replace', 'R'],
+  ['-N', 'N'], ['--new-chain', 'N'], ['-X', 'X'], ['--delete-chain', 'X'], ['-F', 'F'], ['--flush', 'F'], ['-Z', 'Z'], ['--zero', 'Z'],
+  ['-P', 'P'], ['--policy', 'P'], ['-E', 'E'], ['--rename-chain', 'E'], ['-L', 'L'], ['--list', 'L'], ['-S', 'S'], ['--list-rules', 'S'],
+  ['-C', 'C'], ['--check', 'C'],
+]);
 
 const NO_TOKENS: readonly Token[] = [];
 const PROGRAM = /^(?:sudo|ip6?tables(?:-legacy|-nft)?(?:-restore)?)$/;
@@ -296,7 +296,8 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
     // Find the command; `-t TABLE` may come before it in `iptables -t nat -A …` lines.
     let idx = 0;
     let tableOpt: string | undefined;
-    while (idx < tokens.length && !COMMANDS[(tokens[idx] as Token).text]) {
+    let cmd: string | undefined;
+    while (idx < tokens.length && (cmd = COMMANDS.get((tokens[idx] as Token).text)) === undefined) {
       const t = (tokens[idx] as Token).text;
       if ((t === '-t' || t === '--table') && idx + 1 < tokens.length) {
         if (current) report(MSG.tableOptionInRestore, span(tokens[idx] as Token, tokens[idx + 1] as Token));
@@ -307,7 +308,6 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
       break;
     }
     const cmdTok = tokens[idx];
-    const cmd = cmdTok ? COMMANDS[cmdTok.text] : undefined;
     if (!cmdTok || !cmd) {
       report(MSG.noCommand, lineRange);
       return;

@@ -67,10 +67,13 @@ export interface RuleOutput {
 
 type BaseId = 's' | 'd' | 'p' | 'i' | 'o' | 'j' | 'g' | 'm' | 'f' | 'c' | 't' | '4' | '6';
 
-const BASE_LONG: Readonly<Record<string, BaseId>> = lookupTable({
-  source: 's', src: 's', destination: 'd', dst: 'd', protocol: 'p', 'in-interface': 'i', 'out-interface': 'o',
-  jump: 'j', goto: 'g', match: 'm', fragment: 'f', 'set-counters': 'c', table: 't', ipv4: '4', ipv6: '6',
-});
+/** A Map rather than a lookup object: it is asked for every long option of every rule, with a word just cut
+ *  from the text, and a Map finds it with one hash lookup (an object without prototype is a dictionary that
+ *  first looks the word up in V8's string table). */
+const BASE_LONG: ReadonlyMap<string, BaseId> = new Map<string, BaseId>([
+  ['source', 's'], ['src', 's'], ['destination', 'd'], ['dst', 'd'], ['protocol', 'p'], ['in-interface', 'i'], ['out-interface', 'o'],
+  ['jump', 'j'], ['goto', 'g'], ['match', 'm'], ['fragment', 'f'], ['set-counters', 'c'], ['table', 't'], ['ipv4', '4'], ['ipv6', '6'],
+]);
 const BASE_SHORT = new Set<string>(['s', 'd', 'p', 'i', 'o', 'j', 'g', 'm', 'f', 'c', 't', '4', '6']);
 
 /** What rules ask of a module's options, worked out once per spec: options are looked up for every word of
@@ -252,7 +255,7 @@ class RuleReader implements TranslateContext {
   /** Options are searched in the base table, then the modules newest first (libxtables merges the newest
    *  module's options in front); unambiguous prefixes are accepted like getopt_long does. */
   private resolveLong(name: string): Resolved {
-    const b = BASE_LONG[name];
+    const b = BASE_LONG.get(name);
     if (b) return BASE_RESOLVED[b];
     const modules = this.modules;
     for (let k = modules.length - 1; k >= 0; k--) {
@@ -263,7 +266,7 @@ class RuleReader implements TranslateContext {
     }
     const candidates: Resolved[] = [];
     const names: string[] = [];
-    for (const [n, id] of Object.entries(BASE_LONG)) {
+    for (const [n, id] of BASE_LONG) {
       if (n.startsWith(name) && !candidates.some((c) => c.kind === 'base' && c.id === id)) {
         candidates.push(BASE_RESOLVED[id]);
         names.push(`--${n}`);
