@@ -96,7 +96,9 @@ class IpsetParser {
       this.block = undefined; // a blank line ends a listing block
       return;
     }
-    const listKey = LIST_KEY.exec(trimmed);
+    // Listing keys start with a capital letter; `add …` lines (nearly all of a dump) skip the regex.
+    const first = trimmed.charCodeAt(0);
+    const listKey = first >= 65 && first <= 90 ? LIST_KEY.exec(trimmed) : null;
     if (listKey) {
       this.parseListLine(line, listKey[1] as string, listKey[2] as string);
       return;

@@ -496,12 +496,8 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
 
   function buildRuleset(): Ruleset {
     const out: Table[] = tables.map((t) => {
-      const chains: Chain[] = [...t.chains.values()].map((c) => {
-        const chain: { -readonly [K in keyof Chain]: Chain[K] } = { kind: 'chain', name: c.name, rules: c.rules, range: c.range };
-        if (c.base) chain.base = c.base;
-        if (c.counters) chain.counters = c.counters;
-        return chain;
-      });
+      const chains: Chain[] = [];
+      for (const c of t.chains.values()) chains.push(toChain(c));
       return { kind: 'table', family: t.family, name: t.name, origin: t.origin, chains, sets: [], flowtables: [], objects: [], range: t.range };
     });
     return { tables: out, ipvs: [] };
@@ -524,6 +520,16 @@ export function parseIptablesText(text: string, options: IptablesParseOptions = 
       }
     }
   }
+}
+
+/** The IR chain of a builder, one literal per shape (key order as before: base, then counters): properties
+ *  added to an object after it is made go to a property array of their own, a second object per chain. */
+function toChain(c: ChainBuilder): Chain {
+  const { name, rules, range, base, counters } = c;
+  if (base && counters) return { kind: 'chain', name, rules, range, base, counters };
+  if (base) return { kind: 'chain', name, rules, range, base };
+  if (counters) return { kind: 'chain', name, rules, range, counters };
+  return { kind: 'chain', name, rules, range };
 }
 
 /** Whether text[i] is what `/\s/` matches; printable ASCII is decided without the regex (every line end is
