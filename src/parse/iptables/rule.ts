@@ -109,7 +109,7 @@ const BASE_RESOLVED: Readonly<Record<BaseId, Resolved>> = lookupTable({
   '6': { kind: 'base', id: '6' },
 });
 /** `-s`, `-j`… as one shared string each: the rule's args keep these words, and the tokenizer's copy of a
- *  two-letter word is a string of its own for every rule (5 MB of a 1 000-Service dump's IR). */
+ *  two-letter word is a string of its own for every rule (megabytes of a 1 000-Service dump's IR). */
 const SHORT_WORD: Readonly<Record<BaseId, string>> = lookupTable({
   s: '-s', d: '-d', p: '-p', i: '-i', o: '-o', j: '-j', g: '-g', m: '-m', f: '-f', c: '-c', t: '-t', '4': '-4', '6': '-6',
 });
