@@ -331,7 +331,14 @@ function evalExthdr(e: Extract<Expr, { kind: 'exthdr' }>): Out {
 function evalOption(e: Extract<Expr, { kind: 'option' }>, ctx: RunCtx): Out {
   if (e.protocol === 'tcp') {
     if (ctx.pkt.l4 !== 6) return absent('not a tcp packet');
-    return unknown(`tcp option ${e.name} (TCP options are not modelled)`);
+    // A header of five 32-bit words has no room for options (`tcp doff 5`, the packet's default): every
+    // option is missing, which breaks the rule (nft_exthdr_tcp_eval) or reads false for `exists`. A longer
+    // header holds options the packet syntax cannot state.
+    if (ctx.pkt.hdr.get('tcp doff') === 5n) {
+      if (!e.field || e.field === 'exists') return val(intVal(0, dtype('boolean')));
+      return absent(`the packet has no tcp option ${e.name} (tcp doff 5: no options)`);
+    }
+    return unknown(`tcp option ${e.name} (the packet's TCP options are not known)`);
   }
   if (e.protocol === 'ip') {
     if (ctx.pkt.l3 !== 'ip') return absent('not an ip packet');

@@ -168,4 +168,19 @@ describe('kernel rules learnt from the differential suite', () => {
     expect(pathOf(traceSave(save, syn.replace('ip length 40', 'ip length 44')))).toEqual(['OUTPUT#1 continue', 'OUTPUT policy accept', 'POSTROUTING#1 continue', 'POSTROUTING policy accept']);
     expect(pathOf(traceSave(save, syn.replace('ip length 40', 'ip length 48')))).toEqual(['OUTPUT#1 continue', 'OUTPUT policy accept', 'POSTROUTING policy accept']);
   });
+
+  it('a TCP header of 5 words has no options: option matches break the rule, `missing` matches (nft_exthdr)', () => {
+    const rs = inputChain(
+      ['tcp option maxseg size != 536-65535 counter', 'tcp option maxseg size 1-500 counter', 'tcp option maxseg exists counter', 'tcp option maxseg missing counter', 'tcp option sack-perm missing counter']
+        .map((r) => `\t\t${r}`)
+        .join('\n'),
+    );
+    expect(pathOf(trace(rs, `${REMOTE} tcp sport 40000 tcp dport 80 tcp flags syn`))).toEqual(['i#4 continue', 'i#5 continue', 'i policy accept']);
+  });
+
+  it("iptables' -m tcpmss (xt_tcpmss) returns its `!` when the SYN has no MSS option", () => {
+    const save = '*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m tcpmss --mss 1:500 -j DROP\n-A PREROUTING -p tcp -m conntrack --ctstate NEW -m tcpmss ! --mss 536:65535 -j DROP\nCOMMIT\n';
+    const syn = 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 198.51.100.2 tcp sport 40000 tcp dport 80 tcp flags syn';
+    expect(pathOf(traceSave(save, syn))).toEqual(['PREROUTING#2 drop']);
+  });
 });
