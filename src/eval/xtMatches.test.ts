@@ -64,6 +64,8 @@ describe('xt matches', () => {
     expect(assumed('-m hashlimit --hashlimit 200/sec --hashlimit-name syn')).toBe('match');
     expect(assumed('-m connlimit --connlimit-above 100')).toBe('nomatch');
     expect(assumed('-m connlimit --connlimit-upto 100')).toBe('match');
+    expect(assumed('-m connlimit ! --connlimit-above 100')).toBe('match');
+    expect(assumed('-m hashlimit ! --hashlimit-upto 5/sec --hashlimit-name x')).toBe('nomatch');
   });
 
   it('an unknown module is undecidable, reported and assumed not to match', () => {

@@ -732,8 +732,8 @@ const connlimit = (family: 'ip' | 'ip6'): ModuleSpec => ({
   kind: 'match',
   family,
   options: [
-    o('connlimit-upto', uint(32), { excl: ['connlimit-above'] }),
-    o('connlimit-above', uint(32), { excl: ['connlimit-upto'] }),
+    o('connlimit-upto', uint(32), { excl: ['connlimit-above'], invert: true }),
+    o('connlimit-above', uint(32), { excl: ['connlimit-upto'], invert: true }),
     o('connlimit-mask', uint(8)),
     o('connlimit-saddr', undefined, { excl: ['connlimit-daddr'] }),
     o('connlimit-daddr', undefined, { excl: ['connlimit-saddr'] }),
@@ -750,13 +750,15 @@ const connlimit = (family: 'ip' | 'ip6'): ModuleSpec => ({
   },
 });
 
+// The rate and count options take a `!` (XTOPT_INVERT in libxt_hashlimit.c / libxt_connlimit.c): it swaps
+// "up to" and "above", which is how iptables-save prints such a rule back.
 const hashlimit: ModuleSpec = {
   name: 'hashlimit',
   kind: 'match',
   options: [
-    o('hashlimit', hashlimitRate, { key: 'hashlimitUpto', excl: ['hashlimit-upto', 'hashlimit-above'] }),
-    o('hashlimit-upto', hashlimitRate, { excl: ['hashlimit', 'hashlimit-above'] }),
-    o('hashlimit-above', hashlimitRate, { excl: ['hashlimit', 'hashlimit-upto'] }),
+    o('hashlimit', hashlimitRate, { key: 'hashlimitUpto', excl: ['hashlimit-upto', 'hashlimit-above'], invert: true }),
+    o('hashlimit-upto', hashlimitRate, { excl: ['hashlimit', 'hashlimit-above'], invert: true }),
+    o('hashlimit-above', hashlimitRate, { excl: ['hashlimit', 'hashlimit-upto'], invert: true }),
     o('hashlimit-burst', text()),
     o('hashlimit-mode', choiceList(['srcip', 'srcport', 'dstip', 'dstport'])),
     o('hashlimit-srcmask', uint(8)),
