@@ -421,7 +421,10 @@ function evalMeta(key: string, ctx: RunCtx): Out {
     case 'ibrpvid':
       return unknown('bridge port metadata is not modelled');
     case 'rtclassid':
-      return absent('no routing realm');
+      // The route's realm (dst->tclassid), 0 as nflens models no realms; before the routing decision the
+      // packet has no route and nft_meta breaks the rule.
+      if (ctx.hook === 'prerouting' || ctx.hook === 'ingress') return absent('no route yet (the routing decision comes after prerouting)');
+      return val(intVal(0, t));
     case 'time':
     case 'day':
     case 'hour':

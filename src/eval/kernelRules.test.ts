@@ -198,6 +198,11 @@ describe('kernel rules learnt from the differential suite', () => {
     expect(trace(rs, `${REMOTE} tcp sport 40000 tcp dport 80 ct state established`).assumptions.length).toBeGreaterThan(0);
   });
 
+  it('meta rtclassid is the route realm, 0 ("cosmos") once routed, and breaks the rule before the routing decision', () => {
+    const rs = `table ip t {\n\tchain p {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tmeta rtclassid 0 counter\n\t}\n\tchain i {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tmeta rtclassid "cosmos" counter\n\t\tmeta rtclassid 1 counter\n\t}\n}\n`;
+    expect(pathOf(trace(rs, `${REMOTE} tcp sport 40000 tcp dport 80`))).toEqual(['p policy accept', 'i#1 continue', 'i policy accept']);
+  });
+
   it("iptables' -m tcpmss (xt_tcpmss) returns its `!` when the SYN has no MSS option", () => {
     const save = '*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m tcpmss --mss 1:500 -j DROP\n-A PREROUTING -p tcp -m conntrack --ctstate NEW -m tcpmss ! --mss 536:65535 -j DROP\nCOMMIT\n';
     const syn = 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 198.51.100.2 tcp sport 40000 tcp dport 80 tcp flags syn';

@@ -68,6 +68,28 @@ describe('xt matches', () => {
     expect(assumed('-m hashlimit ! --hashlimit-upto 5/sec --hashlimit-name x')).toBe('nomatch');
   });
 
+  it('policy, tos, realm and a tcp match with --tcp-option decide as the kernel did (iptables-nft 1.8.9, Linux 6.18)', () => {
+    const rules = [
+      '-m policy --dir in --pol none',
+      '-m policy --dir in --pol ipsec',
+      '-m tos --tos 0',
+      '-m tos --tos 0x10/0x3f',
+      '-m realm --realm 0',
+      '-m realm --realm 1',
+      '-p tcp -m tcp --tcp-option 2',
+      '-p tcp -m tcp ! --tcp-option 2',
+      '-p tcp -m tcp --syn --dport 80 --tcp-option 2',
+      '-p tcp -m tcp ! --dport 80 ! --tcp-option 2',
+    ];
+    const save = `*filter\n:INPUT ACCEPT [0:0]\n${rules.map((r) => `-A INPUT ${r} -j LOG`).join('\n')}\nCOMMIT\n`;
+    const parsed = parseIptables(save);
+    expect(parsed.diagnostics).toEqual([]);
+    const t = evaluate(parsed.ruleset, parsePacket('iif eth0 ip saddr 198.51.100.1 ip daddr 198.51.100.2 tcp sport 40000 tcp dport 80 tcp flags syn').packet, { host: 'eth0=198.51.100.2/24' });
+    const matched = t.steps.filter((x) => x.kind === 'rule' && x.result === 'match').map((x) => rules[x.ruleIndex ?? -1]);
+    expect(matched).toEqual(['-m policy --dir in --pol none', '-m tos --tos 0', '-m realm --realm 0', '-p tcp -m tcp ! --tcp-option 2']);
+    expect(t.assumptions).toEqual([]);
+  });
+
   it('an unknown module is undecidable, reported and assumed not to match', () => {
     const t = run([b.xt('recent', { rcheck: { value: true } }), b.accept], P);
     expect(t.fate.verdict).toBe('drop');

@@ -257,6 +257,75 @@ function recent(o: XtOptions): XtResult {
 
 const undecidable = (what: string, usual: 'match' | 'nomatch' = 'nomatch'): XtMatchFn => () => ({ result: 'unknown', reason: what, usual });
 
+/** `[value, mask]` of a value/mask option (`--tos 0x10/0x3f`, `--realm 1/0xff`). */
+function valueMask(o: XtOption | undefined): { readonly value: bigint; readonly mask: bigint } | undefined {
+  if (!o || !Array.isArray(o.value) || o.value.length !== 2) return undefined;
+  const [value, mask] = o.value as readonly unknown[];
+  return typeof value === 'number' && typeof mask === 'number' ? { value: BigInt(value), mask: BigInt(mask) } : undefined;
+}
+
+/** `-m policy`: nflens models no IPsec, so no packet has a policy: `--pol none` matches, `--pol ipsec` does not
+ *  (xt_policy.c policy_mt: no secpath / no xfrm on the route gives -1, which is a match only for NONE). */
+function policy(o: XtOptions): XtResult {
+  const pol = str(o.pol);
+  if (pol === undefined) return { result: 'unknown', reason: 'policy without --pol', usual: 'nomatch' };
+  return pol === 'none' ? yes('no IPsec policy applies (nflens models no IPsec): --pol none') : no('no IPsec policy applies (nflens models no IPsec)');
+}
+
+/** `-m tos --tos value[/mask]`: the IPv4 TOS byte or IPv6 traffic class, DSCP and ECN together (xt_dscp.c tos_mt). */
+function tos(o: XtOptions, ctx: RunCtx): XtResult {
+  const spec = valueMask(o.tos);
+  if (!spec) return { result: 'unknown', reason: `bad --tos ${str(o.tos)}`, usual: 'nomatch' };
+  const l3 = ctx.pkt.l3;
+  if (l3 !== 'ip' && l3 !== 'ip6') return no('not an IP packet');
+  const dscp = ctx.pkt.hdr.get(`${l3} dscp`);
+  const ecn = ctx.pkt.hdr.get(`${l3} ecn`);
+  if (dscp === undefined || ecn === undefined) return { result: 'unknown', reason: 'the packet’s DSCP/ECN are not known', usual: 'nomatch' };
+  const byte = (dscp << 2n) | ecn;
+  const hit = (byte & spec.mask) === spec.value;
+  const text = `tos 0x${byte.toString(16)} & 0x${spec.mask.toString(16)} ${hit ? '==' : '!='} 0x${spec.value.toString(16)}`;
+  return neg(hit ? yes(text) : no(text), o.tos?.negated);
+}
+
+/** `-m realm --realm id[/mask]`: the route's realm, 0 as nflens models no realms (xt_realm.c: dst->tclassid). */
+function realm(o: XtOptions): XtResult {
+  const spec = valueMask(o.realm);
+  if (!spec) return { result: 'unknown', reason: `bad --realm ${str(o.realm)}`, usual: 'nomatch' };
+  const hit = (0n & spec.mask) === spec.value;
+  return neg(hit ? yes('the route has realm 0 (no realms)') : no(`the route has realm 0 (no realms), not ${spec.value}`), o.realm?.negated);
+}
+
+/** `-m tcp` kept whole as an xt match (it has --tcp-option, which nft cannot say): ports, flags and the option,
+ *  each with its `!` (xt_tcpudp.c tcp_mt). A header of 5 words (`tcp doff 5`, the default) has no options. */
+function tcpMatch(o: XtOptions, ctx: RunCtx): XtResult {
+  if (ctx.pkt.l4 !== 6) return no('not a tcp packet');
+  const hdr = ctx.pkt.hdr;
+  const results: XtResult[] = [];
+  for (const field of ['sport', 'dport'] as const) {
+    const opt = o[field];
+    if (!opt) continue;
+    const [lo, hi] = (Array.isArray(opt.value) ? opt.value : [opt.value, opt.value]) as readonly number[];
+    const port = hdr.get(`tcp ${field}`);
+    if (port === undefined) return { result: 'unknown', reason: `tcp ${field} not given`, usual: 'nomatch' };
+    const inRange = port >= BigInt(lo ?? 0) && port <= BigInt(hi ?? 65535);
+    results.push(neg(inRange ? yes(`tcp ${field} ${port} in ${lo}:${hi}`) : no(`tcp ${field} ${port} not in ${lo}:${hi}`), opt.negated));
+  }
+  // `--tcp-flags MASK COMP` is stored [mask, comp]; `--syn` is SYN,RST,ACK,FIN SYN.
+  const flagTest = o.tcpFlags ?? o.syn;
+  if (flagTest) {
+    const [mask, comp] = o.tcpFlags ? ((o.tcpFlags.value as readonly number[]).map(BigInt) as [bigint, bigint]) : [0x17n, 0x02n];
+    const have = hdr.get('tcp flags');
+    if (have === undefined || mask === undefined || comp === undefined) return { result: 'unknown', reason: 'tcp flags not known', usual: 'nomatch' };
+    const hit = (have & mask) === comp;
+    results.push(neg(hit ? yes(`tcp flags & 0x${mask.toString(16)} == 0x${comp.toString(16)}`) : no(`tcp flags & 0x${mask.toString(16)} != 0x${comp.toString(16)}`), flagTest.negated));
+  }
+  if (o.tcpOption) {
+    if (hdr.get('tcp doff') !== 5n) return { result: 'unknown', reason: "the packet's TCP options are not known", usual: 'nomatch' };
+    results.push(neg(no(`no tcp option ${str(o.tcpOption)} (tcp doff 5: no options)`), o.tcpOption.negated));
+  }
+  return results.find((r) => r.result !== 'match') ?? results[0] ?? yes('tcp');
+}
+
 /** A per-flow or per-source limit whose state nflens cannot know, assumed not reached (a first packet):
  *  then the "up to" form matches and the "above" form does not. `--hashlimit-above` / `--connlimit-above`
  *  are the inverted "up to" (XT_HASHLIMIT_INVERT in xt_hashlimit.c, XT_CONNLIMIT_INVERT in xt_connlimit.c),
@@ -279,6 +348,10 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   conntrack: conntrackMatch,
   state: conntrackMatch,
   owner,
+  policy: (o) => policy(o),
+  tos,
+  realm: (o) => realm(o),
+  tcp: tcpMatch,
   limit: undecidable('rate limit state is not known (assumed under the limit)', 'match'),
   hashlimit: underLimit('hashlimit state is not known', 'hashlimitAbove', 'hashlimitUpto'),
   connlimit: underLimit('connection counts are not known', 'connlimitAbove', 'connlimitUpto'),
