@@ -90,6 +90,20 @@ describe('xt matches', () => {
     expect(t.assumptions).toEqual([]);
   });
 
+  it('-m rpfilter checks the route back to the source against the input device, as the kernel did', () => {
+    const save = '*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -m rpfilter --loose -j LOG\n-A PREROUTING -m rpfilter -j LOG\n-A PREROUTING -m rpfilter --invert -j DROP\nCOMMIT\n';
+    const parsed = parseIptables(save);
+    expect(parsed.diagnostics).toEqual([]);
+    const host = 'nso-h0=198.51.100.2/24 nso-h1=203.0.113.1/24';
+    const matched = (saddr: string) =>
+      evaluate(parsed.ruleset, parsePacket(`iif nso-h0 ip saddr ${saddr} ip daddr 198.51.100.2 tcp sport 40000 tcp dport 80`).packet, { host }).steps
+        .filter((x) => x.kind === 'rule' && x.result === 'match')
+        .map((x) => x.ruleIndex);
+    expect(matched('198.51.100.1')).toEqual([0, 1]); // back through nso-h0: passes
+    expect(matched('203.0.113.5')).toEqual([0, 2]); // back through nso-h1: only --loose passes; --invert drops
+    expect(matched('198.51.100.2')).toEqual([2]); // a local source fails without --accept-local
+  });
+
   it('an unknown module is undecidable, reported and assumed not to match', () => {
     const t = run([b.xt('recent', { rcheck: { value: true } }), b.accept], P);
     expect(t.fate.verdict).toBe('drop');

@@ -11,7 +11,7 @@
 import type { XtOption } from '../model/ir.ts';
 import { choose, type RunCtx } from './context.ts';
 import { inPrefix, parseCidr } from './addr.ts';
-import { isBroadcast, isLocalAddress, isMulticast } from './host.ts';
+import { isBroadcast, isLocalAddress, isMulticast, routeOif } from './host.ts';
 import { findSet } from './prepare.ts';
 import { indexOf, lookup } from './sets.ts';
 import { addrOf, portKey } from './state.ts';
@@ -295,6 +295,28 @@ function realm(o: XtOptions): XtResult {
   return neg(hit ? yes('the route has realm 0 (no realms)') : no(`the route has realm 0 (no realms), not ${spec.value}`), o.realm?.negated);
 }
 
+/** `-m rpfilter [--loose] [--accept-local] [--invert]`: the reverse path check of ipt_rpfilter.c rpfilter_mt —
+ *  a packet from lo passes; otherwise the route back to the source must be a unicast route (a local one only
+ *  with --accept-local) through the input device (any device with --loose). `--validmark` only changes the
+ *  lookup's mark, which the host model's routes ignore. */
+function rpfilter(o: XtOptions, ctx: RunCtx): XtResult {
+  const p = ctx.pkt;
+  const invert = o.invert !== undefined;
+  const result = (ok: boolean, why: string): XtResult => (ok !== invert ? yes(invert ? `${why} (--invert)` : why) : no(invert ? `${why} (--invert)` : why));
+  if (p.l3 !== 'ip' && p.l3 !== 'ip6') return no('not an IP packet');
+  if (p.iif === 'lo') return result(true, 'a packet from lo passes the reverse path check');
+  const saddr = addrOf(p, 'saddr');
+  if (saddr === undefined || p.iif === undefined) return { result: 'unknown', reason: 'source address or input interface not given', usual: invert ? 'nomatch' : 'match' };
+  if (isLocalAddress(ctx.host, p.l3, saddr)) {
+    if (o.acceptLocal === undefined) return result(false, 'the source is an address of this host (a local route fails without --accept-local)');
+    return result(o.loose !== undefined, 'the source is an address of this host (its route is through lo)');
+  }
+  const oif = routeOif(ctx.host, p.l3, saddr);
+  if (oif === undefined) return { result: 'unknown', reason: 'the route back to the source is not known (give --host default=IFACE or route=PREFIX@IFACE)', usual: invert ? 'nomatch' : 'match' };
+  if (o.loose !== undefined) return result(true, `a route back to the source exists (via ${oif}; --loose)`);
+  return result(oif === p.iif, oif === p.iif ? `the route back to the source is through ${oif}, the input device` : `the route back to the source is through ${oif}, not ${p.iif}`);
+}
+
 /** `-m tcp` kept whole as an xt match (it has --tcp-option, which nft cannot say): ports, flags and the option,
  *  each with its `!` (xt_tcpudp.c tcp_mt). A header of 5 words (`tcp doff 5`, the default) has no options. */
 function tcpMatch(o: XtOptions, ctx: RunCtx): XtResult {
@@ -364,7 +386,7 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   helper: undecidable('conntrack helpers are not modelled'),
   time: undecidable('time of day is undecidable (no clock)'),
   quota: undecidable('quota state is not known (assumed not exhausted)', 'match'),
-  rpfilter: undecidable('reverse path lookup needs routes (assumed to pass)', 'match'),
+  rpfilter,
 });
 
 export function evalXtMatch(name: string, o: XtOptions, ctx: RunCtx, where: string): XtResult {
