@@ -70,7 +70,8 @@ export function evaluatorSide(trace: Trace): Side {
     if (s.kind === 'chain' && s.packet) {
       const v = s.packet;
       const l4 = ['tcp', 'udp'].find((x) => v[`${x} sport`] !== undefined || v[`${x} dport`] !== undefined);
-      const a = s.family === 'ip6' ? 'ip6' : 'ip';
+      // by the packet, not the chain: an inet chain sees IPv4 and IPv6 packets
+      const a = v['ip6 saddr'] !== undefined || v['ip6 daddr'] !== undefined ? 'ip6' : 'ip';
       path.push(`${s.hook ?? '?'} ${where} packet ${v[`${a} saddr`] ?? '?'}>${v[`${a} daddr`] ?? '?'}${l4 ? ports(v[`${l4} sport`], v[`${l4} dport`]) : ''}`);
     } else if (s.kind === 'rule' && (s.result === 'match' || s.assumed === 'match') && s.verdict) {
       path.push(`  ${where} rule #${s.handle ?? '?'} ${kernelVerdict(s.verdict)}`);

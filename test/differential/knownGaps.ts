@@ -10,7 +10,7 @@ export interface KnownGap {
   readonly applies: (c: { readonly name: string; readonly ruleset: string }, input: string, packet: string) => boolean;
   readonly why: string;
   /** A small case that shows the gap (it must disagree, and only as this gap). */
-  readonly witness: { readonly ruleset: string; readonly packets: readonly WirePacket[]; readonly format?: 'nft' | 'iptables' };
+  readonly witness: { readonly ruleset: string; readonly packets: readonly WirePacket[]; readonly format?: 'nft' | 'iptables' | 'ip6tables' };
 }
 
 const tcpIn = (id: number, sport: number, dport: number, length?: number): WirePacket => ({
