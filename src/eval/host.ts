@@ -249,6 +249,22 @@ export function martianSource(host: Host, family: AddrFamily, src: bigint, fromL
   return own ? 'an address of this host (accept_local=0)' : undefined;
 }
 
+/** Why the IPv6 receive path drops a packet that arrived on a device other than lo before PREROUTING (so no
+ *  netfilter hook ever sees it), if it does: ip6_rcv_core() (net/ipv6/ip6_input.c) drops a loopback source or
+ *  destination (RFC 4291 2.5.3), a multicast source (2.7), and a multicast destination of scope 0
+ *  (reserved) or 1 (interface-local, errata 3480). */
+export function ipv6ReceiveDrop(src: bigint | undefined, dst: bigint | undefined): string | undefined {
+  if (src !== undefined && isLoopbackAddress('ip6', src)) return 'the loopback address as source';
+  if (dst !== undefined && isLoopbackAddress('ip6', dst)) return 'the loopback address as destination';
+  if (src !== undefined && isMulticast('ip6', src)) return 'a multicast source';
+  if (dst !== undefined && isMulticast('ip6', dst)) {
+    const scope = (dst >> 112n) & 0xfn;
+    if (scope === 0n) return 'a multicast destination of reserved scope 0';
+    if (scope === 1n) return 'an interface-local multicast destination';
+  }
+  return undefined;
+}
+
 /** The output device of the route to `addr`: longest prefix among routes and on-link subnets, then the
  *  default route; undefined when the host model does not know. */
 export function routeOif(host: Host, family: AddrFamily, addr: bigint): string | undefined {

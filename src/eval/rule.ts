@@ -343,7 +343,7 @@ function natTarget(e: Expr | undefined, t: DType, ctx: RunCtx): { v?: bigint; hi
 }
 
 /** dnat/snat/masquerade/redirect inside a nat chain: binds the connection and rewrites the packet. */
-function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotation[]): { verdict?: StepVerdict; nat?: string; breaks?: string; unknown?: string } {
+function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotation[]): { verdict?: StepVerdict; nat?: string; breaks?: string; unknown?: string; skip?: string } {
   const p = ctx.pkt;
   const text = stmtText(s);
   const manip = s.type === 'dnat' || s.type === 'redirect' ? 'dst' : 'src';
@@ -398,6 +398,13 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
       if (pr.note) notes.push(pr.note.replace('address', 'port'));
       if (pr.hi !== undefined && (random || manip === 'src')) notes.push(`the kernel draws the port at random in ${exprText(s.port)}`);
     }
+  }
+  // Past the address and port expressions (a map lookup on the other family's header breaks the rule first):
+  // `dnat ip to …` / `snat ip6 to …` in an inet table binds packets of that family only; for the other one
+  // the expression does nothing and sets no verdict, so the rule goes on (nft_nat.c nft_nat_inet_eval:
+  // `if (priv->family == nft_pf(pkt) || priv->family == NFPROTO_INET) nft_nat_eval(…)`)
+  if (s.family !== undefined && (p.l3 === 'ip' || p.l3 === 'ip6') && s.family !== p.l3) {
+    return { skip: `${text}: an ${s.family === 'ip' ? 'IPv4' : 'IPv6'} mapping does nothing to an ${p.l3 === 'ip' ? 'IPv4' : 'IPv6'} packet (no verdict: the rule goes on)` };
   }
   const same = addr !== undefined && p.hdr.get(addrK) === addr && (port === undefined || !portK || p.hdr.get(portK) === port);
   if (addr !== undefined) p.hdr.set(addrK, addr);
@@ -585,6 +592,10 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
       }
       case 'nat': {
         const r = applyNat(s, ctx, ann);
+        if (r.skip) {
+          ann.push({ kind: 'other', text: r.skip });
+          continue;
+        }
         if (r.breaks) {
           exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: r.breaks });
           return nomatch();

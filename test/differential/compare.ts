@@ -87,7 +87,8 @@ export function evaluatorSide(trace: Trace): Side {
 function evaluatorEnd(trace: Trace, lastHook: string | undefined): string {
   const f = trace.fate;
   // a routing drop (no route, martian, TTL expiry) prints no verdict in the kernel: the packet just vanishes
-  if (f.where === 'routing') return trace.packet.origin === 'local' && lastHook === undefined ? 'none (not sent)' : `none after ${lastHook ?? '?'}`;
+  // (an IPv6 packet the receive path drops before prerouting is never traced either)
+  if (f.where === 'routing') return lastHook === undefined ? 'none (not sent)' : `none after ${lastHook}`;
   if (f.verdict === 'accept') return f.kind === 'delivered' ? 'accept delivered' : 'accept sent';
   if (f.verdict === 'drop') {
     const m = /^([^/]+)\/(\S+) ([^/]+)\/(.+)$/.exec(f.where);

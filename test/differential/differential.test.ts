@@ -7,7 +7,7 @@ import { generateCase } from '../oracle/generateCase.ts';
 import { generateIptablesCase } from '../oracle/generateIptablesCase.ts';
 import { assertOracleAvailable, oracleSuiteTitle, skipOracle } from '../oracle/oracleTestSupport.ts';
 import { DiffRunner, formatDisagreements, type CaseResult, type DiffCase } from './differential.ts';
-import { HAND_CASES, IPTABLES_CASES, PROBABILISTIC_CASES } from './handCases.ts';
+import { HAND_CASES, IPTABLES_CASES, IPV6_CASES, PROBABILISTIC_CASES } from './handCases.ts';
 import { KNOWN_GAPS, knownGapOf } from './knownGaps.ts';
 
 /** Seeds 1..RANDOM_CASES of generateCase (about 6 packets each, ~0.15 s per case). */
@@ -29,8 +29,10 @@ interface Counts {
   gap: number;
 }
 
-const counts: Record<'random' | 'randomIptables' | 'hand' | 'iptables' | 'probabilistic', Counts> = {
+const counts: Record<'random' | 'randomIptables' | 'randomIpv6' | 'hand' | 'iptables' | 'ipv6' | 'probabilistic', Counts> = {
   random: fresh(),
+  randomIpv6: fresh(),
+  ipv6: fresh(),
   randomIptables: fresh(),
   hand: fresh(),
   iptables: fresh(),
@@ -78,10 +80,14 @@ function summary(): string {
     for (const k of Object.keys(a) as (keyof Counts)[]) a[k] += c[k];
     return a;
   }, fresh());
-  const hand = counts.hand.cases + counts.iptables.cases + counts.probabilistic.cases;
+  const hand = counts.hand.cases + counts.iptables.cases + counts.ipv6.cases + counts.probabilistic.cases;
+  const v6 = fresh();
+  for (const c of [counts.ipv6, counts.randomIpv6]) for (const k of Object.keys(v6) as (keyof Counts)[]) v6[k] += c[k];
   return [
-    `differential: ${counts.random.cases} random nft + ${counts.randomIptables.cases} random iptables + ${hand} hand cases (${counts.iptables.cases} iptables, ${counts.probabilistic.cases} probabilistic), ` +
+    `differential: ${counts.random.cases} random nft + ${counts.randomIpv6.cases} random IPv6 nft + ${counts.randomIptables.cases} random iptables + ${hand} hand cases (${counts.iptables.cases} iptables, ${counts.ipv6.cases} IPv6, ${counts.probabilistic.cases} probabilistic), ` +
       `${all.agreeCases} agree, ${all.differCases} differ, ${all.gapCases} known gaps`,
+    `differential: IPv6 (hand + random): ${v6.agreeCases} agree, ${v6.differCases} differ, ${v6.gapCases} known gaps; ` +
+      `packets ${v6.exact} exact, ${v6.branch} among branches, ${v6.assumed} assumed, ${v6.differ} differ, ${v6.gap} known gaps`,
     `differential: random iptables dumps: ${counts.randomIptables.agreeCases} agree, ${counts.randomIptables.differCases} differ, ${counts.randomIptables.gapCases} known gaps; ` +
       `packets ${counts.randomIptables.exact} exact, ${counts.randomIptables.branch} among branches, ${counts.randomIptables.assumed} assumed, ${counts.randomIptables.differ} differ, ${counts.randomIptables.gap} known gaps`,
     `differential: packet comparisons (each packet against the nft text listing, the JSON listing and the ruleset as written; ` +
@@ -110,6 +116,8 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('differential: the kernel against t
   it(`hand-written cases: every feature (${HAND_CASES.length} cases)`, () => runAll('hand', HAND_CASES), 120_000);
 
   it(`iptables-nft dumps (${IPTABLES_CASES.length} cases)`, () => runAll('iptables', IPTABLES_CASES), 60_000);
+
+  it(`IPv6: ip6 and inet tables, ip6tables dumps (${IPV6_CASES.length} cases)`, () => runAll('ipv6', IPV6_CASES), 60_000);
 
   it(`probabilistic rules: the kernel's choice is one of the evaluator's branches (${PROBABILISTIC_CASES.length} cases)`, () => runAll('probabilistic', PROBABILISTIC_CASES), 60_000);
 
