@@ -169,3 +169,47 @@ describe('kernel rules learnt from the differential suite', () => {
     expect(pathOf(traceSave(save, syn.replace('ip length 40', 'ip length 48')))).toEqual(['OUTPUT#1 continue', 'OUTPUT policy accept', 'POSTROUTING policy accept']);
   });
 });
+
+describe('IPv6 kernel rules learnt from the differential suite', () => {
+  const HOST6 = `${HOST} nso-h0=2001:db8:1::2/64 nso-h1=2001:db8:2::1/64 route=2001:db8:1::/64@nso-h0 route=2001:db8:2::/64@nso-h1 forward`;
+  const trace6 = (ruleset: string, packet: string) => {
+    const rs = parseNft(ruleset);
+    expect(rs.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const p = parsePacket(packet);
+    expect(p.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    return evaluate(rs.ruleset, p.packet, { host: HOST6 });
+  };
+
+  it('a dnat of one family in an inet table does nothing to the other family: no verdict, the rule goes on (nft_nat_inet_eval)', () => {
+    const rs = `table inet t {
+	chain pre {
+		type nat hook prerouting priority dstnat; policy accept;
+		dnat ip to 203.0.113.2
+		dnat ip6 to 2001:db8:2::2
+	}
+}
+`;
+    const v6 = trace6(rs, 'iif "nso-h0" ip6 saddr 2001:db8:1::1 ip6 daddr 2001:db8:1::2 tcp sport 1 tcp dport 22');
+    expect(pathOf(v6)).toEqual(['pre#1 continue', 'pre#2 accept']);
+    expect(v6.fate.kind).toBe('forwarded');
+    const v4 = trace6(rs, 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 198.51.100.2 tcp sport 1 tcp dport 22');
+    expect(pathOf(v4)).toEqual(['pre#1 accept']);
+  });
+
+  it('IPv6 packets with a loopback or multicast source, or to ::1, from another device never reach prerouting (ip6_rcv_core)', () => {
+    const rs = `table ip6 t {
+	chain pre {
+		type filter hook prerouting priority 0; policy accept;
+		counter
+	}
+}
+`;
+    for (const [s, d] of [['2001:db8:1::1', '::1'], ['::1', '2001:db8:1::2'], ['ff02::1', '2001:db8:1::2'], ['2001:db8:1::1', 'ff01::1']]) {
+      const t = trace6(rs, `iif "nso-h0" ip6 saddr ${s} ip6 daddr ${d} udp sport 1 udp dport 53`);
+      expect(pathOf(t)).toEqual([]);
+      expect(t.fate).toMatchObject({ verdict: 'drop', where: 'routing' });
+    }
+    // the same packet from lo (a looped-back local one) is received
+    expect(pathOf(trace6(rs, 'iif "lo" ip6 saddr ::1 ip6 daddr ::1 udp sport 1 udp dport 53'))).toEqual(['pre#1 continue', 'pre policy accept']);
+  });
+});
