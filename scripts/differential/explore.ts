@@ -1,7 +1,8 @@
 // Exploration helper: runs generated seeds through the differential runner, prints the tally and writes
 // every disagreement (shrunk with --shrink) to /tmp/diff-report.txt (or --out FILE). --iptables: the
-// iptables-save generator (generateIptablesCase) instead of the nft one.
-// Usage: explore.ts FROM TO [--iptables] [--shrink] [--out FILE] | explore.ts --seeds 3,8,20 [--iptables] [--shrink]
+// iptables-save generator (generateIptablesCase) instead of the nft one; --ip6: the IPv6 nft generator
+// (generateCase(seed, { family: 'ip6' }), its own seed space).
+// Usage: explore.ts FROM TO [--iptables|--ip6] [--shrink] [--out FILE] | explore.ts --seeds 3,8,20 [--iptables|--ip6] [--shrink]
 import { writeFileSync } from 'node:fs';
 import { generateCase } from '../../test/oracle/generateCase.ts';
 import { generateIptablesCase } from '../../test/oracle/generateIptablesCase.ts';
@@ -10,6 +11,7 @@ import { DiffRunner, formatDisagreements, isDisagreement, tally, type CaseResult
 const args = process.argv.slice(2);
 const shrinkIt = args.includes('--shrink');
 const iptables = args.includes('--iptables');
+const ip6 = args.includes('--ip6');
 const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const out = opt('--out') ?? '/tmp/diff-report.txt';
 const listed = opt('--seeds')?.split(',').map(Number);
@@ -19,6 +21,10 @@ const caseOf = (seed: number): DiffCase => {
   if (iptables) {
     const g = generateIptablesCase(seed);
     return { name: `iptables seed ${seed}`, format: 'iptables', ruleset: g.saveText, packets: g.packets, options: g.options };
+  }
+  if (ip6) {
+    const g = generateCase(seed, { family: 'ip6' });
+    return { name: `ip6 seed ${seed}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options };
   }
   const g = generateCase(seed);
   return { name: `seed ${seed}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options };
