@@ -239,6 +239,10 @@ export function martianSource(host: Host, family: AddrFamily, src: bigint, fromL
   // ipv4_is_zeronet() is `addr == 0` since Linux 5.3 ("ipv4: Allow 0.0.0.0/8 as a valid address range"):
   // only 0.0.0.0 itself is a martian source, the rest of 0.0.0.0/8 is an ordinary unicast source
   if (family === 'ip' && (src === 0xffffffffn || src === 0n)) return src === 0xffffffffn ? 'the limited broadcast address' : 'the zero address';
+  // IPv6 validates no source at the routing decision (ip6_route_input has no fib_validate_source): a source
+  // the host owns arrives like any other (seen on Linux 6.18: forwarded and delivered); loopback and
+  // multicast sources never got this far (ipv6ReceiveDrop)
+  if (family === 'ip6') return undefined;
   if (!host.explicit) return undefined;
   if (hasCustomLocalRoutes(host)) {
     if (isLocalAddress(host, family, src)) return 'a local address (its route is local; accept_local=0)';
