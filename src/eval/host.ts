@@ -212,15 +212,47 @@ export function addressOfIface(host: Host, family: AddrFamily, iface: string | u
 /** The source address masquerade picks: inet_select_addr(out, nexthop, RT_SCOPE_UNIVERSE) in
  *  nf_nat_masquerade_ipv4 — a global address of the output device (loopback addresses are host scope and
  *  never chosen), preferably one whose subnet holds the next hop; a device without one borrows a global
- *  address of another device (only when the user gave the addresses: an inferred host does not know them). */
+ *  address of another device (only when the user gave the addresses: an inferred host does not know them).
+ *  IPv6 (given addresses): ipv6SourceAddress. */
 export function masqueradeAddress(host: Host, family: AddrFamily, oif: string | undefined, nexthop: bigint | undefined): bigint | undefined {
   if (!oif) return undefined;
+  if (family === 'ip6' && host.explicit) return ipv6SourceAddress(host, oif, nexthop);
   const bits = family === 'ip' ? 32 : 128;
   const global = (a: HostAddress) => a.family === family && !a.anyIp && !isLoopbackAddress(family, a.value) && !(family === 'ip6' && a.value >> 118n === 0x3fan);
   const own = host.addresses.filter((a) => a.iface === oif && global(a));
   const onLink = nexthop !== undefined ? own.find((a) => inPrefix(nexthop, a.value, a.len, bits)) : undefined;
   if (onLink ?? own[0]) return (onLink ?? own[0])!.value;
   return host.explicit ? host.addresses.find(global)?.value : undefined;
+}
+
+/** IPv6 source address selection (RFC 6724) as nf_nat_masquerade_ipv6 runs it through ipv6_dev_get_saddr()
+ *  (net/ipv6/addrconf.c): for a global destination every global address of every device is a candidate (not
+ *  only the output device's), ranked by the kernel's rules in order — the destination itself
+ *  (IPV6_SADDR_RULE_LOCAL), then an address of the output device (IPV6_SADDR_RULE_OIF), then the longest
+ *  prefix shared with the destination, capped at the address's own prefix length (IPV6_SADDR_RULE_PREFIX);
+ *  on a tie the first candidate stays (devices in ifindex order: lo first). Scope, preference, labels and
+ *  privacy rank the host model's global addresses alike. Seen on Linux 6.18: a packet looped back to
+ *  2001:db8:1::2 is masqueraded to 2001:db8:1::2, not to lo's 2001:db8:ff::10. */
+function ipv6SourceAddress(host: Host, oif: string, dst: bigint | undefined): bigint | undefined {
+  const candidates = host.addresses.filter((a) => a.family === 'ip6' && !a.anyIp && a.value !== 1n && a.value >> 118n !== 0x3fan);
+  const order = [...candidates.filter((a) => a.iface === 'lo'), ...candidates.filter((a) => a.iface !== 'lo')];
+  const common = (a: HostAddress) => {
+    if (dst === undefined) return 0;
+    let n = 0;
+    while (n < 128 && ((a.value >> BigInt(127 - n)) & 1n) === ((dst >> BigInt(127 - n)) & 1n)) n++;
+    return Math.min(n, a.len);
+  };
+  const score = (a: HostAddress): number[] => [a.value === dst ? 1 : 0, a.iface === oif ? 1 : 0, common(a)];
+  const compare = (x: readonly number[], y: readonly number[]) => {
+    const i = x.findIndex((v, k) => v !== y[k]);
+    return i < 0 ? 0 : x[i]! - y[i]!;
+  };
+  let best: { a: HostAddress; s: number[] } | undefined;
+  for (const a of order) {
+    const s = score(a);
+    if (!best || compare(s, best.s) > 0) best = { a, s };
+  }
+  return best?.a.value;
 }
 
 /** The host has local routes of its own (AnyIP `local=` ranges): the kernel then validates an arriving
