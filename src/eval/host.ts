@@ -228,21 +228,29 @@ export function masqueradeAddress(host: Host, family: AddrFamily, oif: string | 
 /** IPv6 source address selection (RFC 6724) as nf_nat_masquerade_ipv6 runs it through ipv6_dev_get_saddr()
  *  (net/ipv6/addrconf.c): for a global destination every global address of every device is a candidate (not
  *  only the output device's), ranked by the kernel's rules in order — the destination itself
- *  (IPV6_SADDR_RULE_LOCAL), then an address of the output device (IPV6_SADDR_RULE_OIF), then the longest
+ *  (IPV6_SADDR_RULE_LOCAL), then the scope (IPV6_SADDR_RULE_SCOPE: ::1 only for ::1), then an address of
+ *  the output device (IPV6_SADDR_RULE_OIF), then the longest
  *  prefix shared with the destination, capped at the address's own prefix length (IPV6_SADDR_RULE_PREFIX);
- *  on a tie the first candidate stays (devices in ifindex order: lo first). Scope, preference, labels and
- *  privacy rank the host model's global addresses alike. Seen on Linux 6.18: a packet looped back to
+ *  on a tie the first candidate stays (devices in ifindex order: lo first). Preference, labels and privacy
+ *  rank the host model's addresses alike. Seen on Linux 6.18: a packet looped back to
  *  2001:db8:1::2 is masqueraded to 2001:db8:1::2, not to lo's 2001:db8:ff::10. */
 function ipv6SourceAddress(host: Host, oif: string, dst: bigint | undefined): bigint | undefined {
-  const candidates = host.addresses.filter((a) => a.family === 'ip6' && !a.anyIp && a.value !== 1n && a.value >> 118n !== 0x3fan);
+  const own = host.addresses.filter((a) => a.family === 'ip6' && !a.anyIp);
+  // ::1 is always on lo (a candidate too: the source for a destination of ::1)
+  const candidates: HostAddress[] = own.some((a) => a.value === 1n) ? own : [{ family: 'ip6', value: 1n, len: 128, iface: 'lo' }, ...own];
   const order = [...candidates.filter((a) => a.iface === 'lo'), ...candidates.filter((a) => a.iface !== 'lo')];
+  // __ipv6_addr_src_scope: loopback 1 (host), link-local 2, global 14
+  const scopeOf = (v: bigint) => (v === 1n ? 1 : v >> 118n === 0x3fan ? 2 : 14);
+  const dstScope = dst === undefined ? 14 : scopeOf(dst);
+  // IPV6_SADDR_RULE_SCOPE: the smallest scope that still covers the destination's, else the largest
+  const scopeRank = (v: bigint) => (scopeOf(v) >= dstScope ? -scopeOf(v) : scopeOf(v) - 128);
   const common = (a: HostAddress) => {
     if (dst === undefined) return 0;
     let n = 0;
     while (n < 128 && ((a.value >> BigInt(127 - n)) & 1n) === ((dst >> BigInt(127 - n)) & 1n)) n++;
     return Math.min(n, a.len);
   };
-  const score = (a: HostAddress): number[] => [a.value === dst ? 1 : 0, a.iface === oif ? 1 : 0, common(a)];
+  const score = (a: HostAddress): number[] => [a.value === dst ? 1 : 0, scopeRank(a.value), a.iface === oif ? 1 : 0, common(a)];
   const compare = (x: readonly number[], y: readonly number[]) => {
     const i = x.findIndex((v, k) => v !== y[k]);
     return i < 0 ? 0 : x[i]! - y[i]!;

@@ -212,4 +212,22 @@ describe('IPv6 kernel rules learnt from the differential suite', () => {
     // the same packet from lo (a looped-back local one) is received
     expect(pathOf(trace6(rs, 'iif "lo" ip6 saddr ::1 ip6 daddr ::1 udp sport 1 udp dport 53'))).toEqual(['pre#1 continue', 'pre policy accept']);
   });
+
+  it('an IPv6 source the host owns is not a martian: forwarded like any other (no fib_validate_source in IPv6)', () => {
+    const rs = `table ip6 t {\n\tchain f {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tcounter\n\t}\n}\n`;
+    const t = trace6(rs, 'iif "nso-h0" ip6 saddr 2001:db8:1::2 ip6 daddr 2001:db8:2::9 udp sport 1 udp dport 53');
+    expect(pathOf(t)).toEqual(['f#1 continue', 'f policy accept']);
+    expect(t.fate.kind).toBe('forwarded');
+  });
+
+  it('IPv6 masquerade picks its source like ipv6_dev_get_saddr: the destination itself, ::1 for ::1, else the output device', () => {
+    const rs = `table ip6 t {\n\tchain o {\n\t\ttype nat hook output priority 0; policy accept;\n\t\tudp dport 8080 redirect\n\t}\n\tchain p {\n\t\ttype nat hook postrouting priority 100; policy accept;\n\t\tmasquerade\n\t}\n}\n`;
+    const src = (daddr: string, dport = 53) => {
+      const t = trace6(rs, `local ip6 saddr 2001:db8:ff::10 ip6 daddr ${daddr} udp sport 1 udp dport ${dport}`);
+      return t.finalPacket?.['ip6 saddr'] ?? t.steps.filter((s) => s.kind === 'chain').map((s) => s.packet?.['ip6 saddr']).pop();
+    };
+    expect(src('2001:db8:1::2')).toBe('2001:db8:1::2'); // looped back to a local address: that address
+    expect(src('2001:db8:1::1', 8080)).toBe('::1'); // redirected to ::1
+    expect(src('2001:db8:2::9')).toBe('2001:db8:2::1'); // out nso-h1: its address
+  });
 });

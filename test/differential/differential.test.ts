@@ -13,6 +13,8 @@ import { KNOWN_GAPS, knownGapOf } from './knownGaps.ts';
 /** Seeds 1..RANDOM_CASES of generateCase (about 6 packets each, ~0.15 s per case). */
 const RANDOM_CASES = 800;
 const CHUNK = 200;
+/** Seeds 1..RANDOM_IPV6_CASES of generateCase(seed, { family: 'ip6' }) (about 6 packets each, ~0.07 s per case). */
+const RANDOM_IPV6_CASES = 300;
 /** Seeds 1..RANDOM_IPTABLES_CASES of generateIptablesCase (about 6 packets each, ~0.07 s per case). */
 const RANDOM_IPTABLES_CASES = 500;
 const IPTABLES_CHUNK = 250;
@@ -132,6 +134,14 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('differential: the kernel against t
     }, 240_000);
   }
 
+  it(`random IPv6 cases: seeds 1..${RANDOM_IPV6_CASES}`, () => {
+    const cases = Array.from({ length: RANDOM_IPV6_CASES }, (_, i): DiffCase => {
+      const g = generateCase(i + 1, { family: 'ip6' });
+      return { name: `ip6 seed ${i + 1}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options };
+    });
+    return runAll('randomIpv6', cases);
+  }, 120_000);
+
   for (let from = 1; from <= RANDOM_IPTABLES_CASES; from += IPTABLES_CHUNK) {
     const to = Math.min(RANDOM_IPTABLES_CASES, from + IPTABLES_CHUNK - 1);
     it(`random iptables dumps: seeds ${from}..${to}`, () => {
@@ -146,7 +156,7 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('differential: the kernel against t
   it(`known gaps: each still shows on its witness, and only as itself (${KNOWN_GAPS.length} gaps)`, async () => {
     const stale: string[] = [];
     for (const g of KNOWN_GAPS) {
-      const r = await runner.run({ name: `gap: ${g.name}`, format: g.witness.format ?? 'nft', ruleset: g.witness.ruleset, packets: g.witness.packets });
+      const r = await runner.run({ name: `gap: ${g.name}`, format: g.witness.format ?? 'nft', ruleset: g.witness.ruleset, packets: g.witness.packets, ...(g.witness.options ? { options: g.witness.options } : {}) });
       const differing = r.kind === 'ran' ? r.packets.filter((p) => p.comparison.agreement === 'disagree') : [];
       if (!differing.length || differing.some((p) => knownGapOf(r.case, p.input, p.packetText) !== g.name)) stale.push(g.name);
     }

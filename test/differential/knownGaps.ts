@@ -2,7 +2,7 @@
 // the evaluator inputs it affects and why. The suite counts them apart and fails when one no longer shows
 // (then it must leave this list): each gap carries a witness case that must still disagree. Data only;
 // imports the oracle's packet type.
-import type { WirePacket } from '../oracle/kernelOracle.ts';
+import type { OracleOptions, WirePacket } from '../oracle/kernelOracle.ts';
 
 export interface KnownGap {
   readonly name: string;
@@ -10,7 +10,7 @@ export interface KnownGap {
   readonly applies: (c: { readonly name: string; readonly ruleset: string }, input: string, packet: string) => boolean;
   readonly why: string;
   /** A small case that shows the gap (it must disagree, and only as this gap). */
-  readonly witness: { readonly ruleset: string; readonly packets: readonly WirePacket[]; readonly format?: 'nft' | 'iptables' | 'ip6tables' };
+  readonly witness: { readonly ruleset: string; readonly packets: readonly WirePacket[]; readonly format?: 'nft' | 'iptables' | 'ip6tables'; readonly options?: OracleOptions };
 }
 
 const tcpIn = (id: number, sport: number, dport: number, length?: number): WirePacket => ({
