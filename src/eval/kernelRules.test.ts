@@ -230,4 +230,13 @@ describe('IPv6 kernel rules learnt from the differential suite', () => {
     expect(src('2001:db8:1::1', 8080)).toBe('::1'); // redirected to ::1
     expect(src('2001:db8:2::9')).toBe('2001:db8:2::1'); // out nso-h1: its address
   });
+
+  it('IPv6 fib: no oif for a local route or a failed lookup, and an unroutable address is of type unreachable (nft_fib6_eval)', () => {
+    const rs = `table ip6 t {\n\tchain pre {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tfib daddr oif missing counter\n\t\tfib daddr type unreachable counter\n\t\tfib saddr . iif oif missing counter\n\t}\n}\n`;
+    const at = (s: string, d: string) => pathOf(trace6(rs, `iif "nso-h0" ip6 saddr ${s} ip6 daddr ${d} udp sport 1 udp dport 53`));
+    expect(at('2001:db8:1::1', '2001:db8:1::2')).toEqual(['pre#1 continue', 'pre policy accept']); // local: no oif
+    expect(at('2001:db8:1::1', '2001:db8:9::1')).toEqual(['pre#1 continue', 'pre#2 continue', 'pre policy accept']); // no route
+    expect(at('2001:db8:1::1', '2001:db8:2::9')).toEqual(['pre policy accept']); // routed out nso-h1
+    expect(at('2001:db8:1::2', '2001:db8:2::9')).toEqual(['pre#3 continue', 'pre policy accept']); // own source: local route
+  });
 });

@@ -444,10 +444,10 @@ export const IPV6_CASES: readonly DiffCase[] = [
     [local(1, 'tcp', H6, C6, 40001, 8080), local(2, 'udp', H6, C6, 40002, 53), local(3, 'tcp', H6, C6, 40003, 2222), local(4, 'tcp', H6, C6, 40004, 80)],
   ),
   nft6(
-    'ip6: fib (daddr type local, reverse path, bound to iif, oif)',
+    'ip6: fib (daddr type local/unreachable, reverse path, bound to iif, oif: none for a local route)',
     'ip6',
-    `\tchain pre {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tfib saddr . iif oif missing drop\n\t\tfib daddr type local counter\n\t\tfib daddr . iif type local counter\n\t\tfib daddr type != local ip6 daddr 2001:db8:2::/64 counter\n\t\tfib daddr oif "nso-h1" counter\n\t}`,
-    [tcp(1, C6, H6, 40001, 22), tcp(2, C6, LO6, 40002, 22), tcp(3, C6, S6, 40003, 22), tcp(4, '2001:db8:7::1', H6, 40004, 22), tcp(5, C6, HS6, 40005, 22), tcp(6, C6, '::1', 40006, 22)],
+    `\tchain pre {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tfib saddr . iif oif missing drop\n\t\tfib daddr type local counter\n\t\tfib daddr . iif type local counter\n\t\tfib daddr type != local ip6 daddr 2001:db8:2::/64 counter\n\t\tfib daddr oif "nso-h1" counter\n\t\tfib daddr oif missing counter\n\t\tfib daddr type unreachable counter\n\t\tfib daddr . iif oif exists counter\n\t\tfib saddr oif missing counter\n\t}`,
+    [tcp(1, C6, H6, 40001, 22), tcp(2, C6, LO6, 40002, 22), tcp(3, C6, S6, 40003, 22), tcp(4, '2001:db8:7::1', H6, 40004, 22), tcp(5, C6, HS6, 40005, 22), tcp(6, C6, '::1', 40006, 22), tcp(7, C6, '2001:db8:9::1', 40007, 22), tcp(8, H6, '2001:db8:1::9', 40008, 22)],
     { forward: true },
   ),
   nft6(

@@ -522,7 +522,7 @@ function renderMatch(rng: Rng, table: TablePlan, ctx: Ctx, interest: Interest, p
     }
     case 'fib':
       // against the host's own routes: local addresses, reverse path through the input device
-      return { text: rng.pick(['fib daddr type local', 'fib daddr type != local', 'fib daddr type { local, broadcast }', 'fib saddr . iif oif exists', 'fib saddr . iif oif missing', 'fib daddr . iif type local']) };
+      return { text: rng.pick(['fib daddr type local', 'fib daddr type != local', 'fib daddr type { local, multicast }', 'fib saddr . iif oif exists', 'fib saddr . iif oif missing', 'fib daddr . iif type local', 'fib daddr type unreachable', 'fib daddr oif missing', 'fib daddr oif exists', 'fib daddr . iif oif exists']) };
     case 'ctmeta':
       return { text: rng.pick(['ct status dnat', 'ct status ! dnat', 'ct status snat', 'ct direction original', 'ct mark 0x2a', 'ct mark != 0x0', 'ct state new ct mark 0x0']) };
     case 'sk':
