@@ -83,7 +83,8 @@ describe("generateCase(seed, { family: 'ip6' })", () => {
       'table ip6 ', 'table inet ', 'table ip v4', 'type nat', 'ipv6_addr . inet_service', 'type ipv6_addr', 'ip6 saddr', 'ip6 daddr . tcp dport',
       'ip6 nexthdr', 'meta l4proto ipv6-icmp', 'icmpv6 type', 'ip6 hoplimit', 'ip6 dscp', 'ip6 flowlabel', 'ip6 length', 'fib saddr . iif oif',
       'dnat to [', 'dnat ip6 to', 'dnat ip to', 'snat', 'masquerade', 'redirect', 'reject with icmpv6 type', 'reject with tcp reset',
-      'jump c', 'goto c', ' vmap ', 'ct state', 'meta nfproto ipv6',
+      'jump c', 'goto c', ' vmap ', 'ct state', 'meta nfproto ipv6', 'ip6 hoplimit set', 'ip6 dscp set', 'ct original ip6', 'ip6 saddr . ip6 daddr', 'ip6 daddr & ',
+      'fib daddr type unreachable', 'fib daddr oif missing',
     ];
     for (const w of wanted) expect(text, w).toContain(w);
     const packets = all.flatMap((c) => c.packets);

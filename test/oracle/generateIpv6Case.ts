@@ -359,6 +359,8 @@ function renderRule(rng: Rng, table: TablePlan, chain: ChainPlan, shape: RuleSha
     parts.push(rng.pick(['meta mark set meta mark or 0x4000', 'meta mark set meta mark and 0xffffbfff', 'meta mark set meta mark xor 0x1', 'ct mark set meta mark', 'meta mark set ct mark', 'ct mark set 0x2a']));
   }
   if (within(ctx.hooks, ['prerouting', 'output']) && rng.chance(0.05)) parts.push('notrack');
+  // header rewrites: a hop limit of 1 set in prerouting makes a forwarded packet expire
+  if (rng.chance(0.05)) parts.push(rng.pick(['ip6 hoplimit set 1', 'ip6 hoplimit set 200', 'ip6 dscp set cs1', 'ip6 dscp set af41']));
   if (proto !== 'icmpv6' && proto !== 'other' && rng.chance(0.06)) {
     // data map: no element for the key means the rule stops there (no match)
     const m = `marks${table.mapSeq++}`;
@@ -407,6 +409,7 @@ function renderMatch(rng: Rng, table: TablePlan, ctx: Ctx, interest: Interest, p
     ['addr', 5], ['port', 5], ['proto', 2], ['flags', 2], ['icmp', 1.5], ['ct', 2.5], ['mark', 1.5],
     ['iif', 1.5], ['concat', 1.2], ['ttl', 0.6], ['len', 0.5], ['th', 0.6], ['fib', ingressOnly ? 0.8 : 0],
     ['ctmeta', 1], ['sk', 0.5], ['nfproto', ctx.family === 'inet' ? 0.4 : 0], ['dscp', 0.4], ['flowlabel', 0.3],
+    ['mask', 0.5], ['pair', 0.4], ['ctorig', 0.4],
   ] as const);
   switch (kind) {
     case 'addr': {
@@ -542,6 +545,26 @@ function renderMatch(rng: Rng, table: TablePlan, ctx: Ctx, interest: Interest, p
       interest.aim({ dscp });
       return { text };
     }
+    case 'mask': {
+      // a bitwise mask over an address: the /64 of the destination, the interface id of the source
+      const [text, aim] = rng.pick([
+        ['ip6 daddr & ffff:ffff:ffff:ffff:: == 2001:db8:2::', { daddr: '2001:db8:2::2' }],
+        ['ip6 daddr & ffff:ffff:ffff:ffff:: != 2001:db8:1::', { daddr: '2001:db8:2::5' }],
+        ['ip6 saddr & ::ffff == ::1', { saddr: CLIENT_ADDR6 }],
+        ['ip6 saddr & ffff:ffff:ffff:: == 2001:db8:1::', { saddr: '2001:db8:1::150' }],
+      ] as const);
+      interest.aim(aim);
+      return { text };
+    }
+    case 'pair': {
+      const pairs = rng.subset([[CLIENT_ADDR6, HOST_ADDR6], [CLIENT_ADDR6, SERVER_ADDR6], ['2001:db8:1::9', HOST_LO_ADDR6], [HOST_ADDR6, CLIENT_ADDR6]], 1, 3);
+      const [saddr, daddr] = rng.pick(pairs);
+      interest.aim({ saddr, daddr });
+      return { text: `ip6 saddr . ip6 daddr { ${pairs.map(([a, b]) => `${a} . ${b}`).join(', ')} }` };
+    }
+    case 'ctorig':
+      // the connection's original tuple: before any NAT of this packet
+      return { text: rng.pick([`ct original ip6 daddr ${HOST_ADDR6}`, 'ct original ip6 saddr 2001:db8:1::/64', `ct original ip6 daddr != ${SERVER_ADDR6}`, `ct reply ip6 saddr ${SERVER_ADDR6}`]) };
     case 'flowlabel':
       // the flow label carries the case id (1..8 here): such a rule picks out some packets by their id
       return { text: rng.pick(['ip6 flowlabel 1', 'ip6 flowlabel { 2, 3 }', 'ip6 flowlabel != 4', 'ip6 flowlabel > 5']) };
