@@ -20,8 +20,8 @@ const inputChain = (rule: string) => `table ip t {\n\tchain i {\n\t\ttype filter
 
 const LISTINGS = ['nft -a list ruleset', 'nft -j list ruleset'];
 
-/** A rule with an ordering match `<`/`<=` directly followed by `>`/`>=` (on the same field or another). */
-const LT_THEN_GT = /\b[a-z]+ [a-z]+ <=? \S+ [a-z]+ [a-z]+ >=? \S+/;
+/** A rule with an ordering match `<`/`<=` directly followed by `>`/`>=` (on the same field or another; `ip6 hoplimit` too). */
+const LT_THEN_GT = /\b[a-z0-9]+ [a-z]+ <=? \S+ [a-z0-9]+ [a-z]+ >=? \S+/;
 
 export const KNOWN_GAPS: readonly KnownGap[] = [
   {
