@@ -239,4 +239,12 @@ describe('IPv6 kernel rules learnt from the differential suite', () => {
     expect(at('2001:db8:1::1', '2001:db8:2::9')).toEqual(['pre policy accept']); // routed out nso-h1
     expect(at('2001:db8:1::2', '2001:db8:2::9')).toEqual(['pre#3 continue', 'pre policy accept']); // own source: local route
   });
+
+  it('`dnat ip to` alone enables IPv4 conntrack only: in an inet table the nat chain never runs for IPv6 packets (nft_nat_init)', () => {
+    const rs = `table inet t {\n\tchain o {\n\t\ttype nat hook output priority 50; policy accept;\n\t\tdnat ip to 192.0.2.10\n\t}\n}\n`;
+    expect(pathOf(trace6(rs, 'local ip6 saddr 2001:db8:1::2 ip6 daddr 2001:db8:2::2 tcp sport 1 tcp dport 443'))).toEqual([]);
+    expect(pathOf(trace6(rs, 'local ip saddr 198.51.100.2 ip daddr 203.0.113.2 tcp sport 1 tcp dport 443'))).toEqual(['o#1 accept']);
+    const both = rs.replace('dnat ip to 192.0.2.10', 'dnat ip to 192.0.2.10\n\t\tct state new counter');
+    expect(pathOf(trace6(both, 'local ip6 saddr 2001:db8:1::2 ip6 daddr 2001:db8:2::2 tcp sport 1 tcp dport 443'))).toEqual(['o#1 continue', 'o#2 continue', 'o policy accept']);
+  });
 });
