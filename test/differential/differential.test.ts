@@ -14,7 +14,8 @@ import { KNOWN_GAPS, knownGapOf } from './knownGaps.ts';
 const RANDOM_CASES = 800;
 const CHUNK = 200;
 /** Seeds 1..RANDOM_IPV6_CASES of generateCase(seed, { family: 'ip6' }) (about 6 packets each, ~0.07 s per case). */
-const RANDOM_IPV6_CASES = 300;
+const RANDOM_IPV6_CASES = 600;
+const IPV6_CHUNK = 300;
 /** Seeds 1..RANDOM_IPTABLES_CASES of generateIptablesCase (about 6 packets each, ~0.07 s per case). */
 const RANDOM_IPTABLES_CASES = 500;
 const IPTABLES_CHUNK = 250;
@@ -134,13 +135,16 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('differential: the kernel against t
     }, 240_000);
   }
 
-  it(`random IPv6 cases: seeds 1..${RANDOM_IPV6_CASES}`, () => {
-    const cases = Array.from({ length: RANDOM_IPV6_CASES }, (_, i): DiffCase => {
-      const g = generateCase(i + 1, { family: 'ip6' });
-      return { name: `ip6 seed ${i + 1}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options };
-    });
-    return runAll('randomIpv6', cases);
-  }, 120_000);
+  for (let from = 1; from <= RANDOM_IPV6_CASES; from += IPV6_CHUNK) {
+    const to = Math.min(RANDOM_IPV6_CASES, from + IPV6_CHUNK - 1);
+    it(`random IPv6 cases: seeds ${from}..${to}`, () => {
+      const cases = Array.from({ length: to - from + 1 }, (_, i): DiffCase => {
+        const g = generateCase(from + i, { family: 'ip6' });
+        return { name: `ip6 seed ${from + i}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options };
+      });
+      return runAll('randomIpv6', cases);
+    }, 120_000);
+  }
 
   for (let from = 1; from <= RANDOM_IPTABLES_CASES; from += IPTABLES_CHUNK) {
     const to = Math.min(RANDOM_IPTABLES_CASES, from + IPTABLES_CHUNK - 1);
