@@ -29,6 +29,16 @@ function canvas(page: Page): Locator {
   return page.getByTestId('graph-canvas');
 }
 
+/** The trace's current step is drawn in the canvas, in the window, at a zoom where its text is readable. */
+async function expectCurrentStepInSight(page: Page): Promise<void> {
+  const current = canvas(page).locator('.react-flow__node.current');
+  await expect(current).toHaveCount(1);
+  await expect(current).toBeInViewport();
+  await expect
+    .poll(async () => Number(/scale\(([\d.]+)\)/.exec((await canvas(page).locator('.react-flow__viewport').getAttribute('style')) ?? '')?.[1] ?? 0))
+    .toBeGreaterThanOrEqual(0.5);
+}
+
 /** The graph node whose name is exactly `name`. */
 function graphNode(page: Page, name: string): Locator {
   return canvas(page).locator('.react-flow__node').filter({ has: page.locator('.nf-name').getByText(name, { exact: true }) });
@@ -136,20 +146,23 @@ test('a permalink with a packet opens with the same trace; copying its link and 
   await expect(fate).toContainText('reject-chain');
   const steps = await page.getByText(/^Step 1 of \d+$/).textContent();
   await openTab(page, 'Graph');
-  // As below: the whole graph is shown first (it may open zoomed on the trace's first step).
-  await page.getByRole('button', { name: 'Zoom to fit' }).click();
+  // The graph opens on the whole layout with the path lit (only nodes in view are drawn: all of them here).
   await expect(graphNode(page, 'reject-chain')).toHaveClass(/on-path/);
+  // Stepping from the graph brings each step into sight at a readable zoom.
+  await page.getByRole('group', { name: 'Trace steps' }).focus();
+  await page.keyboard.press('End');
+  await expect(graphNode(page, 'reject-chain')).toHaveClass(/current/);
+  await expectCurrentStepInSight(page);
 
   const { url } = await copyLink(page);
   const fresh = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
   await fresh.goto(url);
   // The link keeps the tab it was copied from.
   await expect(fresh.getByRole('tab', { name: 'Graph', exact: true })).toHaveAttribute('aria-selected', 'true');
-  // The graph may open zoomed on the trace's first step (it follows the trace) or fitted, depending on whether
-  // the trace or the layout comes first; only nodes in view are drawn, so the whole graph is shown first.
+  // Whether the trace or the layout comes first, the graph opens the same way: the whole layout, path lit.
   await expect(fresh.getByRole('group', { name: 'Trace steps' })).toContainText(/1 \/ \d+/);
-  await fresh.getByRole('button', { name: 'Zoom to fit' }).click();
   await expect(graphNode(fresh, 'reject-chain')).toHaveClass(/on-path/);
+  await expect(fresh.locator('.react-flow__node.current')).toHaveCount(1);
   await openTab(fresh, 'Trace');
   await expect(fresh.getByRole('status', { name: 'Fate' })).toHaveAttribute('data-fate-kind', 'rejected');
   await expect(fresh.getByText(/^Step 1 of \d+$/)).toHaveText(steps!);

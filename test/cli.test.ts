@@ -101,7 +101,7 @@ describe('nflens parse (the real CLI)', () => {
     // The legacy INPUT chain and the nf_tables input chain both hook ip input (reported at the legacy chain).
     expect(lines[3]).toMatch(new RegExp(`^${escape(legacy)}:3:1: warning: both iptables-legacy and nf_tables hook ip input: .*inet fw input.* \\[SRC2002\\]$`));
     expect(lines[4]).toBe(`${legacy}:6:28: warning: jump to chain 'SSH', which table ip filter does not have [SRC2004]`);
-    expect(lines[5]).toBe(`${legacy}:7:1: warning: ipset 'blocklist' is used here but no source defines it: add the output of 'ipset save' [SRC2006]`);
+    expect(lines[5]).toBe(`${legacy}:7:10: warning: ipset 'blocklist' is used here but no source defines it: add the output of 'ipset save' [SRC2006]`);
     expect(lines.slice(6)).toEqual(['']);
     expect(code).toBe(0); // warnings only
   });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Workspace } from '../model/ir.ts';
 import { parseIpset } from '../parse/ipset/index.ts';
+import { parseIptables } from '../parse/iptables/index.ts';
 import { parseIpvs } from '../parse/ipvs/index.ts';
 import { corpusFiles } from '../../test/corpus.ts';
 import { buildGraph } from './buildGraph.ts';
@@ -232,6 +233,17 @@ describe('buildGraph: iptables', () => {
     const setNode = setId('sets', 'ip', 'ipset', 'KUBE-CLUSTER-IP');
     expect(node(m, setNode)).toMatchObject({ kind: 'set', keyType: 'hash:ip,port', elementCount: 2, origin: 'ipset' });
     expect(edgesFrom(m, chainId('ipt', 'ip', 'filter', 'KUBE-FORWARD'), 'lookup').map((e) => e.target)).toEqual([setNode]);
+  });
+  it('links parsed -m set matches (lookup) and -j SET targets (update) to their ipsets', () => {
+    const ipsetText = 'create seen hash:ip family inet\ncreate gone hash:ip family inet\n';
+    const iptText = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m set ! --match-set seen src -j SET --add-set seen src --del-set gone src\nCOMMIT\n';
+    const ipt = parseIptables(iptText);
+    expect(ipt.diagnostics).toEqual([]);
+    const m = buildGraph(workspaceOf(parsedSource('ipt', 'iptables', iptText, ipt.ruleset.tables), parsedSource('sets', 'ipset', ipsetText, parseIpset(ipsetText).ruleset.tables)));
+    expectConsistent(m);
+    const input = chainId('ipt', 'ip', 'filter', 'INPUT');
+    expect(edgesFrom(m, input, 'lookup').map((e) => e.target)).toEqual([setId('sets', 'ip', 'ipset', 'seen')]);
+    expect(edgesFrom(m, input, 'update').map((e) => e.target).sort()).toEqual([setId('sets', 'ip', 'ipset', 'gone'), setId('sets', 'ip', 'ipset', 'seen')].sort());
   });
 });
 

@@ -1,7 +1,8 @@
 // What a rule points at: jump/goto targets, verdict-map branches, sets and maps it reads or writes,
 // flowtables; plus the short texts the graph shows for them (map keys, type specs, rule summaries).
-// Pure; imports only IR types.
-import type { Expr, NamedSet, Rule, Stmt, TypeSpec, Verdict } from '../model/ir.ts';
+// Pure; imports only the IR and its xt set helper.
+import type { Expr, NamedSet, Rule, Stmt, TypeSpec, Verdict, XtOption } from '../model/ir.ts';
+import { xtSetUses } from '../model/xtSets.ts';
 
 export type RuleReference =
   | { readonly kind: 'jump' | 'goto'; readonly target: string }
@@ -77,7 +78,7 @@ function stmtReferences(stmt: Stmt, add: RefList): void {
       add.add({ kind: 'flow', flowtable: stmt.flowtable.replace(/^@/, '') });
       return;
     case 'xt':
-      xtSetReferences(stmt.name, stmt.options, add);
+      xtSetReferences(stmt, add);
       return;
     default:
       forEachExprIn(stmt, (e) => exprReference(e, add));
@@ -106,18 +107,12 @@ function exprReferences(expr: Expr, add: RefList): void {
 /** The reference of one expression node (not of its children). */
 function exprReference(e: Expr, add: RefList): void {
   if (e.kind === 'setref') add.add({ kind: 'lookup', set: e.name, viaIpset: false });
-  else if (e.kind === 'xt') xtSetReferences(e.name, e.options, add);
+  else if (e.kind === 'xt') xtSetReferences(e, add);
 }
 
-/** iptables `-m set --match-set NAME dst,dst` / `-j SET --add-set NAME src`, as the iptables parser keeps
- *  them (an xt node `set`/`SET` with options `match-set` etc. valued `NAME flags` or `[NAME, flags]`). */
-function xtSetReferences(name: string, options: Readonly<Record<string, { readonly value: unknown }>>, add: RefList): void {
-  if (name !== 'set' && name !== 'SET') return;
-  for (const [option, kind] of [['match-set', 'lookup'], ['add-set', 'update'], ['del-set', 'update'], ['map-set', 'update']] as const) {
-    const value = options[option]?.value;
-    const first = Array.isArray(value) ? value[0] : typeof value === 'string' ? value.split(/\s+/)[0] : undefined;
-    if (typeof first === 'string' && first !== '') add.add({ kind, set: first, viaIpset: true });
-  }
+/** iptables `-m set --match-set NAME dst,dst` / `-j SET --add-set NAME src`, kept as an xt node. */
+function xtSetReferences(node: { readonly name: string; readonly options: Readonly<Record<string, XtOption>> }, add: RefList): void {
+  for (const use of xtSetUses(node)) add.add({ kind: use.kind, set: use.set, viaIpset: true });
 }
 
 /** Calls `visit` for every expression in an object's fields (statements hold expressions under various

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BaseChainSpec, Chain, Expr, NamedSet, ParseResult, ParsedSource, Rule, SourceFormat, Stmt, Table, TableOrigin } from '../model/ir.ts';
 import { parseIpset } from './ipset/index.ts';
+import { parseIptables } from './iptables/index.ts';
 import { checkWorkspace, checkWorkspaceFacts, collectWorkspaceFacts, type WorkspaceFacts } from './workspace.ts';
 
 // The nft text and iptables parsers are written in parallel with this module, so the nft and iptables
@@ -156,7 +157,7 @@ describe('checkWorkspace: sets nobody defines', () => {
   const ipsetText = 'create KUBE-CLUSTER-IP hash:ip,port family inet\nadd KUBE-CLUSTER-IP 10.96.0.1,tcp:443\n';
   const ipsetSource = fromParse('ipset', 'ipset', ipsetText, parseIpset(ipsetText));
   const kubeRule = (set: string) =>
-    rule([{ kind: 'xt', type: 'match', name: 'set', options: { 'match-set': { value: [set, 'dst,dst'] } }, text: `-m set --match-set ${set} dst,dst` }, jump('KUBE-MARK-MASQ')], {
+    rule([{ kind: 'xt', type: 'match', name: 'set', options: { name: { value: set }, flags: { value: ['dst', 'dst'] } }, text: `-m set --match-set ${set} dst,dst`, range: { start: 60, end: 85 } }, jump('KUBE-MARK-MASQ')], {
       xt: { args: ['-m', 'set', '--match-set', set, 'dst,dst', '-j', 'KUBE-MARK-MASQ'] },
       range: { start: 50, end: 90 },
     });
@@ -167,13 +168,24 @@ describe('checkWorkspace: sets nobody defines', () => {
     expect(codes([source('ipt', 'iptables', [iptablesNat('KUBE-CLUSTER-IP')]), ipsetSource])).toEqual([]);
   });
 
-  it('warns once per rule about an ipset no source defines', () => {
+  it('warns once per use about an ipset no source defines, at the -m set that names it', () => {
     const diagnostics = checkWorkspace({ sources: [source('ipt', 'iptables', [iptablesNat('KUBE-NODE-PORT-TCP')]), ipsetSource] });
     expect(diagnostics.map((d) => [d.sourceId, d.code, d.message, d.range])).toEqual([
-      ['ipt', 'SRC2006', "ipset 'KUBE-NODE-PORT-TCP' is used here but no ipset source defines it", { start: 50, end: 90 }],
+      ['ipt', 'SRC2006', "ipset 'KUBE-NODE-PORT-TCP' is used here but no ipset source defines it", { start: 60, end: 85 }],
     ]);
     const alone = checkWorkspace({ sources: [source('ipt', 'iptables', [iptablesNat('KUBE-CLUSTER-IP')])] });
     expect(alone.map((d) => d.message)).toEqual(["ipset 'KUBE-CLUSTER-IP' is used here but no source defines it: add the output of 'ipset save'"]);
+  });
+
+  it('reads the sets of parsed -m set matches and -j SET targets, each once', () => {
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT\n-A INPUT -m set ! --match-set seen src -j SET --add-set seen src --del-set gone dst\nCOMMIT\n';
+    const parsed = fromParse('ipt', 'iptables', text, parseIptables(text));
+    const diagnostics = checkWorkspace({ sources: [parsed, ipsetSource] });
+    expect(diagnostics.map((d) => [d.message, text.slice(d.range!.start, d.range!.end)])).toEqual([
+      ["ipset 'seen' is used here but no ipset source defines it", '-m set ! --match-set seen src'],
+      ["ipset 'seen' is used here but no ipset source defines it", '-j SET --add-set seen src --del-set gone dst'],
+      ["ipset 'gone' is used here but no ipset source defines it", '-j SET --add-set seen src --del-set gone dst'],
+    ]);
   });
 
   it('reads -m set from the rule arguments when the parser kept no xt node, and resolves @set of iptables rules as ipsets', () => {

@@ -5,6 +5,7 @@
 // every source's facts (`checkWorkspaceFacts`). Pure; imports only the model.
 import type { Chain, Diagnostic, Expr, Family, ParsedSource, SourceRange, Stmt, Table, Verdict, Workspace, XtOption } from '../model/ir.ts';
 import { IPTABLES_HOOK_OF, iptablesChainPriority } from '../model/priorities.ts';
+import { xtSetUses } from '../model/xtSets.ts';
 import { WSP } from './workspaceMessages.ts';
 
 /** A diagnostic about one source of the workspace (its range is an offset into that source's text). */
@@ -315,6 +316,9 @@ function checkSetReferences(sources: readonly SourceWithFacts[]): WorkspaceDiagn
  *  kept: a kube-proxy table has 260 000 jumps, all to chains it has. */
 class TableRefs {
   hasXt = false;
+  /** Sets named by xt `-m set`/`-j SET` nodes so far (a rule whose words name a set without such a node
+   *  did not parse: its words are read instead). */
+  xtSetUses = 0;
   /** Jumps and gotos to chains the table lacks. */
   readonly missingJumps: { readonly verdict: 'jump' | 'goto'; readonly target: string; readonly range: SourceRange | undefined }[] = [];
   /** Set names, referenced by rules (not by set elements), that the table does not define. */
@@ -350,9 +354,10 @@ function scanTable(table: Table): TableRefs {
   const refs = new TableRefs(table);
   for (const chain of table.chains) {
     for (const rule of chain.rules) {
+      const xtSetUsesBefore = refs.xtSetUses;
       for (const stmt of rule.stmts) walkStmt(stmt, rule.range, refs, true);
       const args = rule.xt?.args;
-      if (args) {
+      if (args && refs.xtSetUses === xtSetUsesBefore) {
         for (let i = 0; i + 1 < args.length; i++) {
           if (SET_OPTIONS.includes(args[i] as string)) refs.setName(args[i + 1] as string, rule.range);
         }
@@ -486,26 +491,15 @@ function walkExpr(expr: Expr | undefined, parentRange: SourceRange | undefined, 
 function noteXt(node: { readonly name: string; readonly options: Readonly<Record<string, XtOption>> }, range: SourceRange | undefined, refs: TableRefs, inRule: boolean): void {
   if (!inRule) return;
   refs.hasXt = true;
-  for (const name of xtSetNames(node)) refs.setName(name, range);
+  for (const use of xtSetUses(node)) {
+    refs.xtSetUses++;
+    refs.setName(use.set, range);
+  }
 }
 
 /** A kind this walk does not know (the switches above are exhaustive, so only input that bypassed the
  *  types gets here): nothing in it is checked. */
 function unknownKind(_node: never): void {}
-
-/** The sets of iptables' `-m set`/`-j SET` kept as an xt node with a `match-set`/`add-set`/`del-set`/
- *  `map-set` option (`NAME src,dst`). */
-function xtSetNames(node: { readonly name: string; readonly options: Readonly<Record<string, XtOption>> }): string[] {
-  if ((node.name !== 'set' && node.name !== 'SET') || !node.options || typeof node.options !== 'object') return [];
-  const names: string[] = [];
-  for (const key of ['match-set', 'add-set', 'del-set', 'map-set']) {
-    const option = (node.options as Record<string, { value?: unknown } | undefined>)[key];
-    const value = option?.value;
-    const first = Array.isArray(value) ? value[0] : typeof value === 'string' ? value.split(/\s+/)[0] : undefined;
-    if (typeof first === 'string' && first !== '') names.push(first);
-  }
-  return names;
-}
 
 // ───────────── helpers ─────────────
 

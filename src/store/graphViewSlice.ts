@@ -40,7 +40,8 @@ export interface GraphViewSlice {
   focusSearchHit(hit: SearchHit): void;
   /** The trace's current step is in this node: select it (the editor already shows the step) and centre
    *  the view on it when it is out of sight. */
-  followTraceNode(nodeId: string): void;
+  /** Selects the node of the trace's current step, and brings it into view when asked (and hidden). */
+  followTraceNode(nodeId: string, bringIntoView?: boolean): void;
 }
 
 function withIds(list: readonly string[], add: readonly string[]): readonly string[] {
@@ -105,9 +106,10 @@ export function createGraphViewSlice(): StateCreator<AppState, [], [], GraphView
         const best = hits[0];
         if (best) get().focusSearchHit(best);
       },
-      followTraceNode: (nodeId) => {
+      followTraceNode: (nodeId, bringIntoView = true) => {
         if (get().graphSelectedId === nodeId) return;
-        set({ graphSelectedId: nodeId, graphFocus: { nodeId, serial: nextSerial(), ifHidden: true } });
+        if (!bringIntoView) set({ graphSelectedId: nodeId });
+        else set({ graphSelectedId: nodeId, graphFocus: { nodeId, serial: nextSerial(), ifHidden: true } });
       },
       focusSearchHit: (hit) => {
         get().focusGraphNode(hit.nodeId, hit.expand);

@@ -30,7 +30,7 @@ export const dnat = (addr: string, port?: number): Stmt => ({ kind: 'nat', type:
 export const masquerade: Stmt = { kind: 'nat', type: 'masquerade' };
 export const counter: Stmt = { kind: 'counter' };
 /** iptables `-m set --match-set NAME FLAGS` as the iptables parser keeps it. */
-export const xtMatchSet = (name: string, flags: string): Stmt => ({ kind: 'xt', type: 'match', name: 'set', options: { 'match-set': { value: [name, flags] } }, text: `-m set --match-set ${name} ${flags}` });
+export const xtMatchSet = (name: string, flags: string): Stmt => ({ kind: 'xt', type: 'match', name: 'set', options: { name: { value: name }, flags: { value: flags.split(',') } }, text: `-m set --match-set ${name} ${flags}` });
 
 // ───────────── nft text ─────────────
 

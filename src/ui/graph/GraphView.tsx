@@ -4,7 +4,7 @@
 // and large dumps start folded into aggregates. Loaded lazily (default export for React.lazy).
 import '@xyflow/react/dist/style.css';
 import './graph.css';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type NodeChange, type NodeMouseHandler, type Viewport } from '@xyflow/react';
 import { selectGraphModel } from '../../store/graphSelectors.ts';
 import { selectShownTrace } from '../../store/traceSlice.ts';
@@ -19,10 +19,14 @@ import { Legend } from './Legend.tsx';
 import { NodeDetails } from './NodeDetails.tsx';
 import { nodeTypes } from './nodes.tsx';
 import { useGraphLayout } from './useGraphLayout.ts';
+import { FIT_PADDING, fittedViewport } from './initialViewport.ts';
 import { selectAllSourcesBlank } from '../../store/selectors.ts';
 
 /** The viewport when the view was last shown (tabs unmount it). */
 let savedViewport: Viewport | undefined;
+
+const MIN_ZOOM = 0.05;
+const MAX_ZOOM = 2.5;
 
 export default function GraphView() {
   return (
@@ -48,6 +52,33 @@ function GraphCanvas() {
   const [legendOpen, setLegendOpen] = useState(false);
   const rf = useReactFlow();
   const containerRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  // React Flow is mounted once the layout of the current model is there, with the viewport it opens with:
+  // the one the view was left with, or the layout fitted into the canvas. Computed here rather than with
+  // React Flow's `fitView`, which fits once the nodes are measured and so overrode, or not, a focus that
+  // came first (a search hit, a trace step), depending on timing.
+  const [openingViewport, setOpeningViewport] = useState<Viewport | undefined>(savedViewport);
+  // (The layout of an empty model — the page before its first parse — is no layout to fit; when laying out
+  // failed, the last layout is shown.)
+  const layoutToOpen = laidOut !== undefined && (laidOut.model === model || error !== undefined) && laidOut.model.nodes.length > 0 ? laidOut : undefined;
+  useLayoutEffect(() => {
+    if (openingViewport || !layoutToOpen) return;
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const open = (): boolean => {
+      const { width, height } = canvas.getBoundingClientRect();
+      if (width <= 0 || height <= 0) return false;
+      setOpeningViewport(fittedViewport(Object.values(layoutToOpen.layout.positions), width, height, MIN_ZOOM, MAX_ZOOM));
+      return true;
+    };
+    if (open()) return;
+    // Not sized yet (the view is being shown): open as soon as the canvas has a size.
+    const observer = new ResizeObserver(() => {
+      if (open()) observer.disconnect();
+    });
+    observer.observe(canvas);
+    return () => observer.disconnect();
+  }, [openingViewport, layoutToOpen]);
 
   const path = useMemo(() => (trace && laidOut ? graphPathOf(trace, laidOut.model, workspace) : undefined), [trace, laidOut, workspace]);
   const currentId = path?.stepNodes[stepIndex];
@@ -58,15 +89,19 @@ function GraphCanvas() {
   );
   const edges = useMemo(() => (laidOut ? toFlowEdges(laidOut.model, laidOut.layout, path ? { pathEdges: path.edgeIds } : {}) : []), [laidOut, path]);
 
-  // The trace's current step selects its node (and brings it into view when it is out of sight).
+  // The trace's current step selects its node. The graph opens as it was left, or on the whole layout with
+  // the step lit in it; from then on, each new step is brought into view when it is out of sight.
+  const openedOnStep = useRef(false);
   useEffect(() => {
-    if (currentId) store.getState().followTraceNode(currentId);
-  }, [currentId, store]);
+    if (!currentId || !openingViewport) return;
+    store.getState().followTraceNode(currentId, openedOnStep.current);
+    openedOnStep.current = true;
+  }, [currentId, openingViewport, store]);
 
   // Centre on a node once it is laid out (search hits, selections made elsewhere).
   const handledFocus = useRef(0);
   useEffect(() => {
-    if (!focus || !laidOut || handledFocus.current === focus.serial) return;
+    if (!focus || !laidOut || !openingViewport || handledFocus.current === focus.serial) return;
     const box = laidOut.layout.positions[focus.nodeId];
     if (!box) return; // not laid out yet: the next layout brings it
     handledFocus.current = focus.serial;
@@ -81,7 +116,7 @@ function GraphCanvas() {
       if (inView && zoom >= 0.5) return;
     }
     void rf.setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: Math.max(zoom, 0.9), duration: 250 });
-  }, [focus, laidOut, rf]);
+  }, [focus, laidOut, openingViewport, rf]);
 
   const onNodeClick: NodeMouseHandler<FlowNode> = useCallback(
     (_event, node) => {
@@ -119,7 +154,7 @@ function GraphCanvas() {
     <div className="graph-view" ref={containerRef}>
       <div className="view-toolbar" role="toolbar" aria-label="Graph tools">
         <GraphSearch />
-        <button type="button" onClick={() => void rf.fitView({ duration: 250, padding: 0.1 })}>
+        <button type="button" onClick={() => void rf.fitView({ duration: 250, padding: FIT_PADDING })}>
           Zoom to fit
         </button>
         <button type="button" onClick={() => store.getState().collapseAll()} disabled={model.options.expanded.length === 0}>
@@ -143,38 +178,40 @@ function GraphCanvas() {
         </div>
       ) : (
         <div className="graph-body">
-          <div className="graph-canvas" data-testid="graph-canvas">
+          <div className="graph-canvas" data-testid="graph-canvas" ref={canvasRef}>
             <EdgeMarkers />
-            <ReactFlow
-              nodes={nodes}
-              edges={edges}
-              nodeTypes={nodeTypes}
-              edgeTypes={edgeTypes}
-              onNodeClick={onNodeClick}
-              onNodesChange={onNodesChange}
-              onPaneClick={() => store.getState().selectGraphNode(null)}
-              onMoveEnd={(_e, viewport) => {
-                savedViewport = viewport;
-              }}
-              {...(savedViewport ? { defaultViewport: savedViewport } : { fitView: true, fitViewOptions: { padding: 0.1 } })}
-              colorMode={theme}
-              onlyRenderVisibleElements
-              nodesDraggable={false}
-              nodesConnectable={false}
-              edgesFocusable={false}
-              selectionOnDrag={false}
-              selectionKeyCode={null}
-              multiSelectionKeyCode={null}
-              deleteKeyCode={null}
-              minZoom={0.05}
-              maxZoom={2.5}
-              proOptions={{ hideAttribution: true }}
-              aria-label="Ruleset graph"
-            >
-              <Background gap={24} size={1} />
-              <Controls showInteractive={false} />
-              <MiniMap pannable zoomable ariaLabel="Minimap" nodeClassName={(n) => `nf-mini ${n.className ?? ''}`} />
-            </ReactFlow>
+            {openingViewport && (
+              <ReactFlow
+                nodes={nodes}
+                edges={edges}
+                nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
+                onNodeClick={onNodeClick}
+                onNodesChange={onNodesChange}
+                onPaneClick={() => store.getState().selectGraphNode(null)}
+                onMoveEnd={(_e, viewport) => {
+                  savedViewport = viewport;
+                }}
+                defaultViewport={openingViewport}
+                colorMode={theme}
+                onlyRenderVisibleElements
+                nodesDraggable={false}
+                nodesConnectable={false}
+                edgesFocusable={false}
+                selectionOnDrag={false}
+                selectionKeyCode={null}
+                multiSelectionKeyCode={null}
+                deleteKeyCode={null}
+                minZoom={MIN_ZOOM}
+                maxZoom={MAX_ZOOM}
+                proOptions={{ hideAttribution: true }}
+                aria-label="Ruleset graph"
+              >
+                <Background gap={24} size={1} />
+                <Controls showInteractive={false} />
+                <MiniMap pannable zoomable ariaLabel="Minimap" nodeClassName={(n) => `nf-mini ${n.className ?? ''}`} />
+              </ReactFlow>
+            )}
             {legendOpen && <Legend onClose={() => setLegendOpen(false)} />}
           </div>
           <NodeDetails />
