@@ -1,10 +1,12 @@
 // Exploration helper: runs generated seeds through the differential runner, prints the tally and writes
 // every disagreement (shrunk with --shrink) to /tmp/diff-report.txt (or --out FILE). --iptables: the
 // iptables-save generator (generateIptablesCase) instead of the nft one; --ip6: the IPv6 nft generator
-// (generateCase(seed, { family: 'ip6' }), its own seed space).
+// (generateCase(seed, { family: 'ip6' }), its own seed space); both: random ip6tables-save dumps
+// (generateIp6tablesCase).
 // Usage: explore.ts FROM TO [--iptables|--ip6] [--shrink] [--out FILE] | explore.ts --seeds 3,8,20 [--iptables|--ip6] [--shrink]
 import { writeFileSync } from 'node:fs';
 import { generateCase } from '../../test/oracle/generateCase.ts';
+import { generateIp6tablesCase } from '../../test/oracle/generateIp6tablesCase.ts';
 import { generateIptablesCase } from '../../test/oracle/generateIptablesCase.ts';
 import { DiffRunner, formatDisagreements, isDisagreement, tally, type CaseResult, type DiffCase } from '../../test/differential/differential.ts';
 
@@ -18,6 +20,10 @@ const listed = opt('--seeds')?.split(',').map(Number);
 const [from = '1', to = '100'] = args.filter((a, i) => !a.startsWith('--') && !['--out', '--seeds'].includes(args[i - 1] ?? ''));
 const seeds = listed ?? Array.from({ length: Number(to) - Number(from) + 1 }, (_, i) => Number(from) + i);
 const caseOf = (seed: number): DiffCase => {
+  if (iptables && ip6) {
+    const g = generateIp6tablesCase(seed);
+    return { name: `ip6tables seed ${seed}`, format: 'ip6tables', ruleset: g.saveText, packets: g.packets, options: g.options };
+  }
   if (iptables) {
     const g = generateIptablesCase(seed);
     return { name: `iptables seed ${seed}`, format: 'iptables', ruleset: g.saveText, packets: g.packets, options: g.options };

@@ -55,16 +55,16 @@ export function bigToIp6(n: bigint): string {
 
 // ---- value catalogues (items of one catalogue never overlap, so any subset is a valid interval set) ----
 
-interface AddrItem {
+export interface AddrItem {
   text: string;
   lo: bigint;
   hi: bigint;
 }
-const singleAddr = (a: string): AddrItem => ({ text: a, lo: ip6ToBig(a), hi: ip6ToBig(a) });
-const prefixAddr = (a: string, len: number): AddrItem => ({ text: `${a}/${len}`, lo: ip6ToBig(a), hi: ip6ToBig(a) + (1n << BigInt(128 - len)) - 1n });
-const rangeAddr = (a: string, b: string): AddrItem => ({ text: `${a}-${b}`, lo: ip6ToBig(a), hi: ip6ToBig(b) });
+export const singleAddr = (a: string): AddrItem => ({ text: a, lo: ip6ToBig(a), hi: ip6ToBig(a) });
+export const prefixAddr = (a: string, len: number): AddrItem => ({ text: `${a}/${len}`, lo: ip6ToBig(a), hi: ip6ToBig(a) + (1n << BigInt(128 - len)) - 1n });
+export const rangeAddr = (a: string, b: string): AddrItem => ({ text: `${a}-${b}`, lo: ip6ToBig(a), hi: ip6ToBig(b) });
 /** An address inside an item (wide prefixes: among their first 2^20). */
-const sampleAddr = (rng: Rng, it: AddrItem): string => bigToIp6(it.lo + (BigInt(rng.int(0, 0xfffff)) % (it.hi - it.lo + 1n)));
+export const sampleAddr = (rng: Rng, it: AddrItem): string => bigToIp6(it.lo + (BigInt(rng.int(0, 0xfffff)) % (it.hi - it.lo + 1n)));
 
 const samplePort = (rng: Rng, it: { lo: number; hi: number }) => rng.int(it.lo, it.hi);
 
@@ -750,7 +750,7 @@ const SERVER_DADDRS = [SERVER_ADDR6, '2001:db8:2::5', '2001:db8:2::1c', '2001:db
 const CLIENT_SIDE = ['2001:db8:1::9', '2001:db8:1::150', '2001:db8:1::9000'];
 
 /** Whether the host owns an address: its own, its lo address, or the case's AnyIP prefix. */
-function isHostLocal6(addr: string, options: OracleOptions): boolean {
+export function isHostLocal6(addr: string, options: OracleOptions): boolean {
   if (addr === HOST_ADDR6 || addr === HOST_LO_ADDR6 || addr === HOST_SERVER_ADDR6) return true;
   return (options.hostAddrs ?? []).some((a) => {
     const [base, len] = a.split('/') as [string, string];
