@@ -375,6 +375,22 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
     if (addr === undefined) notes.push(`source becomes the address of ${p.oif ?? 'the output interface'} (not in the host model)`);
   } else {
     // redirect: to the primary address of the input device, or loopback for locally generated packets.
+    // IPv6 takes the first address of the input device that shares the destination's scope bits
+    // (nf_nat_redirect_ipv6 → nf_nat_redirect_ipv6_usable: `scope & ifa_scope` of ipv6_addr_scope, i.e.
+    // loopback, link-local, site-local, v4-compatible); none usable → NF_DROP. A global destination
+    // (scope bits 0) takes any address; an IPv4-compatible one (::a.b.c.d) finds none on a normal host.
+    if (ctx.hook !== 'output' && p.l3 === 'ip6') {
+      const d = p.hdr.get(addrK);
+      const scopeBits = (v: bigint) => (v === 1n ? 0x10 : v >> 118n === 0x3fan ? 0x20 : v >> 118n === 0x3fbn ? 0x40 : v >> 32n === 0n && v > 1n ? 0x80 : 0);
+      const want = d !== undefined ? scopeBits(d) : 0;
+      if (want !== 0) {
+        const have = ctx.host.addresses.some((h) => h.family === 'ip6' && !h.anyIp && h.iface === p.iif && (scopeBits(h.value) & want) !== 0);
+        if (!have) {
+          ann.push({ kind: 'other', text: `${text}: ${p.iif ?? 'the input device'} has no address of the destination's scope (nf_nat_redirect_ipv6: dropped)` });
+          return { verdict: { kind: 'drop' } };
+        }
+      }
+    }
     addr = ctx.hook === 'output' ? (p.l3 === 'ip6' ? 1n : 0x7f000001n) : ifaceAddress(ctx, p.iif);
     if (addr === undefined) {
       p.forcedLocal = true;

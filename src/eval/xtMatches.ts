@@ -136,8 +136,14 @@ function addrtype6(o: XtOptions, ctx: RunCtx): XtResult {
     if (wanted.has('UNICAST') && !unicast) return fail('is not a unicast address');
     if (wanted.has('UNSPEC') && a !== 0n) return fail('is not ::');
     if (['LOCAL', 'ANYCAST', 'UNREACHABLE'].some((t) => wanted.has(t))) {
-      const local = dev !== undefined && dev !== null ? ifaceOfAddress(ctx.host, 'ip6', a) === dev : isLocalAddress(ctx.host, 'ip6', a) || (which === 'daddr' && p.forcedLocal);
-      const unreachable = !local && ctx.host.routesKnown && routeOif(ctx.host, 'ip6', a) === undefined && !isLocalAddress(ctx.host, 'ip6', a);
+      const bound = dev !== undefined && dev !== null;
+      const isLocal = isLocalAddress(ctx.host, 'ip6', a) || (which === 'daddr' && !!p.forcedLocal);
+      // the device of the address's route: a local route sits on the device holding the address
+      const routeDev = isLocal ? (ifaceOfAddress(ctx.host, 'ip6', a) ?? 'lo') : routeOif(ctx.host, 'ip6', a);
+      const local = bound ? ifaceOfAddress(ctx.host, 'ip6', a) === dev : isLocal;
+      // bound to a device the lookup is strict (ip6_route_output: an oif and no source → RT6_LOOKUP_F_IFACE):
+      // a route through another device is no route, so even a local address is UNREACHABLE from lo
+      const unreachable = bound ? routeDev !== dev : ctx.host.routesKnown && routeDev === undefined;
       const hit = (wanted.has('LOCAL') && local) || (wanted.has('UNREACHABLE') && unreachable);
       if (!hit) return fail(`is not ${[...wanted].filter((t) => ['LOCAL', 'ANYCAST', 'UNREACHABLE'].includes(t)).join(',')} by the routes`);
     }
