@@ -4,6 +4,7 @@
 // CI=true. Prints its counts. Imports the oracle, the runner and the case lists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCase } from '../oracle/generateCase.ts';
+import { generateIp6tablesCase } from '../oracle/generateIp6tablesCase.ts';
 import { generateIptablesCase } from '../oracle/generateIptablesCase.ts';
 import { assertOracleAvailable, oracleSuiteTitle, skipOracle } from '../oracle/oracleTestSupport.ts';
 import { DiffRunner, formatDisagreements, type CaseResult, type DiffCase } from './differential.ts';
@@ -15,6 +16,8 @@ const RANDOM_CASES = 800;
 const CHUNK = 200;
 /** Seeds 1..RANDOM_IPV6_CASES of generateCase(seed, { family: 'ip6' }) (about 6 packets each, ~0.07 s per case). */
 const RANDOM_IPV6_CASES = 600;
+/** Seeds 1..RANDOM_IP6TABLES_CASES of generateIp6tablesCase (random ip6tables-save dumps, ~0.07 s per case). */
+const RANDOM_IP6TABLES_CASES = 200;
 const IPV6_CHUNK = 300;
 /** Seeds 1..RANDOM_IPTABLES_CASES of generateIptablesCase (about 6 packets each, ~0.07 s per case). */
 const RANDOM_IPTABLES_CASES = 500;
@@ -32,8 +35,9 @@ interface Counts {
   gap: number;
 }
 
-const counts: Record<'random' | 'randomIptables' | 'randomIpv6' | 'hand' | 'iptables' | 'ipv6' | 'probabilistic', Counts> = {
+const counts: Record<'random' | 'randomIptables' | 'randomIpv6' | 'randomIp6tables' | 'hand' | 'iptables' | 'ipv6' | 'probabilistic', Counts> = {
   random: fresh(),
+  randomIp6tables: fresh(),
   randomIpv6: fresh(),
   ipv6: fresh(),
   randomIptables: fresh(),
@@ -85,9 +89,9 @@ function summary(): string {
   }, fresh());
   const hand = counts.hand.cases + counts.iptables.cases + counts.ipv6.cases + counts.probabilistic.cases;
   const v6 = fresh();
-  for (const c of [counts.ipv6, counts.randomIpv6]) for (const k of Object.keys(v6) as (keyof Counts)[]) v6[k] += c[k];
+  for (const c of [counts.ipv6, counts.randomIpv6, counts.randomIp6tables]) for (const k of Object.keys(v6) as (keyof Counts)[]) v6[k] += c[k];
   return [
-    `differential: ${counts.random.cases} random nft + ${counts.randomIpv6.cases} random IPv6 nft + ${counts.randomIptables.cases} random iptables + ${hand} hand cases (${counts.iptables.cases} iptables, ${counts.ipv6.cases} IPv6, ${counts.probabilistic.cases} probabilistic), ` +
+    `differential: ${counts.random.cases} random nft + ${counts.randomIpv6.cases} random IPv6 nft + ${counts.randomIptables.cases} random iptables + ${counts.randomIp6tables.cases} random ip6tables + ${hand} hand cases (${counts.iptables.cases} iptables, ${counts.ipv6.cases} IPv6, ${counts.probabilistic.cases} probabilistic), ` +
       `${all.agreeCases} agree, ${all.differCases} differ, ${all.gapCases} known gaps`,
     `differential: IPv6 (hand + random): ${v6.agreeCases} agree, ${v6.differCases} differ, ${v6.gapCases} known gaps; ` +
       `packets ${v6.exact} exact, ${v6.branch} among branches, ${v6.assumed} assumed, ${v6.differ} differ, ${v6.gap} known gaps`,
@@ -145,6 +149,14 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('differential: the kernel against t
       return runAll('randomIpv6', cases);
     }, 120_000);
   }
+
+  it(`random ip6tables dumps: seeds 1..${RANDOM_IP6TABLES_CASES}`, () => {
+    const cases = Array.from({ length: RANDOM_IP6TABLES_CASES }, (_, i): DiffCase => {
+      const g = generateIp6tablesCase(i + 1);
+      return { name: `ip6tables seed ${i + 1}`, format: 'ip6tables', ruleset: g.saveText, packets: g.packets, options: g.options };
+    });
+    return runAll('randomIp6tables', cases);
+  }, 120_000);
 
   for (let from = 1; from <= RANDOM_IPTABLES_CASES; from += IPTABLES_CHUNK) {
     const to = Math.min(RANDOM_IPTABLES_CASES, from + IPTABLES_CHUNK - 1);
