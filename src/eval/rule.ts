@@ -14,6 +14,7 @@ import { isBitmaskType } from '../model/datatypes.ts';
 import type { Annotation, ExprStep, MatchResult, StepVerdict } from './trace.ts';
 import { dtype, formatVal, valCompare, valEquals, type DType, type Val } from './value.ts';
 import { evalXtMatch, evalXtTarget } from './xtMatches.ts';
+import { synproxyOutcome } from './synproxy.ts';
 
 export interface RuleOutcome {
   readonly result: MatchResult;
@@ -449,6 +450,36 @@ function undecided(ctx: RunCtx, what: string, why: string, usual: 'match' | 'nom
   return i === 1 ? 'match' : 'nomatch';
 }
 
+/** A synproxy statement or SYNPROXY target on this packet (synproxy.ts): the verdict it gives, if any. An ACK
+ *  is taken or dropped depending on a cookie nflens cannot check: a choice, dropped by default (an ACK that
+ *  answers no cookie of this host). */
+function synproxy(ctx: RunCtx, ruleIndex: number, ann: Annotation[]): 'stolen' | 'drop' | 'continue' | 'not-tcp' {
+  const outcome = synproxyOutcome(ctx.pkt.l4 === 6 ? ctx.pkt.hdr.get('tcp flags') : undefined, runsXt(ctx));
+  switch (outcome) {
+    case 'not-tcp':
+      return 'not-tcp';
+    case 'continue':
+      ann.push({ kind: 'other', text: 'synproxy: neither a SYN nor an ACK, the rule goes on' });
+      return 'continue';
+    case 'syn-stolen':
+      ann.push({ kind: 'other', text: 'synproxy: the host answers this SYN with a SYN-ACK carrying a syncookie and takes the packet' });
+      return 'stolen';
+    case 'ack-cookie': {
+      const i = choose(ctx, {
+        kind: 'unknown',
+        label: `${where(ctx)} rule #${ruleIndex + 1} synproxy (whether this ACK answers one of the host's syncookies)`,
+        alternatives: [
+          { label: 'no cookie of this host: dropped', share: null },
+          { label: 'answers a syncookie: taken, the connection to the server is opened', share: null },
+        ],
+        defaultIndex: 0,
+      });
+      ann.push({ kind: 'other', text: i === 0 ? "synproxy: this ACK answers no syncookie of the host: dropped" : 'synproxy: this ACK answers a syncookie: taken, synproxy opens the connection to the server' });
+      return i === 0 ? 'drop' : 'stolen';
+    }
+  }
+}
+
 /** The merged `!=` compares of a rule, by the statement index each runs at, and the statements they stand
  *  for. Rules nft loaded: nft's merge (payloadMerge.ts). Rules of iptables-nft (or of an iptables-save that
  *  does not say its backend: nft is the default one): it emits its own bytecode, and merges only the ports of
@@ -660,14 +691,25 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
       case 'tproxy':
         if (!decide(s, "tproxy needs a listening socket; the host's sockets are not known", 'nomatch')) return nomatch();
         continue;
-      case 'synproxy':
-        if (!decide(s, 'synproxy is not modelled', 'nomatch')) return nomatch();
+      case 'synproxy': {
+        const outcome = synproxy(ctx, ruleIndex, ann);
+        if (outcome === 'not-tcp') {
+          exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: 'synproxy runs on tcp packets only' });
+          return nomatch();
+        }
+        if (outcome !== 'continue') return matched({ kind: outcome });
         continue;
+      }
       case 'objref':
         if (s.type === 'quota' || s.type === 'limit') {
           if (!decide(s, `named ${s.type} state is not known`, 'match')) return nomatch();
         } else if (s.type === 'synproxy') {
-          if (!decide(s, 'synproxy is not modelled', 'nomatch')) return nomatch();
+          const outcome = synproxy(ctx, ruleIndex, ann);
+          if (outcome === 'not-tcp') {
+            exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: 'synproxy runs on tcp packets only' });
+            return nomatch();
+          }
+          if (outcome !== 'continue') return matched({ kind: outcome });
         } else ann.push({ kind: s.type === 'counter' ? 'counter' : 'other', text: stmtText(s) });
         continue;
       case 'flow':

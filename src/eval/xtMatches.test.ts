@@ -1,6 +1,7 @@
 // iptables matches and targets that reach the evaluator as xt nodes (options keyed by long option name).
 import { describe, expect, it } from 'vitest';
 import type { NamedSet, Stmt } from '../model/ir.ts';
+import { parseIptables } from '../parse/index.ts';
 import { evaluate } from './evaluate.ts';
 import { parsePacket } from './packetParse.ts';
 import * as b from './testing/build.ts';
@@ -46,6 +47,23 @@ describe('xt matches', () => {
   it('-m recent --set always matches (it adds to the list); ! --set never does', () => {
     expect(run([b.xt('recent', { set: { value: true }, name: { value: 'KUBE-SEP-X' }, rsource: { value: true } }), b.accept], P).fate.verdict).toBe('accept');
     expect(run([b.xt('recent', { set: { value: true, negated: true }, name: { value: 'KUBE-SEP-X' } }), b.accept], P).fate.verdict).toBe('drop');
+  });
+
+  it('per-source limits are assumed not reached: the "up to" form matches, the "above" form does not', () => {
+    // As the iptables parser writes the options (the assumption is the default path; --all-branches has both).
+    const assumed = (match: string) => {
+      const save = `*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp ${match} -j ACCEPT\nCOMMIT\n`;
+      const parsed = parseIptables(save);
+      expect(parsed.diagnostics).toEqual([]);
+      const step = evaluate(parsed.ruleset, parsePacket(`${P} tcp flags syn`).packet, {}).steps.find((x) => x.kind === 'rule');
+      expect(step).toMatchObject({ result: 'unknown' });
+      return (step as { assumed?: string }).assumed;
+    };
+    expect(assumed('-m hashlimit --hashlimit-above 200/sec --hashlimit-mode srcip --hashlimit-name syn')).toBe('nomatch');
+    expect(assumed('-m hashlimit --hashlimit-upto 200/sec --hashlimit-name syn')).toBe('match');
+    expect(assumed('-m hashlimit --hashlimit 200/sec --hashlimit-name syn')).toBe('match');
+    expect(assumed('-m connlimit --connlimit-above 100')).toBe('nomatch');
+    expect(assumed('-m connlimit --connlimit-upto 100')).toBe('match');
   });
 
   it('an unknown module is undecidable, reported and assumed not to match', () => {

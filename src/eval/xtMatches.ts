@@ -295,6 +295,18 @@ function recent(o: XtOptions): XtResult {
 
 const undecidable = (what: string, usual: 'match' | 'nomatch' = 'nomatch'): XtMatchFn => () => ({ result: 'unknown', reason: what, usual });
 
+/** A per-flow or per-source limit whose state nflens cannot know, assumed not reached (a first packet):
+ *  then the "up to" form matches and the "above" form does not. `--hashlimit-above` / `--connlimit-above`
+ *  are the inverted "up to" (XT_HASHLIMIT_INVERT in xt_hashlimit.c, XT_CONNLIMIT_INVERT in xt_connlimit.c),
+ *  and a `!` before the option inverts it again. */
+const underLimit =
+  (what: string, aboveOption: string, uptoOption: string): XtMatchFn =>
+  (o) => {
+    const above = o[aboveOption];
+    const inverted = above !== undefined ? !above.negated : !!o[uptoOption]?.negated;
+    return { result: 'unknown', reason: `${what} (assumed under the limit)`, usual: inverted ? 'nomatch' : 'match' };
+  };
+
 export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   statistic,
   comment: () => yes('comment'),
@@ -306,8 +318,8 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   state: conntrackMatch,
   owner,
   limit: undecidable('rate limit state is not known (assumed under the limit)', 'match'),
-  hashlimit: undecidable('hashlimit state is not known (assumed under the limit)', 'match'),
-  connlimit: undecidable('connection counts are not known (assumed under the limit)', 'nomatch'),
+  hashlimit: underLimit('hashlimit state is not known', 'hashlimitAbove', 'hashlimitUpto'),
+  connlimit: underLimit('connection counts are not known', 'connlimitAbove', 'connlimitUpto'),
   recent,
   string: undecidable('payload string search is not modelled'),
   u32: undecidable('u32 is not modelled'),
