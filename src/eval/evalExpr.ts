@@ -331,7 +331,14 @@ function evalExthdr(e: Extract<Expr, { kind: 'exthdr' }>): Out {
 function evalOption(e: Extract<Expr, { kind: 'option' }>, ctx: RunCtx): Out {
   if (e.protocol === 'tcp') {
     if (ctx.pkt.l4 !== 6) return absent('not a tcp packet');
-    return unknown(`tcp option ${e.name} (TCP options are not modelled)`);
+    // A header of five 32-bit words has no room for options (`tcp doff 5`, the packet's default): every
+    // option is missing, which breaks the rule (nft_exthdr_tcp_eval) or reads false for `exists`. A longer
+    // header holds options the packet syntax cannot state.
+    if (ctx.pkt.hdr.get('tcp doff') === 5n) {
+      if (!e.field || e.field === 'exists') return val(intVal(0, dtype('boolean')));
+      return absent(`the packet has no tcp option ${e.name} (tcp doff 5: no options)`);
+    }
+    return unknown(`tcp option ${e.name} (the packet's TCP options are not known)`);
   }
   if (e.protocol === 'ip') {
     if (ctx.pkt.l3 !== 'ip') return absent('not an ip packet');
@@ -402,6 +409,7 @@ function evalMeta(key: string, ctx: RunCtx): Out {
     case 'ipsec':
     case 'broute':
       return val(intVal(0, t));
+    // No VRF: the packet has no slave device (index 0, no name; "no device" is the empty name here).
     case 'sdif':
     case 'sdifname':
       return val(strVal('', t.name));
@@ -471,9 +479,28 @@ function evalCt(e: Extract<Expr, { kind: 'ct' }>, ctx: RunCtx): Out {
     case 'proto-src':
     case 'proto-dst':
       return ctTuple(e.key, e.dir ?? 'original', ctx, t);
+    case 'bytes':
+    case 'packets':
+    case 'avgpkt':
+      return ctCounter(e.key, e.dir, ctx, t);
     default:
       return unknown(`ct ${e.key} is not modelled`);
   }
+}
+
+/** The counters of a connection this packet opens: conntrack counted it when it made the entry (one packet of
+ *  its length in the original direction: nf_ct_refresh_acct from the protocol's packet handler), and a rule
+ *  reading `ct bytes/packets/avgpkt` switches the accounting on when it is loaded (nft_ct_get_init →
+ *  nf_ct_set_acct). An entry that already existed has counts nflens cannot know. */
+function ctCounter(key: 'bytes' | 'packets' | 'avgpkt', dir: 'original' | 'reply' | undefined, ctx: RunCtx, t: DType): Out {
+  const fresh = ctx.ct.state === 'new' && (ctx.ct.status & 0x8n) === 0n; // IPS_CONFIRMED: seen by an earlier packet
+  if (!fresh) return unknown(`ct ${key} of an existing connection is not known`);
+  const length = ctx.pkt.meta.get('length');
+  if (length === undefined) return unknown(`ct ${key}: the packet's length is not known`);
+  const packets = dir === 'reply' ? 0n : 1n;
+  const bytes = dir === 'reply' ? 0n : length;
+  const value = key === 'packets' ? packets : key === 'bytes' ? bytes : packets === 0n ? 0n : bytes / packets;
+  return val(intVal(value, t));
 }
 
 /** Original tuple: the packet when conntrack saw it; reply tuple: the inverse of the packet after NAT. */

@@ -168,6 +168,41 @@ describe('kernel rules learnt from the differential suite', () => {
     expect(pathOf(traceSave(save, syn.replace('ip length 40', 'ip length 44')))).toEqual(['OUTPUT#1 continue', 'OUTPUT policy accept', 'POSTROUTING#1 continue', 'POSTROUTING policy accept']);
     expect(pathOf(traceSave(save, syn.replace('ip length 40', 'ip length 48')))).toEqual(['OUTPUT#1 continue', 'OUTPUT policy accept', 'POSTROUTING policy accept']);
   });
+
+  it('a TCP header of 5 words has no options: option matches break the rule, `missing` matches (nft_exthdr)', () => {
+    const rs = inputChain(
+      ['tcp option maxseg size != 536-65535 counter', 'tcp option maxseg size 1-500 counter', 'tcp option maxseg exists counter', 'tcp option maxseg missing counter', 'tcp option sack-perm missing counter']
+        .map((r) => `\t\t${r}`)
+        .join('\n'),
+    );
+    expect(pathOf(trace(rs, `${REMOTE} tcp sport 40000 tcp dport 80 tcp flags syn`))).toEqual(['i#4 continue', 'i#5 continue', 'i policy accept']);
+  });
+
+  it('the statements of a meter or set update run on the packet: a fresh element is under its limits, and a count holds the own connection', () => {
+    const rs = `table ip t {\n\tset seen {\n\t\ttype ipv4_addr\n\t\tsize 65535\n\t\tflags dynamic\n\t}\n\tchain i {\n\t\ttype filter hook input priority 0; policy accept;
+\t\ttcp dport 22 meter ssh size 65535 { ip saddr limit rate over 3/minute } counter drop
+\t\ttcp dport 23 meter tel size 65535 { ip saddr limit rate 3/minute } counter drop
+\t\ttcp dport 24 update @seen { ip saddr quota over 10 mbytes } counter drop
+\t\ttcp dport 25 add @seen { ip saddr ct count over 0 } counter drop
+\t\ttcp dport 26 add @seen { ip saddr counter } counter drop
+\t\ttcp dport 27 ct count 0 counter drop\n\t}\n}\n`;
+    const fate = (port: number) => trace(rs, `${REMOTE} tcp sport 40000 tcp dport ${port} tcp flags syn`).fate.verdict;
+    // As the kernel did for each port, one packet per fresh ruleset.
+    expect([22, 23, 24, 25, 26, 27].map(fate)).toEqual(['accept', 'drop', 'accept', 'drop', 'drop', 'accept']);
+  });
+
+  it("a connection's first packet is counted when conntrack makes its entry (accounting on, as a ct bytes rule turns it on); no VRF: meta sdif 0", () => {
+    const rs = inputChain(['ct bytes > 0 counter', 'ct packets 1 counter', 'ct packets > 1 counter', 'ct original bytes 40 counter', 'ct reply packets 0 counter', 'ct avgpkt 0 counter', 'meta sdif 0 counter'].map((r) => `\t\t${r}`).join('\n'));
+    expect(pathOf(trace(rs, `${REMOTE} ip length 40 tcp sport 40000 tcp dport 80 tcp flags syn`))).toEqual(['i#1 continue', 'i#2 continue', 'i#4 continue', 'i#5 continue', 'i#7 continue', 'i policy accept']);
+    // An entry the user says exists has counts nflens cannot know: an assumption, not a guess.
+    expect(trace(rs, `${REMOTE} tcp sport 40000 tcp dport 80 ct state established`).assumptions.length).toBeGreaterThan(0);
+  });
+
+  it("iptables' -m tcpmss (xt_tcpmss) returns its `!` when the SYN has no MSS option", () => {
+    const save = '*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m tcpmss --mss 1:500 -j DROP\n-A PREROUTING -p tcp -m conntrack --ctstate NEW -m tcpmss ! --mss 536:65535 -j DROP\nCOMMIT\n';
+    const syn = 'iif "nso-h0" ip saddr 198.51.100.1 ip daddr 198.51.100.2 tcp sport 40000 tcp dport 80 tcp flags syn';
+    expect(pathOf(traceSave(save, syn))).toEqual(['PREROUTING#2 drop']);
+  });
 });
 
 describe('IPv6 kernel rules learnt from the differential suite', () => {

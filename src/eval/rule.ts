@@ -114,6 +114,7 @@ function rhsOf(e: Expr, types: readonly DType[], ctx: RunCtx): Rhs {
 
 function compare(s: Extract<Stmt, { kind: 'match' }>, lv: Out, types: readonly DType[], ctx: RunCtx): MatchEval {
   const name = exprText(s.left);
+  if (lv.k === 'absent' && s.op === '!=' && isXtTcpmss(s.left, ctx)) return M('match', `${lv.why}: iptables' tcpmss match is then its negation (xt_tcpmss)`);
   if (lv.k === 'absent') return M('nomatch', lv.why);
   if (lv.k === 'unknown') return M('unknown', `${name}: ${lv.why}`, 'nomatch');
   const rhs = rhsOf(s.right, types, ctx);
@@ -282,6 +283,14 @@ function applyMangle(s: Extract<Stmt, { kind: 'mangle' }>, ctx: RunCtx, ann: Ann
   }
 }
 
+/** iptables' `-m tcpmss [!] --mss a:b` (translated to `tcp option maxseg size [!=] a-b`) stays xt_tcpmss in the
+ *  kernel, which returns its `!` when the SYN has no MSS option (tcpmss_mt: `out: return info->invert;`),
+ *  where nft's option match breaks the rule (checked against the kernel: `! --mss 536:65535 -j DROP` drops a
+ *  SYN without options). */
+function isXtTcpmss(left: Expr, ctx: RunCtx): boolean {
+  return left.kind === 'option' && left.protocol === 'tcp' && left.name === 'maxseg' && runsXt(ctx);
+}
+
 /** iptables' TCPMSS is xt_TCPMSS in the kernel: a SYN without an MSS option gets one, 4 bytes longer, when it
  *  carries no data and the header has room (xt_TCPMSS.c tcpmss_mangle_packet: "MSS Option not found ?! add
  *  it.."; `if (len > tcp_hdrlen) return 0;`), where nft's `tcp option maxseg size set` only rewrites an
@@ -448,6 +457,25 @@ function undecided(ctx: RunCtx, what: string, why: string, usual: 'match' | 'nom
     defaultIndex: usual === 'match' ? 1 : 0,
   });
   return i === 1 ? 'match' : 'nomatch';
+}
+
+/** A limit, quota or connection count: state nflens cannot know. */
+function isStatefulLimit(s: Stmt): boolean {
+  return s.kind === 'limit' || s.kind === 'quota' || s.kind === 'connlimit';
+}
+
+/** `ct count [over] 0`: decided whatever the other connections, as nft_connlimit counts the packet's own
+ *  connection (nf_conncount_add) before comparing: `over 0` always holds, `ct count 0` never. */
+function connlimitKnown(s: Extract<Stmt, { kind: 'connlimit' }>): 'match' | 'nomatch' | undefined {
+  if (s.val !== 0) return undefined;
+  return s.inv ? 'match' : 'nomatch';
+}
+
+/** What a per-element statement of a meter or set update usually does to the rule: a fresh element is under
+ *  every limit, so the `over` forms break the rule and the others let it go on (nft_limit, nft_quota,
+ *  nft_connlimit: NFT_BREAK when over, or when not over with the invert flag). */
+function elementStmtUsual(s: Stmt): 'match' | 'nomatch' {
+  return isStatefulLimit(s) && (s as { readonly inv?: boolean }).inv ? 'nomatch' : 'match';
 }
 
 /** A synproxy statement or SYNPROXY target on this packet (synproxy.ts): the verdict it gives, if any. An ACK
@@ -623,11 +651,18 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         ann.push({ kind: 'quota', text: stmtText(s) });
         if (!decide(s, 'the bytes already counted are not known', s.inv ? 'nomatch' : 'match')) return nomatch();
         continue;
-      case 'connlimit':
+      case 'connlimit': {
+        const known = connlimitKnown(s);
+        if (known) {
+          exprs.push({ ...range, text: stmtText(s), result: known, reason: "the count holds this packet's own connection: it is at least 1" });
+          if (known === 'nomatch') return nomatch();
+          continue;
+        }
         if (!decide(s, 'the number of connections is not known', s.inv ? 'nomatch' : 'match')) return nomatch();
         continue;
+      }
       case 'meter':
-        if (!decide(s, 'meter state is not known', 'match')) return nomatch();
+        if (!decide(s, 'meter state is not known (assumed a new element, under its limits)', elementStmtUsual(s.stmt))) return nomatch();
         continue;
       case 'mangle': {
         const breaks = applyMangle(s, ctx, ann);
@@ -687,6 +722,19 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         return matched({ kind: 'stolen' });
       case 'set':
         ann.push({ kind: 'set', text: `${stmtText(s)} (dynamic set updates are not applied)` });
+        // The element's own statements run on the packet (nft_dynset_eval → nft_set_elem_update_expr): a
+        // `limit rate over` / `quota over` / `ct count over` there breaks the rule while the element is under it.
+        for (const inner of s.stmts ?? []) {
+          const known = inner.kind === 'connlimit' ? connlimitKnown(inner) : undefined;
+          if (known) {
+            exprs.push({ ...range, text: stmtText(inner), result: known, reason: "the count holds this packet's own connection: it is at least 1" });
+            if (known === 'nomatch') return nomatch();
+            continue;
+          }
+          const usual = elementStmtUsual(inner);
+          if (usual === 'match' && !isStatefulLimit(inner)) continue;
+          if (!decide(inner, `the state of the element's ${inner.kind} is not known (assumed a new element, under its limit)`, usual)) return nomatch();
+        }
         continue;
       case 'tproxy':
         if (!decide(s, "tproxy needs a listening socket; the host's sockets are not known", 'nomatch')) return nomatch();

@@ -130,7 +130,10 @@ function portsModule(name: string, proto: number, extra: OptionSpec[] = []): Mod
       // iptables-nft writes the TCP flags first, then the source and the destination port, whatever the
       // order on the command line (nft_tcp in iptables/nft.c; the kernel listings of the corpus agree).
       const rank = (o: OptionUse) => (o.spec.key === 'tcpFlags' ? 0 : o.spec.key === 'sport' ? 1 : o.spec.key === 'dport' ? 2 : 3);
-      for (const opt of [...m.opts].sort((a, b) => rank(a) - rank(b))) {
+      // A single option (nearly every rule: `--dport N`) needs no sorted copy; indexed loop, as in rule.ts.
+      const opts = m.opts.length > 1 ? [...m.opts].sort((a, b) => rank(a) - rank(b)) : m.opts;
+      for (let k = 0; k < opts.length; k++) {
+        const opt = opts[k] as OptionUse;
         const key = opt.spec.key;
         if (key === 'sport' || key === 'dport') {
           const s = portMatch(name, key, opt);
