@@ -540,7 +540,10 @@ function evalFib(e: Extract<Expr, { kind: 'fib' }>, ctx: RunCtx): Out {
       const owner = ifaceOfAddress(ctx.host, fam, a);
       if (owner !== undefined && owner !== dev) local = false;
     }
-    const type = local ? 2 : isBroadcast(ctx.host, fam, a) ? 3 : isMulticast(fam, a) ? 5 : 1;
+    let type = local ? 2 : isBroadcast(ctx.host, fam, a) ? 3 : isMulticast(fam, a) ? 5 : 1;
+    // IPv6 asks the routing table itself (__nft_fib6_eval_type: a failed ip6 route lookup is
+    // RTN_UNREACHABLE), where IPv4 asks only for the address type (inet_dev_addr_type: unicast)
+    if (fam === 'ip6' && type === 1 && !local && ctx.host.routesKnown && routeOif(ctx.host, fam, a) === undefined) type = 7;
     return val(intVal(type, dtype('fib_addrtype')));
   }
   // oif/oifname: the device of the route to the address; with `iif` the lookup is bound to the input
@@ -553,8 +556,18 @@ function evalFib(e: Extract<Expr, { kind: 'fib' }>, ctx: RunCtx): Out {
     return val(strVal('lo', tl.name));
   }
   const oif = routeOif(ctx.host, fam, a);
-  if (oif === undefined) return unknown(`the route to ${which} is not known (give --host default=IFACE or route=PREFIX@IFACE)`);
   const t = e.result === 'oifname' ? dtype('ifname') : dtype('iface_index');
+  if (fam === 'ip6') {
+    // nft_fib6_eval: no result for a local route ("Should not see RTF_LOCAL here": RTF_LOCAL, RTF_ANYCAST,
+    // RTF_REJECT all give 0), for a failed lookup, or when bound to a device (`. iif`/`. oif`) the route
+    // leaves through another one; else the route's device. Unlike IPv4, a local address never answers lo.
+    if (oif === undefined && !ctx.host.routesKnown) return unknown(`the route to ${which} is not known (give --host default=IFACE or route=PREFIX@IFACE)`);
+    const bound = e.flags.includes('iif') ? p.iif : e.flags.includes('oif') ? p.oif : undefined;
+    if ((e.flags.includes('iif') || e.flags.includes('oif')) && bound === undefined) return unknown(`${e.flags.includes('iif') ? 'input' : 'output'} interface not given`);
+    const found = oif === undefined || oif === 'lo' || (bound !== undefined && bound !== oif) ? '' : oif;
+    return val(strVal(found, t.name));
+  }
+  if (oif === undefined) return unknown(`the route to ${which} is not known (give --host default=IFACE or route=PREFIX@IFACE)`);
   if (e.flags.includes('iif')) {
     if (p.iif === undefined) return unknown('input interface not given');
     if (oif === 'lo' && which === 'saddr' && p.iif !== 'lo') return val(strVal('', t.name));

@@ -353,7 +353,7 @@ function natTarget(e: Expr | undefined, t: DType, ctx: RunCtx): { v?: bigint; hi
 }
 
 /** dnat/snat/masquerade/redirect inside a nat chain: binds the connection and rewrites the packet. */
-function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotation[]): { verdict?: StepVerdict; nat?: string; breaks?: string; unknown?: string } {
+function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotation[]): { verdict?: StepVerdict; nat?: string; breaks?: string; unknown?: string; skip?: string } {
   const p = ctx.pkt;
   const text = stmtText(s);
   const manip = s.type === 'dnat' || s.type === 'redirect' ? 'dst' : 'src';
@@ -385,6 +385,22 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
     if (addr === undefined) notes.push(`source becomes the address of ${p.oif ?? 'the output interface'} (not in the host model)`);
   } else {
     // redirect: to the primary address of the input device, or loopback for locally generated packets.
+    // IPv6 takes the first address of the input device that shares the destination's scope bits
+    // (nf_nat_redirect_ipv6 → nf_nat_redirect_ipv6_usable: `scope & ifa_scope` of ipv6_addr_scope, i.e.
+    // loopback, link-local, site-local, v4-compatible); none usable → NF_DROP. A global destination
+    // (scope bits 0) takes any address; an IPv4-compatible one (::a.b.c.d) finds none on a normal host.
+    if (ctx.hook !== 'output' && p.l3 === 'ip6') {
+      const d = p.hdr.get(addrK);
+      const scopeBits = (v: bigint) => (v === 1n ? 0x10 : v >> 118n === 0x3fan ? 0x20 : v >> 118n === 0x3fbn ? 0x40 : v >> 32n === 0n && v > 1n ? 0x80 : 0);
+      const want = d !== undefined ? scopeBits(d) : 0;
+      if (want !== 0) {
+        const have = ctx.host.addresses.some((h) => h.family === 'ip6' && !h.anyIp && h.iface === p.iif && (scopeBits(h.value) & want) !== 0);
+        if (!have) {
+          ann.push({ kind: 'other', text: `${text}: ${p.iif ?? 'the input device'} has no address of the destination's scope (nf_nat_redirect_ipv6: dropped)` });
+          return { verdict: { kind: 'drop' } };
+        }
+      }
+    }
     addr = ctx.hook === 'output' ? (p.l3 === 'ip6' ? 1n : 0x7f000001n) : ifaceAddress(ctx, p.iif);
     if (addr === undefined) {
       p.forcedLocal = true;
@@ -408,6 +424,13 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
       if (pr.note) notes.push(pr.note.replace('address', 'port'));
       if (pr.hi !== undefined && (random || manip === 'src')) notes.push(`the kernel draws the port at random in ${exprText(s.port)}`);
     }
+  }
+  // Past the address and port expressions (a map lookup on the other family's header breaks the rule first):
+  // `dnat ip to …` / `snat ip6 to …` in an inet table binds packets of that family only; for the other one
+  // the expression does nothing and sets no verdict, so the rule goes on (nft_nat.c nft_nat_inet_eval:
+  // `if (priv->family == nft_pf(pkt) || priv->family == NFPROTO_INET) nft_nat_eval(…)`)
+  if (s.family !== undefined && (p.l3 === 'ip' || p.l3 === 'ip6') && s.family !== p.l3) {
+    return { skip: `${text}: an ${s.family === 'ip' ? 'IPv4' : 'IPv6'} mapping does nothing to an ${p.l3 === 'ip' ? 'IPv4' : 'IPv6'} packet (no verdict: the rule goes on)` };
   }
   const same = addr !== undefined && p.hdr.get(addrK) === addr && (port === undefined || !portK || p.hdr.get(portK) === port);
   if (addr !== undefined) p.hdr.set(addrK, addr);
@@ -651,6 +674,10 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
       }
       case 'nat': {
         const r = applyNat(s, ctx, ann);
+        if (r.skip) {
+          ann.push({ kind: 'other', text: r.skip });
+          continue;
+        }
         if (r.breaks) {
           exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: r.breaks });
           return nomatch();

@@ -11,7 +11,7 @@
 import type { XtOption } from '../model/ir.ts';
 import { choose, type RunCtx } from './context.ts';
 import { inPrefix, parseCidr } from './addr.ts';
-import { isBroadcast, isLocalAddress, isMulticast, routeOif } from './host.ts';
+import { ifaceOfAddress, isBroadcast, isLocalAddress, isMulticast, routeOif } from './host.ts';
 import { findSet } from './prepare.ts';
 import { indexOf, lookup } from './sets.ts';
 import { addrOf, portKey } from './state.ts';
@@ -101,6 +101,7 @@ function markMatch(read: 'meta' | 'ct'): XtMatchFn {
 function addrtype(o: XtOptions, ctx: RunCtx): XtResult {
   const p = ctx.pkt;
   if (p.l3 === 'arp') return no('not an IP packet');
+  if (p.l3 === 'ip6') return addrtype6(o, ctx);
   const check = (opt: XtOption | undefined, which: 'saddr' | 'daddr'): XtResult | undefined => {
     if (!opt) return undefined;
     const a = addrOf(p, which);
@@ -110,6 +111,43 @@ function addrtype(o: XtOptions, ctx: RunCtx): XtResult {
     const wanted = str(opt)!.toUpperCase().split(',');
     const r = wanted.includes(type) ? yes(`${which} type ${type}`) : no(`${which} type ${type}, not ${wanted.join(',')}`);
     return neg(r, opt.negated);
+  };
+  const rs = [check(o.srcType, 'saddr'), check(o.dstType, 'daddr')].filter((r): r is XtResult => !!r);
+  return rs.find((r) => r.result !== 'match') ?? rs[0] ?? yes('no type given');
+}
+
+/** xt_addrtype for IPv6 (addrtype_mt6 → match_type6): UNICAST, MULTICAST and UNSPEC test the address's own
+ *  type (ipv6_addr_type: every address but ::, multicast and ::ffff:0:0/96 is unicast, a local one too);
+ *  LOCAL, ANYCAST and UNREACHABLE ask the routes (match_lookup_rt6: LOCAL for a local route, or with
+ *  --limit-iface-in/out for an address of that device; UNREACHABLE when the lookup fails). All the types
+ *  asked must hold together for the address-type part, any of the route ones for the route part. */
+function addrtype6(o: XtOptions, ctx: RunCtx): XtResult {
+  const p = ctx.pkt;
+  const dev = o.limitIfaceIn ? p.iif : o.limitIfaceOut ? p.oif : undefined;
+  const check = (opt: XtOption | undefined, which: 'saddr' | 'daddr'): XtResult | undefined => {
+    if (!opt) return undefined;
+    const a = addrOf(p, which);
+    if (a === undefined) return { result: 'unknown', reason: `${which} not given`, usual: 'nomatch' };
+    const wanted = new Set(str(opt)!.toUpperCase().split(','));
+    const multicast = isMulticast('ip6', a);
+    const unicast = !multicast && a !== 0n && a >> 32n !== 0xffffn;
+    const fail = (why: string) => neg(no(`${which} ${why}`), opt.negated);
+    if (wanted.has('MULTICAST') && !multicast) return fail('is not a multicast address');
+    if (wanted.has('UNICAST') && !unicast) return fail('is not a unicast address');
+    if (wanted.has('UNSPEC') && a !== 0n) return fail('is not ::');
+    if (['LOCAL', 'ANYCAST', 'UNREACHABLE'].some((t) => wanted.has(t))) {
+      const bound = dev !== undefined && dev !== null;
+      const isLocal = isLocalAddress(ctx.host, 'ip6', a) || (which === 'daddr' && !!p.forcedLocal);
+      // the device of the address's route: a local route sits on the device holding the address
+      const routeDev = isLocal ? (ifaceOfAddress(ctx.host, 'ip6', a) ?? 'lo') : routeOif(ctx.host, 'ip6', a);
+      const local = bound ? ifaceOfAddress(ctx.host, 'ip6', a) === dev : isLocal;
+      // bound to a device the lookup is strict (ip6_route_output: an oif and no source → RT6_LOOKUP_F_IFACE):
+      // a route through another device is no route, so even a local address is UNREACHABLE from lo
+      const unreachable = bound ? routeDev !== dev : ctx.host.routesKnown && routeDev === undefined;
+      const hit = (wanted.has('LOCAL') && local) || (wanted.has('UNREACHABLE') && unreachable);
+      if (!hit) return fail(`is not ${[...wanted].filter((t) => ['LOCAL', 'ANYCAST', 'UNREACHABLE'].includes(t)).join(',')} by the routes`);
+    }
+    return neg(yes(`${which} type ${[...wanted].join(',')}`), opt.negated);
   };
   const rs = [check(o.srcType, 'saddr'), check(o.dstType, 'daddr')].filter((r): r is XtResult => !!r);
   return rs.find((r) => r.result !== 'match') ?? rs[0] ?? yes('no type given');

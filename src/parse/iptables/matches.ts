@@ -550,7 +550,12 @@ const addrtype: ModuleSpec = {
     return undefined;
   },
   // addrtype asks the routing table for the address type: nft's `fib saddr|daddr [. iif|. oif] type`.
-  translate(m) {
+  // Not for IPv6: iptables-nft keeps `match name addrtype` in the kernel (nft --debug=netlink; nft 1.0.6 only
+  // displays it as fib), and xt_addrtype's IPv6 test differs from fib's: UNICAST/MULTICAST/UNSPEC are the
+  // address's own type (match_type6: a local address is UNICAST too), only LOCAL/ANYCAST/UNREACHABLE ask
+  // the routes; so ip6tables rules keep an xt node (xtMatches.ts addrtype).
+  translate(m, ctx) {
+    if (ctx.family === 'ip6') return undefined;
     const iface = hasOption(m, 'limit-iface-in') ? 'iif' : hasOption(m, 'limit-iface-out') ? 'oif' : undefined;
     const out: Stmt[] = [];
     for (const opt of m.opts) {
