@@ -330,7 +330,9 @@ function evalExthdr(e: Extract<Expr, { kind: 'exthdr' }>): Out {
 
 function evalOption(e: Extract<Expr, { kind: 'option' }>, ctx: RunCtx): Out {
   if (e.protocol === 'tcp') {
-    if (ctx.pkt.l4 !== 6) return absent('not a tcp packet');
+    // `exists`/`missing` read 0 when there is no TCP header at all (nft_exthdr_tcp_eval: the err path stores 0
+    // under NFT_EXTHDR_F_PRESENT), and nft adds no tcp dependency for them: `missing` matches a UDP packet.
+    if (ctx.pkt.l4 !== 6) return !e.field || e.field === 'exists' ? val(intVal(0, dtype('boolean'))) : absent('not a tcp packet');
     // A header of five 32-bit words has no room for options (`tcp doff 5`, the packet's default): every
     // option is missing, which breaks the rule (nft_exthdr_tcp_eval) or reads false for `exists`. A longer
     // header holds options the packet syntax cannot state.

@@ -176,6 +176,8 @@ describe('kernel rules learnt from the differential suite', () => {
         .join('\n'),
     );
     expect(pathOf(trace(rs, `${REMOTE} tcp sport 40000 tcp dport 80 tcp flags syn`))).toEqual(['i#4 continue', 'i#5 continue', 'i policy accept']);
+    // no TCP header at all: `missing` still holds (the err path stores 0, and nft adds no tcp dependency)
+    expect(pathOf(trace(rs, `${REMOTE} udp sport 40000 udp dport 53`))).toEqual(['i#4 continue', 'i#5 continue', 'i policy accept']);
   });
 
   it('the statements of a meter or set update run on the packet: a fresh element is under its limits, and a count holds the own connection', () => {

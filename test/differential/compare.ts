@@ -81,7 +81,18 @@ export function evaluatorSide(trace: Trace): Side {
       path.push(`  ${where} policy ${kernelVerdict(s.verdict)}${mark}`);
     }
   }
-  return { path, end: evaluatorEnd(trace, lastHook) };
+  return { path: withoutHeadersOfConsumed(path), end: evaluatorEnd(trace, lastHook) };
+}
+
+/** The kernel prints a base chain's `packet:` line with the chain's first event; when that event is a
+ *  statement that consumed the packet (synproxy answering a SYN: consume_skb, then NF_STOLEN), the headers
+ *  are gone and no `packet:` line comes. */
+function withoutHeadersOfConsumed(path: readonly PathLine[]): PathLine[] {
+  return path.filter((line, i) => {
+    const chain = /^\S+ (\S+ \S+ \S+) packet /.exec(line)?.[1];
+    const next = path[i + 1];
+    return !(chain !== undefined && next !== undefined && next.startsWith(`  ${chain} rule #`) && next.endsWith(' stolen'));
+  });
 }
 
 function evaluatorEnd(trace: Trace, lastHook: string | undefined): string {
@@ -90,6 +101,8 @@ function evaluatorEnd(trace: Trace, lastHook: string | undefined): string {
   // (an IPv6 packet the receive path drops before prerouting is never traced either)
   if (f.where === 'routing') return lastHook === undefined ? 'none (not sent)' : `none after ${lastHook}`;
   if (f.verdict === 'accept') return f.kind === 'delivered' ? 'accept delivered' : 'accept sent';
+  // taken by a statement (synproxy): the trace just ends, as after a routing drop
+  if (f.kind === 'stolen') return `none after ${lastHook ?? '?'}`;
   if (f.verdict === 'drop') {
     const m = /^([^/]+)\/(\S+) ([^/]+)\/(.+)$/.exec(f.where);
     return m ? `drop ${m[1]} ${m[2]} ${m[3]} ${m[4]}` : `drop ${f.where}`;

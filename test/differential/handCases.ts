@@ -262,6 +262,51 @@ export const HAND_CASES: readonly DiffCase[] = [
     input('\t\tip length 20-40 counter\n\t\tudp length > 8 counter\n\t\ticmp type echo-request icmp code 0 accept\n\t\ticmp type { destination-unreachable, time-exceeded } drop', 'accept'),
     [...toHost(), remote(6, 'icmp', C, H, undefined, undefined, { icmpType: 3, icmpCode: 3 }), remote(7, 'udp', C, H, 40007, 53, { length: 300 })],
   ),
+  // ---- found by tracing real-world rulesets (session 12): stateful statements, synproxy, options, counters
+  nft(
+    'synproxy takes any SYN (cookie SYN-ACK), drops an ACK that answers no cookie, lets other packets go on',
+    'ip',
+    '\tchain raw {\n\t\ttype filter hook prerouting priority -300; policy accept;\n\t\ttcp dport 80 notrack\n\t}\n' +
+      input('\t\ttcp dport 80 ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm\n\t\ttcp dport 80 counter accept'),
+    [tcp(1, C, H, 40001, 80), tcp(2, C, H, 40002, 80, ['syn', 'ack']), tcp(3, C, H, 40003, 80, ['ack']), tcp(4, C, H, 40004, 80, ['fin', 'ack']), tcp(5, C, H, 40005, 80, ['rst'])],
+  ),
+  nft(
+    'meters and set updates run their per-element statements (a new element is under its limits); ct count counts the own connection',
+    'ip',
+    '\tset seen {\n\t\ttype ipv4_addr\n\t\tsize 65535\n\t\tflags dynamic\n\t}\n' +
+      input(
+        [
+          'tcp dport 22 meter ssh size 65535 { ip saddr limit rate over 3/minute } counter drop',
+          'tcp dport 23 meter tel size 65535 { ip saddr limit rate 3/minute } counter drop',
+          'tcp dport 24 update @seen { ip saddr quota over 10 mbytes } counter drop',
+          'tcp dport 25 add @seen { ip saddr ct count over 0 } counter drop',
+          'tcp dport 26 ct count 0 counter drop',
+          'tcp dport 27 ct count over 0 counter drop',
+        ].map((r) => `\t\t${r}`).join('\n'),
+      ),
+    // one source per packet: each meets a fresh element
+    [22, 23, 24, 25, 26, 27].map((port, i) => tcp(i + 1, `198.51.100.${11 + i}`, H, 40001 + i, port)),
+  ),
+  nft(
+    "a connection's first packet: conntrack counters, no TCP options in a 5-word header, no VRF, route realm 0",
+    'ip',
+    '\tchain pre {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tmeta rtclassid 0 counter\n\t}\n' +
+      input(
+        [
+          'ct bytes > 0 counter',
+          'ct packets > 1 counter',
+          'ct original packets 1 counter',
+          'ct reply bytes 0 counter',
+          'ct avgpkt 0 counter',
+          'tcp option maxseg size 1-500 counter',
+          'tcp option maxseg size != 536-65535 counter',
+          'tcp option sack-perm missing counter',
+          'meta sdif 0 counter',
+          'meta rtclassid "cosmos" counter',
+        ].map((r) => `\t\t${r}`).join('\n'),
+      ),
+    [tcp(1, C, H, 40001, 80), udp(2, C, H, 40002, 53), ping(3, C, H)],
+  ),
 ];
 
 export const IPTABLES_CASES: readonly DiffCase[] = [
@@ -335,6 +380,20 @@ export const IPTABLES_CASES: readonly DiffCase[] = [
     // source NAT shows on local packets looped back through lo (their prerouting/input lines)
     [tcp(1, C, H, 40001, 8055), tcp(2, C, H, 40002, 9000), ludp(3, H, LO, 40003, 53), ltcp(4, H, LO, 40004, 80)],
     { forward: true },
+  ),
+  // found by tracing real-world rule files (session 12)
+  ipt(
+    'iptables: SYNPROXY (xt) takes a bare SYN and drops an ACK without a cookie; -m tcpmss returns its ! without an MSS option',
+    `*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 80 -j CT --notrack\nCOMMIT\n*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 22 -m tcpmss --mss 1:500 -j DROP\n-A PREROUTING -p tcp --dport 23 -m tcpmss ! --mss 536:65535 -j DROP\nCOMMIT\n` +
+      `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 80 -m state --state INVALID,UNTRACKED -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460\n-A INPUT -p tcp --dport 80 -j ACCEPT\nCOMMIT\n`,
+    [tcp(1, C, H, 40001, 80), tcp(2, C, H, 40002, 80, ['syn', 'ack']), tcp(3, C, H, 40003, 80, ['ack']), tcp(4, C, H, 40004, 80, ['fin', 'ack']), tcp(5, C, H, 40005, 22), tcp(6, C, H, 40006, 23)],
+  ),
+  ipt(
+    'iptables: policy (no IPsec), tos, realm, tcp --tcp-option, rpfilter, and hashlimit/connlimit under their limits',
+    `*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING -m rpfilter --loose -j MARK --set-mark 0x1\n-A PREROUTING -m rpfilter --invert -j DROP\nCOMMIT\n` +
+      `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m policy --dir in --pol none\n-A INPUT -m policy --dir in --pol ipsec -j DROP\n-A INPUT -m tos --tos 0\n-A INPUT -m tos --tos 0x10/0x3f -j DROP\n-A INPUT -m realm --realm 0\n-A INPUT -p tcp -m tcp --tcp-option 2 -j DROP\n-A INPUT -p tcp -m tcp ! --tcp-option 2\n` +
+      `-A INPUT -p tcp -m hashlimit --hashlimit-above 200/sec --hashlimit-mode srcip --hashlimit-name syn -j DROP\n-A INPUT -p tcp -m hashlimit --hashlimit-upto 200/sec --hashlimit-name up\n-A INPUT -p tcp -m connlimit --connlimit-above 100 -j DROP\n-A INPUT -p tcp -m connlimit ! --connlimit-above 100\nCOMMIT\n`,
+    [tcp(1, C, H, 40001, 80), tcp(2, '203.0.113.5', H, 40002, 80), udp(3, C, H, 40003, 53)],
   ),
 ];
 

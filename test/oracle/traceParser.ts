@@ -201,6 +201,17 @@ function traceFromLines(
       if (hook && hooks[hooks.length - 1] !== hook) hooks.push(hook);
       if (!isTracer(l)) lastHookChain = key;
     }
+    else if (!isTracer(l)) {
+      // A base chain's line without its `packet:` line: the kernel prints the headers with the first event of
+      // a base chain, and a statement that consumed the packet (synproxy answering a SYN: consume_skb, then
+      // NF_STOLEN) leaves none to print. The chain still says which hook it is.
+      const own = hookOf.get(key);
+      if (own && own !== hook) {
+        hook = own;
+        if (hooks[hooks.length - 1] !== hook) hooks.push(hook);
+        lastHookChain = key;
+      }
+    }
     if (isTracer(l)) {
       const end = tracer!.endChains.get(l.chain);
       if (end && l.kind === 'packet') lastEnd = { hook: end, ...(l.packet?.oif ? { oif: l.packet.oif } : {}) };
