@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NamedSet, Stmt } from '../model/ir.ts';
 import { parseIptables } from '../parse/index.ts';
-import { evaluate } from './evaluate.ts';
+import { evaluate, evaluateBranches } from './evaluate.ts';
 import { parsePacket } from './packetParse.ts';
 import * as b from './testing/build.ts';
 import { pathOf } from './testing/paths.ts';
@@ -102,6 +102,16 @@ describe('xt matches', () => {
     expect(matched('198.51.100.1')).toEqual([0, 1]); // back through nso-h0: passes
     expect(matched('203.0.113.5')).toEqual([0, 2]); // back through nso-h1: only --loose passes; --invert drops
     expect(matched('198.51.100.2')).toEqual([2]); // a local source fails without --accept-local
+  });
+
+  it('--mode nth: by default a freshly loaded rule sees its first packet (counter 0), as the kernel did; the other outcome is a branch', () => {
+    const save = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m statistic --mode nth --every 3 --packet 0 -j LOG\n-A INPUT -m statistic --mode nth --every 3 --packet 1 -j LOG\nCOMMIT\n';
+    const parsed = parseIptables(save);
+    expect(parsed.diagnostics).toEqual([]);
+    const packet = parsePacket('iif eth0 ip saddr 198.51.100.1 ip daddr 198.51.100.2 tcp dport 80').packet;
+    const t = evaluate(parsed.ruleset, packet, {});
+    expect(t.steps.filter((x) => x.kind === 'rule').map((x) => `${x.ruleIndex} ${x.result}`)).toEqual(['0 match', '1 nomatch']);
+    expect(evaluateBranches(parsed.ruleset, packet, {}).leaves).toHaveLength(4);
   });
 
   it('an unknown module is undecidable, reported and assumed not to match', () => {

@@ -67,14 +67,17 @@ function statistic(o: XtOptions, ctx: RunCtx, where: string): XtResult {
     const every = Number(str(o.every));
     const packet = Number(str(o.packet) ?? 0);
     if (!(every >= 1)) return { result: 'unknown', reason: `bad --every ${str(o.every)}`, usual: 'nomatch' };
+    // The counter is the rule's own and depends on the packets before; the default is a freshly loaded rule's
+    // first packet, counter 0 (iptables-nft runs --mode nth as `numgen inc mod EVERY`, which starts at 0: the
+    // kernel matched `--packet 0` first, then 1, then 2).
     const i = choose(ctx, {
       kind: 'random',
-      label: `statistic nth every ${every} packet ${packet} at ${where} (the counter is not known)`,
+      label: `statistic nth every ${every} packet ${packet} at ${where} (the counter is not known; a fresh rule's is 0)`,
       alternatives: [
         { label: `matched (counter = ${packet})`, share: 1 / every },
         { label: 'not matched', share: 1 - 1 / every },
       ],
-      defaultIndex: 0,
+      defaultIndex: packet % every === 0 ? 0 : 1,
     });
     const r = i === 0 ? yes(`nth: packet ${packet} of every ${every}`) : no(`nth: not packet ${packet} of every ${every}`);
     return neg(r, o.every?.negated);
