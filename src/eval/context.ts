@@ -41,6 +41,9 @@ export interface RunCtx {
   readonly notes: string[];
   readonly assumptions: string[];
   ruleEvals: number;
+  /** Entries this packet put in iptables `-m recent` lists, by list and address: how many hits it recorded
+   *  (`--set`, a successful `--update`). Entries of earlier packets are not known. */
+  readonly recentHits: Map<string, number>;
 }
 
 export function choose(ctx: RunCtx, point: ChoicePoint): number {

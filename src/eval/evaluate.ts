@@ -118,6 +118,7 @@ function runOnce(s: Setup, plan: ChoicePlan): Trace {
     notes: [...s.notes],
     assumptions: [],
     ruleEvals: 0,
+    recentHits: new Map(),
   };
   const fate = runPipeline(ctx, s.packet);
   return {

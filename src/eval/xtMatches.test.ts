@@ -44,6 +44,35 @@ describe('xt matches', () => {
     expect(r(P).fate.verdict).toBe('drop');
   });
 
+  it('-m recent: what this packet put in a list is known to later rules (the kernel matched the same rules)', () => {
+    const rules = [
+      '--name a --rcheck',
+      '--name a --set',
+      '--name a --rcheck --seconds 60',
+      '--name a --update --seconds 60 --hitcount 2',
+      '--name a --update',
+      '--name a --rcheck --hitcount 2',
+      '--name a --remove',
+      '--name a --rcheck',
+      '--name b --rdest --set',
+      '--name b --rcheck',
+      '--name b --rdest --rcheck',
+    ];
+    const save = `*filter\n:INPUT ACCEPT [0:0]\n${rules.map((r) => `-A INPUT -p tcp --dport 80 -m recent ${r} -j LOG`).join('\n')}\nCOMMIT\n`;
+    const parsed = parseIptables(save);
+    expect(parsed.diagnostics).toEqual([]);
+    const t = evaluate(parsed.ruleset, parsePacket('iif eth0 ip saddr 198.51.100.1 ip daddr 198.51.100.2 tcp dport 80').packet, {});
+    expect(t.steps.filter((x) => x.kind === 'rule' && x.result === 'match').map((x) => rules[x.ruleIndex ?? -1])).toEqual([
+      '--name a --set',
+      '--name a --rcheck --seconds 60',
+      '--name a --update',
+      '--name a --rcheck --hitcount 2',
+      '--name a --remove',
+      '--name b --rdest --set',
+      '--name b --rdest --rcheck',
+    ]);
+  });
+
   it('-m recent --set always matches (it adds to the list); ! --set never does', () => {
     expect(run([b.xt('recent', { set: { value: true }, name: { value: 'KUBE-SEP-X' }, rsource: { value: true } }), b.accept], P).fate.verdict).toBe('accept');
     expect(run([b.xt('recent', { set: { value: true, negated: true }, name: { value: 'KUBE-SEP-X' } }), b.accept], P).fate.verdict).toBe('drop');

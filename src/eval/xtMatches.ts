@@ -291,9 +291,31 @@ function owner(o: XtOptions, ctx: RunCtx): XtResult {
  *  and always matches (`ret = !info->invert`, whether or not the address was listed); `--rcheck`, `--update`
  *  and `--remove` depend on the list's contents, which a dump does not show. kube-proxy's session affinity
  *  DNAT rules carry `-m recent --set`. */
-function recent(o: XtOptions): XtResult {
-  if (o.set !== undefined) return neg(yes(`--set adds the ${o.rdest ? 'destination' : 'source'} to recent list ${str(o.name) ?? 'DEFAULT'} and always matches`), o.set.negated);
-  return { result: 'unknown', reason: 'recent list contents are not known', usual: 'nomatch' };
+/** `-m recent`: lists of addresses with the times they were seen (xt_recent.c recent_mt). What earlier packets
+ *  left in a list is not known; what this packet put there is: `--set` records a hit (and always matches),
+ *  `--rcheck`/`--update` find an entry with at least `--hitcount` hits (its hits are a lower bound: an earlier
+ *  packet may have added more), `--update` then records one more, `--remove` takes the entry out. */
+function recent(o: XtOptions, ctx: RunCtx): XtResult {
+  const name = str(o.name) ?? 'DEFAULT';
+  const which = o.rdest !== undefined ? 'daddr' : 'saddr';
+  const addr = addrOf(ctx.pkt, which);
+  const mask = str(o.mask);
+  const maskValue = mask !== undefined && ctx.pkt.l3 === 'ip' ? parseCidr(mask)?.value : undefined;
+  const key = addr === undefined ? undefined : `${name} ${ctx.pkt.l3} ${maskValue !== undefined ? addr & maskValue : addr}`;
+  const side = which === 'daddr' ? 'destination' : 'source';
+  const hits = key === undefined ? 0 : (ctx.recentHits.get(key) ?? 0);
+  if (o.set !== undefined) {
+    if (key !== undefined) ctx.recentHits.set(key, hits + 1);
+    return neg(yes(`--set adds the ${side} to recent list ${name} and always matches`), o.set.negated);
+  }
+  const command = o.rcheck ?? o.update ?? o.remove;
+  const needed = Math.max(1, Number(str(o.hitcount) ?? 1));
+  if (command && hits >= needed) {
+    if (o.update !== undefined && key !== undefined) ctx.recentHits.set(key, hits + 1);
+    if (o.remove !== undefined && key !== undefined) ctx.recentHits.delete(key);
+    return neg(yes(`this packet put its ${side} in recent list ${name} (${hits} hit${hits === 1 ? '' : 's'})`), command.negated);
+  }
+  return { result: 'unknown', reason: `recent list ${name}: what earlier packets left there is not known`, usual: command?.negated ? 'match' : 'nomatch' };
 }
 
 const undecidable = (what: string, usual: 'match' | 'nomatch' = 'nomatch'): XtMatchFn => () => ({ result: 'unknown', reason: what, usual });
