@@ -212,7 +212,10 @@ async function measureOne(browser: Browser, baseUrl: string, input: BrowserInput
             const counts = document.querySelector('[data-testid="status-counts"]')?.textContent ?? '';
             if (out.parseDone === undefined && status.startsWith('Parsed in') && counts.includes(rulesText)) painted('parseDone');
             if (out.parseDone !== undefined && out.outline === undefined && document.querySelector('[role="tree"][aria-label="Outline"] [role="treeitem"]')) painted('outline');
-            if (hasGraph && out.parseDone !== undefined && out.graph === undefined && document.querySelector('.react-flow__node')) painted('graph');
+            // The graph is painted once its nodes are drawn and the view no longer says it is laying out: a node
+            // of an earlier layout shown meanwhile is not the paint the user waits for.
+            const layingOut = /Laying out/.test(document.querySelector('.view-status')?.textContent ?? '');
+            if (hasGraph && out.parseDone !== undefined && out.graph === undefined && document.querySelector('.react-flow__node') && !layingOut) painted('graph');
             // With the graph tab shown the outline is not mounted: the graph's paint is what the user waits for.
             const ready = (hasGraph ? (out.graph ?? -1) >= 0 : (out.outline ?? -1) >= 0) && (out.parseDone ?? -1) >= 0;
             if (ready) finish();

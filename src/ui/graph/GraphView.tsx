@@ -58,9 +58,10 @@ function GraphCanvas() {
   // React Flow's `fitView`, which fits once the nodes are measured and so overrode, or not, a focus that
   // came first (a search hit, a trace step), depending on timing.
   const [openingViewport, setOpeningViewport] = useState<Viewport | undefined>(savedViewport);
-  // (The layout of an empty model — the page before its first parse — is no layout to fit; when laying out
-  // failed, the last layout is shown.)
-  const layoutToOpen = laidOut !== undefined && (laidOut.model === model || error !== undefined) && laidOut.model.nodes.length > 0 ? laidOut : undefined;
+  // The first layout with nodes will do, even if a newer model is being laid out (a parse's result and then
+  // its facts each make a new model object with the same nodes: waiting for the second layout cost ~0.6 s);
+  // the layout of an empty model — the page before its first parse — is no layout to fit.
+  const layoutToOpen = laidOut !== undefined && laidOut.model.nodes.length > 0 ? laidOut : undefined;
   useLayoutEffect(() => {
     if (openingViewport || !layoutToOpen) return;
     const canvas = canvasRef.current;
