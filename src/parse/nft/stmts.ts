@@ -722,6 +722,11 @@ export class StmtParser {
       addr = r.addr;
       port = r.port;
       if (!addr && !port) this.p.errorExpected(`an address after '${type} to'`);
+    } else if (type === 'redirect' && this.p.at('to') && !this.p.at(':', 1)) {
+      // redir_stmt_arg (parser_bison.y): `redirect to stmt_expr` — the colon before a redirect's port is
+      // optional (nft lists it with one); masquerade's is not (masq_stmt_args: TO COLON stmt_expr).
+      this.p.next();
+      port = this.e.parseExpr({ dt: 'inet_service', bits: 16 });
     } else if (this.p.eat('to')) {
       const r = this.parseAddrPort(undefined, false);
       port = r.port;

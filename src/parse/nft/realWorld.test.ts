@@ -1,0 +1,53 @@
+// Constructs seen in real-world rulesets that nft 1.0.6 accepts: each parses without errors into the IR
+// that the JSON parser gives for what `nft -j list ruleset` printed after loading it (recorded in a private
+// network namespace with Debian's nft 1.0.6; only the rule's `expr` array is kept here).
+import { describe, expect, it } from 'vitest';
+import { firstDifference } from '../../model/compare.ts';
+import type { Stmt } from '../../model/ir.ts';
+import { parseNftJson } from '../nftJson/index.ts';
+import { parseNft } from './index.ts';
+
+const META = '{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}';
+
+/** The statements of the one rule of chain c in table `family` t, with the chain header given. */
+function textStmts(family: string, header: string, rule: string): { stmts: readonly Stmt[]; errors: string[] } {
+  const r = parseNft(`table ${family} t {\n\tchain c {\n\t\t${header}\n\t\t${rule}\n\t}\n}\n`);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  return { stmts: r.ruleset.tables[0]?.chains[0]?.rules[0]?.stmts ?? [], errors };
+}
+
+function jsonStmts(family: string, expr: string): readonly Stmt[] {
+  const doc = `{"nftables": [${META}, {"table": {"family": "${family}", "name": "t", "handle": 1}}, {"chain": {"family": "${family}", "table": "t", "name": "c", "handle": 1}}, {"rule": {"family": "${family}", "table": "t", "chain": "c", "handle": 2, "expr": ${expr}}}]}`;
+  const r = parseNftJson(doc);
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return r.ruleset.tables[0]?.chains[0]?.rules[0]?.stmts ?? [];
+}
+
+function expectSameAsJson(family: string, header: string, rule: string, expr: string): void {
+  const t = textStmts(family, header, rule);
+  expect(t.errors, rule).toEqual([]);
+  expect(firstDifference(t.stmts, jsonStmts(family, expr), { ignoreKeys: ['text'] }), rule).toBeUndefined();
+}
+
+const NAT_PRE = 'type nat hook prerouting priority dstnat; policy accept;';
+const TCP_80 = '{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 80}}';
+
+describe('real-world constructs nft 1.0.6 accepts', () => {
+  it('redirect to a port without the colon (redir_stmt_arg: TO stmt_expr)', () => {
+    expectSameAsJson('ip', NAT_PRE, 'tcp dport 80 redirect to 5353', `[${TCP_80}, {"redirect": {"port": 5353}}]`);
+    expectSameAsJson('ip', NAT_PRE, 'tcp dport 80 redirect to 8080-8090 random', `[${TCP_80}, {"redirect": {"port": {"range": [8080, 8090]}, "flags": "random"}}]`);
+    expectSameAsJson(
+      'ip',
+      NAT_PRE,
+      'tcp dport 80 redirect to tcp dport map { 80 : 8080 }',
+      `[${TCP_80}, {"redirect": {"port": {"map": {"key": {"payload": {"protocol": "tcp", "field": "dport"}}, "data": {"set": [[80, 8080]]}}}}}]`,
+    );
+    // The listed form, with the colon, is the same statement.
+    expectSameAsJson('ip', NAT_PRE, 'tcp dport 80 redirect to :5353', `[${TCP_80}, {"redirect": {"port": 5353}}]`);
+  });
+
+  it('still wants a transport protocol before a redirect port, and a colon before a masquerade port', () => {
+    expect(textStmts('ip', NAT_PRE, 'redirect to 5353').errors.length).toBeGreaterThan(0);
+    expect(textStmts('ip', 'type nat hook postrouting priority srcnat;', 'meta l4proto tcp masquerade to 1024-2000').errors.length).toBeGreaterThan(0);
+  });
+});
