@@ -10,8 +10,8 @@ import { parseNft } from './index.ts';
 const META = '{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}';
 
 /** The statements of the one rule of chain c in table `family` t, with the chain header given. */
-function textStmts(family: string, header: string, rule: string): { stmts: readonly Stmt[]; errors: string[] } {
-  const r = parseNft(`table ${family} t {\n\tchain c {\n\t\t${header}\n\t\t${rule}\n\t}\n}\n`);
+function textStmts(family: string, header: string, rule: string, preamble = ''): { stmts: readonly Stmt[]; errors: string[] } {
+  const r = parseNft(`${preamble}table ${family} t {\n\tchain c {\n\t\t${header}\n\t\t${rule}\n\t}\n}\n`);
   const errors = r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
   return { stmts: r.ruleset.tables[0]?.chains[0]?.rules[0]?.stmts ?? [], errors };
 }
@@ -23,8 +23,8 @@ function jsonStmts(family: string, expr: string): readonly Stmt[] {
   return r.ruleset.tables[0]?.chains[0]?.rules[0]?.stmts ?? [];
 }
 
-function expectSameAsJson(family: string, header: string, rule: string, expr: string): void {
-  const t = textStmts(family, header, rule);
+function expectSameAsJson(family: string, header: string, rule: string, expr: string, preamble = ''): void {
+  const t = textStmts(family, header, rule, preamble);
   expect(t.errors, rule).toEqual([]);
   expect(firstDifference(t.stmts, jsonStmts(family, expr), { ignoreKeys: ['text'] }), rule).toBeUndefined();
 }
@@ -49,5 +49,20 @@ describe('real-world constructs nft 1.0.6 accepts', () => {
   it('still wants a transport protocol before a redirect port, and a colon before a masquerade port', () => {
     expect(textStmts('ip', NAT_PRE, 'redirect to 5353').errors.length).toBeGreaterThan(0);
     expect(textStmts('ip', 'type nat hook postrouting priority srcnat;', 'meta l4proto tcp masquerade to 1024-2000').errors.length).toBeGreaterThan(0);
+  });
+
+  it('variable names with the characters nft allows in identifiers: / - . (scanner.l string)', () => {
+    const defines = 'define ip/router = 10.0.0.1\ndefine ports/router/tcp = { 22, 80 }\ndefine if_wan = "lo"\ndefine a.b-c = 1.2.3.4\n';
+    expectSameAsJson('ip', '', 'ip daddr vmap { $ip/router : accept }', '[{"vmap": {"key": {"payload": {"protocol": "ip", "field": "daddr"}}, "data": {"set": [["10.0.0.1", {"accept": null}]]}}}]', defines);
+    expectSameAsJson('ip', '', 'tcp dport $ports/router/tcp accept', '[{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": {"set": [22, 80]}}}, {"accept": null}]', defines);
+    expectSameAsJson(
+      'ip',
+      '',
+      'oif $if_wan ip saddr $a.b-c accept',
+      '[{"match": {"op": "==", "left": {"meta": {"key": "oif"}}, "right": "lo"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "1.2.3.4"}}, {"accept": null}]',
+      defines,
+    );
+    // As in nft, the slash belongs to the name: `$net/24` is the (undefined) variable `net/24`.
+    expect(textStmts('ip', '', 'ip saddr $net/24 accept', 'define net = 10.0.0.0\n').errors.join()).toContain('net/24');
   });
 });
