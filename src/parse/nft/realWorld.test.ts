@@ -65,4 +65,13 @@ describe('real-world constructs nft 1.0.6 accepts', () => {
     // As in nft, the slash belongs to the name: `$net/24` is the (undefined) variable `net/24`.
     expect(textStmts('ip', '', 'ip saddr $net/24 accept', 'define net = 10.0.0.0\n').errors.join()).toContain('net/24');
   });
+
+  it('keeps `ether type 8021q` before `vlan type` in bridge tables, drops it before `vlan id` (payload_may_dependency_kill)', () => {
+    const ether8021q = '{"match": {"op": "==", "left": {"payload": {"protocol": "ether", "field": "type"}}, "right": "8021q"}}';
+    const vlanTypeArp = '{"match": {"op": "==", "left": {"payload": {"protocol": "vlan", "field": "type"}}, "right": "arp"}}';
+    const vlanId10 = '{"match": {"op": "==", "left": {"payload": {"protocol": "vlan", "field": "id"}}, "right": 10}}';
+    expectSameAsJson('bridge', '', 'ether type 8021q vlan type arp drop', `[${ether8021q}, ${vlanTypeArp}, {"drop": null}]`);
+    expectSameAsJson('bridge', '', 'vlan id 10 ether type vlan vlan type arp drop', `[${vlanId10}, ${ether8021q}, ${vlanTypeArp}, {"drop": null}]`);
+    expectSameAsJson('bridge', '', 'ether type 8021q vlan id 10 drop', `[${vlanId10}, {"drop": null}]`);
+  });
 });

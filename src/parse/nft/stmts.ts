@@ -1210,11 +1210,19 @@ function killDependencies(stmts: Stmt[], family: string): void {
     let used = false;
     for (let j = i + 1; j < stmts.length && !used; j++) {
       const s = stmts[j] as Stmt;
+      // There, a protocol key match at the dependency's own base (`ether type 8021q vlan type arp`) keeps
+      // it, and becomes the base's dependency in its place (src/payload.c payload_may_dependency_kill,
+      // "do not kill protocol type for stacked protocols"; checked with nft 1.0.6).
+      if (keepsNetworkDep && proto === 'vlan' && isVlanTypeMatch(s)) break;
       used = stmtUses(s, proto, family, optionsOnly);
       if (s.kind !== 'match') break;
     }
     if (used) stmts.splice(i, 1);
   }
+}
+
+function isVlanTypeMatch(s: Stmt): boolean {
+  return s.kind === 'match' && s.left.kind === 'payload' && !s.left.tunnel && s.left.protocol === 'vlan' && s.left.field === 'type';
 }
 
 /** The protocol a dependency match announces (`meta l4proto tcp` → tcp), if the statement is one. */
