@@ -30,6 +30,7 @@ function expectSameAsJson(family: string, header: string, rule: string, expr: st
 }
 
 const NAT_PRE = 'type nat hook prerouting priority dstnat; policy accept;';
+const TCP_DPORT_22 = '{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}}';
 const TCP_80 = '{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 80}}';
 
 describe('real-world constructs nft 1.0.6 accepts', () => {
@@ -73,5 +74,28 @@ describe('real-world constructs nft 1.0.6 accepts', () => {
     expectSameAsJson('bridge', '', 'ether type 8021q vlan type arp drop', `[${ether8021q}, ${vlanTypeArp}, {"drop": null}]`);
     expectSameAsJson('bridge', '', 'vlan id 10 ether type vlan vlan type arp drop', `[${vlanId10}, ${ether8021q}, ${vlanTypeArp}, {"drop": null}]`);
     expectSameAsJson('bridge', '', 'ether type 8021q vlan id 10 drop', `[${vlanId10}, {"drop": null}]`);
+  });
+
+  it('a bare reject takes the network protocol the rule fixed; inet `meta protocol` fixes none (stmt_evaluate_reject_default)', () => {
+    const ipDaddr = '{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "1.2.3.4"}}';
+    const metaProtocolIp = '{"match": {"op": "==", "left": {"meta": {"key": "protocol"}}, "right": "ip"}}';
+    expectSameAsJson('inet', '', 'ip daddr 1.2.3.4 reject', `[${ipDaddr}, {"reject": {"type": "icmp", "expr": "port-unreachable"}}]`);
+    expectSameAsJson('inet', '', 'tcp dport 22 reject', `[${TCP_DPORT_22}, {"reject": {"type": "icmpx", "expr": "port-unreachable"}}]`);
+    expectSameAsJson('inet', '', 'meta protocol ip reject', `[${metaProtocolIp}, {"reject": {"type": "icmpx", "expr": "port-unreachable"}}]`);
+    expectSameAsJson('inet', '', 'meta protocol ip ip6 saddr ::1 drop', `[${metaProtocolIp}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip6", "field": "saddr"}}, "right": "::1"}}, {"drop": null}]`);
+    expectSameAsJson('netdev', '', 'meta protocol ip6 reject', '[{"reject": {"type": "icmpv6", "expr": "port-unreachable"}}]');
+  });
+
+  it('drops the network protocol match a later header match of that protocol implies (bridge, netdev, inet)', () => {
+    const ipSaddr = '{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "1.2.3.4"}}';
+    expectSameAsJson('inet', '', 'meta nfproto ipv4 ip saddr 1.2.3.4 drop', `[${ipSaddr}, {"drop": null}]`);
+    expectSameAsJson('bridge', '', 'ether type ip ip saddr 1.2.3.4 drop', `[${ipSaddr}, {"drop": null}]`);
+    // A transport header match does not: its own dependency is the ip protocol one.
+    expectSameAsJson(
+      'bridge',
+      '',
+      'ether type ip tcp dport 22 drop',
+      `[{"match": {"op": "==", "left": {"payload": {"protocol": "ether", "field": "type"}}, "right": "ip"}}, ${TCP_DPORT_22}, {"drop": null}]`,
+    );
   });
 });

@@ -344,7 +344,10 @@ export class StmtParser {
       if (!this.e.rule.l3) this.e.rule.l3 = v === 'ipv4' ? 'ip' : 'ip6';
     }
     if ((left.kind === 'meta' && left.key === 'protocol') || (left.kind === 'payload' && left.protocol === 'ether' && left.field === 'type')) {
-      if ((v === 'ip' || v === 'ip6' || v === 'arp') && !this.e.rule.l3) this.e.rule.l3 = v;
+      // In inet tables `meta protocol` does not fix the network protocol (only `meta nfproto` does: nft
+      // accepts `meta protocol ip ip6 saddr ::1` there, and a bare reject after it stays icmpx).
+      const setsL3 = !(left.kind === 'meta' && this.e.family === 'inet');
+      if ((v === 'ip' || v === 'ip6' || v === 'arp') && !this.e.rule.l3 && setsL3) this.e.rule.l3 = v;
       if (left.kind === 'payload') this.e.rule.l2next = v;
     }
   }
@@ -855,7 +858,10 @@ export class StmtParser {
     const t = this.p.next();
     const fam = this.e.family;
     if (!this.p.eat('with')) {
-      const type = fam === 'ip' ? 'icmp' : fam === 'ip6' ? 'icmpv6' : 'icmpx';
+      // Where the rule fixed the network protocol (`ip daddr …` in inet or bridge), a bare reject is the
+      // ICMP or ICMPv6 one, not icmpx (src/evaluate.c stmt_evaluate_reject_default, protocol context).
+      const l3 = fam === 'ip' || fam === 'ip6' ? fam : this.e.rule.l3;
+      const type = l3 === 'ip' ? 'icmp' : l3 === 'ip6' ? 'icmpv6' : 'icmpx';
       this.checkRejectHook(this.p.range(t.start));
       return { kind: 'reject', type, expr: 'port-unreachable', range: this.p.range(t.start) };
     }
@@ -1236,8 +1242,14 @@ function impliedProtocol(s: Stmt | undefined, family: string): string | undefine
   if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
   if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
     if (L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6')) return '*';
-    // inet: `meta nfproto ipv4` is what `reject with icmp …` implies there
-    return family === 'inet' && l.kind === 'meta' && l.key === 'nfproto' && L3_OF_VALUE[v] ? `nfproto ${L3_OF_VALUE[v]}` : undefined;
+    // Where the family does not fix it, the match that does (`meta nfproto ipv4` in inet; `ether type ip`
+    // or `meta protocol ip` in bridge and netdev) is what a later header match of that protocol, or
+    // `reject with icmp …`, implies: nft lists `ip saddr 1.2.3.4` for `ether type ip ip saddr 1.2.3.4`
+    // (checked with nft 1.0.6; a transport header match keeps it, its dependency is at another base).
+    const l3 = v === 'arp' ? 'arp' : L3_OF_VALUE[v];
+    if (!l3) return undefined;
+    if (family === 'inet') return l.kind === 'meta' && l.key === 'nfproto' && l3 !== 'arp' ? `nfproto ${l3}` : undefined;
+    return (family === 'bridge' || family === 'netdev') && !(l.kind === 'meta' && l.key === 'nfproto') ? `nfproto ${l3}` : undefined;
   }
   return undefined;
 }
@@ -1248,6 +1260,7 @@ function usesPayload(e: Expr | undefined, proto: string, optionsOnly: boolean): 
   if (!e) return false;
   switch (e.kind) {
     case 'payload':
+      if (proto.startsWith('nfproto ')) return !e.tunnel && e.protocol === proto.slice(8);
       return !optionsOnly && (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
     case 'option':
       return e.protocol === proto;
