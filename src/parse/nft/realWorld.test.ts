@@ -98,4 +98,9 @@ describe('real-world constructs nft 1.0.6 accepts', () => {
       `[{"match": {"op": "==", "left": {"payload": {"protocol": "ether", "field": "type"}}, "right": "ip"}}, ${TCP_DPORT_22}, {"drop": null}]`,
     );
   });
+
+  it('a prefix as long as the address is the address (`ip saddr 10.0.0.1/32`)', () => {
+    expectSameAsJson('inet', '', 'ip saddr 10.0.0.1/32 accept', '[{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "10.0.0.1"}}, {"accept": null}]');
+    expectSameAsJson('inet', '', 'ip6 daddr != ::1/128 accept', '[{"match": {"op": "!=", "left": {"payload": {"protocol": "ip6", "field": "daddr"}}, "right": "::1"}}, {"accept": null}]');
+  });
 });

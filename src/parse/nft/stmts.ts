@@ -311,6 +311,7 @@ export class StmtParser {
       if (op === undefined) op = '==';
     }
     right = sortFlags(right, dt);
+    if (op === undefined || op === '==' || op === '!=') right = evaluatedRhs(right, type.bits);
     if (op === undefined) op = implicitOp(dt, right);
     this.trackProtocols(left, op, right);
     this.checkMatch(left, op, right, this.p.range(start));
@@ -1319,6 +1320,16 @@ function isTerminal(s: Stmt): boolean {
  *  values of its own (nft -j prints `"counter": null`). */
 function templateStmt(s: Stmt): Stmt {
   return s.kind === 'counter' ? { kind: 'counter', ...(s.range ? { range: s.range } : {}) } : s;
+}
+
+/** The right side of an equality as nft evaluates it before it reaches the kernel: a prefix as long as the
+ *  address is the address (`ip saddr 10.0.0.1/32` is listed, and loaded, as `ip saddr 10.0.0.1`; checked
+ *  with nft 1.0.6). A one-element anonymous set stays a set: nft 1.0.6 loads `tcp dport { 22 }` as
+ *  `tcp dport 22`, but newer nft keeps and lists such sets (`iifname { "whatever" }` in its test dumps),
+ *  so a listing that shows one is a set in the kernel that listed it. */
+function evaluatedRhs(right: Expr, bits: number | undefined): Expr {
+  if (right.kind === 'prefix' && bits !== undefined && bits > 0 && right.len === bits && right.expr.kind === 'value') return right.expr;
+  return right;
 }
 
 /** The operator nft -j shows for a match written without one: `in` ("any of these bits") for flag types
