@@ -103,4 +103,11 @@ describe('real-world constructs nft 1.0.6 accepts', () => {
     expectSameAsJson('inet', '', 'ip saddr 10.0.0.1/32 accept', '[{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "10.0.0.1"}}, {"accept": null}]');
     expectSameAsJson('inet', '', 'ip6 daddr != ::1/128 accept', '[{"match": {"op": "!=", "left": {"payload": {"protocol": "ip6", "field": "daddr"}}, "right": "::1"}}, {"accept": null}]');
   });
+
+  it('a variable takes a NAT port as `$v:port`; nft has no variable between `[` and `]`', () => {
+    const header = 'type nat hook prerouting priority -100;';
+    const preamble = 'define pi6 = fd00::1\n';
+    expectSameAsJson('ip6', header, 'tcp dport 53 dnat to $pi6:53', '[{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 53}}, {"dnat": {"addr": "fd00::1", "port": 53}}]', preamble);
+    expect(textStmts('ip6', header, 'tcp dport 53 dnat to [$pi6]:53', preamble).errors.join()).toContain("'$pi6:port'");
+  });
 });

@@ -841,6 +841,12 @@ export class StmtParser {
 
   private bracketAddr(): Expr {
     this.p.next();
+    // nft scans `[addr]` as one token of a literal IPv6 address (scanner.l ip6addr_rfc2732): a variable
+    // between the brackets is a syntax error there; `$addr:port` is how a variable takes a port.
+    // (Expanded variables come with the position of their `$name`.)
+    const v = this.p.peek();
+    const written = this.p.slice({ start: v.start, end: v.end });
+    if (written.startsWith('$')) this.p.error(M.badStatement.code, M.badStatement.text(`nft takes only a literal IPv6 address between '[' and ']'; write '${written}:port' instead`), rangeOf(v));
     const a = this.e.parseExpr({ dt: 'ipv6_addr', bits: 128 });
     this.p.expect(']');
     return a;
