@@ -1,4 +1,5 @@
-// Runs one ruleset file with packets (JSON list of WirePackets or "remote|local proto saddr daddr [sport dport [flags]]")
+// Runs one ruleset file with packets ("remote|local proto saddr daddr [sport dport [flags]]"; an IPv6 saddr makes
+// an IPv6 packet, proto icmpv6 then)
 // through the kernel and the evaluator and prints both paths. Usage: try.ts FILE [--forward] [--local PREFIX] PACKET...
 import { readFileSync } from 'node:fs';
 import { withOracleSession, type WirePacket } from '../../test/oracle/kernelOracle.ts';
@@ -17,8 +18,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--local') hostAddrs.push(args[++i]!);
   else {
     const [origin, protocol, saddr, daddr, sport, dport, flags] = a.split(' ');
-    const p: any = { id: packets.length + 1, origin, family: 'ip', protocol, saddr, daddr };
-    if (protocol === 'icmp') { if (sport) p.icmpType = Number(sport); }
+    const p: any = { id: packets.length + 1, origin, family: saddr?.includes(':') ? 'ip6' : 'ip', protocol, saddr, daddr };
+    if (protocol === 'icmp' || protocol === 'icmpv6') { if (sport) p.icmpType = Number(sport); }
     else { p.sport = Number(sport); p.dport = Number(dport); if (flags) p.tcpFlags = flags.split(','); }
     packets.push(p);
   }

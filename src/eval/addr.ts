@@ -65,10 +65,12 @@ export function formatIpv6(v: bigint): string {
     i = j;
   }
   const hex = groups.map((g) => g.toString(16));
-  // IPv4-mapped addresses print with a dotted tail, as inet_ntop does.
+  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d: the first six words zero) addresses print
+  // with a dotted tail, as glibc's inet_ntop does (nft lists `::0.7.63.5`; seen in kernel traces)
   if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) {
     return `::ffff:${formatIpv4(v & 0xffffffffn)}`;
   }
+  if (bestStart === 0 && bestLen === 6) return `::${formatIpv4(v & 0xffffffffn)}`;
   if (bestStart < 0) return hex.join(':');
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }

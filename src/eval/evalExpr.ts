@@ -330,8 +330,17 @@ function evalExthdr(e: Extract<Expr, { kind: 'exthdr' }>): Out {
 
 function evalOption(e: Extract<Expr, { kind: 'option' }>, ctx: RunCtx): Out {
   if (e.protocol === 'tcp') {
-    if (ctx.pkt.l4 !== 6) return absent('not a tcp packet');
-    return unknown(`tcp option ${e.name} (TCP options are not modelled)`);
+    // `exists`/`missing` read 0 when there is no TCP header at all (nft_exthdr_tcp_eval: the err path stores 0
+    // under NFT_EXTHDR_F_PRESENT), and nft adds no tcp dependency for them: `missing` matches a UDP packet.
+    if (ctx.pkt.l4 !== 6) return !e.field || e.field === 'exists' ? val(intVal(0, dtype('boolean'))) : absent('not a tcp packet');
+    // A header of five 32-bit words has no room for options (`tcp doff 5`, the packet's default): every
+    // option is missing, which breaks the rule (nft_exthdr_tcp_eval) or reads false for `exists`. A longer
+    // header holds options the packet syntax cannot state.
+    if (ctx.pkt.hdr.get('tcp doff') === 5n) {
+      if (!e.field || e.field === 'exists') return val(intVal(0, dtype('boolean')));
+      return absent(`the packet has no tcp option ${e.name} (tcp doff 5: no options)`);
+    }
+    return unknown(`tcp option ${e.name} (the packet's TCP options are not known)`);
   }
   if (e.protocol === 'ip') {
     if (ctx.pkt.l3 !== 'ip') return absent('not an ip packet');
@@ -402,6 +411,7 @@ function evalMeta(key: string, ctx: RunCtx): Out {
     case 'ipsec':
     case 'broute':
       return val(intVal(0, t));
+    // No VRF: the packet has no slave device (index 0, no name; "no device" is the empty name here).
     case 'sdif':
     case 'sdifname':
       return val(strVal('', t.name));
@@ -413,7 +423,10 @@ function evalMeta(key: string, ctx: RunCtx): Out {
     case 'ibrpvid':
       return unknown('bridge port metadata is not modelled');
     case 'rtclassid':
-      return absent('no routing realm');
+      // The route's realm (dst->tclassid), 0 as nflens models no realms; before the routing decision the
+      // packet has no route and nft_meta breaks the rule.
+      if (ctx.hook === 'prerouting' || ctx.hook === 'ingress') return absent('no route yet (the routing decision comes after prerouting)');
+      return val(intVal(0, t));
     case 'time':
     case 'day':
     case 'hour':
@@ -471,9 +484,28 @@ function evalCt(e: Extract<Expr, { kind: 'ct' }>, ctx: RunCtx): Out {
     case 'proto-src':
     case 'proto-dst':
       return ctTuple(e.key, e.dir ?? 'original', ctx, t);
+    case 'bytes':
+    case 'packets':
+    case 'avgpkt':
+      return ctCounter(e.key, e.dir, ctx, t);
     default:
       return unknown(`ct ${e.key} is not modelled`);
   }
+}
+
+/** The counters of a connection this packet opens: conntrack counted it when it made the entry (one packet of
+ *  its length in the original direction: nf_ct_refresh_acct from the protocol's packet handler), and a rule
+ *  reading `ct bytes/packets/avgpkt` switches the accounting on when it is loaded (nft_ct_get_init →
+ *  nf_ct_set_acct). An entry that already existed has counts nflens cannot know. */
+function ctCounter(key: 'bytes' | 'packets' | 'avgpkt', dir: 'original' | 'reply' | undefined, ctx: RunCtx, t: DType): Out {
+  const fresh = ctx.ct.state === 'new' && (ctx.ct.status & 0x8n) === 0n; // IPS_CONFIRMED: seen by an earlier packet
+  if (!fresh) return unknown(`ct ${key} of an existing connection is not known`);
+  const length = ctx.pkt.meta.get('length');
+  if (length === undefined) return unknown(`ct ${key}: the packet's length is not known`);
+  const packets = dir === 'reply' ? 0n : 1n;
+  const bytes = dir === 'reply' ? 0n : length;
+  const value = key === 'packets' ? packets : key === 'bytes' ? bytes : packets === 0n ? 0n : bytes / packets;
+  return val(intVal(value, t));
 }
 
 /** Original tuple: the packet when conntrack saw it; reply tuple: the inverse of the packet after NAT. */
@@ -510,7 +542,10 @@ function evalFib(e: Extract<Expr, { kind: 'fib' }>, ctx: RunCtx): Out {
       const owner = ifaceOfAddress(ctx.host, fam, a);
       if (owner !== undefined && owner !== dev) local = false;
     }
-    const type = local ? 2 : isBroadcast(ctx.host, fam, a) ? 3 : isMulticast(fam, a) ? 5 : 1;
+    let type = local ? 2 : isBroadcast(ctx.host, fam, a) ? 3 : isMulticast(fam, a) ? 5 : 1;
+    // IPv6 asks the routing table itself (__nft_fib6_eval_type: a failed ip6 route lookup is
+    // RTN_UNREACHABLE), where IPv4 asks only for the address type (inet_dev_addr_type: unicast)
+    if (fam === 'ip6' && type === 1 && !local && ctx.host.routesKnown && routeOif(ctx.host, fam, a) === undefined) type = 7;
     return val(intVal(type, dtype('fib_addrtype')));
   }
   // oif/oifname: the device of the route to the address; with `iif` the lookup is bound to the input
@@ -523,8 +558,18 @@ function evalFib(e: Extract<Expr, { kind: 'fib' }>, ctx: RunCtx): Out {
     return val(strVal('lo', tl.name));
   }
   const oif = routeOif(ctx.host, fam, a);
-  if (oif === undefined) return unknown(`the route to ${which} is not known (give --host default=IFACE or route=PREFIX@IFACE)`);
   const t = e.result === 'oifname' ? dtype('ifname') : dtype('iface_index');
+  if (fam === 'ip6') {
+    // nft_fib6_eval: no result for a local route ("Should not see RTF_LOCAL here": RTF_LOCAL, RTF_ANYCAST,
+    // RTF_REJECT all give 0), for a failed lookup, or when bound to a device (`. iif`/`. oif`) the route
+    // leaves through another one; else the route's device. Unlike IPv4, a local address never answers lo.
+    if (oif === undefined && !ctx.host.routesKnown) return unknown(`the route to ${which} is not known (give --host default=IFACE or route=PREFIX@IFACE)`);
+    const bound = e.flags.includes('iif') ? p.iif : e.flags.includes('oif') ? p.oif : undefined;
+    if ((e.flags.includes('iif') || e.flags.includes('oif')) && bound === undefined) return unknown(`${e.flags.includes('iif') ? 'input' : 'output'} interface not given`);
+    const found = oif === undefined || oif === 'lo' || (bound !== undefined && bound !== oif) ? '' : oif;
+    return val(strVal(found, t.name));
+  }
+  if (oif === undefined) return unknown(`the route to ${which} is not known (give --host default=IFACE or route=PREFIX@IFACE)`);
   if (e.flags.includes('iif')) {
     if (p.iif === undefined) return unknown('input interface not given');
     if (oif === 'lo' && which === 'saddr' && p.iif !== 'lo') return val(strVal('', t.name));

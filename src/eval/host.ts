@@ -212,15 +212,55 @@ export function addressOfIface(host: Host, family: AddrFamily, iface: string | u
 /** The source address masquerade picks: inet_select_addr(out, nexthop, RT_SCOPE_UNIVERSE) in
  *  nf_nat_masquerade_ipv4 — a global address of the output device (loopback addresses are host scope and
  *  never chosen), preferably one whose subnet holds the next hop; a device without one borrows a global
- *  address of another device (only when the user gave the addresses: an inferred host does not know them). */
+ *  address of another device (only when the user gave the addresses: an inferred host does not know them).
+ *  IPv6 (given addresses): ipv6SourceAddress. */
 export function masqueradeAddress(host: Host, family: AddrFamily, oif: string | undefined, nexthop: bigint | undefined): bigint | undefined {
   if (!oif) return undefined;
+  if (family === 'ip6' && host.explicit) return ipv6SourceAddress(host, oif, nexthop);
   const bits = family === 'ip' ? 32 : 128;
   const global = (a: HostAddress) => a.family === family && !a.anyIp && !isLoopbackAddress(family, a.value) && !(family === 'ip6' && a.value >> 118n === 0x3fan);
   const own = host.addresses.filter((a) => a.iface === oif && global(a));
   const onLink = nexthop !== undefined ? own.find((a) => inPrefix(nexthop, a.value, a.len, bits)) : undefined;
   if (onLink ?? own[0]) return (onLink ?? own[0])!.value;
   return host.explicit ? host.addresses.find(global)?.value : undefined;
+}
+
+/** IPv6 source address selection (RFC 6724) as nf_nat_masquerade_ipv6 runs it through ipv6_dev_get_saddr()
+ *  (net/ipv6/addrconf.c): for a global destination every global address of every device is a candidate (not
+ *  only the output device's), ranked by the kernel's rules in order — the destination itself
+ *  (IPV6_SADDR_RULE_LOCAL), then the scope (IPV6_SADDR_RULE_SCOPE: ::1 only for ::1), then an address of
+ *  the output device (IPV6_SADDR_RULE_OIF), then the longest
+ *  prefix shared with the destination, capped at the address's own prefix length (IPV6_SADDR_RULE_PREFIX);
+ *  on a tie the first candidate stays (devices in ifindex order: lo first). Preference, labels and privacy
+ *  rank the host model's addresses alike. Seen on Linux 6.18: a packet looped back to
+ *  2001:db8:1::2 is masqueraded to 2001:db8:1::2, not to lo's 2001:db8:ff::10. */
+function ipv6SourceAddress(host: Host, oif: string, dst: bigint | undefined): bigint | undefined {
+  const own = host.addresses.filter((a) => a.family === 'ip6' && !a.anyIp);
+  // ::1 is always on lo (a candidate too: the source for a destination of ::1)
+  const candidates: HostAddress[] = own.some((a) => a.value === 1n) ? own : [{ family: 'ip6', value: 1n, len: 128, iface: 'lo' }, ...own];
+  const order = [...candidates.filter((a) => a.iface === 'lo'), ...candidates.filter((a) => a.iface !== 'lo')];
+  // __ipv6_addr_src_scope: loopback 1 (host), link-local 2, global 14
+  const scopeOf = (v: bigint) => (v === 1n ? 1 : v >> 118n === 0x3fan ? 2 : 14);
+  const dstScope = dst === undefined ? 14 : scopeOf(dst);
+  // IPV6_SADDR_RULE_SCOPE: the smallest scope that still covers the destination's, else the largest
+  const scopeRank = (v: bigint) => (scopeOf(v) >= dstScope ? -scopeOf(v) : scopeOf(v) - 128);
+  const common = (a: HostAddress) => {
+    if (dst === undefined) return 0;
+    let n = 0;
+    while (n < 128 && ((a.value >> BigInt(127 - n)) & 1n) === ((dst >> BigInt(127 - n)) & 1n)) n++;
+    return Math.min(n, a.len);
+  };
+  const score = (a: HostAddress): number[] => [a.value === dst ? 1 : 0, scopeRank(a.value), a.iface === oif ? 1 : 0, common(a)];
+  const compare = (x: readonly number[], y: readonly number[]) => {
+    const i = x.findIndex((v, k) => v !== y[k]);
+    return i < 0 ? 0 : x[i]! - y[i]!;
+  };
+  let best: { a: HostAddress; s: number[] } | undefined;
+  for (const a of order) {
+    const s = score(a);
+    if (!best || compare(s, best.s) > 0) best = { a, s };
+  }
+  return best?.a.value;
 }
 
 /** The host has local routes of its own (AnyIP `local=` ranges): the kernel then validates an arriving
@@ -239,6 +279,10 @@ export function martianSource(host: Host, family: AddrFamily, src: bigint, fromL
   // ipv4_is_zeronet() is `addr == 0` since Linux 5.3 ("ipv4: Allow 0.0.0.0/8 as a valid address range"):
   // only 0.0.0.0 itself is a martian source, the rest of 0.0.0.0/8 is an ordinary unicast source
   if (family === 'ip' && (src === 0xffffffffn || src === 0n)) return src === 0xffffffffn ? 'the limited broadcast address' : 'the zero address';
+  // IPv6 validates no source at the routing decision (ip6_route_input has no fib_validate_source): a source
+  // the host owns arrives like any other (seen on Linux 6.18: forwarded and delivered); loopback and
+  // multicast sources never got this far (ipv6ReceiveDrop)
+  if (family === 'ip6') return undefined;
   if (!host.explicit) return undefined;
   if (hasCustomLocalRoutes(host)) {
     if (isLocalAddress(host, family, src)) return 'a local address (its route is local; accept_local=0)';
@@ -247,6 +291,22 @@ export function martianSource(host: Host, family: AddrFamily, src: bigint, fromL
   }
   const own = host.addresses.some((a) => a.family === family && !a.anyIp && a.value === src);
   return own ? 'an address of this host (accept_local=0)' : undefined;
+}
+
+/** Why the IPv6 receive path drops a packet that arrived on a device other than lo before PREROUTING (so no
+ *  netfilter hook ever sees it), if it does: ip6_rcv_core() (net/ipv6/ip6_input.c) drops a loopback source or
+ *  destination (RFC 4291 2.5.3), a multicast source (2.7), and a multicast destination of scope 0
+ *  (reserved) or 1 (interface-local, errata 3480). */
+export function ipv6ReceiveDrop(src: bigint | undefined, dst: bigint | undefined): string | undefined {
+  if (src !== undefined && isLoopbackAddress('ip6', src)) return 'the loopback address as source';
+  if (dst !== undefined && isLoopbackAddress('ip6', dst)) return 'the loopback address as destination';
+  if (src !== undefined && isMulticast('ip6', src)) return 'a multicast source';
+  if (dst !== undefined && isMulticast('ip6', dst)) {
+    const scope = (dst >> 112n) & 0xfn;
+    if (scope === 0n) return 'a multicast destination of reserved scope 0';
+    if (scope === 1n) return 'an interface-local multicast destination';
+  }
+  return undefined;
 }
 
 /** The output device of the route to `addr`: longest prefix among routes and on-link subnets, then the

@@ -18,7 +18,7 @@ import { formatIp, parseIp } from './addr.ts';
 import { runBaseChain, type ChainEnd } from './chain.ts';
 import { choose, note, type RunCtx } from './context.ts';
 import { ESTABLISHED_STATUS, firstPacketState } from './conntrack.ts';
-import { isBroadcast, isLocalAddress, isLoopbackAddress, isMulticast, martianSource, primaryAddress, routeOif } from './host.ts';
+import { ipv6ReceiveDrop, isBroadcast, isLocalAddress, isLoopbackAddress, isMulticast, martianSource, primaryAddress, routeOif } from './host.ts';
 import { IPVS_PRIORITY, describeService, findService, schedulingShares } from './ipvs.ts';
 import type { Packet } from './packet.ts';
 import type { PreparedTable } from './prepare.ts';
@@ -433,6 +433,14 @@ function runRemote(ctx: RunCtx, packet: Packet, reinjected: boolean): Fate {
     return f ?? { verdict: 'accept', where: 'input', reason: 'ARP delivered locally', kind: 'delivered' };
   }
   p.oif = null;
+  if (p.l3 === 'ip6' && p.iif !== 'lo') {
+    const why = ipv6ReceiveDrop(addrOf(p, 'saddr'), addrOf(p, 'daddr'));
+    if (why) {
+      const reason = `IPv6 receive: ${why} from ${p.iif ?? 'outside'} (ip6_rcv_core drops it before prerouting)`;
+      push(ctx, { kind: 'routing', hook: 'routing', family: 'ip6', text: `${reason}: dropped` });
+      return { verdict: 'drop', where: 'routing', reason, kind: 'no-route' };
+    }
+  }
   const f1 = runHook(ctx, 'prerouting');
   if (f1) return f1;
   const r = routeInput(ctx, packet);

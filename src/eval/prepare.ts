@@ -100,15 +100,16 @@ export function prepare(input: EvalInput): Prepared {
       };
       tables.push(pt);
       for (const s of table.sets) if (!globalSets.has(s.name) || s.ipset) globalSets.set(s.name, { set: s, table: pt });
-      const why = conntrackUser(table);
-      if (why) {
-        const fams = familiesOf(table.family);
-        if (fams.ip && !ct4) reasons.push(`IPv4 conntrack enabled by ${table.family} ${table.name}: ${why}`);
-        if (fams.ip6 && !ct6) reasons.push(`IPv6 conntrack enabled by ${table.family} ${table.name}: ${why}`);
-        if (fams.ip && !ct4) registeredAt.ip = pt.order * 1_000_000 + 999_999;
-        if (fams.ip6 && !ct6) registeredAt.ip6 = pt.order * 1_000_000 + 999_999;
-        ct4 ||= fams.ip;
-        ct6 ||= fams.ip6;
+      const why = conntrackUsers(table);
+      if (why.ip && !ct4) {
+        reasons.push(`IPv4 conntrack enabled by ${table.family} ${table.name}: ${why.ip}`);
+        registeredAt.ip = pt.order * 1_000_000 + 999_999;
+        ct4 = true;
+      }
+      if (why.ip6 && !ct6) {
+        reasons.push(`IPv6 conntrack enabled by ${table.family} ${table.name}: ${why.ip6}`);
+        registeredAt.ip6 = pt.order * 1_000_000 + 999_999;
+        ct6 = true;
       }
     }
   }
@@ -125,19 +126,29 @@ function familiesOf(f: Family): { ip: boolean; ip6: boolean } {
 
 const XT_CONNTRACK_USERS = new Set(['conntrack', 'state', 'connmark', 'CONNMARK', 'CT', 'NOTRACK', 'connlimit', 'connbytes', 'helper', 'conntrack', 'SNAT', 'DNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'ipvs', 'cluster', 'connlabel']);
 
-/** The first reason this table's rules enable conntrack, if any. */
-function conntrackUser(table: Table): string | undefined {
+/** Per family, the first reason this table's rules enable conntrack. Every user enables it for the table's
+ *  family (nf_ct_netns_get(ctx->net, ctx->family); inet: both), except a NAT statement with an explicit
+ *  family: nft_nat_init calls nf_ct_netns_get(ctx->net, family) with the statement's own family, so
+ *  `dnat ip to …` alone in an inet table leaves IPv6 without conntrack (and its nat chains unrun for IPv6
+ *  packets; seen on Linux 6.18). */
+function conntrackUsers(table: Table): { ip?: string; ip6?: string } {
+  const out: { ip?: string; ip6?: string } = {};
+  const fams = familiesOf(table.family);
+  const add = (why: string, only?: 'ip' | 'ip6') => {
+    if (fams.ip && (only ?? 'ip') === 'ip') out.ip ??= why;
+    if (fams.ip6 && (only ?? 'ip6') === 'ip6') out.ip6 ??= why;
+  };
   for (const chain of table.chains) {
     for (const rule of chain.rules) {
       for (const s of rule.stmts) {
         const w = stmtUsesConntrack(s);
-        if (w) return `${w} in chain ${chain.name}`;
+        if (w) add(`${w} in chain ${chain.name}`, s.kind === 'nat' ? s.family : undefined);
       }
     }
   }
-  for (const o of table.objects) if (o.type.startsWith('ct ')) return `${o.type} object ${o.name}`;
-  for (const s of table.sets) if (s.key.kind === 'typeof' && exprUsesCt(s.key.expr)) return `set ${s.name} keyed by ct`;
-  return undefined;
+  for (const o of table.objects) if (o.type.startsWith('ct ')) add(`${o.type} object ${o.name}`);
+  for (const s of table.sets) if (s.key.kind === 'typeof' && exprUsesCt(s.key.expr)) add(`set ${s.name} keyed by ct`);
+  return out;
 }
 
 function stmtUsesConntrack(s: Stmt): string | undefined {

@@ -14,6 +14,7 @@ import { isBitmaskType } from '../model/datatypes.ts';
 import type { Annotation, ExprStep, MatchResult, StepVerdict } from './trace.ts';
 import { dtype, formatVal, valCompare, valEquals, type DType, type Val } from './value.ts';
 import { evalXtMatch, evalXtTarget } from './xtMatches.ts';
+import { synproxyOutcome } from './synproxy.ts';
 
 export interface RuleOutcome {
   readonly result: MatchResult;
@@ -113,6 +114,7 @@ function rhsOf(e: Expr, types: readonly DType[], ctx: RunCtx): Rhs {
 
 function compare(s: Extract<Stmt, { kind: 'match' }>, lv: Out, types: readonly DType[], ctx: RunCtx): MatchEval {
   const name = exprText(s.left);
+  if (lv.k === 'absent' && s.op === '!=' && isXtTcpmss(s.left, ctx)) return M('match', `${lv.why}: iptables' tcpmss match is then its negation (xt_tcpmss)`);
   if (lv.k === 'absent') return M('nomatch', lv.why);
   if (lv.k === 'unknown') return M('unknown', `${name}: ${lv.why}`, 'nomatch');
   const rhs = rhsOf(s.right, types, ctx);
@@ -281,6 +283,14 @@ function applyMangle(s: Extract<Stmt, { kind: 'mangle' }>, ctx: RunCtx, ann: Ann
   }
 }
 
+/** iptables' `-m tcpmss [!] --mss a:b` (translated to `tcp option maxseg size [!=] a-b`) stays xt_tcpmss in the
+ *  kernel, which returns its `!` when the SYN has no MSS option (tcpmss_mt: `out: return info->invert;`),
+ *  where nft's option match breaks the rule (checked against the kernel: `! --mss 536:65535 -j DROP` drops a
+ *  SYN without options). */
+function isXtTcpmss(left: Expr, ctx: RunCtx): boolean {
+  return left.kind === 'option' && left.protocol === 'tcp' && left.name === 'maxseg' && runsXt(ctx);
+}
+
 /** iptables' TCPMSS is xt_TCPMSS in the kernel: a SYN without an MSS option gets one, 4 bytes longer, when it
  *  carries no data and the header has room (xt_TCPMSS.c tcpmss_mangle_packet: "MSS Option not found ?! add
  *  it.."; `if (len > tcp_hdrlen) return 0;`), where nft's `tcp option maxseg size set` only rewrites an
@@ -343,7 +353,7 @@ function natTarget(e: Expr | undefined, t: DType, ctx: RunCtx): { v?: bigint; hi
 }
 
 /** dnat/snat/masquerade/redirect inside a nat chain: binds the connection and rewrites the packet. */
-function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotation[]): { verdict?: StepVerdict; nat?: string; breaks?: string; unknown?: string } {
+function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotation[]): { verdict?: StepVerdict; nat?: string; breaks?: string; unknown?: string; skip?: string } {
   const p = ctx.pkt;
   const text = stmtText(s);
   const manip = s.type === 'dnat' || s.type === 'redirect' ? 'dst' : 'src';
@@ -375,6 +385,22 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
     if (addr === undefined) notes.push(`source becomes the address of ${p.oif ?? 'the output interface'} (not in the host model)`);
   } else {
     // redirect: to the primary address of the input device, or loopback for locally generated packets.
+    // IPv6 takes the first address of the input device that shares the destination's scope bits
+    // (nf_nat_redirect_ipv6 → nf_nat_redirect_ipv6_usable: `scope & ifa_scope` of ipv6_addr_scope, i.e.
+    // loopback, link-local, site-local, v4-compatible); none usable → NF_DROP. A global destination
+    // (scope bits 0) takes any address; an IPv4-compatible one (::a.b.c.d) finds none on a normal host.
+    if (ctx.hook !== 'output' && p.l3 === 'ip6') {
+      const d = p.hdr.get(addrK);
+      const scopeBits = (v: bigint) => (v === 1n ? 0x10 : v >> 118n === 0x3fan ? 0x20 : v >> 118n === 0x3fbn ? 0x40 : v >> 32n === 0n && v > 1n ? 0x80 : 0);
+      const want = d !== undefined ? scopeBits(d) : 0;
+      if (want !== 0) {
+        const have = ctx.host.addresses.some((h) => h.family === 'ip6' && !h.anyIp && h.iface === p.iif && (scopeBits(h.value) & want) !== 0);
+        if (!have) {
+          ann.push({ kind: 'other', text: `${text}: ${p.iif ?? 'the input device'} has no address of the destination's scope (nf_nat_redirect_ipv6: dropped)` });
+          return { verdict: { kind: 'drop' } };
+        }
+      }
+    }
     addr = ctx.hook === 'output' ? (p.l3 === 'ip6' ? 1n : 0x7f000001n) : ifaceAddress(ctx, p.iif);
     if (addr === undefined) {
       p.forcedLocal = true;
@@ -398,6 +424,13 @@ function applyNat(s: Extract<Stmt, { kind: 'nat' }>, ctx: RunCtx, ann: Annotatio
       if (pr.note) notes.push(pr.note.replace('address', 'port'));
       if (pr.hi !== undefined && (random || manip === 'src')) notes.push(`the kernel draws the port at random in ${exprText(s.port)}`);
     }
+  }
+  // Past the address and port expressions (a map lookup on the other family's header breaks the rule first):
+  // `dnat ip to …` / `snat ip6 to …` in an inet table binds packets of that family only; for the other one
+  // the expression does nothing and sets no verdict, so the rule goes on (nft_nat.c nft_nat_inet_eval:
+  // `if (priv->family == nft_pf(pkt) || priv->family == NFPROTO_INET) nft_nat_eval(…)`)
+  if (s.family !== undefined && (p.l3 === 'ip' || p.l3 === 'ip6') && s.family !== p.l3) {
+    return { skip: `${text}: an ${s.family === 'ip' ? 'IPv4' : 'IPv6'} mapping does nothing to an ${p.l3 === 'ip' ? 'IPv4' : 'IPv6'} packet (no verdict: the rule goes on)` };
   }
   const same = addr !== undefined && p.hdr.get(addrK) === addr && (port === undefined || !portK || p.hdr.get(portK) === port);
   if (addr !== undefined) p.hdr.set(addrK, addr);
@@ -424,6 +457,55 @@ function undecided(ctx: RunCtx, what: string, why: string, usual: 'match' | 'nom
     defaultIndex: usual === 'match' ? 1 : 0,
   });
   return i === 1 ? 'match' : 'nomatch';
+}
+
+/** A limit, quota or connection count: state nflens cannot know. */
+function isStatefulLimit(s: Stmt): boolean {
+  return s.kind === 'limit' || s.kind === 'quota' || s.kind === 'connlimit';
+}
+
+/** `ct count [over] 0`: decided whatever the other connections, as nft_connlimit counts the packet's own
+ *  connection (nf_conncount_add) before comparing: `over 0` always holds, `ct count 0` never. */
+function connlimitKnown(s: Extract<Stmt, { kind: 'connlimit' }>): 'match' | 'nomatch' | undefined {
+  if (s.val !== 0) return undefined;
+  return s.inv ? 'match' : 'nomatch';
+}
+
+/** What a per-element statement of a meter or set update usually does to the rule: a fresh element is under
+ *  every limit, so the `over` forms break the rule and the others let it go on (nft_limit, nft_quota,
+ *  nft_connlimit: NFT_BREAK when over, or when not over with the invert flag). */
+function elementStmtUsual(s: Stmt): 'match' | 'nomatch' {
+  return isStatefulLimit(s) && (s as { readonly inv?: boolean }).inv ? 'nomatch' : 'match';
+}
+
+/** A synproxy statement or SYNPROXY target on this packet (synproxy.ts): the verdict it gives, if any. An ACK
+ *  is taken or dropped depending on a cookie nflens cannot check: a choice, dropped by default (an ACK that
+ *  answers no cookie of this host). */
+function synproxy(ctx: RunCtx, ruleIndex: number, ann: Annotation[]): 'stolen' | 'drop' | 'continue' | 'not-tcp' {
+  const outcome = synproxyOutcome(ctx.pkt.l4 === 6 ? ctx.pkt.hdr.get('tcp flags') : undefined, runsXt(ctx));
+  switch (outcome) {
+    case 'not-tcp':
+      return 'not-tcp';
+    case 'continue':
+      ann.push({ kind: 'other', text: 'synproxy: neither a SYN nor an ACK, the rule goes on' });
+      return 'continue';
+    case 'syn-stolen':
+      ann.push({ kind: 'other', text: 'synproxy: the host answers this SYN with a SYN-ACK carrying a syncookie and takes the packet' });
+      return 'stolen';
+    case 'ack-cookie': {
+      const i = choose(ctx, {
+        kind: 'unknown',
+        label: `${where(ctx)} rule #${ruleIndex + 1} synproxy (whether this ACK answers one of the host's syncookies)`,
+        alternatives: [
+          { label: 'no cookie of this host: dropped', share: null },
+          { label: 'answers a syncookie: taken, the connection to the server is opened', share: null },
+        ],
+        defaultIndex: 0,
+      });
+      ann.push({ kind: 'other', text: i === 0 ? "synproxy: this ACK answers no syncookie of the host: dropped" : 'synproxy: this ACK answers a syncookie: taken, synproxy opens the connection to the server' });
+      return i === 0 ? 'drop' : 'stolen';
+    }
+  }
 }
 
 /** The merged `!=` compares of a rule, by the statement index each runs at, and the statements they stand
@@ -569,11 +651,18 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         ann.push({ kind: 'quota', text: stmtText(s) });
         if (!decide(s, 'the bytes already counted are not known', s.inv ? 'nomatch' : 'match')) return nomatch();
         continue;
-      case 'connlimit':
+      case 'connlimit': {
+        const known = connlimitKnown(s);
+        if (known) {
+          exprs.push({ ...range, text: stmtText(s), result: known, reason: "the count holds this packet's own connection: it is at least 1" });
+          if (known === 'nomatch') return nomatch();
+          continue;
+        }
         if (!decide(s, 'the number of connections is not known', s.inv ? 'nomatch' : 'match')) return nomatch();
         continue;
+      }
       case 'meter':
-        if (!decide(s, 'meter state is not known', 'match')) return nomatch();
+        if (!decide(s, 'meter state is not known (assumed a new element, under its limits)', elementStmtUsual(s.stmt))) return nomatch();
         continue;
       case 'mangle': {
         const breaks = applyMangle(s, ctx, ann);
@@ -585,6 +674,10 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
       }
       case 'nat': {
         const r = applyNat(s, ctx, ann);
+        if (r.skip) {
+          ann.push({ kind: 'other', text: r.skip });
+          continue;
+        }
         if (r.breaks) {
           exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: r.breaks });
           return nomatch();
@@ -629,18 +722,42 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         return matched({ kind: 'stolen' });
       case 'set':
         ann.push({ kind: 'set', text: `${stmtText(s)} (dynamic set updates are not applied)` });
+        // The element's own statements run on the packet (nft_dynset_eval → nft_set_elem_update_expr): a
+        // `limit rate over` / `quota over` / `ct count over` there breaks the rule while the element is under it.
+        for (const inner of s.stmts ?? []) {
+          const known = inner.kind === 'connlimit' ? connlimitKnown(inner) : undefined;
+          if (known) {
+            exprs.push({ ...range, text: stmtText(inner), result: known, reason: "the count holds this packet's own connection: it is at least 1" });
+            if (known === 'nomatch') return nomatch();
+            continue;
+          }
+          const usual = elementStmtUsual(inner);
+          if (usual === 'match' && !isStatefulLimit(inner)) continue;
+          if (!decide(inner, `the state of the element's ${inner.kind} is not known (assumed a new element, under its limit)`, usual)) return nomatch();
+        }
         continue;
       case 'tproxy':
         if (!decide(s, "tproxy needs a listening socket; the host's sockets are not known", 'nomatch')) return nomatch();
         continue;
-      case 'synproxy':
-        if (!decide(s, 'synproxy is not modelled', 'nomatch')) return nomatch();
+      case 'synproxy': {
+        const outcome = synproxy(ctx, ruleIndex, ann);
+        if (outcome === 'not-tcp') {
+          exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: 'synproxy runs on tcp packets only' });
+          return nomatch();
+        }
+        if (outcome !== 'continue') return matched({ kind: outcome });
         continue;
+      }
       case 'objref':
         if (s.type === 'quota' || s.type === 'limit') {
           if (!decide(s, `named ${s.type} state is not known`, 'match')) return nomatch();
         } else if (s.type === 'synproxy') {
-          if (!decide(s, 'synproxy is not modelled', 'nomatch')) return nomatch();
+          const outcome = synproxy(ctx, ruleIndex, ann);
+          if (outcome === 'not-tcp') {
+            exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: 'synproxy runs on tcp packets only' });
+            return nomatch();
+          }
+          if (outcome !== 'continue') return matched({ kind: outcome });
         } else ann.push({ kind: s.type === 'counter' ? 'counter' : 'other', text: stmtText(s) });
         continue;
       case 'flow':

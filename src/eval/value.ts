@@ -41,10 +41,12 @@ export type Converted = { readonly ok: true; readonly val: Val } | { readonly ok
 /** An IR literal (number, string, boolean as nft -j prints them) as a value of datatype `t`. */
 export function literalToVal(lit: number | string | boolean, t: DType): Converted {
   if (t.str) {
-    if (t.name === 'iface_index' && typeof lit === 'number') {
-      // Only the loopback device has a fixed index (1); other indexes depend on the host.
-      if (lit === 1) return { ok: true, val: strVal('lo', t.name) };
-      return { ok: false, why: `interface index ${lit} (indexes are host-specific)` };
+    if (t.name === 'iface_index' && (typeof lit === 'number' || /^\d+$/.test(String(lit)))) {
+      // Only the loopback device has a fixed index (1), and 0 is "no device" (read as the empty name, as
+      // `iif` of a packet without an input device); other indexes depend on the host.
+      if (Number(lit) === 1) return { ok: true, val: strVal('lo', t.name) };
+      if (Number(lit) === 0) return { ok: true, val: strVal('', t.name) };
+      return { ok: false, why: `interface index ${String(lit)} (indexes are host-specific)` };
     }
     return { ok: true, val: strVal(String(lit), t.name) };
   }

@@ -1,6 +1,7 @@
 // iptables matches and targets that reach the evaluator as xt nodes (options keyed by long option name).
 import { describe, expect, it } from 'vitest';
 import type { NamedSet, Stmt } from '../model/ir.ts';
+import { parseIptables } from '../parse/index.ts';
 import { evaluate } from './evaluate.ts';
 import { parsePacket } from './packetParse.ts';
 import * as b from './testing/build.ts';
@@ -46,6 +47,61 @@ describe('xt matches', () => {
   it('-m recent --set always matches (it adds to the list); ! --set never does', () => {
     expect(run([b.xt('recent', { set: { value: true }, name: { value: 'KUBE-SEP-X' }, rsource: { value: true } }), b.accept], P).fate.verdict).toBe('accept');
     expect(run([b.xt('recent', { set: { value: true, negated: true }, name: { value: 'KUBE-SEP-X' } }), b.accept], P).fate.verdict).toBe('drop');
+  });
+
+  it('per-source limits are assumed not reached: the "up to" form matches, the "above" form does not', () => {
+    // As the iptables parser writes the options (the assumption is the default path; --all-branches has both).
+    const assumed = (match: string) => {
+      const save = `*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp ${match} -j ACCEPT\nCOMMIT\n`;
+      const parsed = parseIptables(save);
+      expect(parsed.diagnostics).toEqual([]);
+      const step = evaluate(parsed.ruleset, parsePacket(`${P} tcp flags syn`).packet, {}).steps.find((x) => x.kind === 'rule');
+      expect(step).toMatchObject({ result: 'unknown' });
+      return (step as { assumed?: string }).assumed;
+    };
+    expect(assumed('-m hashlimit --hashlimit-above 200/sec --hashlimit-mode srcip --hashlimit-name syn')).toBe('nomatch');
+    expect(assumed('-m hashlimit --hashlimit-upto 200/sec --hashlimit-name syn')).toBe('match');
+    expect(assumed('-m hashlimit --hashlimit 200/sec --hashlimit-name syn')).toBe('match');
+    expect(assumed('-m connlimit --connlimit-above 100')).toBe('nomatch');
+    expect(assumed('-m connlimit --connlimit-upto 100')).toBe('match');
+    expect(assumed('-m connlimit ! --connlimit-above 100')).toBe('match');
+    expect(assumed('-m hashlimit ! --hashlimit-upto 5/sec --hashlimit-name x')).toBe('nomatch');
+  });
+
+  it('policy, tos, realm and a tcp match with --tcp-option decide as the kernel did (iptables-nft 1.8.9, Linux 6.18)', () => {
+    const rules = [
+      '-m policy --dir in --pol none',
+      '-m policy --dir in --pol ipsec',
+      '-m tos --tos 0',
+      '-m tos --tos 0x10/0x3f',
+      '-m realm --realm 0',
+      '-m realm --realm 1',
+      '-p tcp -m tcp --tcp-option 2',
+      '-p tcp -m tcp ! --tcp-option 2',
+      '-p tcp -m tcp --syn --dport 80 --tcp-option 2',
+      '-p tcp -m tcp ! --dport 80 ! --tcp-option 2',
+    ];
+    const save = `*filter\n:INPUT ACCEPT [0:0]\n${rules.map((r) => `-A INPUT ${r} -j LOG`).join('\n')}\nCOMMIT\n`;
+    const parsed = parseIptables(save);
+    expect(parsed.diagnostics).toEqual([]);
+    const t = evaluate(parsed.ruleset, parsePacket('iif eth0 ip saddr 198.51.100.1 ip daddr 198.51.100.2 tcp sport 40000 tcp dport 80 tcp flags syn').packet, { host: 'eth0=198.51.100.2/24' });
+    const matched = t.steps.filter((x) => x.kind === 'rule' && x.result === 'match').map((x) => rules[x.ruleIndex ?? -1]);
+    expect(matched).toEqual(['-m policy --dir in --pol none', '-m tos --tos 0', '-m realm --realm 0', '-p tcp -m tcp ! --tcp-option 2']);
+    expect(t.assumptions).toEqual([]);
+  });
+
+  it('-m rpfilter checks the route back to the source against the input device, as the kernel did', () => {
+    const save = '*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -m rpfilter --loose -j LOG\n-A PREROUTING -m rpfilter -j LOG\n-A PREROUTING -m rpfilter --invert -j DROP\nCOMMIT\n';
+    const parsed = parseIptables(save);
+    expect(parsed.diagnostics).toEqual([]);
+    const host = 'nso-h0=198.51.100.2/24 nso-h1=203.0.113.1/24';
+    const matched = (saddr: string) =>
+      evaluate(parsed.ruleset, parsePacket(`iif nso-h0 ip saddr ${saddr} ip daddr 198.51.100.2 tcp sport 40000 tcp dport 80`).packet, { host }).steps
+        .filter((x) => x.kind === 'rule' && x.result === 'match')
+        .map((x) => x.ruleIndex);
+    expect(matched('198.51.100.1')).toEqual([0, 1]); // back through nso-h0: passes
+    expect(matched('203.0.113.5')).toEqual([0, 2]); // back through nso-h1: only --loose passes; --invert drops
+    expect(matched('198.51.100.2')).toEqual([2]); // a local source fails without --accept-local
   });
 
   it('an unknown module is undecidable, reported and assumed not to match', () => {

@@ -11,7 +11,7 @@
 import type { XtOption } from '../model/ir.ts';
 import { choose, type RunCtx } from './context.ts';
 import { inPrefix, parseCidr } from './addr.ts';
-import { isBroadcast, isLocalAddress, isMulticast } from './host.ts';
+import { ifaceOfAddress, isBroadcast, isLocalAddress, isMulticast, routeOif } from './host.ts';
 import { findSet } from './prepare.ts';
 import { indexOf, lookup } from './sets.ts';
 import { addrOf, portKey } from './state.ts';
@@ -101,6 +101,7 @@ function markMatch(read: 'meta' | 'ct'): XtMatchFn {
 function addrtype(o: XtOptions, ctx: RunCtx): XtResult {
   const p = ctx.pkt;
   if (p.l3 === 'arp') return no('not an IP packet');
+  if (p.l3 === 'ip6') return addrtype6(o, ctx);
   const check = (opt: XtOption | undefined, which: 'saddr' | 'daddr'): XtResult | undefined => {
     if (!opt) return undefined;
     const a = addrOf(p, which);
@@ -110,6 +111,43 @@ function addrtype(o: XtOptions, ctx: RunCtx): XtResult {
     const wanted = str(opt)!.toUpperCase().split(',');
     const r = wanted.includes(type) ? yes(`${which} type ${type}`) : no(`${which} type ${type}, not ${wanted.join(',')}`);
     return neg(r, opt.negated);
+  };
+  const rs = [check(o.srcType, 'saddr'), check(o.dstType, 'daddr')].filter((r): r is XtResult => !!r);
+  return rs.find((r) => r.result !== 'match') ?? rs[0] ?? yes('no type given');
+}
+
+/** xt_addrtype for IPv6 (addrtype_mt6 → match_type6): UNICAST, MULTICAST and UNSPEC test the address's own
+ *  type (ipv6_addr_type: every address but ::, multicast and ::ffff:0:0/96 is unicast, a local one too);
+ *  LOCAL, ANYCAST and UNREACHABLE ask the routes (match_lookup_rt6: LOCAL for a local route, or with
+ *  --limit-iface-in/out for an address of that device; UNREACHABLE when the lookup fails). All the types
+ *  asked must hold together for the address-type part, any of the route ones for the route part. */
+function addrtype6(o: XtOptions, ctx: RunCtx): XtResult {
+  const p = ctx.pkt;
+  const dev = o.limitIfaceIn ? p.iif : o.limitIfaceOut ? p.oif : undefined;
+  const check = (opt: XtOption | undefined, which: 'saddr' | 'daddr'): XtResult | undefined => {
+    if (!opt) return undefined;
+    const a = addrOf(p, which);
+    if (a === undefined) return { result: 'unknown', reason: `${which} not given`, usual: 'nomatch' };
+    const wanted = new Set(str(opt)!.toUpperCase().split(','));
+    const multicast = isMulticast('ip6', a);
+    const unicast = !multicast && a !== 0n && a >> 32n !== 0xffffn;
+    const fail = (why: string) => neg(no(`${which} ${why}`), opt.negated);
+    if (wanted.has('MULTICAST') && !multicast) return fail('is not a multicast address');
+    if (wanted.has('UNICAST') && !unicast) return fail('is not a unicast address');
+    if (wanted.has('UNSPEC') && a !== 0n) return fail('is not ::');
+    if (['LOCAL', 'ANYCAST', 'UNREACHABLE'].some((t) => wanted.has(t))) {
+      const bound = dev !== undefined && dev !== null;
+      const isLocal = isLocalAddress(ctx.host, 'ip6', a) || (which === 'daddr' && !!p.forcedLocal);
+      // the device of the address's route: a local route sits on the device holding the address
+      const routeDev = isLocal ? (ifaceOfAddress(ctx.host, 'ip6', a) ?? 'lo') : routeOif(ctx.host, 'ip6', a);
+      const local = bound ? ifaceOfAddress(ctx.host, 'ip6', a) === dev : isLocal;
+      // bound to a device the lookup is strict (ip6_route_output: an oif and no source → RT6_LOOKUP_F_IFACE):
+      // a route through another device is no route, so even a local address is UNREACHABLE from lo
+      const unreachable = bound ? routeDev !== dev : ctx.host.routesKnown && routeDev === undefined;
+      const hit = (wanted.has('LOCAL') && local) || (wanted.has('UNREACHABLE') && unreachable);
+      if (!hit) return fail(`is not ${[...wanted].filter((t) => ['LOCAL', 'ANYCAST', 'UNREACHABLE'].includes(t)).join(',')} by the routes`);
+    }
+    return neg(yes(`${which} type ${[...wanted].join(',')}`), opt.negated);
   };
   const rs = [check(o.srcType, 'saddr'), check(o.dstType, 'daddr')].filter((r): r is XtResult => !!r);
   return rs.find((r) => r.result !== 'match') ?? rs[0] ?? yes('no type given');
@@ -257,6 +295,109 @@ function recent(o: XtOptions): XtResult {
 
 const undecidable = (what: string, usual: 'match' | 'nomatch' = 'nomatch'): XtMatchFn => () => ({ result: 'unknown', reason: what, usual });
 
+/** `[value, mask]` of a value/mask option (`--tos 0x10/0x3f`, `--realm 1/0xff`). */
+function valueMask(o: XtOption | undefined): { readonly value: bigint; readonly mask: bigint } | undefined {
+  if (!o || !Array.isArray(o.value) || o.value.length !== 2) return undefined;
+  const [value, mask] = o.value as readonly unknown[];
+  return typeof value === 'number' && typeof mask === 'number' ? { value: BigInt(value), mask: BigInt(mask) } : undefined;
+}
+
+/** `-m policy`: nflens models no IPsec, so no packet has a policy: `--pol none` matches, `--pol ipsec` does not
+ *  (xt_policy.c policy_mt: no secpath / no xfrm on the route gives -1, which is a match only for NONE). */
+function policy(o: XtOptions): XtResult {
+  const pol = str(o.pol);
+  if (pol === undefined) return { result: 'unknown', reason: 'policy without --pol', usual: 'nomatch' };
+  return pol === 'none' ? yes('no IPsec policy applies (nflens models no IPsec): --pol none') : no('no IPsec policy applies (nflens models no IPsec)');
+}
+
+/** `-m tos --tos value[/mask]`: the IPv4 TOS byte or IPv6 traffic class, DSCP and ECN together (xt_dscp.c tos_mt). */
+function tos(o: XtOptions, ctx: RunCtx): XtResult {
+  const spec = valueMask(o.tos);
+  if (!spec) return { result: 'unknown', reason: `bad --tos ${str(o.tos)}`, usual: 'nomatch' };
+  const l3 = ctx.pkt.l3;
+  if (l3 !== 'ip' && l3 !== 'ip6') return no('not an IP packet');
+  const dscp = ctx.pkt.hdr.get(`${l3} dscp`);
+  const ecn = ctx.pkt.hdr.get(`${l3} ecn`);
+  if (dscp === undefined || ecn === undefined) return { result: 'unknown', reason: 'the packet’s DSCP/ECN are not known', usual: 'nomatch' };
+  const byte = (dscp << 2n) | ecn;
+  const hit = (byte & spec.mask) === spec.value;
+  const text = `tos 0x${byte.toString(16)} & 0x${spec.mask.toString(16)} ${hit ? '==' : '!='} 0x${spec.value.toString(16)}`;
+  return neg(hit ? yes(text) : no(text), o.tos?.negated);
+}
+
+/** `-m realm --realm id[/mask]`: the route's realm, 0 as nflens models no realms (xt_realm.c: dst->tclassid). */
+function realm(o: XtOptions): XtResult {
+  const spec = valueMask(o.realm);
+  if (!spec) return { result: 'unknown', reason: `bad --realm ${str(o.realm)}`, usual: 'nomatch' };
+  const hit = (0n & spec.mask) === spec.value;
+  return neg(hit ? yes('the route has realm 0 (no realms)') : no(`the route has realm 0 (no realms), not ${spec.value}`), o.realm?.negated);
+}
+
+/** `-m rpfilter [--loose] [--accept-local] [--invert]`: the reverse path check of ipt_rpfilter.c rpfilter_mt —
+ *  a packet from lo passes; otherwise the route back to the source must be a unicast route (a local one only
+ *  with --accept-local) through the input device (any device with --loose). `--validmark` only changes the
+ *  lookup's mark, which the host model's routes ignore. */
+function rpfilter(o: XtOptions, ctx: RunCtx): XtResult {
+  const p = ctx.pkt;
+  const invert = o.invert !== undefined;
+  const result = (ok: boolean, why: string): XtResult => (ok !== invert ? yes(invert ? `${why} (--invert)` : why) : no(invert ? `${why} (--invert)` : why));
+  if (p.l3 !== 'ip' && p.l3 !== 'ip6') return no('not an IP packet');
+  if (p.iif === 'lo') return result(true, 'a packet from lo passes the reverse path check');
+  const saddr = addrOf(p, 'saddr');
+  if (saddr === undefined || p.iif === undefined) return { result: 'unknown', reason: 'source address or input interface not given', usual: invert ? 'nomatch' : 'match' };
+  if (isLocalAddress(ctx.host, p.l3, saddr)) {
+    if (o.acceptLocal === undefined) return result(false, 'the source is an address of this host (a local route fails without --accept-local)');
+    return result(o.loose !== undefined, 'the source is an address of this host (its route is through lo)');
+  }
+  const oif = routeOif(ctx.host, p.l3, saddr);
+  if (oif === undefined) return { result: 'unknown', reason: 'the route back to the source is not known (give --host default=IFACE or route=PREFIX@IFACE)', usual: invert ? 'nomatch' : 'match' };
+  if (o.loose !== undefined) return result(true, `a route back to the source exists (via ${oif}; --loose)`);
+  return result(oif === p.iif, oif === p.iif ? `the route back to the source is through ${oif}, the input device` : `the route back to the source is through ${oif}, not ${p.iif}`);
+}
+
+/** `-m tcp` kept whole as an xt match (it has --tcp-option, which nft cannot say): ports, flags and the option,
+ *  each with its `!` (xt_tcpudp.c tcp_mt). A header of 5 words (`tcp doff 5`, the default) has no options. */
+function tcpMatch(o: XtOptions, ctx: RunCtx): XtResult {
+  if (ctx.pkt.l4 !== 6) return no('not a tcp packet');
+  const hdr = ctx.pkt.hdr;
+  const results: XtResult[] = [];
+  for (const field of ['sport', 'dport'] as const) {
+    const opt = o[field];
+    if (!opt) continue;
+    const [lo, hi] = (Array.isArray(opt.value) ? opt.value : [opt.value, opt.value]) as readonly number[];
+    const port = hdr.get(`tcp ${field}`);
+    if (port === undefined) return { result: 'unknown', reason: `tcp ${field} not given`, usual: 'nomatch' };
+    const inRange = port >= BigInt(lo ?? 0) && port <= BigInt(hi ?? 65535);
+    results.push(neg(inRange ? yes(`tcp ${field} ${port} in ${lo}:${hi}`) : no(`tcp ${field} ${port} not in ${lo}:${hi}`), opt.negated));
+  }
+  // `--tcp-flags MASK COMP` is stored [mask, comp]; `--syn` is SYN,RST,ACK,FIN SYN.
+  const flagTest = o.tcpFlags ?? o.syn;
+  if (flagTest) {
+    const [mask, comp] = o.tcpFlags ? ((o.tcpFlags.value as readonly number[]).map(BigInt) as [bigint, bigint]) : [0x17n, 0x02n];
+    const have = hdr.get('tcp flags');
+    if (have === undefined || mask === undefined || comp === undefined) return { result: 'unknown', reason: 'tcp flags not known', usual: 'nomatch' };
+    const hit = (have & mask) === comp;
+    results.push(neg(hit ? yes(`tcp flags & 0x${mask.toString(16)} == 0x${comp.toString(16)}`) : no(`tcp flags & 0x${mask.toString(16)} != 0x${comp.toString(16)}`), flagTest.negated));
+  }
+  if (o.tcpOption) {
+    if (hdr.get('tcp doff') !== 5n) return { result: 'unknown', reason: "the packet's TCP options are not known", usual: 'nomatch' };
+    results.push(neg(no(`no tcp option ${str(o.tcpOption)} (tcp doff 5: no options)`), o.tcpOption.negated));
+  }
+  return results.find((r) => r.result !== 'match') ?? results[0] ?? yes('tcp');
+}
+
+/** A per-flow or per-source limit whose state nflens cannot know, assumed not reached (a first packet):
+ *  then the "up to" form matches and the "above" form does not. `--hashlimit-above` / `--connlimit-above`
+ *  are the inverted "up to" (XT_HASHLIMIT_INVERT in xt_hashlimit.c, XT_CONNLIMIT_INVERT in xt_connlimit.c),
+ *  and a `!` before the option inverts it again. */
+const underLimit =
+  (what: string, aboveOption: string, uptoOption: string): XtMatchFn =>
+  (o) => {
+    const above = o[aboveOption];
+    const inverted = above !== undefined ? !above.negated : !!o[uptoOption]?.negated;
+    return { result: 'unknown', reason: `${what} (assumed under the limit)`, usual: inverted ? 'nomatch' : 'match' };
+  };
+
 export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   statistic,
   comment: () => yes('comment'),
@@ -267,9 +408,13 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   conntrack: conntrackMatch,
   state: conntrackMatch,
   owner,
+  policy: (o) => policy(o),
+  tos,
+  realm: (o) => realm(o),
+  tcp: tcpMatch,
   limit: undecidable('rate limit state is not known (assumed under the limit)', 'match'),
-  hashlimit: undecidable('hashlimit state is not known (assumed under the limit)', 'match'),
-  connlimit: undecidable('connection counts are not known (assumed under the limit)', 'nomatch'),
+  hashlimit: underLimit('hashlimit state is not known', 'hashlimitAbove', 'hashlimitUpto'),
+  connlimit: underLimit('connection counts are not known', 'connlimitAbove', 'connlimitUpto'),
   recent,
   string: undecidable('payload string search is not modelled'),
   u32: undecidable('u32 is not modelled'),
@@ -279,7 +424,7 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   helper: undecidable('conntrack helpers are not modelled'),
   time: undecidable('time of day is undecidable (no clock)'),
   quota: undecidable('quota state is not known (assumed not exhausted)', 'match'),
-  rpfilter: undecidable('reverse path lookup needs routes (assumed to pass)', 'match'),
+  rpfilter,
 });
 
 export function evalXtMatch(name: string, o: XtOptions, ctx: RunCtx, where: string): XtResult {

@@ -335,7 +335,8 @@ const MH_TYPE: SymTable = [
 
 // src/datatype.c: iproute2 `/etc/iproute2/group` and `rt_realms` default entries.
 const DEVGROUP: SymTable = [['default', 0]];
-const REALM: SymTable = [['unspec', 0], ['universe', 0]];
+// Debian's iproute2 rt_realms has one entry, `0 cosmos` (nft 1.0.6 lists `meta rtclassid "cosmos"`).
+const REALM: SymTable = [['cosmos', 0]];
 
 /** Debian netbase /etc/protocols: `name[,alias…]:number`. nft parses names and aliases (getprotobyname) and
  *  prints the first name of a number (getprotobynumber). */

@@ -70,7 +70,8 @@ export function evaluatorSide(trace: Trace): Side {
     if (s.kind === 'chain' && s.packet) {
       const v = s.packet;
       const l4 = ['tcp', 'udp'].find((x) => v[`${x} sport`] !== undefined || v[`${x} dport`] !== undefined);
-      const a = s.family === 'ip6' ? 'ip6' : 'ip';
+      // by the packet, not the chain: an inet chain sees IPv4 and IPv6 packets
+      const a = v['ip6 saddr'] !== undefined || v['ip6 daddr'] !== undefined ? 'ip6' : 'ip';
       path.push(`${s.hook ?? '?'} ${where} packet ${v[`${a} saddr`] ?? '?'}>${v[`${a} daddr`] ?? '?'}${l4 ? ports(v[`${l4} sport`], v[`${l4} dport`]) : ''}`);
     } else if (s.kind === 'rule' && (s.result === 'match' || s.assumed === 'match') && s.verdict) {
       path.push(`  ${where} rule #${s.handle ?? '?'} ${kernelVerdict(s.verdict)}`);
@@ -80,14 +81,28 @@ export function evaluatorSide(trace: Trace): Side {
       path.push(`  ${where} policy ${kernelVerdict(s.verdict)}${mark}`);
     }
   }
-  return { path, end: evaluatorEnd(trace, lastHook) };
+  return { path: withoutHeadersOfConsumed(path), end: evaluatorEnd(trace, lastHook) };
+}
+
+/** The kernel prints a base chain's `packet:` line with the chain's first event; when that event is a
+ *  statement that consumed the packet (synproxy answering a SYN: consume_skb, then NF_STOLEN), the headers
+ *  are gone and no `packet:` line comes. */
+function withoutHeadersOfConsumed(path: readonly PathLine[]): PathLine[] {
+  return path.filter((line, i) => {
+    const chain = /^\S+ (\S+ \S+ \S+) packet /.exec(line)?.[1];
+    const next = path[i + 1];
+    return !(chain !== undefined && next !== undefined && next.startsWith(`  ${chain} rule #`) && next.endsWith(' stolen'));
+  });
 }
 
 function evaluatorEnd(trace: Trace, lastHook: string | undefined): string {
   const f = trace.fate;
   // a routing drop (no route, martian, TTL expiry) prints no verdict in the kernel: the packet just vanishes
-  if (f.where === 'routing') return trace.packet.origin === 'local' && lastHook === undefined ? 'none (not sent)' : `none after ${lastHook ?? '?'}`;
+  // (an IPv6 packet the receive path drops before prerouting is never traced either)
+  if (f.where === 'routing') return lastHook === undefined ? 'none (not sent)' : `none after ${lastHook}`;
   if (f.verdict === 'accept') return f.kind === 'delivered' ? 'accept delivered' : 'accept sent';
+  // taken by a statement (synproxy): the trace just ends, as after a routing drop
+  if (f.kind === 'stolen') return `none after ${lastHook ?? '?'}`;
   if (f.verdict === 'drop') {
     const m = /^([^/]+)\/(\S+) ([^/]+)\/(.+)$/.exec(f.where);
     return m ? `drop ${m[1]} ${m[2]} ${m[3]} ${m[4]}` : `drop ${f.where}`;

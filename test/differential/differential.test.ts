@@ -4,15 +4,21 @@
 // CI=true. Prints its counts. Imports the oracle, the runner and the case lists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCase } from '../oracle/generateCase.ts';
+import { generateIp6tablesCase } from '../oracle/generateIp6tablesCase.ts';
 import { generateIptablesCase } from '../oracle/generateIptablesCase.ts';
 import { assertOracleAvailable, oracleSuiteTitle, skipOracle } from '../oracle/oracleTestSupport.ts';
 import { DiffRunner, formatDisagreements, type CaseResult, type DiffCase } from './differential.ts';
-import { HAND_CASES, IPTABLES_CASES, PROBABILISTIC_CASES } from './handCases.ts';
+import { HAND_CASES, IPTABLES_CASES, IPV6_CASES, PROBABILISTIC_CASES } from './handCases.ts';
 import { KNOWN_GAPS, knownGapOf } from './knownGaps.ts';
 
 /** Seeds 1..RANDOM_CASES of generateCase (about 6 packets each, ~0.15 s per case). */
 const RANDOM_CASES = 800;
 const CHUNK = 200;
+/** Seeds 1..RANDOM_IPV6_CASES of generateCase(seed, { family: 'ip6' }) (about 6 packets each, ~0.07 s per case). */
+const RANDOM_IPV6_CASES = 600;
+/** Seeds 1..RANDOM_IP6TABLES_CASES of generateIp6tablesCase (random ip6tables-save dumps, ~0.07 s per case). */
+const RANDOM_IP6TABLES_CASES = 200;
+const IPV6_CHUNK = 300;
 /** Seeds 1..RANDOM_IPTABLES_CASES of generateIptablesCase (about 6 packets each, ~0.07 s per case). */
 const RANDOM_IPTABLES_CASES = 500;
 const IPTABLES_CHUNK = 250;
@@ -29,8 +35,11 @@ interface Counts {
   gap: number;
 }
 
-const counts: Record<'random' | 'randomIptables' | 'hand' | 'iptables' | 'probabilistic', Counts> = {
+const counts: Record<'random' | 'randomIptables' | 'randomIpv6' | 'randomIp6tables' | 'hand' | 'iptables' | 'ipv6' | 'probabilistic', Counts> = {
   random: fresh(),
+  randomIp6tables: fresh(),
+  randomIpv6: fresh(),
+  ipv6: fresh(),
   randomIptables: fresh(),
   hand: fresh(),
   iptables: fresh(),
@@ -78,10 +87,14 @@ function summary(): string {
     for (const k of Object.keys(a) as (keyof Counts)[]) a[k] += c[k];
     return a;
   }, fresh());
-  const hand = counts.hand.cases + counts.iptables.cases + counts.probabilistic.cases;
+  const hand = counts.hand.cases + counts.iptables.cases + counts.ipv6.cases + counts.probabilistic.cases;
+  const v6 = fresh();
+  for (const c of [counts.ipv6, counts.randomIpv6, counts.randomIp6tables]) for (const k of Object.keys(v6) as (keyof Counts)[]) v6[k] += c[k];
   return [
-    `differential: ${counts.random.cases} random nft + ${counts.randomIptables.cases} random iptables + ${hand} hand cases (${counts.iptables.cases} iptables, ${counts.probabilistic.cases} probabilistic), ` +
+    `differential: ${counts.random.cases} random nft + ${counts.randomIpv6.cases} random IPv6 nft + ${counts.randomIptables.cases} random iptables + ${counts.randomIp6tables.cases} random ip6tables + ${hand} hand cases (${counts.iptables.cases} iptables, ${counts.ipv6.cases} IPv6, ${counts.probabilistic.cases} probabilistic), ` +
       `${all.agreeCases} agree, ${all.differCases} differ, ${all.gapCases} known gaps`,
+    `differential: IPv6 (hand + random): ${v6.agreeCases} agree, ${v6.differCases} differ, ${v6.gapCases} known gaps; ` +
+      `packets ${v6.exact} exact, ${v6.branch} among branches, ${v6.assumed} assumed, ${v6.differ} differ, ${v6.gap} known gaps`,
     `differential: random iptables dumps: ${counts.randomIptables.agreeCases} agree, ${counts.randomIptables.differCases} differ, ${counts.randomIptables.gapCases} known gaps; ` +
       `packets ${counts.randomIptables.exact} exact, ${counts.randomIptables.branch} among branches, ${counts.randomIptables.assumed} assumed, ${counts.randomIptables.differ} differ, ${counts.randomIptables.gap} known gaps`,
     `differential: packet comparisons (each packet against the nft text listing, the JSON listing and the ruleset as written; ` +
@@ -111,6 +124,8 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('differential: the kernel against t
 
   it(`iptables-nft dumps (${IPTABLES_CASES.length} cases)`, () => runAll('iptables', IPTABLES_CASES), 60_000);
 
+  it(`IPv6: ip6 and inet tables, ip6tables dumps (${IPV6_CASES.length} cases)`, () => runAll('ipv6', IPV6_CASES), 60_000);
+
   it(`probabilistic rules: the kernel's choice is one of the evaluator's branches (${PROBABILISTIC_CASES.length} cases)`, () => runAll('probabilistic', PROBABILISTIC_CASES), 60_000);
 
   for (let from = 1; from <= RANDOM_CASES; from += CHUNK) {
@@ -123,6 +138,25 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('differential: the kernel against t
       return runAll('random', cases);
     }, 240_000);
   }
+
+  for (let from = 1; from <= RANDOM_IPV6_CASES; from += IPV6_CHUNK) {
+    const to = Math.min(RANDOM_IPV6_CASES, from + IPV6_CHUNK - 1);
+    it(`random IPv6 cases: seeds ${from}..${to}`, () => {
+      const cases = Array.from({ length: to - from + 1 }, (_, i): DiffCase => {
+        const g = generateCase(from + i, { family: 'ip6' });
+        return { name: `ip6 seed ${from + i}`, format: 'nft', ruleset: g.rulesetText, packets: g.packets, options: g.options };
+      });
+      return runAll('randomIpv6', cases);
+    }, 120_000);
+  }
+
+  it(`random ip6tables dumps: seeds 1..${RANDOM_IP6TABLES_CASES}`, () => {
+    const cases = Array.from({ length: RANDOM_IP6TABLES_CASES }, (_, i): DiffCase => {
+      const g = generateIp6tablesCase(i + 1);
+      return { name: `ip6tables seed ${i + 1}`, format: 'ip6tables', ruleset: g.saveText, packets: g.packets, options: g.options };
+    });
+    return runAll('randomIp6tables', cases);
+  }, 120_000);
 
   for (let from = 1; from <= RANDOM_IPTABLES_CASES; from += IPTABLES_CHUNK) {
     const to = Math.min(RANDOM_IPTABLES_CASES, from + IPTABLES_CHUNK - 1);
@@ -138,7 +172,7 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('differential: the kernel against t
   it(`known gaps: each still shows on its witness, and only as itself (${KNOWN_GAPS.length} gaps)`, async () => {
     const stale: string[] = [];
     for (const g of KNOWN_GAPS) {
-      const r = await runner.run({ name: `gap: ${g.name}`, format: g.witness.format ?? 'nft', ruleset: g.witness.ruleset, packets: g.witness.packets });
+      const r = await runner.run({ name: `gap: ${g.name}`, format: g.witness.format ?? 'nft', ruleset: g.witness.ruleset, packets: g.witness.packets, ...(g.witness.options ? { options: g.witness.options } : {}) });
       const differing = r.kind === 'ran' ? r.packets.filter((p) => p.comparison.agreement === 'disagree') : [];
       if (!differing.length || differing.some((p) => knownGapOf(r.case, p.input, p.packetText) !== g.name)) stale.push(g.name);
     }

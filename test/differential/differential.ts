@@ -14,7 +14,8 @@ import { rulesetEdits, shrink } from './shrink.ts';
 
 export interface DiffCase {
   readonly name: string;
-  readonly format: 'nft' | 'iptables';
+  /** ip6tables: an ip6tables-save dump, loaded with ip6tables-nft-restore. */
+  readonly format: 'nft' | 'iptables' | 'ip6tables';
   /** nft ruleset (as `nft -f` reads it) or iptables-save dump (as iptables-nft-restore reads it). */
   readonly ruleset: string;
   readonly packets: readonly WirePacket[];
@@ -44,7 +45,7 @@ const MAX_BRANCHES = 512;
 export async function runCase(session: OracleSession, c: DiffCase): Promise<CaseResult> {
   let run: OracleRun;
   try {
-    run = c.format === 'iptables' ? await session.runIptables(c.ruleset, c.packets, c.options) : await session.runNft(c.ruleset, c.packets, c.options);
+    run = c.format === 'nft' ? await session.runNft(c.ruleset, c.packets, c.options) : await session.runIptables(c.ruleset, c.packets, c.options, c.format === 'ip6tables' ? 'ip6' : 'ip');
   } catch (e) {
     if (e instanceof OracleLoadError) return { kind: 'refused', case: c, error: e.message };
     throw e;
@@ -58,7 +59,7 @@ export async function runCase(session: OracleSession, c: DiffCase): Promise<Case
 
 /** The evaluator's verdict on a run the kernel already traced. */
 export function compareRun(c: DiffCase, run: OracleRun): PacketResult[] {
-  const inputs: EvaluatorInput[] = c.format === 'iptables' ? [iptablesInput(c.ruleset, run.handles)] : nftInputs(c.ruleset, run.ruleset, run.rulesetJson, run.handles);
+  const inputs: EvaluatorInput[] = c.format === 'nft' ? nftInputs(c.ruleset, run.ruleset, run.rulesetJson, run.handles) : [iptablesInput(c.ruleset, run.handles, c.format === 'ip6tables' ? 'ip6' : undefined)];
   const host = hostSpecFor(c.options);
   const out: PacketResult[] = [];
   c.packets.forEach((wire, i) => {
@@ -146,8 +147,8 @@ export class DiffRunner {
     const bad = result.kind === 'ran' ? result.packets.find((p) => p.comparison.agreement === 'disagree')?.packet : undefined;
     const packets = bad ? [bad] : c.packets;
     const kind = result.kind;
-    const parse = (text: string): Ruleset => (c.format === 'iptables' ? parseIptables(text) : parseNft(text)).ruleset;
-    const print = (r: Ruleset): string => (c.format === 'iptables' ? printIptablesSave(r) : printRuleset(r));
+    const parse = (text: string): Ruleset => (c.format === 'nft' ? parseNft(text) : parseIptables(text, c.format === 'ip6tables' ? { family: 'ip6' } : {})).ruleset;
+    const print = (r: Ruleset): string => (c.format === 'nft' ? printRuleset(r) : printIptablesSave(r));
     let last: CaseResult = result;
     const check = async (text: string): Promise<boolean> => {
       const r = await this.run({ ...c, ruleset: text, packets });

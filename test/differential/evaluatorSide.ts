@@ -8,7 +8,12 @@ import { parsePacket, type Packet } from '../../src/eval/index.ts';
 import type { ListedChain, OracleOptions, WirePacket } from '../oracle/kernelOracle.ts';
 import {
   CLIENT_NET,
+  CLIENT_NET6,
   HOST_ADDR,
+  HOST_ADDR6,
+  HOST_LO_ADDR6,
+  HOST_SERVER_ADDR6,
+  SERVER_NET6,
   HOST_IF,
   HOST_LO_ADDR,
   HOST_MAC,
@@ -20,16 +25,18 @@ import {
 } from '../oracle/topology.ts';
 
 /** The host namespace as the evaluator's `--host` spec (test/oracle/topology.ts): two interfaces with their
- * on-link subnets, 192.0.2.10 on lo, no default route (so the routes given are all there are), AnyIP ranges
- * and the forwarding flag of the run. */
+ * subnets (IPv4 and IPv6), 192.0.2.10 and 2001:db8:ff::10 on lo, no default route (so the routes given are all
+ * there are), AnyIP ranges and the forwarding flag of the run (both families). */
 export function hostSpecFor(options: OracleOptions = {}): string {
   const parts = [
-    `${HOST_IF}=${HOST_ADDR}/24`,
-    `${HOST_SERVER_IF}=${HOST_SERVER_ADDR}/24`,
-    `lo=${HOST_LO_ADDR}/32`,
+    `${HOST_IF}=${HOST_ADDR}/24+${HOST_ADDR6}/64`,
+    `${HOST_SERVER_IF}=${HOST_SERVER_ADDR}/24+${HOST_SERVER_ADDR6}/64`,
+    `lo=${HOST_LO_ADDR}/32+${HOST_LO_ADDR6}/128`,
     `route=${CLIENT_NET}@${HOST_IF}`,
     `route=${SERVER_NET}@${HOST_SERVER_IF}`,
-    ...(options.hostAddrs ?? []).map((a) => `local=${a.includes('/') ? a : `${a}/32`}`),
+    `route=${CLIENT_NET6}@${HOST_IF}`,
+    `route=${SERVER_NET6}@${HOST_SERVER_IF}`,
+    ...(options.hostAddrs ?? []).map((a) => `local=${a.includes('/') ? a : `${a}/${a.includes(':') ? 128 : 32}`}`),
     options.forward ? 'forward' : 'noforward',
   ];
   return parts.join(' ');
@@ -37,14 +44,17 @@ export function hostSpecFor(options: OracleOptions = {}): string {
 
 const TCP_FLAG_ORDER = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ecn', 'cwr'];
 const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
+const ICMP6_ERRORS = new Set([1, 2, 3, 4]);
 
-/** Header sizes and payload exactly as test/oracle/pkt.py builds them (build_ip). */
+/** Header sizes and payload exactly as test/oracle/pkt.py builds them (build_ip, build_ip6): `ip` is the whole
+ * packet (IPv4 total length; IPv6 header + payload). */
 export function wireLengths(p: WirePacket): { ip: number; l4: number } {
-  const icmpError = p.protocol === 'icmp' && ICMP_ERRORS.has(p.icmpType ?? 8);
-  const header = ({ tcp: 20, udp: 8, icmp: 8 } as const)[p.protocol] + (icmpError ? 28 : 0);
+  const icmpError = p.protocol === 'icmp' ? ICMP_ERRORS.has(p.icmpType ?? 8) : p.protocol === 'icmpv6' && ICMP6_ERRORS.has(p.icmpType ?? 128);
+  const ipHeader = p.family === 'ip6' ? 40 : 20;
+  const header = ({ tcp: 20, udp: 8, icmp: 8, icmpv6: 8 } as const)[p.protocol] + (icmpError ? 8 + ipHeader : 0);
   const defaultData = p.protocol === 'tcp' ? 0 : p.protocol === 'udp' ? 1 : 4;
-  const data = p.length === undefined ? defaultData : Math.max(0, p.length - 20 - header);
-  return { ip: 20 + header + data, l4: header + data };
+  const data = p.length === undefined ? defaultData : Math.max(0, p.length - ipHeader - header);
+  return { ip: ipHeader + header + data, l4: header + data };
 }
 
 /** The wire packet in the one-line packet syntax: what the evaluator is asked about, and what a failure
@@ -55,7 +65,12 @@ export function packetText(p: WirePacket): string {
   if (p.origin === 'local') out.push('local', `meta skuid 0 meta skgid ${LOCAL_TRACE_GID}`);
   else out.push(`iif "${HOST_IF}" ether saddr ${TEST_SRC_MAC} ether daddr ${HOST_MAC}`);
   const len = wireLengths(p);
-  out.push(`ip saddr ${p.saddr} ip daddr ${p.daddr} ip ttl ${p.ttl ?? 64} ip id ${p.id} ip length ${len.ip}`);
+  if (p.family === 'ip6') {
+    // the case id travels in the flow label (pkt.py); `ip6 length` is the payload length
+    out.push(`ip6 saddr ${p.saddr} ip6 daddr ${p.daddr} ip6 hoplimit ${p.ttl ?? 64} ip6 flowlabel ${p.id} ip6 length ${len.l4} ip6 dscp ${p.dscp ?? 0} ip6 ecn 0`);
+  } else {
+    out.push(`ip saddr ${p.saddr} ip daddr ${p.daddr} ip ttl ${p.ttl ?? 64} ip id ${p.id} ip length ${len.ip}${p.dscp !== undefined ? ` ip dscp ${p.dscp}` : ''}`);
+  }
   switch (p.protocol) {
     case 'tcp': {
       const flags = p.tcpFlags?.length ? p.tcpFlags : ['syn'];
@@ -70,6 +85,12 @@ export function packetText(p: WirePacket): string {
       const type = p.icmpType ?? 8;
       out.push(`icmp type ${type} icmp code ${p.icmpCode ?? 0}`);
       if (!ICMP_ERRORS.has(type)) out.push(`icmp id ${p.id & 0xffff} icmp sequence 1`);
+      break;
+    }
+    case 'icmpv6': {
+      const type = p.icmpType ?? 128;
+      out.push(`icmpv6 type ${type} icmpv6 code ${p.icmpCode ?? 0}`);
+      if (!ICMP6_ERRORS.has(type)) out.push(`icmpv6 id ${p.id & 0xffff} icmpv6 sequence 1`);
       break;
     }
   }
@@ -113,8 +134,8 @@ export function nftInputs(written: string, listingText: string, listingJson: unk
 
 /** iptables: the project's parser on the save dump itself; handles come from the kernel's listing of what
  * iptables-nft-restore made of it (one nft rule per iptables rule, in order). */
-export function iptablesInput(saveText: string, listed: readonly ListedChain[]): EvaluatorInput {
-  const parsed = parseIptables(saveText);
+export function iptablesInput(saveText: string, listed: readonly ListedChain[], family?: 'ip6'): EvaluatorInput {
+  const parsed = parseIptables(saveText, family ? { family } : {});
   const errs = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (errs.length) throw new Error(`the dump does not parse: ${errs.map((d) => `${d.code} ${d.message}`).join('; ')}`);
   return { label: 'iptables-save (project parser)', ruleset: withKernelHandles(parsed.ruleset, listed) };

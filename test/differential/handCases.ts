@@ -262,6 +262,51 @@ export const HAND_CASES: readonly DiffCase[] = [
     input('\t\tip length 20-40 counter\n\t\tudp length > 8 counter\n\t\ticmp type echo-request icmp code 0 accept\n\t\ticmp type { destination-unreachable, time-exceeded } drop', 'accept'),
     [...toHost(), remote(6, 'icmp', C, H, undefined, undefined, { icmpType: 3, icmpCode: 3 }), remote(7, 'udp', C, H, 40007, 53, { length: 300 })],
   ),
+  // ---- found by tracing real-world rulesets (session 12): stateful statements, synproxy, options, counters
+  nft(
+    'synproxy takes any SYN (cookie SYN-ACK), drops an ACK that answers no cookie, lets other packets go on',
+    'ip',
+    '\tchain raw {\n\t\ttype filter hook prerouting priority -300; policy accept;\n\t\ttcp dport 80 notrack\n\t}\n' +
+      input('\t\ttcp dport 80 ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm\n\t\ttcp dport 80 counter accept'),
+    [tcp(1, C, H, 40001, 80), tcp(2, C, H, 40002, 80, ['syn', 'ack']), tcp(3, C, H, 40003, 80, ['ack']), tcp(4, C, H, 40004, 80, ['fin', 'ack']), tcp(5, C, H, 40005, 80, ['rst'])],
+  ),
+  nft(
+    'meters and set updates run their per-element statements (a new element is under its limits); ct count counts the own connection',
+    'ip',
+    '\tset seen {\n\t\ttype ipv4_addr\n\t\tsize 65535\n\t\tflags dynamic\n\t}\n' +
+      input(
+        [
+          'tcp dport 22 meter ssh size 65535 { ip saddr limit rate over 3/minute } counter drop',
+          'tcp dport 23 meter tel size 65535 { ip saddr limit rate 3/minute } counter drop',
+          'tcp dport 24 update @seen { ip saddr quota over 10 mbytes } counter drop',
+          'tcp dport 25 add @seen { ip saddr ct count over 0 } counter drop',
+          'tcp dport 26 ct count 0 counter drop',
+          'tcp dport 27 ct count over 0 counter drop',
+        ].map((r) => `\t\t${r}`).join('\n'),
+      ),
+    // one source per packet: each meets a fresh element
+    [22, 23, 24, 25, 26, 27].map((port, i) => tcp(i + 1, `198.51.100.${11 + i}`, H, 40001 + i, port)),
+  ),
+  nft(
+    "a connection's first packet: conntrack counters, no TCP options in a 5-word header, no VRF, route realm 0",
+    'ip',
+    '\tchain pre {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tmeta rtclassid 0 counter\n\t}\n' +
+      input(
+        [
+          'ct bytes > 0 counter',
+          'ct packets > 1 counter',
+          'ct original packets 1 counter',
+          'ct reply bytes 0 counter',
+          'ct avgpkt 0 counter',
+          'tcp option maxseg size 1-500 counter',
+          'tcp option maxseg size != 536-65535 counter',
+          'tcp option sack-perm missing counter',
+          'meta sdif 0 counter',
+          'meta rtclassid "cosmos" counter',
+        ].map((r) => `\t\t${r}`).join('\n'),
+      ),
+    [tcp(1, C, H, 40001, 80), udp(2, C, H, 40002, 53), ping(3, C, H)],
+  ),
 ];
 
 export const IPTABLES_CASES: readonly DiffCase[] = [
@@ -336,6 +381,20 @@ export const IPTABLES_CASES: readonly DiffCase[] = [
     [tcp(1, C, H, 40001, 8055), tcp(2, C, H, 40002, 9000), ludp(3, H, LO, 40003, 53), ltcp(4, H, LO, 40004, 80)],
     { forward: true },
   ),
+  // found by tracing real-world rule files (session 12)
+  ipt(
+    'iptables: SYNPROXY (xt) takes a bare SYN and drops an ACK without a cookie; -m tcpmss returns its ! without an MSS option',
+    `*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 80 -j CT --notrack\nCOMMIT\n*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 22 -m tcpmss --mss 1:500 -j DROP\n-A PREROUTING -p tcp --dport 23 -m tcpmss ! --mss 536:65535 -j DROP\nCOMMIT\n` +
+      `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 80 -m state --state INVALID,UNTRACKED -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460\n-A INPUT -p tcp --dport 80 -j ACCEPT\nCOMMIT\n`,
+    [tcp(1, C, H, 40001, 80), tcp(2, C, H, 40002, 80, ['syn', 'ack']), tcp(3, C, H, 40003, 80, ['ack']), tcp(4, C, H, 40004, 80, ['fin', 'ack']), tcp(5, C, H, 40005, 22), tcp(6, C, H, 40006, 23)],
+  ),
+  ipt(
+    'iptables: policy (no IPsec), tos, realm, tcp --tcp-option, rpfilter, and hashlimit/connlimit under their limits',
+    `*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING -m rpfilter --loose -j MARK --set-mark 0x1\n-A PREROUTING -m rpfilter --invert -j DROP\nCOMMIT\n` +
+      `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m policy --dir in --pol none\n-A INPUT -m policy --dir in --pol ipsec -j DROP\n-A INPUT -m tos --tos 0\n-A INPUT -m tos --tos 0x10/0x3f -j DROP\n-A INPUT -m realm --realm 0\n-A INPUT -p tcp -m tcp --tcp-option 2 -j DROP\n-A INPUT -p tcp -m tcp ! --tcp-option 2\n` +
+      `-A INPUT -p tcp -m hashlimit --hashlimit-above 200/sec --hashlimit-mode srcip --hashlimit-name syn -j DROP\n-A INPUT -p tcp -m hashlimit --hashlimit-upto 200/sec --hashlimit-name up\n-A INPUT -p tcp -m connlimit --connlimit-above 100 -j DROP\n-A INPUT -p tcp -m connlimit ! --connlimit-above 100\nCOMMIT\n`,
+    [tcp(1, C, H, 40001, 80), tcp(2, '203.0.113.5', H, 40002, 80), udp(3, C, H, 40003, 53)],
+  ),
 ];
 
 /** Random choices: the kernel's path must be one of the evaluator's leaves. */
@@ -357,6 +416,168 @@ export const PROBABILISTIC_CASES: readonly DiffCase[] = [
     'iptables statistic random: kube-proxy endpoint cascade',
     `*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:KUBE-SERVICES - [0:0]\n:KUBE-SVC-X - [0:0]\n:KUBE-SEP-A - [0:0]\n:KUBE-SEP-B - [0:0]\n:KUBE-SEP-C - [0:0]\n-A PREROUTING -j KUBE-SERVICES\n-A KUBE-SERVICES -d 198.51.100.2/32 -p tcp --dport 8080 -j KUBE-SVC-X\n-A KUBE-SVC-X -m statistic --mode random --probability 0.33333333349 -j KUBE-SEP-A\n-A KUBE-SVC-X -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-B\n-A KUBE-SVC-X -j KUBE-SEP-C\n-A KUBE-SEP-A -p tcp -j DNAT --to-destination 192.0.2.10:80\n-A KUBE-SEP-B -p tcp -j DNAT --to-destination 203.0.113.2:80\n-A KUBE-SEP-C -p tcp -j DNAT --to-destination 203.0.113.5:80\nCOMMIT\n`,
     Array.from({ length: 8 }, (_, i) => tcp(i + 1, C, H, 43000 + i, 8080)),
+    { forward: true },
+  ),
+];
+
+// ---- IPv6 (the oracle's IPv6 topology: client 2001:db8:1::1 — host 2001:db8:1::2 [lo: ::1, 2001:db8:ff::10]
+// — host 2001:db8:2::1 — server 2001:db8:2::2; the case id travels in the flow label)
+const C6 = '2001:db8:1::1';
+const H6 = '2001:db8:1::2';
+const HS6 = '2001:db8:2::1';
+const S6 = '2001:db8:2::2';
+const LO6 = '2001:db8:ff::10';
+const ping6 = (id: number, s: string, d: string, extra: Partial<WirePacket> = {}) => remote(id, 'icmpv6', s, d, undefined, undefined, extra);
+const ip6t = (name: string, save: string, packets: WirePacket[], options: DiffCase['options'] = {}): DiffCase => ({
+  name, format: 'ip6tables', ruleset: `# Generated by ip6tables-nft-save v1.8.9 (nf_tables)\n${save}`, packets, options,
+});
+function nft6(name: string, family: 'ip6' | 'inet', body: string, packets: WirePacket[], options: DiffCase['options'] = {}, facts?: DiffCase['facts']): DiffCase {
+  return { name, format: 'nft', ruleset: `table ${family} t {\n${body}\n}\n`, packets, options, ...(facts ? { facts } : {}) };
+}
+
+/** IPv6 packets to the host: ssh, web, dns, ping, and one from another client address. */
+const toHost6 = (): WirePacket[] => [tcp(1, C6, H6, 40001, 22), tcp(2, C6, H6, 40002, 80), udp(3, C6, H6, 40003, 53), ping6(4, C6, H6), tcp(5, '2001:db8:1::77', H6, 40005, 443, ['syn', 'ack'])];
+/** IPv6 packets the host would forward (to the server's /64, hairpinned back to the client's /64, and to a /64 without a route). */
+const through6 = (): WirePacket[] => [
+  tcp(1, C6, S6, 40001, 22), tcp(2, C6, '2001:db8:2::9', 40002, 80), udp(3, C6, S6, 40003, 53), ping6(4, C6, S6),
+  tcp(5, C6, '2001:db8:1::99', 40005, 443), tcp(6, C6, '2001:db8:9::1', 40006, 22), { ...tcp(7, C6, S6, 40007, 22), ttl: 1 },
+];
+
+export const IPV6_CASES: readonly DiffCase[] = [
+  nft6('ip6: verdicts and policy drop in an ip6 table', 'ip6', input('\t\ttcp dport 22 accept\n\t\tudp dport 53 drop\n\t\tcounter', 'drop'), toHost6()),
+  raw(
+    'ip6: an inet table sees both families, ip and ip6 tables only their own (priorities across tables)',
+    `table ip6 a {\n${input('\t\ttcp dport 80 drop\n\t\tcounter', 'accept', '-10')}\n}\ntable inet b {\n${input('\t\tmeta nfproto ipv6 tcp dport 22 accept\n\t\tip saddr 198.51.100.1 accept\n\t\tip6 saddr 2001:db8:1::/64 meta l4proto udp drop', 'accept')}\n}\ntable ip c {\n${input('\t\tdrop', 'accept', '10')}\n}\n`,
+    [...toHost6(), tcp(11, C, H, 40011, 22), udp(12, C, H, 40012, 53)],
+  ),
+  nft6(
+    'ip6: prefixes, named interval set, negated anonymous set',
+    'inet',
+    `\tset nets {\n\t\ttype ipv6_addr\n\t\tflags interval\n\t\telements = { 2001:db8:1::/124, 2001:db8:1::70-2001:db8:1::80 }\n\t}\n${input('\t\tip6 saddr != @nets drop\n\t\tip6 saddr 2001:db8:1::/126 tcp dport 80 drop\n\t\tip6 daddr != { 2001:db8:1::2, 2001:db8:ff::10 } drop\n\t\tip6 saddr { 2001:db8:1::1, 2001:db8:1::77 } tcp dport 443 accept\n\t\tip6 saddr 2001:db8::/32 meta l4proto tcp counter', 'accept')}`,
+    [...toHost6(), tcp(6, '2001:db8:1::90', H6, 40006, 22), tcp(7, '2001:db8:1::1', LO6, 40007, 80)],
+  ),
+  nft6(
+    'ip6: concatenations with ip6 addresses (set, interval vmap, data map)',
+    'ip6',
+    `\tset pairs {\n\t\ttype ipv6_addr . inet_service\n\t\telements = { 2001:db8:1::1 . 22, 2001:db8:1::77 . 443 }\n\t}\n\tmap m {\n\t\ttype ipv6_addr . inet_service : verdict\n\t\tflags interval\n\t\telements = { 2001:db8:1::/120 . 50-60 : drop, 2001:db8:1::70-2001:db8:1::7f . 80-90 : accept }\n\t}\n\tchain pre {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tmeta mark set ip6 saddr . meta l4proto map { 2001:db8:1::1 . udp : 0x7, 2001:db8:1::77 . tcp : 0x8 }\n\t}\n${input('\t\tip6 saddr . tcp dport @pairs accept\n\t\tip6 saddr . udp dport vmap @m\n\t\tip6 saddr . tcp dport vmap @m\n\t\tmeta mark 0x7 drop', 'accept')}`,
+    [...toHost6(), tcp(6, '2001:db8:1::75', H6, 40006, 85), udp(7, C6, H6, 40007, 55)],
+  ),
+  nft6(
+    'ip6: nexthdr, meta l4proto, icmpv6 types (echo request, reply, an error)',
+    'ip6',
+    input('\t\tip6 nexthdr tcp tcp dport 22 accept\n\t\tmeta l4proto udp counter\n\t\ticmpv6 type echo-request accept\n\t\ticmpv6 type echo-reply drop\n\t\ticmpv6 type { destination-unreachable, packet-too-big } counter\n\t\tip6 nexthdr ipv6-icmp drop', 'accept'),
+    [...toHost6(), ping6(6, C6, H6, { icmpType: 129 }), ping6(7, C6, H6, { icmpType: 1, icmpCode: 4 }), ping6(8, C6, H6, { icmpType: 3 })],
+  ),
+  nft6(
+    'ip6: conntrack states (new, invalid SYN+ACK, an icmpv6 error without a flow, untracked)',
+    'inet',
+    `\tchain raw {\n\t\ttype filter hook prerouting priority raw; policy accept;\n\t\tudp dport 53 notrack\n\t}\n${input('\t\tct state untracked accept\n\t\tct state invalid drop\n\t\tct state new tcp dport 22 accept\n\t\tct state new meta l4proto ipv6-icmp accept', 'drop')}`,
+    [...toHost6(), ping6(6, C6, H6, { icmpType: 1 }), ping6(7, C6, H6, { icmpType: 129 })],
+  ),
+  nft6(
+    'ip6: conntrack new, then established in the reply direction (shared table)',
+    'ip6',
+    `\tchain out {\n\t\ttype filter hook output priority 0; policy accept;\n\t\tct state new ct direction original accept\n\t}\n${input('\t\tct state established ct direction reply accept\n\t\tct state new drop', 'drop')}`,
+    [local(1, 'udp', H6, C6, 5353, 40001), udp(2, C6, H6, 40001, 5353), udp(3, C6, H6, 40009, 5353)],
+    { conntrack: 'shared' },
+    { 2: 'ct state established ct direction reply' },
+  ),
+  nft6(
+    'ip6: dnat to a local address and to the server (ports), snat and masquerade (ip6 table)',
+    'ip6',
+    `\tchain pre {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\ttcp dport 8080 dnat to [2001:db8:ff::10]:80\n\t\ttcp dport 8443 dnat to 2001:db8:2::2\n\t\tudp dport 5353 dnat to [2001:db8:2::5]:53\n\t}\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname "nso-h1" tcp dport 8443 masquerade\n\t\toifname "nso-h1" udp dport 53 snat to [2001:db8:2::1]:6000\n\t\toifname "nso-h1" snat to 2001:db8:2::1\n\t}\n${input('\t\ttcp dport 80 ip6 daddr 2001:db8:ff::10 accept', 'drop')}`,
+    [tcp(1, C6, H6, 40001, 8080), tcp(2, C6, H6, 40002, 8443), udp(3, C6, H6, 40003, 5353), tcp(4, C6, S6, 40004, 22), tcp(5, C6, H6, 40005, 22)],
+    { forward: true },
+  ),
+  nft6(
+    'ip6: inet nat chains with ip6 addresses, a concatenated dnat map, ct status in forward',
+    'inet',
+    `\tchain pre {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\tdnat ip6 to ip6 daddr . tcp dport map { 2001:db8:1::2 . 8080 : 2001:db8:2::2 . 80, 2001:db8:1::2 . 8081 : 2001:db8:2::3 . 81 }\n\t\tdnat ip to 203.0.113.2\n\t}\n\tchain fw {\n\t\ttype filter hook forward priority 0; policy drop;\n\t\tct status dnat ct original ip6 daddr 2001:db8:1::2 tcp dport 80 accept\n\t\tct status dnat meta nfproto ipv4 accept\n\t}\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\tmeta nfproto ipv6 oifname "nso-h1" masquerade\n\t}`,
+    [tcp(1, C6, H6, 40001, 8080), tcp(2, C6, H6, 40002, 8081), tcp(3, C6, H6, 40003, 22), tcp(4, C, H, 40004, 22)],
+    { forward: true },
+  ),
+  nft6(
+    'ip6: output dnat re-routes a local packet; redirect on output',
+    'ip6',
+    `\tchain out {\n\t\ttype nat hook output priority -100; policy accept;\n\t\ttcp dport 8080 dnat to 2001:db8:2::2\n\t\tudp dport 53 dnat to 2001:db8:ff::10\n\t\ttcp dport 2222 redirect to :22\n\t}\n\tchain post {\n\t\ttype filter hook postrouting priority 0; policy accept;\n\t\toifname "nso-h1" accept\n\t\toifname "lo" accept\n\t\tdrop\n\t}\n${input('\t\tudp dport 53 accept\n\t\ttcp dport 22 accept', 'drop')}`,
+    [local(1, 'tcp', H6, C6, 40001, 8080), local(2, 'udp', H6, C6, 40002, 53), local(3, 'tcp', H6, C6, 40003, 2222), local(4, 'tcp', H6, C6, 40004, 80)],
+  ),
+  nft6(
+    'ip6: fib (daddr type local/unreachable, reverse path, bound to iif, oif: none for a local route)',
+    'ip6',
+    `\tchain pre {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tfib saddr . iif oif missing drop\n\t\tfib daddr type local counter\n\t\tfib daddr . iif type local counter\n\t\tfib daddr type != local ip6 daddr 2001:db8:2::/64 counter\n\t\tfib daddr oif "nso-h1" counter\n\t\tfib daddr oif missing counter\n\t\tfib daddr type unreachable counter\n\t\tfib daddr . iif oif exists counter\n\t\tfib saddr oif missing counter\n\t}`,
+    [tcp(1, C6, H6, 40001, 22), tcp(2, C6, LO6, 40002, 22), tcp(3, C6, S6, 40003, 22), tcp(4, '2001:db8:7::1', H6, 40004, 22), tcp(5, C6, HS6, 40005, 22), tcp(6, C6, '::1', 40006, 22), tcp(7, C6, '2001:db8:9::1', 40007, 22), tcp(8, H6, '2001:db8:1::9', 40008, 22)],
+    { forward: true },
+  ),
+  nft6(
+    'ip6: reject with icmpv6 and tcp reset (inet and ip6 families)',
+    'inet',
+    input('\t\ttcp dport 22 reject with tcp reset\n\t\tudp dport 53 reject with icmpv6 type port-unreachable\n\t\tmeta l4proto ipv6-icmp reject\n\t\ttcp dport 80 reject with icmpv6 type admin-prohibited\n\t\treject with icmpx type admin-prohibited', 'accept'),
+    [...toHost6(), tcp(11, C, H, 40011, 22)],
+  ),
+  nft6('ip6: reject in an ip6 table, forward, from a regular chain', 'ip6', `\tchain deny {\n\t\treject\n\t}\n\tchain fw {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip6 daddr 2001:db8:2::2 tcp dport 22 jump deny\n\t\tudp dport 53 reject with icmpv6 type addr-unreachable\n\t}`, through6(), { forward: true }),
+  nft6(
+    'ip6: hoplimit, dscp, flowlabel (the case id), length',
+    'ip6',
+    input('\t\tip6 flowlabel 3 drop\n\t\tip6 hoplimit < 10 counter\n\t\tip6 dscp af11 accept\n\t\tip6 dscp cs1 drop\n\t\tip6 hoplimit 255 drop\n\t\tip6 length > 100 drop\n\t\tip6 flowlabel != 0 counter', 'accept'),
+    [
+      tcp(1, C6, H6, 40001, 22), { ...tcp(2, C6, H6, 40002, 22), dscp: 10 }, udp(3, C6, H6, 40003, 53), { ...tcp(4, C6, H6, 40004, 22), dscp: 8 },
+      { ...tcp(5, C6, H6, 40005, 22), ttl: 255 }, { ...tcp(6, C6, H6, 40006, 22), ttl: 5 }, { ...udp(7, C6, H6, 40007, 53), length: 300 },
+    ],
+  ),
+  nft6(
+    'ip6: locally generated packets (output, to the server, to ::1 and the host\'s own addresses through lo)',
+    'inet',
+    `\tchain out {\n\t\ttype filter hook output priority 0; policy accept;\n\t\tip6 daddr ::1 counter\n\t\toifname "nso-h1" tcp dport 22 drop\n\t\tmeta l4proto udp accept\n\t\tmeta skgid 29457 counter\n\t}\n\tchain post {\n\t\ttype filter hook postrouting priority 0; policy accept;\n\t\toifname "lo" counter\n\t}\n${input('\t\tiifname "lo" ip6 saddr ::1 accept\n\t\ttcp dport 22 drop', 'accept')}`,
+    [local(1, 'tcp', H6, S6, 40001, 22), local(2, 'udp', H6, S6, 40002, 53), local(3, 'tcp', '::1', '::1', 40003, 22), local(4, 'tcp', H6, LO6, 40004, 22), local(5, 'icmpv6', H6, HS6), local(6, 'tcp', H6, '2001:db8:9::1', 40006, 80)],
+  ),
+  nft6(
+    'ip6: forwarding off — non-local destinations die after prerouting',
+    'inet',
+    `\tchain pre {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tmeta nfproto ipv6 counter\n\t}\n\tchain fw {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\ttcp dport 22 drop\n\t}\n\tchain post {\n\t\ttype filter hook postrouting priority 0; policy accept;\n\t\tcounter\n\t}`,
+    through6(),
+  ),
+  nft6(
+    'ip6: forwarding on — forward chain, hairpin, no route, hop limit 1 expires',
+    'inet',
+    `\tchain fw {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\ttcp dport 22 iifname "nso-h0" oifname "nso-h1" drop\n\t\tip6 daddr 2001:db8:1::/64 counter\n\t\tip6 hoplimit 63 meta l4proto udp drop\n\t}\n\tchain post {\n\t\ttype filter hook postrouting priority 0; policy accept;\n\t\toifname "nso-h0" counter\n\t}`,
+    through6(),
+    { forward: true },
+  ),
+  nft6(
+    'ip6: host addresses beyond the interfaces (AnyIP prefix on lo)',
+    'ip6',
+    input('\t\tip6 daddr 2001:db8:aa::/64 tcp dport 22 accept\n\t\tcounter', 'drop'),
+    [tcp(1, C6, '2001:db8:aa::5', 40001, 22), tcp(2, C6, '2001:db8:aa::6', 40002, 80), tcp(3, C6, '2001:db8:ab::1', 40003, 22)],
+    { hostAddrs: ['2001:db8:aa::/64'] },
+  ),
+  ip6t(
+    'ip6tables: filter with conntrack, icmp6, REJECT, a custom chain',
+    `*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:SVC - [0:0]\n-A INPUT -m conntrack --ctstate INVALID -j DROP\n-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT\n-A INPUT -s 2001:db8:1::77/128 -j REJECT --reject-with icmp6-adm-prohibited\n-A INPUT -p tcp -m multiport --dports 22,80 -j SVC\n-A INPUT -p udp -j REJECT --reject-with icmp6-port-unreachable\n-A SVC -s 2001:db8:1::/120 -p tcp --dport 22 -j ACCEPT\n-A SVC -p tcp -j REJECT --reject-with tcp-reset\nCOMMIT\n`,
+    [...toHost6(), tcp(6, '2001:db8:1::200', H6, 40006, 22)],
+  ),
+  ip6t(
+    'ip6tables: nat DNAT/MASQUERADE/SNAT with forward, mangle MARK',
+    `*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 8080 -j MARK --set-xmark 0x4000/0x4000\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -d 2001:db8:1::2/128 -p tcp --dport 8080 -j DNAT --to-destination [2001:db8:2::2]:80\n-A PREROUTING -p udp --dport 5353 -j DNAT --to-destination [2001:db8:ff::10]:53\n-A POSTROUTING -o nso-h1 -p tcp -j MASQUERADE\n-A POSTROUTING -o nso-h1 -j SNAT --to-source 2001:db8:2::1\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A FORWARD -m mark --mark 0x4000/0x4000 -d 2001:db8:2::2/128 -p tcp --dport 80 -j ACCEPT\n-A FORWARD -p udp -j ACCEPT\nCOMMIT\n`,
+    [tcp(1, C6, H6, 40001, 8080), udp(2, C6, H6, 40002, 5353), tcp(3, C6, S6, 40003, 80), udp(4, C6, S6, 40004, 123), tcp(5, C6, H6, 40005, 22)],
+    { forward: true },
+  ),
+  ip6t(
+    'ip6tables: hl, icmp6 types and codes, iprange, addrtype, multiport, length, REJECT variants',
+    `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m hl --hl-eq 1 -j DROP\n-A INPUT -m hl --hl-lt 10 -j ACCEPT\n-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type echo-reply -j DROP\n-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 1/4 -j DROP\n-A INPUT -p icmpv6 --icmpv6-type destination-unreachable -j ACCEPT\n-A INPUT -m iprange --src-range 2001:db8:1::70-2001:db8:1::80 -j REJECT --reject-with icmp6-addr-unreachable\n-A INPUT -m addrtype --dst-type LOCAL -p tcp --dport 22 -j ACCEPT\n-A INPUT -s 2001:db8:1::/120 ! -d 2001:db8:ff::10/128 -p udp -m multiport --dports 53,123 -j REJECT\n-A INPUT -m length --length 100:200 -j DROP\n-A INPUT -p tcp --tcp-flags SYN,ACK SYN -m conntrack --ctstate NEW -j REJECT --reject-with tcp-reset\nCOMMIT\n`,
+    [remote(1, 'tcp', C6, H6, 40001, 22, { ttl: 1 }), remote(2, 'tcp', C6, H6, 40002, 22, { ttl: 5 }), remote(3, 'icmpv6', C6, H6, undefined, undefined, { icmpType: 129 }), remote(4, 'icmpv6', C6, H6, undefined, undefined, { icmpType: 1, icmpCode: 4 }), remote(5, 'icmpv6', C6, H6, undefined, undefined, { icmpType: 1, icmpCode: 3 }), remote(6, 'tcp', '2001:db8:1::75', H6, 40006, 80), remote(7, 'tcp', C6, H6, 40007, 22), remote(8, 'udp', C6, H6, 40008, 53), remote(9, 'udp', C6, LO6, 40009, 123), remote(10, 'udp', C6, H6, 40010, 5000, { length: 150 }), remote(11, 'tcp', C6, H6, 40011, 80)],
+    {},
+  ),
+  ip6t(
+    'ip6tables: kube-proxy IPv6 Service (KUBE-SVC statistic cascade, DNAT to [addr]:port, KUBE-MARK-MASQ, MASQUERADE)',
+    `*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:KUBE-SERVICES - [0:0]\n:KUBE-SVC-A - [0:0]\n:KUBE-SEP-1 - [0:0]\n:KUBE-SEP-2 - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n:KUBE-POSTROUTING - [0:0]\n-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\n-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\n-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING\n-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000\n-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN\n-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0\n-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully\n-A KUBE-SERVICES -d 2001:db8:ff::50/128 -p tcp -m comment --comment "default/web cluster IP" -m tcp --dport 80 -j KUBE-SVC-A\n-A KUBE-SVC-A ! -s 2001:db8:1::/64 -d 2001:db8:ff::50/128 -p tcp -m tcp --dport 80 -j KUBE-MARK-MASQ\n-A KUBE-SVC-A -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-1\n-A KUBE-SVC-A -j KUBE-SEP-2\n-A KUBE-SEP-1 -s 2001:db8:2::5/128 -j KUBE-MARK-MASQ\n-A KUBE-SEP-1 -p tcp -m tcp -j DNAT --to-destination [2001:db8:2::5]:8080\n-A KUBE-SEP-2 -p tcp -m tcp -j DNAT --to-destination [2001:db8:ff::10]:8080\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -m conntrack --ctstate DNAT -j ACCEPT\n-A FORWARD -m mark --mark 0x4000/0x4000 -j ACCEPT\nCOMMIT\n`,
+    [remote(1, 'tcp', C6, '2001:db8:ff::50', 40001, 80), remote(2, 'tcp', '2001:db8:7::9', '2001:db8:ff::50', 40002, 80), local(3, 'tcp', H6, '2001:db8:ff::50', 40003, 80), remote(4, 'tcp', C6, S6, 40004, 80)],
+    { forward: true },
+  ),
+  ip6t(
+    'ip6tables: mangle CONNMARK/MARK/HL, raw CT --notrack, state, owner, REJECT on output',
+    `*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -p udp -j CONNMARK --set-mark 0x7\n-A PREROUTING -m connmark --mark 0x7 -j MARK --set-mark 0x9\n-A PREROUTING -p tcp --dport 80 -j HL --hl-set 1\n-A INPUT -m mark --mark 0x9 -j DROP\n-A FORWARD -m hl --hl-eq 0 -j DROP\nCOMMIT\n*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING -p udp --dport 5353 -j CT --notrack\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m state --state UNTRACKED -j ACCEPT\n-A INPUT -m conntrack --ctstate NEW -p udp -j ACCEPT\n-A OUTPUT -m owner --uid-owner 0 -o lo -j ACCEPT\n-A OUTPUT -p tcp -j REJECT --reject-with icmp6-adm-prohibited\nCOMMIT\n`,
+    [remote(1, 'udp', C6, H6, 40001, 53), remote(2, 'udp', C6, H6, 40002, 5353), remote(3, 'tcp', C6, S6, 40003, 80), remote(4, 'tcp', C6, S6, 40004, 22), local(5, 'tcp', H6, LO6, 40005, 22), local(6, 'tcp', H6, S6, 40006, 22)],
     { forward: true },
   ),
 ];

@@ -2,7 +2,7 @@
 // the evaluator inputs it affects and why. The suite counts them apart and fails when one no longer shows
 // (then it must leave this list): each gap carries a witness case that must still disagree. Data only;
 // imports the oracle's packet type.
-import type { WirePacket } from '../oracle/kernelOracle.ts';
+import type { OracleOptions, WirePacket } from '../oracle/kernelOracle.ts';
 
 export interface KnownGap {
   readonly name: string;
@@ -10,7 +10,7 @@ export interface KnownGap {
   readonly applies: (c: { readonly name: string; readonly ruleset: string }, input: string, packet: string) => boolean;
   readonly why: string;
   /** A small case that shows the gap (it must disagree, and only as this gap). */
-  readonly witness: { readonly ruleset: string; readonly packets: readonly WirePacket[]; readonly format?: 'nft' | 'iptables' };
+  readonly witness: { readonly ruleset: string; readonly packets: readonly WirePacket[]; readonly format?: 'nft' | 'iptables' | 'ip6tables'; readonly options?: OracleOptions };
 }
 
 const tcpIn = (id: number, sport: number, dport: number, length?: number): WirePacket => ({
@@ -20,8 +20,8 @@ const inputChain = (rule: string) => `table ip t {\n\tchain i {\n\t\ttype filter
 
 const LISTINGS = ['nft -a list ruleset', 'nft -j list ruleset'];
 
-/** A rule with an ordering match `<`/`<=` directly followed by `>`/`>=` (on the same field or another). */
-const LT_THEN_GT = /\b[a-z]+ [a-z]+ <=? \S+ [a-z]+ [a-z]+ >=? \S+/;
+/** A rule with an ordering match `<`/`<=` directly followed by `>`/`>=` (on the same field or another; `ip6 hoplimit` too). */
+const LT_THEN_GT = /\b[a-z0-9]+ [a-z]+ <=? \S+ [a-z0-9]+ [a-z]+ >=? \S+/;
 
 export const KNOWN_GAPS: readonly KnownGap[] = [
   {
@@ -61,7 +61,25 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
       packets: [{ id: 1, origin: 'local', family: 'ip', protocol: 'udp', saddr: '198.51.100.1', daddr: '192.0.2.10', sport: 35188, dport: 22 }],
     },
   },
+  {
+    name: 'nft 1.0.6 lists `STMT ip6 nexthdr tcp reject with tcp reset` without the protocol match',
+    applies: (c) => c.ruleset.split('\n').some((l) => STMT_PROTO_RESET.test(l)),
+    why:
+      'a protocol match after a statement and before `reject with tcp reset` is the reset\'s dependency to ' +
+      'nft\'s listing, which drops it (payload dependency elimination: the statement reset the dependency ' +
+      'tracking, the match comes after it): the kernel holds `meta mark set 0x2a; nexthdr == tcp; reject` ' +
+      'and lists `meta mark set 0x2a reject with tcp reset` — the text nft gives a rule written without the ' +
+      'match, whose dependency it puts first (the mark is not set for a UDP packet). The same text, two ' +
+      'bytecodes; IPv4 (`ip protocol tcp`, `meta l4proto tcp`) alike. Found by random IPv6 seeds.',
+    witness: {
+      ruleset: 'table ip6 t {\n\tchain i {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tmeta mark set 0x2a ip6 nexthdr tcp reject with tcp reset\n\t}\n}\n',
+      packets: [{ id: 1, origin: 'remote', family: 'ip6', protocol: 'udp', saddr: '2001:db8:1::1', daddr: '2001:db8:1::2', sport: 40001, dport: 53 }],
+    },
+  },
 ];
+
+/** A statement, then a transport protocol match, then a TCP reset (see the gap above). */
+const STMT_PROTO_RESET = /\b(?:set|counter|log|notrack)\b.*\b(?:ip protocol|ip6 nexthdr|meta l4proto) (?:tcp|6)\b.*\breject with tcp reset/;
 
 /** The gap's name when this disagreement (case, input) is a listed gap. */
 export function knownGapOf(c: { readonly name: string; readonly ruleset: string }, input: string, packet: string): string | undefined {

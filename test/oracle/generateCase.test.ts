@@ -61,6 +61,39 @@ describe('generateCase', () => {
   });
 });
 
+describe("generateCase(seed, { family: 'ip6' })", () => {
+  const six = (seed: number) => generateCase(seed, { family: 'ip6' });
+
+  it('is deterministic, its own seed space, and leaves IPv4 seeds alone', () => {
+    for (const seed of [0, 1, 42, 4242]) expect(six(seed)).toEqual(six(seed));
+    expect(six(1).rulesetText).not.toBe(generateCase(1).rulesetText);
+    expect(generateCase(1, { family: 'ip' })).toEqual(generateCase(1));
+    expect(new Set(Array.from({ length: 100 }, (_, i) => six(i).rulesetText)).size).toBe(100);
+  });
+
+  it('gives 4..8 valid IPv6 packets and covers the IPv6 constructs across 300 seeds', () => {
+    const all = Array.from({ length: 300 }, (_, i) => six(i + 1));
+    for (const c of all) {
+      expect(c.packets.every((p) => p.family === 'ip6')).toBe(true);
+      expect(c.packets.length).toBeGreaterThanOrEqual(4);
+      validatePackets(c.packets);
+    }
+    const text = all.map((c) => c.rulesetText).join('\n');
+    const wanted = [
+      'table ip6 ', 'table inet ', 'table ip v4', 'type nat', 'ipv6_addr . inet_service', 'type ipv6_addr', 'ip6 saddr', 'ip6 daddr . tcp dport',
+      'ip6 nexthdr', 'meta l4proto ipv6-icmp', 'icmpv6 type', 'ip6 hoplimit', 'ip6 dscp', 'ip6 flowlabel', 'ip6 length', 'fib saddr . iif oif',
+      'dnat to [', 'dnat ip6 to', 'dnat ip to', 'snat', 'masquerade', 'redirect', 'reject with icmpv6 type', 'reject with tcp reset',
+      'jump c', 'goto c', ' vmap ', 'ct state', 'meta nfproto ipv6', 'ip6 hoplimit set', 'ip6 dscp set', 'ct original ip6', 'ip6 saddr . ip6 daddr', 'ip6 daddr & ',
+      'fib daddr type unreachable', 'fib daddr oif missing',
+    ];
+    for (const w of wanted) expect(text, w).toContain(w);
+    const packets = all.flatMap((c) => c.packets);
+    for (const proto of ['tcp', 'udp', 'icmpv6']) expect(packets.some((p) => p.protocol === proto)).toBe(true);
+    for (const origin of ['remote', 'local']) expect(packets.some((p) => p.origin === origin)).toBe(true);
+    expect(packets.some((p) => p.ttl === 1) && packets.some((p) => p.dscp !== undefined)).toBe(true);
+  });
+});
+
 function hasPriorityTie(text: string): boolean {
   const seen = new Set<string>();
   for (const m of text.matchAll(/type \w+ hook (\w+) priority ([^;]+);/g)) {
@@ -105,6 +138,17 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('generated rulesets in the kernel')
       });
     });
     expect([...fates].sort()).toEqual(['accept', 'drop', 'none']);
+  });
+
+  it('200 generated IPv6 rulesets all load', async () => {
+    await withOracleSession(async (s: OracleSession) => {
+      const refused: string[] = [];
+      for (let seed = 1; seed <= 200; seed++) {
+        const err = await s.checkNft(generateCase(seed, { family: 'ip6' }).rulesetText);
+        if (err) refused.push(`ip6 seed ${seed}: ${err}`);
+      }
+      expect(refused).toEqual([]);
+    });
   });
 
   it('the oracle is reproducible: the same cases in another session give the same traces', async () => {

@@ -15,6 +15,7 @@
 // nat chains on prerouting/output, snat on postrouting/input, masquerade on postrouting; a regular chain is
 // checked against every base chain that can reach it.
 import type { OracleOptions } from './kernelOracle.ts';
+import { generateIpv6Case } from './generateIpv6Case.ts';
 import { Rng } from './prng.ts';
 import type { Hook, WirePacket } from './traceTypes.ts';
 import { CLIENT_ADDR, HOST_ADDR, HOST_LO_ADDR, HOST_IF, HOST_SERVER_IF } from './topology.ts';
@@ -178,7 +179,9 @@ function pickPriority(rng: Rng, hook: NetHook, type: ChainType): string {
   return String(rng.pick(numeric));
 }
 
-export function generateCase(seed: number): GeneratedCase {
+/** `family: 'ip6'`: an IPv6 case from generateIpv6Case.ts (its own seed space); IPv4 cases are unchanged. */
+export function generateCase(seed: number, opts: { family?: 'ip' | 'ip6' } = {}): GeneratedCase {
+  if (opts.family === 'ip6') return generateIpv6Case(seed);
   const rng = new Rng(seed);
   const interest = new Interest();
   const tables: TablePlan[] = [];

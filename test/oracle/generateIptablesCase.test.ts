@@ -4,6 +4,7 @@
 // differential suite's iptables slice (a refused dump fails it).
 import { describe, expect, it } from 'vitest';
 import { parseIptables } from '../../src/parse/index.ts';
+import { generateIp6tablesCase } from './generateIp6tablesCase.ts';
 import { generateIptablesCase } from './generateIptablesCase.ts';
 import { validatePackets } from './kernelOracle.ts';
 
@@ -91,5 +92,26 @@ describe('generateIptablesCase', () => {
     const packets = all.flatMap((c) => c.packets);
     for (const origin of ['remote', 'local']) expect(packets.some((p) => p.origin === origin)).toBe(true);
     for (const proto of ['tcp', 'udp', 'icmp']) expect(packets.some((p) => p.protocol === proto)).toBe(true);
+  });
+});
+
+describe('generateIp6tablesCase', () => {
+  it('is deterministic, gives valid IPv6 packets, and dumps the parser reads as IPv6 without errors', () => {
+    for (const seed of [0, 1, 42]) expect(generateIp6tablesCase(seed)).toEqual(generateIp6tablesCase(seed));
+    for (let seed = 1; seed <= 150; seed++) {
+      const c = generateIp6tablesCase(seed);
+      expect(c.packets.every((p) => p.family === 'ip6')).toBe(true);
+      validatePackets(c.packets);
+      const parsed = parseIptables(c.saveText);
+      expect(parsed.diagnostics.filter((d) => d.severity === 'error'), `seed ${seed}`).toEqual([]);
+      expect(parsed.ruleset.tables.every((t) => t.family === 'ip6'), `seed ${seed}`).toBe(true);
+    }
+  });
+
+  it('covers the IPv6 forms across 300 seeds', () => {
+    const text = Array.from({ length: 300 }, (_, i) => generateIp6tablesCase(i + 1).saveText).join('\n');
+    for (const w of ['-p ipv6-icmp', '--icmpv6-type', '-m hl --hl-', '--reject-with icmp6-', '--to-destination [', '/128', 'KUBE-SVC-', '-m addrtype', '-j REDIRECT', '-j MASQUERADE', '-j SNAT --to-source 2001:db8']) {
+      expect(text, w).toContain(w);
+    }
   });
 });

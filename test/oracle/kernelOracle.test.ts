@@ -219,6 +219,34 @@ describe.skipIf(skipOracle)(oracleSuiteTitle('kernel oracle: pitfalls of kernel-
     expect(on.traces[1]!.where).toBe('forward inet f fw_chain');
   });
 
+  it('IPv6: remote and local packets are traced by their flow label; forwarding per case; loopback and own sources as the kernel treats them', async () => {
+    const C6 = '2001:db8:1::1';
+    const H6 = '2001:db8:1::2';
+    const rs = `table inet f {
+  chain pre { type filter hook prerouting priority 0; policy accept; meta nfproto ipv6 counter; }
+  chain fw_chain { type filter hook forward priority 0; policy accept; ip6 daddr 2001:db8:2::66 drop; }
+  chain out { type filter hook output priority 0; policy accept; ip6 daddr ::1 counter; }
+}
+`;
+    const packets = [
+      remote(1, 'tcp', C6, H6, 40000, 22), remote(2, 'icmpv6', C6, '2001:db8:2::77'), remote(3, 'udp', C6, '2001:db8:2::66', 5001, 53),
+      remote(4, 'udp', C6, '2001:db8:2::77', 5002, 53, { ttl: 1 }), remote(5, 'udp', C6, '::1', 5003, 53), remote(6, 'udp', H6, '2001:db8:2::77', 5004, 53),
+      local(7, 'udp', H6, '::1', 5005, 53), local(8, 'tcp', H6, '2001:db8:2::2', 5006, 80),
+    ];
+    const off = await session.runNft(rs, packets, { forward: false });
+    expect(off.traces.map((t) => `${t.fate} ${t.hooks.join('>')}`)).toEqual([
+      'accept prerouting>input', 'none prerouting', 'none prerouting', 'none prerouting',
+      'none ', // ::1 from outside: ip6_rcv_core drops it before prerouting (never traced)
+      'none prerouting', 'accept output>postrouting>prerouting>input', 'accept output>postrouting',
+    ]);
+    expect(off.traces[0]!.steps[0]!.packet).toMatchObject({ flowLabel: 1, saddr: C6, daddr: H6, protocol: 'tcp' });
+    const on = await session.runNft(rs, packets, { forward: true });
+    expect(on.traces.slice(1, 6).map((t) => `${t.fate} ${t.hooks.join('>')}`)).toEqual([
+      'accept prerouting>forward>postrouting', 'drop prerouting>forward', 'none prerouting', 'none ',
+      'accept prerouting>forward>postrouting', // a source the host owns is forwarded (IPv6 checks no source)
+    ]);
+  });
+
   it('the tracer cannot change verdicts: its accepts end only its own chains', async () => {
     // a drop policy just above the tracer's first chain (-500) and one just below its last (INT_MAX)
     const rs = `table ip d {

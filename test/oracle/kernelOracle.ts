@@ -7,6 +7,7 @@
 // trace, check the monitor lost nothing, parse. One session (namespaces, agents, monitor) serves any number
 // of rulesets: runManyRulesets() is the fast path for differential tests.
 import { spawnSync } from 'node:child_process';
+import { isIPv6 } from 'node:net';
 import { existsSync } from 'node:fs';
 import { Agent, PYTHON, TraceMonitor } from './agent.ts';
 import { readListing } from './listing.ts';
@@ -29,7 +30,7 @@ import {
 export type { Fate, Hook, KernelStep, KernelTrace, ListedChain, ListedRuleset, WirePacket } from './traceTypes.ts';
 
 export interface OracleOptions {
-  /** net.ipv4.ip_forward in the host namespace (default false). */
+  /** net.ipv4.ip_forward and net.ipv6.conf.all.forwarding in the host namespace (default false). */
   forward?: boolean;
   /** Extra addresses or prefixes that are local to the host (AnyIP routes on lo), e.g. '10.96.0.0/16'. */
   hostAddrs?: string[];
@@ -58,7 +59,9 @@ export interface OracleCase {
   ruleset: string;
   packets: WirePacket[];
   options?: OracleOptions;
-  format?: 'nft' | 'iptables';
+  /** iptables / ip6tables: an iptables-save / ip6tables-save dump loaded with iptables-nft-restore /
+   * ip6tables-nft-restore. */
+  format?: 'nft' | 'iptables' | 'ip6tables';
 }
 
 export type OracleCaseResult = ({ ok: true } & OracleRun) | { ok: false; error: string };
@@ -171,11 +174,13 @@ export class OracleSession {
     return r.ok ? undefined : r.err || 'refused';
   }
 
-  /** Replaces the host's ruleset with an iptables-save dump through iptables-nft-restore. */
-  async loadIptables(saveText: string): Promise<ListedRuleset> {
+  /** Replaces the host's ruleset with an iptables-save dump through iptables-nft-restore (family ip6: an
+   * ip6tables-save dump through ip6tables-nft-restore). */
+  async loadIptables(saveText: string, family: 'ip' | 'ip6' = 'ip'): Promise<ListedRuleset> {
     await this.host.must({ op: 'nft', cmd: 'flush ruleset' });
-    const r = await this.host.request({ op: 'exec', argv: ['iptables-nft-restore'], stdin: saveText });
-    if (!r.ok) throw new OracleLoadError(`iptables-nft-restore refused the dump:\n${r.err ?? ''}${r.out ?? ''}`);
+    const tool = family === 'ip6' ? 'ip6tables-nft-restore' : 'iptables-nft-restore';
+    const r = await this.host.request({ op: 'exec', argv: [tool], stdin: saveText });
+    if (!r.ok) throw new OracleLoadError(`${tool} refused the dump:\n${r.err ?? ''}${r.out ?? ''}`);
     return this.finishLoad();
   }
 
@@ -193,6 +198,7 @@ export class OracleSession {
     const forward = opts.forward ?? false;
     if (forward !== this.forward) {
       await this.host.must({ op: 'sysctl', key: 'net/ipv4/ip_forward', value: forward ? '1' : '0' });
+      await this.host.must({ op: 'sysctl', key: 'net/ipv6/conf/all/forwarding', value: forward ? '1' : '0' });
       this.forward = forward;
     }
     const want = [...new Set(opts.hostAddrs ?? [])].sort();
@@ -312,8 +318,8 @@ export class OracleSession {
     return this.finishRun(listing, packets, opts);
   }
 
-  async runIptables(saveText: string, packets: readonly WirePacket[], opts: OracleOptions = {}): Promise<OracleRun> {
-    const listing = await this.loadIptables(saveText);
+  async runIptables(saveText: string, packets: readonly WirePacket[], opts: OracleOptions = {}, family: 'ip' | 'ip6' = 'ip'): Promise<OracleRun> {
+    const listing = await this.loadIptables(saveText, family);
     return this.finishRun(listing, packets, opts);
   }
 
@@ -326,6 +332,7 @@ export class OracleSession {
 function toSpec(p: WirePacket): Record<string, unknown> {
   return {
     id: p.id,
+    ...(p.family === 'ip6' ? { family: 'ip6' } : {}),
     protocol: p.protocol,
     saddr: p.saddr,
     daddr: p.daddr,
@@ -336,6 +343,7 @@ function toSpec(p: WirePacket): Record<string, unknown> {
     ...(p.icmpCode !== undefined ? { icmpCode: p.icmpCode } : {}),
     ...(p.ttl !== undefined ? { ttl: p.ttl } : {}),
     ...(p.length !== undefined ? { length: p.length } : {}),
+    ...(p.dscp !== undefined ? { dscp: p.dscp } : {}),
   };
 }
 
@@ -349,14 +357,19 @@ export function validatePackets(packets: readonly WirePacket[]): void {
     if (!Number.isInteger(p.id) || p.id < 1 || p.id >= MARKER_ID) throw bad(`id must be 1..${MARKER_ID - 1}`);
     if (ids.has(p.id)) throw bad('duplicate id');
     ids.add(p.id);
-    if (p.family !== 'ip') throw bad('only family ip is supported');
+    if (p.family !== 'ip' && p.family !== 'ip6') throw bad('family must be ip or ip6');
     for (const a of [p.saddr, p.daddr]) {
+      if (p.family === 'ip6') {
+        if (!isIPv6(a)) throw bad(`bad IPv6 address ${a}`);
+        continue;
+      }
       const m = IPV4.exec(a);
       if (!m || m.slice(1).some((x) => Number(x) > 255)) throw bad(`bad IPv4 address ${a}`);
     }
     if (p.protocol === 'tcp' || p.protocol === 'udp') {
       for (const port of [p.sport, p.dport]) if (!Number.isInteger(port) || port! < 0 || port! > 65535) throw bad('sport and dport required (0..65535)');
-    } else if (p.protocol !== 'icmp') throw bad('protocol must be tcp, udp or icmp');
+    } else if (p.protocol !== (p.family === 'ip6' ? 'icmpv6' : 'icmp')) throw bad(`protocol must be tcp, udp or ${p.family === 'ip6' ? 'icmpv6' : 'icmp'}`);
+    if (p.dscp !== undefined && !(Number.isInteger(p.dscp) && p.dscp >= 0 && p.dscp < 64)) throw bad('dscp must be 0..63');
     for (const f of p.tcpFlags ?? []) if (!TCP_FLAGS.has(f)) throw bad(`unknown TCP flag ${f}`);
     if (p.origin !== 'remote' && p.origin !== 'local') throw bad('origin must be remote or local');
   }
@@ -383,7 +396,7 @@ export function splitByFlow(packets: readonly WirePacket[]): WirePacket[][] {
 }
 
 function flowKeys(p: WirePacket): string[] {
-  if (p.protocol === 'icmp') return []; // echo id = packet id: never the same flow
+  if (p.protocol === 'icmp' || p.protocol === 'icmpv6') return []; // echo id = packet id: never the same flow
   const a = `${p.saddr}:${p.sport}`;
   const b = `${p.daddr}:${p.dport}`;
   return [`${p.protocol} ${a < b ? a + ' ' + b : b + ' ' + a}`, `${p.protocol} src ${a}`];
@@ -416,7 +429,9 @@ export function runManyRulesets(cases: readonly OracleCase[]): Promise<OracleCas
     const out: OracleCaseResult[] = [];
     for (const c of cases) {
       try {
-        const run = c.format === 'iptables' ? await s.runIptables(c.ruleset, c.packets, c.options) : await s.runNft(c.ruleset, c.packets, c.options);
+        const run = c.format === 'iptables' || c.format === 'ip6tables'
+          ? await s.runIptables(c.ruleset, c.packets, c.options, c.format === 'ip6tables' ? 'ip6' : 'ip')
+          : await s.runNft(c.ruleset, c.packets, c.options);
         out.push({ ok: true, ...run });
       } catch (e) {
         if (!(e instanceof OracleLoadError)) throw e;

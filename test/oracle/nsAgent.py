@@ -95,6 +95,7 @@ class Sender:
     def __init__(self):
         self.packet_socks = {}
         self.raw = None
+        self.raw6 = None
 
     def packet_sock(self, ifname):
         s = self.packet_socks.get(ifname)
@@ -104,16 +105,25 @@ class Sender:
             self.packet_socks[ifname] = s
         return s
 
-    def raw_sock(self):
+    def raw_sock(self, six=False):
+        if six:
+            if self.raw6 is None:
+                # IPPROTO_RAW implies IPV6_HDRINCL (Linux 4.5+): the header, flow label included, is sent as built
+                self.raw6 = self.with_trace_gid(lambda: socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW))
+            return self.raw6
         if self.raw is None:
-            # the socket's file keeps the credentials it was created with: that is what `meta skgid` reads
-            os.setegid(LOCAL_TRACE_GID)
-            try:
-                self.raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-                self.raw.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)   # else EACCES for x.x.x.255
-            finally:
-                os.setegid(0)
+            self.raw = self.with_trace_gid(lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW))
+            self.raw.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)   # else EACCES for x.x.x.255
         return self.raw
+
+    @staticmethod
+    def with_trace_gid(make):
+        # the socket's file keeps the credentials it was created with: that is what `meta skgid` reads
+        os.setegid(LOCAL_TRACE_GID)
+        try:
+            return make()
+        finally:
+            os.setegid(0)
 
     def send(self, req):
         """mode 'ether': Ethernet frames out of req['ifname'] from req['srcMac'] to req['dstMac']
@@ -126,7 +136,8 @@ class Sender:
                 self.packet_sock(req['ifname']).send(pkt.build_frame(req['dstMac'], req['srcMac'], ip))
             else:
                 try:
-                    self.raw_sock().sendto(ip, (spec['daddr'], 0))
+                    six = spec.get('family') == 'ip6'
+                    self.raw_sock(six).sendto(ip, (spec['daddr'], 0, 0, 0) if six else (spec['daddr'], 0))
                 except OSError as e:
                     # EPERM: an OUTPUT/POSTROUTING rule dropped it (traced); ENETUNREACH: no route, so it never
                     # reached OUTPUT (untraced). Reported per packet id.

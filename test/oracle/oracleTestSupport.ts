@@ -25,9 +25,9 @@ export function fixture(name: string): string {
   return readFileSync(join(ORACLE_DIR, 'fixtures', name), 'utf8');
 }
 
-/** A remote packet (from the client namespace) with the kit's defaults. */
+/** A remote packet (from the client namespace) with the kit's defaults; family ip6 when the source is an IPv6 address. */
 export function remote(id: number, protocol: WirePacket['protocol'], saddr: string, daddr: string, sport?: number, dport?: number, extra: Partial<WirePacket> = {}): WirePacket {
-  return { id, origin: 'remote', family: 'ip', protocol, saddr, daddr, ...(sport !== undefined ? { sport, dport: dport! } : {}), ...extra } as WirePacket;
+  return { id, origin: 'remote', family: saddr.includes(':') ? 'ip6' : 'ip', protocol, saddr, daddr, ...(sport !== undefined ? { sport, dport: dport! } : {}), ...extra } as WirePacket;
 }
 
 export function local(id: number, protocol: WirePacket['protocol'], saddr: string, daddr: string, sport?: number, dport?: number, extra: Partial<WirePacket> = {}): WirePacket {

@@ -20,6 +20,15 @@ describe('validatePackets', () => {
     expect(() => validatePackets([{ ...p(1, '198.51.100.1', 1, '198.51.100.2', 2), sport: undefined }])).toThrow(/sport/);
     expect(() => validatePackets([{ ...p(1, '198.51.100.1', 1, '198.51.100.2', 2, 'tcp'), tcpFlags: ['syn', 'bogus'] }])).toThrow(/flag/);
   });
+
+  it('IPv6: addresses of the family, icmpv6 only with ip6', () => {
+    const six = (protocol: WirePacket['protocol'], saddr = '2001:db8:1::1'): WirePacket => ({ ...p(1, saddr, 1, '2001:db8:1::2', 2, protocol), family: 'ip6' });
+    expect(() => validatePackets([six('tcp'), { ...six('icmpv6'), id: 2 }])).not.toThrow();
+    expect(() => validatePackets([six('tcp', '198.51.100.1')])).toThrow(/IPv6 address/);
+    expect(() => validatePackets([six('icmp')])).toThrow(/icmpv6/);
+    expect(() => validatePackets([{ ...p(1, '198.51.100.1', 1, '198.51.100.2', 2), protocol: 'icmpv6' }])).toThrow(/icmp/);
+    expect(() => validatePackets([{ ...six('tcp'), dscp: 64 }])).toThrow(/dscp/);
+  });
 });
 
 describe('splitByFlow', () => {
@@ -87,5 +96,40 @@ describe.skipIf(!hasPython)(`pkt.py builds correct IPv4 packets${hasPython ? '' 
     expect([err[20], err[21]]).toEqual([3, 3]);
     expect(err[28]! >> 4).toBe(4); // inner IPv4 header
     expect(sum16(err.subarray(20))).toBe(0xffff);
+  });
+});
+
+function pseudo6(ip: Buffer): Buffer {
+  const len = ip.length - 40;
+  return Buffer.concat([ip.subarray(8, 40), Buffer.from([len >>> 24, (len >> 16) & 255, (len >> 8) & 255, len & 255, 0, 0, 0, ip[6]!]), ip.subarray(40)]);
+}
+
+describe.skipIf(!hasPython)(`pkt.py builds correct IPv6 packets${hasPython ? '' : ` [skipped: ${PYTHON} missing]`}`, () => {
+  it('TCP: version, flow label = id, traffic class from dscp, hop limit, payload length, checksum', () => {
+    const ip = build({ id: 4242, family: 'ip6', protocol: 'tcp', saddr: '2001:db8:1::1', daddr: '2001:db8:ff::10', sport: 40000, dport: 443, tcpFlags: ['syn'], ttl: 7, length: 100, dscp: 10 });
+    expect(ip.length).toBe(100);
+    const first = ip.readUInt32BE(0);
+    expect(first >>> 28).toBe(6);
+    expect((first >>> 20) & 0xff).toBe(10 << 2);
+    expect(first & 0xfffff).toBe(4242);
+    expect(ip.readUInt16BE(4)).toBe(60); // payload length
+    expect([ip[6], ip[7]]).toEqual([6, 7]);
+    expect(ip.subarray(8, 24).toString('hex')).toBe('20010db8000100000000000000000001');
+    expect(ip.readUInt16BE(40)).toBe(40000);
+    expect(ip[53]).toBe(0x02);
+    expect(sum16(pseudo6(ip))).toBe(0xffff);
+  });
+
+  it('UDP and ICMPv6: echo id = packet id, errors quote an inner IPv6 header, checksums over the pseudo-header', () => {
+    const udp = build({ id: 9, family: 'ip6', protocol: 'udp', saddr: '2001:db8:1::1', daddr: '2001:db8:1::2', sport: 5353, dport: 53 });
+    expect(udp.length).toBe(49);
+    expect(udp[7]).toBe(64);
+    expect(sum16(pseudo6(udp))).toBe(0xffff);
+    const echo = build({ id: 77, family: 'ip6', protocol: 'icmpv6', saddr: '2001:db8:1::1', daddr: '2001:db8:1::2' });
+    expect([echo[6], echo[40], echo[41], echo.readUInt16BE(44)]).toEqual([58, 128, 0, 77]);
+    expect(sum16(pseudo6(echo))).toBe(0xffff);
+    const err = build({ id: 78, family: 'ip6', protocol: 'icmpv6', saddr: '2001:db8:1::1', daddr: '2001:db8:1::2', icmpType: 1, icmpCode: 4 });
+    expect([err[40], err[41], err[48]! >> 4]).toEqual([1, 4, 6]);
+    expect(sum16(pseudo6(err))).toBe(0xffff);
   });
 });

@@ -1,11 +1,14 @@
 #!/usr/bin/python3
-"""Kernel-oracle packet crafter: builds IPv4 TCP/UDP/ICMP packets byte by byte (no scapy) so a test controls
+"""Kernel-oracle packet crafter: builds IPv4 TCP/UDP/ICMP and IPv6 TCP/UDP/ICMPv6 packets byte by byte (no scapy) so a test controls
 every field the rules can see (addresses, ports, TCP flags, ICMP type/code, TTL, total length, IP id).
 Modelled on the reference kit's pkt.py (/work/shared/oracle/pkt.py); this one adds Ethernet framing, because
 the harness sends from an AF_PACKET socket with a dedicated source MAC (see nsAgent.py and README.md).
 
 Library use: build_ip(spec) -> bytes, build_frame(dst_mac, src_mac, ip_bytes) -> bytes, where spec is a dict
-  {id, protocol: tcp|udp|icmp, saddr, daddr, sport, dport, tcpFlags: [..], icmpType, icmpCode, ttl, length}
+  {id, family: ip|ip6, protocol: tcp|udp|icmp|icmpv6, saddr, daddr, sport, dport, tcpFlags: [..], icmpType,
+   icmpCode, ttl, length, dscp}
+IPv6 has no IP id: the id goes into the flow label (the trace's `packet:` line prints `ip6 flowlabel N`), and
+`ttl` is the hop limit. `length` is the whole packet's length (IPv6: 40 + payload length).
 Command line (for humans; traffic only makes sense inside a namespace you created):
   pkt.py tcp SRC DST SPORT DPORT [FLAGS]     FLAGS like the kit: letters FSRPAUEC, default S
   pkt.py udp SRC DST SPORT DPORT
@@ -18,7 +21,8 @@ import sys
 
 TCP_FLAG_BITS = dict(fin=1, syn=2, rst=4, psh=8, ack=16, urg=32, ecn=64, cwr=128)
 KIT_FLAG_LETTERS = dict(F='fin', S='syn', R='rst', P='psh', A='ack', U='urg', E='ecn', C='cwr')
-PROTO = dict(icmp=1, tcp=6, udp=17)
+PROTO = dict(icmp=1, tcp=6, udp=17, icmpv6=58)
+ICMP6_ERRORS = (1, 2, 3, 4)
 
 
 def csum(b):
@@ -30,14 +34,28 @@ def csum(b):
     return (~s) & 0xffff
 
 
-def ip4_header(src, dst, proto, payload_len, ident, ttl):
+def ip4_header(src, dst, proto, payload_len, ident, ttl, tos=0):
     # IP id 0 would be replaced by the kernel on the raw-socket path, and the harness maps traces by IP id.
-    hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + payload_len, ident, 0, ttl, proto, 0,
+    hdr = struct.pack('!BBHHHBBH4s4s', 0x45, tos, 20 + payload_len, ident, 0, ttl, proto, 0,
                       socket.inet_aton(src), socket.inet_aton(dst))
     return hdr[:10] + struct.pack('!H', csum(hdr)) + hdr[12:]
 
 
+def ip6_header(src, dst, nexthdr, payload_len, flowlabel, hoplimit, tclass=0):
+    first = (6 << 28) | (tclass << 20) | (flowlabel & 0xfffff)
+    return struct.pack('!IHBB16s16s', first, payload_len, nexthdr, hoplimit,
+                       socket.inet_pton(socket.AF_INET6, src), socket.inet_pton(socket.AF_INET6, dst))
+
+
+def is6(addr):
+    return ':' in addr
+
+
 def pseudo(src, dst, proto, l4_len):
+    if is6(src):
+        # RFC 8200 8.1: addresses, 32-bit upper-layer length, 3 zero bytes, next header
+        return (socket.inet_pton(socket.AF_INET6, src) + socket.inet_pton(socket.AF_INET6, dst) +
+                struct.pack('!IBBBB', l4_len, 0, 0, 0, proto))
     return socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack('!BBH', 0, proto, l4_len)
 
 
@@ -70,8 +88,45 @@ def icmp_message(typ, code, ident, data, src, dst):
     return h[:2] + struct.pack('!H', csum(h)) + h[4:]
 
 
+def icmp6_message(typ, code, ident, data, src, dst):
+    if typ in ICMP6_ERRORS:
+        # an error quotes an offending packet: a UDP datagram the receiver supposedly sent to us
+        inner_udp = struct.pack('!HHHH', 53, 33434, 8, 0)
+        inner = ip6_header(dst, src, 17, len(inner_udp), 0, 64) + inner_udp
+        h = struct.pack('!BBHI', typ, code, 0, 0) + inner + data
+    else:
+        h = struct.pack('!BBHHH', typ, code, 0, ident, 1) + data
+    c = csum(pseudo(src, dst, 58, len(h)) + h)
+    return h[:2] + struct.pack('!H', c) + h[4:]
+
+
+def build_ip6(spec):
+    proto = spec['protocol']
+    src, dst = spec['saddr'], spec['daddr']
+    ident = int(spec['id'])
+    hoplimit = int(spec.get('ttl') or 64)
+    want = spec.get('length')
+    typ = int(spec.get('icmpType', 128))
+    base = dict(tcp=20, udp=8, icmpv6=8)[proto] + 40
+    if proto == 'icmpv6' and typ in ICMP6_ERRORS:
+        base += 48
+    data = b'x' if want is None else b'x' * max(0, int(want) - base)
+    if proto == 'tcp':
+        l4 = tcp_segment(src, dst, int(spec['sport']), int(spec['dport']), spec.get('tcpFlags') or ['syn'],
+                         b'' if want is None else data)
+    elif proto == 'udp':
+        l4 = udp_datagram(src, dst, int(spec['sport']), int(spec['dport']), data)
+    elif proto == 'icmpv6':
+        l4 = icmp6_message(typ, int(spec.get('icmpCode', 0)), ident & 0xffff, b'ping' if want is None else data, src, dst)
+    else:
+        raise ValueError('unsupported IPv6 protocol %r' % proto)
+    return ip6_header(src, dst, PROTO[proto], len(l4), ident, hoplimit, int(spec.get('dscp') or 0) << 2) + l4
+
+
 def build_ip(spec):
-    """spec: see module doc. Returns the complete IPv4 packet."""
+    """spec: see module doc. Returns the complete IPv4 or IPv6 packet."""
+    if spec.get('family') == 'ip6':
+        return build_ip6(spec)
     proto = spec['protocol']
     src, dst = spec['saddr'], spec['daddr']
     ident = int(spec['id'])
@@ -92,7 +147,7 @@ def build_ip(spec):
                           b'ping' if want is None else data, src, dst)
     else:
         raise ValueError('unsupported protocol %r' % proto)
-    return ip4_header(src, dst, PROTO[proto], len(l4), ident, ttl) + l4
+    return ip4_header(src, dst, PROTO[proto], len(l4), ident, ttl, int(spec.get('dscp') or 0) << 2) + l4
 
 
 def mac_bytes(mac):
@@ -100,7 +155,8 @@ def mac_bytes(mac):
 
 
 def build_frame(dst_mac, src_mac, ip_bytes):
-    return mac_bytes(dst_mac) + mac_bytes(src_mac) + struct.pack('!H', 0x0800) + ip_bytes
+    ethertype = 0x86dd if ip_bytes[0] >> 4 == 6 else 0x0800
+    return mac_bytes(dst_mac) + mac_bytes(src_mac) + struct.pack('!H', ethertype) + ip_bytes
 
 
 def spec_from_args(a, ident):

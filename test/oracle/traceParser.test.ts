@@ -41,6 +41,16 @@ describe('parseTraceLine', () => {
     const icmp = parseTraceLine('trace id 07dc833b inet t input packet: iif "nso-h0" ip saddr 198.51.100.1 ip daddr 198.51.100.2 ip ttl 64 ip id 4660 ip protocol icmp ip length 32 icmp type echo-request icmp code net-unreachable icmp id 66 icmp sequence 1 ');
     expect(icmp?.packet).toMatchObject({ protocol: 'icmp', icmpType: 'echo-request' });
   });
+
+  it('reads IPv6 packet lines: addresses, hop limit, the flow label that carries the case id (recorded on Linux 6.18)', () => {
+    const tcp = parseTraceLine('trace id 5e97821f ip6 t i packet: iif "nso-h0" ether saddr 02:6e:66:6c:65:01 ether daddr 02:6e:66:6c:00:a0 ip6 saddr 2001:db8:1::1 ip6 daddr 2001:db8:1::2 ip6 dscp cs0 ip6 ecn not-ect ip6 hoplimit 64 ip6 flowlabel 7 ip6 length 20 tcp sport 40000 tcp dport 22 tcp flags == syn tcp window 65535 ');
+    expect(tcp?.packet).toMatchObject({ saddr: '2001:db8:1::1', daddr: '2001:db8:1::2', ttl: 64, flowLabel: 7, length: 20, protocol: 'tcp', sport: 40000, dport: 22, tcpFlags: 'syn' });
+    expect(tcp?.packet?.ipId).toBeUndefined();
+    const echo = parseTraceLine('trace id 25ba374e inet u p packet: iif "nso-h0" ip6 saddr 2001:db8:1::1 ip6 daddr 2001:db8:2::5 ip6 dscp af11 ip6 ecn not-ect ip6 hoplimit 64 ip6 flowlabel 8 ip6 nexthdr ipv6-icmp ip6 length 12 icmpv6 type echo-request icmpv6 code no-route icmpv6 parameter-problem 524289 @th,64,32 0x70696e67 ');
+    expect(echo?.packet).toMatchObject({ protocol: 'icmpv6', icmpType: 'echo-request', flowLabel: 8 });
+    const inst = groupInstances([tcp!, echo!]);
+    expect(inst.map((i) => i.ipId)).toEqual([7, 8]);
+  });
 });
 
 describe('readListing', () => {

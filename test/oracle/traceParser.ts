@@ -1,5 +1,5 @@
-// Turns `nft -a monitor trace` lines into one KernelTrace per packet (split by trace id, mapped by IP id, fate
-// decided); pure, imports only the oracle's types and listing helpers.
+// Turns `nft -a monitor trace` lines into one KernelTrace per packet (split by trace id, mapped by IP id or IPv6
+// flow label, fate decided); pure, imports only the oracle's types and listing helpers.
 import { chainKey } from './listing.ts';
 import type { Fate, Hook, KernelStep, KernelTrace, ListedChain, TracedPacket } from './traceTypes.ts';
 
@@ -59,16 +59,18 @@ function readMark(tail: string): { mark?: number } {
 const FIELDS: [keyof TracedPacket, RegExp, 'num' | 'str'][] = [
   ['iif', /\biif "([^"]+)"/, 'str'],
   ['oif', /\boif "([^"]+)"/, 'str'],
-  ['saddr', /\bip saddr (\S+)/, 'str'],
-  ['daddr', /\bip daddr (\S+)/, 'str'],
-  ['ttl', /\bip ttl (\d+)/, 'num'],
+  ['saddr', /\bip6? saddr (\S+)/, 'str'],
+  ['daddr', /\bip6? daddr (\S+)/, 'str'],
+  ['ttl', /\b(?:ip ttl|ip6 hoplimit) (\d+)/, 'num'],
   ['ipId', /\bip id (\d+)/, 'num'],
-  ['length', /\bip length (\d+)/, 'num'],
+  ['flowLabel', /\bip6 flowlabel (\d+)/, 'num'],
+  // IPv4: total length; IPv6: payload length (as the monitor prints them)
+  ['length', /\bip6? length (\d+)/, 'num'],
   ['sport', /\b(?:tcp|udp) sport (\d+)/, 'num'],
   ['dport', /\b(?:tcp|udp) dport (\d+)/, 'num'],
   ['tcpFlags', /\btcp flags == (.+?) tcp window/, 'str'],
-  ['icmpType', /\bicmp type (\S+)/, 'str'],
-  ['icmpCode', /\bicmp code (\S+)/, 'str'],
+  ['icmpType', /\bicmp(?:v6)? type (\S+)/, 'str'],
+  ['icmpCode', /\bicmp(?:v6)? code (\S+)/, 'str'],
 ];
 
 /** Fields of a `packet:` line. `ip protocol` is printed for inet tables only, so the protocol is read from
@@ -79,7 +81,7 @@ export function readPacketFields(text: string): TracedPacket {
     const m = re.exec(text);
     if (m) out[key] = kind === 'num' ? Number(m[1]) : m[1]!;
   }
-  const proto = /\b(tcp|udp|icmp) (?:sport|type)\b/.exec(text) ?? /\bip protocol (\S+)/.exec(text);
+  const proto = /\b(tcp|udp|icmpv6|icmp) (?:sport|type)\b/.exec(text) ?? /\b(?:ip protocol|ip6 nexthdr) (\S+)/.exec(text);
   if (proto) out.protocol = proto[1]!;
   return out as TracedPacket;
 }
@@ -98,6 +100,7 @@ export interface TracerInfo {
 /** All trace lines of one packet's pass through the stack under one trace id. */
 export interface TraceInstance {
   traceId: string;
+  /** The case id: the IPv4 id, or the IPv6 flow label (pkt.py puts the id there). */
   ipId?: number;
   lines: TraceLine[];
 }
@@ -121,7 +124,8 @@ export function groupInstances(lines: readonly TraceLine[], tracer?: TracerInfo)
     }
     if (l.kind === 'packet') {
       entered.get(inst)!.add(where);
-      if (inst.ipId === undefined && l.packet?.ipId !== undefined) inst.ipId = l.packet.ipId;
+      const caseId = l.packet?.ipId ?? l.packet?.flowLabel;
+      if (inst.ipId === undefined && caseId !== undefined) inst.ipId = caseId;
     }
     inst.lines.push(l);
   }
@@ -196,6 +200,17 @@ function traceFromLines(
       hook = isTracer(l) ? tracer!.hooks.get(l.chain) : hookOf.get(key);
       if (hook && hooks[hooks.length - 1] !== hook) hooks.push(hook);
       if (!isTracer(l)) lastHookChain = key;
+    }
+    else if (!isTracer(l)) {
+      // A base chain's line without its `packet:` line: the kernel prints the headers with the first event of
+      // a base chain, and a statement that consumed the packet (synproxy answering a SYN: consume_skb, then
+      // NF_STOLEN) leaves none to print. The chain still says which hook it is.
+      const own = hookOf.get(key);
+      if (own && own !== hook) {
+        hook = own;
+        if (hooks[hooks.length - 1] !== hook) hooks.push(hook);
+        lastHookChain = key;
+      }
     }
     if (isTracer(l)) {
       const end = tracer!.endChains.get(l.chain);

@@ -4,25 +4,29 @@
  * host itself ('local', OUTPUT path, raw IP socket). Every packet is the first packet of its flow unless the
  * run uses `conntrack: 'shared'` (see kernelOracle.ts). */
 export interface WirePacket {
-  /** Becomes the IPv4 id (1..65534; 65535 is the harness' marker) so traces map back to cases. */
+  /** Becomes the IPv4 id, or the IPv6 flow label (1..65534; 65535 is the harness' marker), so traces map back
+   * to cases. */
   id: number;
   origin: 'remote' | 'local';
-  /** IPv6 is not supported yet (see README.md). */
-  family: 'ip';
+  family: 'ip' | 'ip6';
   saddr: string;
   daddr: string;
-  protocol: 'tcp' | 'udp' | 'icmp';
+  /** icmp with family ip, icmpv6 with family ip6. */
+  protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6';
   sport?: number;
   dport?: number;
   /** TCP flag names: fin syn rst psh ack urg ecn cwr. Default ['syn']. */
   tcpFlags?: string[];
-  /** Default 8 (echo-request). Echo id = packet id, so echo flows never share a conntrack tuple. */
+  /** Default 8 (echo-request; ICMPv6: 128). Echo id = packet id, so echo flows never share a conntrack tuple. */
   icmpType?: number;
   icmpCode?: number;
-  /** Default 64. */
+  /** TTL, or the IPv6 hop limit. Default 64. */
   ttl?: number;
-  /** IPv4 total length; the payload is padded to reach it. Default: 1 payload byte (TCP: none). */
+  /** Length of the whole IP packet (IPv4 total length; IPv6: 40 + payload length); the payload is padded to
+   * reach it. Default: 1 payload byte (TCP: none; ICMP echo: 4). */
   length?: number;
+  /** DSCP (traffic class >> 2 for IPv6). Default 0. */
+  dscp?: number;
   /** Packet marks cannot be sent over the wire: set them with rules. */
   mark?: never;
 }
@@ -32,6 +36,8 @@ export type Hook = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting'
 /** Packet fields printed by `nft monitor trace` on a chain's `packet:` line (after NAT rewrites so far). */
 export interface TracedPacket {
   ipId?: number;
+  /** IPv6 packets: the case id travels in the flow label. */
+  flowLabel?: number;
   iif?: string;
   oif?: string;
   saddr?: string;

@@ -19,6 +19,14 @@ interface SetState {
   elements: Map<string, Expr>;
   range: SourceRange;
   list?: { revision?: number; references?: number; memory?: number; entries?: number };
+  /** What parsing an element needs to know of the set, worked out at its first element (not per element). */
+  ctx?: ElementContext | undefined;
+}
+
+const NO_WORDS: readonly Word[] = [];
+
+function elementContext(set: SetState): ElementContext {
+  return (set.ctx ??= { type: set.type, family: familyOf(set), maskLength: maskLengthOf(set) });
 }
 
 type Command = 'create' | 'add' | 'del' | 'test' | 'destroy' | 'list' | 'save' | 'restore' | 'flush' | 'rename' | 'swap' | 'help' | 'version' | 'quit';
@@ -88,7 +96,9 @@ class IpsetParser {
       this.block = undefined; // a blank line ends a listing block
       return;
     }
-    const listKey = LIST_KEY.exec(trimmed);
+    // Listing keys start with a capital letter; `add …` lines (nearly all of a dump) skip the regex.
+    const first = trimmed.charCodeAt(0);
+    const listKey = first >= 65 && first <= 90 ? LIST_KEY.exec(trimmed) : null;
     if (listKey) {
       this.parseListLine(line, listKey[1] as string, listKey[2] as string);
       return;
@@ -144,6 +154,7 @@ class IpsetParser {
         if (!set) return;
         const { words } = splitWords({ text: value, start: valueStart });
         Object.assign(set.options, parseCreateOptions(words, this.bag));
+        set.ctx = undefined; // the family or netmask may have changed
         return;
       }
       case 'Members': {
@@ -191,8 +202,9 @@ class IpsetParser {
     const args: Word[] = [];
     for (let i = 0; i < words.length; i++) {
       const word = words[i] as Word;
+      // Every global option starts with `-`: other words (set names, elements) skip the lookup.
       const envName = word.text.startsWith('--') ? word.text.slice(1) : word.text;
-      const env = ENV_OPTION_BY_NAME.get(envName);
+      const env = word.text.charCodeAt(0) === 45 ? ENV_OPTION_BY_NAME.get(envName) : undefined;
       if (!env) {
         args.push(word);
         continue;
@@ -200,17 +212,19 @@ class IpsetParser {
       if (env[0] === '-!') exist = true;
       if (env[2]) i++;
     }
-    const [commandWord, ...rest] = args;
+    // Indexes and slice rather than `[first, ...rest]`, which walks an iterator in code not yet optimised
+    // (every line of a dump comes here, the same below).
+    const commandWord = args[0];
     if (!commandWord) return;
+    const rest = args.slice(1);
     const command = matchCommand(commandWord.text);
     if (!command) {
       this.error(IPS.unknownCommand(commandWord.text), commandWord.range);
       return;
     }
-    const lineRange = this.lineRange(line);
     switch (command) {
       case 'create':
-        return this.commandCreate(commandWord, rest, exist, lineRange);
+        return this.commandCreate(commandWord, rest, exist, this.lineRange(line));
       case 'add':
       case 'del':
       case 'test':
@@ -253,13 +267,15 @@ class IpsetParser {
       if (!exist) this.error(IPS.duplicateSet(name.text), name.range);
       return undefined;
     }
-    const set: SetState = { name: name.text, type, options, elements: new Map(), range };
+    const set: SetState = { name: name.text, type, options, elements: new Map(), range, ctx: undefined };
     this.sets.set(name.text, set);
     return set;
   }
 
   private commandElement(command: 'add' | 'del' | 'test', commandWord: Word, rest: readonly Word[], exist: boolean): void {
-    const [name, elem, ...optionWords] = rest;
+    const name = rest[0];
+    const elem = rest[1];
+    const optionWords = rest.length > 2 ? rest.slice(2) : NO_WORDS;
     if (!name || !elem) {
       this.error(IPS.missingArgument(command, 'a set name and an element'), commandWord.range);
       return;
@@ -298,8 +314,7 @@ class IpsetParser {
   }
 
   private element(set: SetState, elem: Word): { value: Expr; physdev?: boolean } | undefined {
-    const ctx: ElementContext = { type: set.type, family: familyOf(set), maskLength: maskLengthOf(set) };
-    const parsed = parseElement(ctx, elem.text, elem.range.start);
+    const parsed = parseElement(elementContext(set), elem.text, elem.range.start);
     if (!parsed.ok) {
       this.error(IPS.invalidElement(set.type.name, elem.text, parsed.why), elem.range);
       return undefined;
@@ -385,6 +400,8 @@ function commandByPrefix(arg: string): Command | undefined {
 const COMMAND_OF_NAME: ReadonlyMap<string, Command | undefined> = new Map(COMMANDS.flatMap(([, names]) => names.map((n) => [n, commandByPrefix(n)] as const)));
 
 function withElementOptions(value: Expr, options: Record<string, OptionValue>, physdev: boolean, range: SourceRange): Expr {
+  // Most elements have no options: the value as it is, without taking the options apart.
+  if (!physdev && isEmpty(options)) return value;
   const { timeout, packets, bytes, comment, before: _before, after: _after, ...rest } = options;
   const ipset: Record<string, string | number | boolean> = physdev ? { physdev: true, ...rest } : { ...rest };
   const hasCounter = packets !== undefined || bytes !== undefined;
@@ -400,6 +417,11 @@ function withElementOptions(value: Expr, options: Record<string, OptionValue>, p
   };
 }
 
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
 /** A compact identity of an element value (ranges ignored), for `del` and duplicate `add`. */
 function keyOf(e: Expr): string {
   switch (e.kind) {
@@ -409,8 +431,12 @@ function keyOf(e: Expr): string {
       return `${keyOf(e.expr)}/${e.len}`;
     case 'range':
       return `${keyOf(e.from)}-${keyOf(e.to)}`;
-    case 'concat':
-      return e.items.map(keyOf).join(' . ');
+    case 'concat': {
+      if (e.items.length === 0) return '';
+      let key = keyOf(e.items[0] as Expr);
+      for (let k = 1; k < e.items.length; k++) key += ` . ${keyOf(e.items[k] as Expr)}`;
+      return key;
+    }
     case 'setref':
       return `@${e.name}`;
     case 'elem':

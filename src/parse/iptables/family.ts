@@ -78,7 +78,9 @@ function scanBlocks(text: string, forced: AddrFamily | undefined, withEvidence: 
       }
       if (!withEvidence) {
         if (forced || (current.header !== undefined && /^ip6?tables/.test(current.header))) {
-          pos = end + 1;
+          // The rest of a settled block tells nothing more: on to the next line that may be a `*table` or a
+          // comment, found by the native search rather than line by line.
+          pos = nextMarkLine(text, end);
           continue;
         }
         return undefined;
@@ -108,6 +110,15 @@ function scanBlocks(text: string, forced: AddrFamily | undefined, withEvidence: 
     blocks: blocks.map((b) => ({ start: b.start, family: familyOf(b), origin: originOf(b.header, legacyWarning) })),
     legacyWarning,
   };
+}
+
+/** The start of the first line at or after `from` with a `*` or `#` in it (past the text when none). The
+ *  lines skipped have neither, so none of them could start a block or hold a header. */
+function nextMarkLine(text: string, from: number): number {
+  const star = text.indexOf('*', from);
+  const hash = text.indexOf('#', from);
+  const mark = star < 0 ? hash : hash < 0 ? star : Math.min(star, hash);
+  return mark < 0 ? text.length + 1 : text.lastIndexOf('\n', mark) + 1;
 }
 
 /** The first character of text[pos, end) that trimStart keeps, or undefined for a blank line; ASCII is

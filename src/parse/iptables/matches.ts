@@ -130,7 +130,10 @@ function portsModule(name: string, proto: number, extra: OptionSpec[] = []): Mod
       // iptables-nft writes the TCP flags first, then the source and the destination port, whatever the
       // order on the command line (nft_tcp in iptables/nft.c; the kernel listings of the corpus agree).
       const rank = (o: OptionUse) => (o.spec.key === 'tcpFlags' ? 0 : o.spec.key === 'sport' ? 1 : o.spec.key === 'dport' ? 2 : 3);
-      for (const opt of [...m.opts].sort((a, b) => rank(a) - rank(b))) {
+      // A single option (nearly every rule: `--dport N`) needs no sorted copy; indexed loop, as in rule.ts.
+      const opts = m.opts.length > 1 ? [...m.opts].sort((a, b) => rank(a) - rank(b)) : m.opts;
+      for (let k = 0; k < opts.length; k++) {
+        const opt = opts[k] as OptionUse;
         const key = opt.spec.key;
         if (key === 'sport' || key === 'dport') {
           const s = portMatch(name, key, opt);
@@ -547,7 +550,12 @@ const addrtype: ModuleSpec = {
     return undefined;
   },
   // addrtype asks the routing table for the address type: nft's `fib saddr|daddr [. iif|. oif] type`.
-  translate(m) {
+  // Not for IPv6: iptables-nft keeps `match name addrtype` in the kernel (nft --debug=netlink; nft 1.0.6 only
+  // displays it as fib), and xt_addrtype's IPv6 test differs from fib's: UNICAST/MULTICAST/UNSPEC are the
+  // address's own type (match_type6: a local address is UNICAST too), only LOCAL/ANYCAST/UNREACHABLE ask
+  // the routes; so ip6tables rules keep an xt node (xtMatches.ts addrtype).
+  translate(m, ctx) {
+    if (ctx.family === 'ip6') return undefined;
     const iface = hasOption(m, 'limit-iface-in') ? 'iif' : hasOption(m, 'limit-iface-out') ? 'oif' : undefined;
     const out: Stmt[] = [];
     for (const opt of m.opts) {
@@ -729,8 +737,8 @@ const connlimit = (family: 'ip' | 'ip6'): ModuleSpec => ({
   kind: 'match',
   family,
   options: [
-    o('connlimit-upto', uint(32), { excl: ['connlimit-above'] }),
-    o('connlimit-above', uint(32), { excl: ['connlimit-upto'] }),
+    o('connlimit-upto', uint(32), { excl: ['connlimit-above'], invert: true }),
+    o('connlimit-above', uint(32), { excl: ['connlimit-upto'], invert: true }),
     o('connlimit-mask', uint(8)),
     o('connlimit-saddr', undefined, { excl: ['connlimit-daddr'] }),
     o('connlimit-daddr', undefined, { excl: ['connlimit-saddr'] }),
@@ -747,13 +755,15 @@ const connlimit = (family: 'ip' | 'ip6'): ModuleSpec => ({
   },
 });
 
+// The rate and count options take a `!` (XTOPT_INVERT in libxt_hashlimit.c / libxt_connlimit.c): it swaps
+// "up to" and "above", which is how iptables-save prints such a rule back.
 const hashlimit: ModuleSpec = {
   name: 'hashlimit',
   kind: 'match',
   options: [
-    o('hashlimit', hashlimitRate, { key: 'hashlimitUpto', excl: ['hashlimit-upto', 'hashlimit-above'] }),
-    o('hashlimit-upto', hashlimitRate, { excl: ['hashlimit', 'hashlimit-above'] }),
-    o('hashlimit-above', hashlimitRate, { excl: ['hashlimit', 'hashlimit-upto'] }),
+    o('hashlimit', hashlimitRate, { key: 'hashlimitUpto', excl: ['hashlimit-upto', 'hashlimit-above'], invert: true }),
+    o('hashlimit-upto', hashlimitRate, { excl: ['hashlimit', 'hashlimit-above'], invert: true }),
+    o('hashlimit-above', hashlimitRate, { excl: ['hashlimit', 'hashlimit-upto'], invert: true }),
     o('hashlimit-burst', text()),
     o('hashlimit-mode', choiceList(['srcip', 'srcport', 'dstip', 'dstport'])),
     o('hashlimit-srcmask', uint(8)),

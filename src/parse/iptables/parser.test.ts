@@ -184,6 +184,33 @@ COMMIT
     expect(r.diagnostics.map((d) => at(text, d))).toEqual(['7:6 warning IPT1015']);
   });
 
+  it('refuses -X of a chain while a rule jumps to it, and allows it once that rule is deleted or its chain flushed', () => {
+    // Several -X in a row, as kube-proxy's restore input deletes stale chains: what they see of the rules must
+    // follow every command that changes rules in between.
+    const text = `*filter
+:a - [0:0]
+:b - [0:0]
+:c - [0:0]
+:d - [0:0]
+-A a -j b
+-A a -g c
+-X b
+-X d
+-D a -j b
+-X b
+-X c
+-F a
+-X c
+COMMIT
+`;
+    const r = parseIptables(text);
+    expect(r.ruleset.tables[0]?.chains.map((c) => c.name)).toEqual(['a']);
+    expect(r.diagnostics.map((d) => `${at(text, d)} ${d.message.includes('rules still jump to it') ? 'referenced' : ''}`)).toEqual([
+      '8:4 warning IPT1020 referenced',
+      '12:4 warning IPT1020 referenced',
+    ]);
+  });
+
   it('skips a rule meant for the other family (-6 in an IPv4 dump)', () => {
     const r = parseIptables('*filter\n-A FORWARD -m comment --comment any -j ACCEPT\n-A FORWARD -6 -m comment --comment ipv6 -j ACCEPT\nCOMMIT\n');
     expect(r.ruleset.tables[0]?.chains[0]?.rules.map((x) => x.comment)).toEqual(['any']);

@@ -19,7 +19,7 @@ import { binop, match, meta, payload, prefix, set, value } from './build.ts';
 import type { DiagnosticBag } from '../diagnostics.ts';
 import { findMatch, implicitMatchName } from './matches.ts';
 import { formatMessage, MSG, type MessageDef } from './messages.ts';
-import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type RuleContext, type TranslateContext, type XtValue } from './spec.ts';
+import { moduleRange, optionKey, ValueError, type ModuleSpec, type ModuleUse, type OptionSpec, type OptionUse, type RuleContext, type TranslateContext, type XtValue } from './spec.ts';
 import { findTarget, STANDARD_TARGETS } from './targets.ts';
 import { quoteWord, type Token } from './tokenize.ts';
 import { protocolNumber, protocolValue } from './values.ts';
@@ -67,10 +67,13 @@ export interface RuleOutput {
 
 type BaseId = 's' | 'd' | 'p' | 'i' | 'o' | 'j' | 'g' | 'm' | 'f' | 'c' | 't' | '4' | '6';
 
-const BASE_LONG: Readonly<Record<string, BaseId>> = lookupTable({
-  source: 's', src: 's', destination: 'd', dst: 'd', protocol: 'p', 'in-interface': 'i', 'out-interface': 'o',
-  jump: 'j', goto: 'g', match: 'm', fragment: 'f', 'set-counters': 'c', table: 't', ipv4: '4', ipv6: '6',
-});
+/** A Map rather than a lookup object: it is asked for every long option of every rule, with a word just cut
+ *  from the text, and a Map finds it with one hash lookup (an object without prototype is a dictionary that
+ *  first looks the word up in V8's string table). */
+const BASE_LONG: ReadonlyMap<string, BaseId> = new Map<string, BaseId>([
+  ['source', 's'], ['src', 's'], ['destination', 'd'], ['dst', 'd'], ['protocol', 'p'], ['in-interface', 'i'], ['out-interface', 'o'],
+  ['jump', 'j'], ['goto', 'g'], ['match', 'm'], ['fragment', 'f'], ['set-counters', 'c'], ['table', 't'], ['ipv4', '4'], ['ipv6', '6'],
+]);
 const BASE_SHORT = new Set<string>(['s', 'd', 'p', 'i', 'o', 'j', 'g', 'm', 'f', 'c', 't', '4', '6']);
 
 /** What rules ask of a module's options, worked out once per spec: options are looked up for every word of
@@ -104,6 +107,11 @@ const BASE_RESOLVED: Readonly<Record<BaseId, Resolved>> = lookupTable({
   o: { kind: 'base', id: 'o' }, j: { kind: 'base', id: 'j' }, g: { kind: 'base', id: 'g' }, m: { kind: 'base', id: 'm' },
   f: { kind: 'base', id: 'f' }, c: { kind: 'base', id: 'c' }, t: { kind: 'base', id: 't' }, '4': { kind: 'base', id: '4' },
   '6': { kind: 'base', id: '6' },
+});
+/** `-s`, `-j`… as one shared string each: the rule's args keep these words, and the tokenizer's copy of a
+ *  two-letter word is a string of its own for every rule (megabytes of a 1 000-Service dump's IR). */
+const SHORT_WORD: Readonly<Record<BaseId, string>> = lookupTable({
+  s: '-s', d: '-d', p: '-p', i: '-i', o: '-o', j: '-j', g: '-g', m: '-m', f: '-f', c: '-c', t: '-t', '4': '-4', '6': '-6',
 });
 const BASE_NO_ARG = new Set<BaseId>(['f', '4', '6']);
 const BASE_INVERTIBLE = new Set<BaseId>(['s', 'd', 'p', 'i', 'o', 'f']);
@@ -145,6 +153,22 @@ function headTokens(tok: Token, args: readonly Token[]): Token[] {
   return args.length === 1 ? [tok, args[0] as Token] : [tok, ...args];
 }
 
+/** An option's range: from its `!` (when written before it) or its name to `last` (its last argument).
+ *  Made once per option, when needed, rather than a start range first and the whole range from it. */
+function optionRange(neg: Token | undefined, tok: Token, last: SourceRange | undefined): SourceRange {
+  let start = tok.start;
+  let end = tok.end;
+  if (neg) {
+    start = Math.min(start, neg.start);
+    end = Math.max(end, neg.end);
+  }
+  if (last) {
+    start = Math.min(start, last.start);
+    end = Math.max(end, last.end);
+  }
+  return { start, end };
+}
+
 /** A token's range as a plain IR range (the IR must not carry the token's text). */
 function plain(t: SourceRange): SourceRange {
   return { start: t.start, end: t.end };
@@ -154,16 +178,35 @@ export function parseRule(input: RuleInput): RuleOutput {
   return new RuleReader(input).read();
 }
 
+/** An option's arguments as read, with what both kinds of option need: whether it is negated (before the
+ *  option, or inside its arguments), its whole range and its arguments' range. One object per option: the
+ *  ranges are filled in by takeOption rather than returned in a second object. */
 interface Taken {
   readonly values: string[];
   readonly toks: Token[];
-  readonly negatedInside?: Token;
+  readonly negatedInside: Token | undefined;
+  negated: boolean;
+  range: SourceRange;
+  argRange: SourceRange | undefined;
 }
 
-/** Reads one rule. A class rather than closures: a dump has 100 000 rules, and per-rule closures cost. */
-class RuleReader {
+/** Placeholder of Taken.range until takeOption sets it. */
+const NO_RANGE: SourceRange = { start: 0, end: 0 };
+
+function newTaken(values: string[], toks: Token[], negatedInside?: Token): Taken {
+  return { values, toks, negatedInside, negated: false, range: NO_RANGE, argRange: undefined };
+}
+
+/** Reads one rule. A class rather than closures: a dump has 100 000 rules, and per-rule closures cost. The
+ *  reader is also the context that value parsers, module checks and translations get (family, table,
+ *  chain, `-p` once known, `problem`), rather than a new context object or two and a closure per rule. */
+class RuleReader implements TranslateContext {
   private readonly tokens: readonly Token[];
-  private readonly family: AddrFamily;
+  readonly family: AddrFamily;
+  readonly table: string;
+  readonly chain: string;
+  /** Set by build() from `-p` (value parsers run before the whole rule is read, and never see it). */
+  proto: { readonly num: number; readonly negated: boolean } | undefined = undefined;
   private errors = 0;
   private readonly modules: ModuleUse[] = []; // matches and the target module, in load order
   // Every slot present from the start: one object shape for all rules, whatever the order of their options
@@ -178,13 +221,19 @@ class RuleReader {
   private tableOpt: { name: string; range: SourceRange } | undefined;
   private unquotedCommentWarned = false;
   private truncated = false;
-  private ctx: RuleContext | undefined;
   private i = 0;
 
   constructor(private readonly input: RuleInput) {
     this.tokens = input.tokens;
     this.family = input.family;
+    this.table = input.table;
+    this.chain = input.chain;
     this.i = input.start;
+  }
+
+  /** TranslateContext: a translation's problem, reported on the rule (the module is then kept as xt). */
+  problem(message: string, range: SourceRange): void {
+    this.report(MSG.moduleCheck, range, 'translation', message);
   }
 
   private report(def: MessageDef, range: SourceRange, ...args: (string | number)[]): void {
@@ -200,18 +249,13 @@ class RuleReader {
   /** Words the rule keeps as written although they could not be read (so the printer shows them). */
   private keepWords(neg: Token | undefined, toks: readonly Token[]): void {
     if (neg) this.args.push('!');
-    for (const x of toks) this.args.push(x.text);
-  }
-
-  /** The rule's context for value parsers, made once per rule (it is asked for per option). */
-  private ctxNow(): RuleContext {
-    return (this.ctx ??= { family: this.family, table: this.input.table, chain: this.input.chain });
+    pushTexts(this.args, toks);
   }
 
   /** Options are searched in the base table, then the modules newest first (libxtables merges the newest
    *  module's options in front); unambiguous prefixes are accepted like getopt_long does. */
   private resolveLong(name: string): Resolved {
-    const b = BASE_LONG[name];
+    const b = BASE_LONG.get(name);
     if (b) return BASE_RESOLVED[b];
     const modules = this.modules;
     for (let k = modules.length - 1; k >= 0; k--) {
@@ -222,7 +266,7 @@ class RuleReader {
     }
     const candidates: Resolved[] = [];
     const names: string[] = [];
-    for (const [n, id] of Object.entries(BASE_LONG)) {
+    for (const [n, id] of BASE_LONG) {
       if (n.startsWith(name) && !candidates.some((c) => c.kind === 'base' && c.id === id)) {
         candidates.push(BASE_RESOLVED[id]);
         names.push(`--${n}`);
@@ -250,33 +294,31 @@ class RuleReader {
     } else this.report(MSG.missingArgument, range, optText);
   }
 
-  /** Takes the arguments of an option. Returns undefined (after reporting) when they are missing. */
-  /** An option's arguments with what both kinds of option need: whether it is negated (before the option, or
-   *  inside its arguments, which is reported), the option's whole range and its arguments' range. On a missing
-   *  argument the rule fails and the result is undefined. */
+  /** Takes the arguments of an option (a negation inside them is reported). On a missing argument the rule
+   *  fails and the result is undefined (after reporting). */
   private takeOption(
     nargs: 0 | 1 | 2 | 'optional' | 'words',
     inline: string | undefined,
     tok: Token,
     neg: Token | undefined,
-    startRange: SourceRange,
     optText: string,
     invertible: boolean,
-  ): { taken: Taken; negated: boolean; range: SourceRange; argRange: SourceRange | undefined } | undefined {
+  ): Taken | undefined {
     const taken = this.takeArgs(nargs, inline, tok, optText, invertible);
     if (!taken) {
-      this.fail(startRange, tok.text);
+      this.fail(optionRange(neg, tok, undefined), tok.text);
       return undefined;
     }
-    let negated = !!neg;
+    taken.negated = !!neg;
     if (taken.negatedInside) {
-      negated = true;
+      taken.negated = true;
       this.report(MSG.intrapositionedNegation, taken.negatedInside, optText);
     }
-    const lastTok = taken.toks[taken.toks.length - 1];
-    const range = lastTok ? span(startRange, lastTok) : startRange;
-    const argRange = taken.toks.length ? span(taken.toks[0] as Token, lastTok as Token) : inline !== undefined ? plain(tok) : undefined;
-    return { taken, negated, range, argRange };
+    const toks = taken.toks;
+    const lastTok = toks[toks.length - 1];
+    taken.range = optionRange(neg, tok, lastTok);
+    taken.argRange = lastTok ? (toks.length === 1 ? plain(lastTok) : span(toks[0] as Token, lastTok)) : inline !== undefined ? plain(tok) : undefined;
+    return taken;
   }
 
   private takeArgs(nargs: 0 | 1 | 2 | 'optional' | 'words', inline: string | undefined, optToken: Token, optText: string, invertible: boolean): Taken | undefined {
@@ -285,7 +327,7 @@ class RuleReader {
         this.report(MSG.strayArgument, optToken, inline);
         return undefined;
       }
-      return { values: [], toks: [] };
+      return newTaken([], []);
     }
     const tokens = this.tokens;
     // The common case, one plain argument, as arrays of the exact length: an empty array that is pushed to
@@ -293,7 +335,7 @@ class RuleReader {
     const next = tokens[this.i];
     if ((nargs === 1 || nargs === 'words') && inline === undefined && next && !(next.text === '!' && !next.quoted && invertible)) {
       this.i++;
-      const one = { values: [next.text], toks: [next] };
+      const one = newTaken([next.text], [next]);
       if (nargs === 'words') this.takeMoreWords(one, optToken);
       return one;
     }
@@ -308,7 +350,7 @@ class RuleReader {
         toks.push(t);
         this.i++;
       }
-      return { values, toks };
+      return newTaken(values, toks);
     }
     const want = nargs === 'words' ? 1 : nargs;
     while (values.length < want) {
@@ -326,8 +368,9 @@ class RuleReader {
       toks.push(t);
       this.i++;
     }
-    if (nargs === 'words') this.takeMoreWords({ values, toks }, optToken);
-    return negatedInside ? { values, toks, negatedInside } : { values, toks };
+    const result = newTaken(values, toks, negatedInside);
+    if (nargs === 'words') this.takeMoreWords(result, optToken);
+    return result;
   }
 
   /** kube-proxy's test dumps write multi-word comments without quotes: the bare words after the first one
@@ -379,7 +422,6 @@ class RuleReader {
   private readOption(tok: Token, neg: Token | undefined): void {
     const t = tok.text;
     const tokens = this.tokens;
-    const startRange: SourceRange = neg ? span(neg, tok) : plain(tok);
     let resolved: Resolved;
     let inline: string | undefined;
     let optText: string;
@@ -407,7 +449,7 @@ class RuleReader {
     switch (resolved.kind) {
       case 'ambiguous':
         this.report(MSG.ambiguousOption, tok, optText, resolved.names.join(', '));
-        this.fail(startRange, t);
+        this.fail(optionRange(neg, tok, undefined), t);
         this.keepWords(neg, [tok]);
         return;
       case 'unknown': {
@@ -417,18 +459,18 @@ class RuleReader {
         // Skip what looks like its arguments so that one mistake gives one error.
         const skipped: Token[] = [tok];
         while (this.i < tokens.length && !(tokens[this.i] as Token).text.startsWith('-') && (tokens[this.i] as Token).text !== '!') skipped.push(tokens[this.i++] as Token);
-        this.fail(span(startRange, skipped[skipped.length - 1] as Token), t);
+        this.fail(optionRange(neg, tok, skipped[skipped.length - 1]), t);
         this.keepWords(neg, skipped);
         return;
       }
       case 'raw':
-        this.readRawOption(resolved.module, resolved.name, tok, neg, startRange, inline);
+        this.readRawOption(resolved.module, resolved.name, tok, neg, inline);
         return;
       case 'base':
-        this.readBaseOption(resolved.id, tok, neg, startRange, inline, optText);
+        this.readBaseOption(resolved.id, tok, neg, inline, optText);
         return;
       case 'module':
-        this.readModuleOption(resolved.module, resolved.spec, tok, neg, startRange, inline, optText);
+        this.readModuleOption(resolved.module, resolved.spec, tok, neg, inline, optText);
         return;
     }
   }
@@ -466,7 +508,7 @@ class RuleReader {
     return { kind: 'unknown' };
   }
 
-  private readRawOption(mod: ModuleUse, name: string, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined): void {
+  private readRawOption(mod: ModuleUse, name: string, tok: Token, neg: Token | undefined, inline: string | undefined): void {
     const tokens = this.tokens;
     const values: string[] = inline !== undefined ? [inline] : [];
     let end: SourceRange = tok;
@@ -479,7 +521,7 @@ class RuleReader {
       toks.push(a);
       end = a;
     }
-    mod.raw.push({ name, args: values, negated: !!neg, range: span(startRange, end) });
+    mod.raw.push({ name, args: values, negated: !!neg, range: optionRange(neg, tok, end) });
     if (neg) {
       mod.tokens.push(neg);
       this.args.push('!');
@@ -490,15 +532,15 @@ class RuleReader {
     }
   }
 
-  private readBaseOption(id: BaseId, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined, optText: string): void {
+  private readBaseOption(id: BaseId, tok: Token, neg: Token | undefined, inline: string | undefined, optText: string): void {
     const family = this.family;
     const input = this.input;
     const next = this.tokens[this.i];
     const nargs = id === 'c' ? ((inline ?? next?.text ?? '').includes(',') ? 1 : 2) : BASE_NO_ARG.has(id) ? 0 : 1;
     const invertible = BASE_INVERTIBLE.has(id);
-    const opt = this.takeOption(nargs, inline, tok, neg, startRange, optText, invertible);
-    if (!opt) return;
-    const { taken, negated, range, argRange } = opt;
+    const taken = this.takeOption(nargs, inline, tok, neg, optText, invertible);
+    if (!taken) return;
+    const { negated, range, argRange } = taken;
     if (negated && !invertible) {
       this.report(MSG.notInvertible, neg ?? tok, optText);
       this.fail(range, tok.text);
@@ -526,10 +568,13 @@ class RuleReader {
         this.pushBaseWords(id, neg, inline, tok, taken.toks);
         return;
       case 'm': {
-        const name = taken.values[0] ?? '';
+        const written = taken.values[0] ?? '';
         const head = headTokens(tok, taken.toks);
-        this.pushBaseWords(id, neg, inline, tok, taken.toks);
-        const spec = findMatch(name, family);
+        const spec = findMatch(written, family);
+        // The spec's own string for its name when that is what is written: args and xt nodes keep the name,
+        // one string for every rule rather than a copy each.
+        const name = spec && spec.name === written ? spec.name : written;
+        this.pushBaseWords(id, neg, inline, tok, taken.toks, name);
         if (spec === null) {
           this.report(MSG.matchFamily, range, name, family === 'ip' ? 'IPv4' : 'IPv6');
           this.fail(range, `-m ${name}`);
@@ -570,12 +615,14 @@ class RuleReader {
 
   /** A base option's words, as the rule's args keep them (all but -c and -t): pushed there directly, without
    *  an intermediate array per option. */
-  private pushBaseWords(id: BaseId, neg: Token | undefined, inline: string | undefined, tok: Token, toks: readonly Token[]): void {
+  private pushBaseWords(id: BaseId, neg: Token | undefined, inline: string | undefined, tok: Token, toks: readonly Token[], value?: string): void {
     const args = this.args;
     if (neg) args.push('!');
-    if (inline !== undefined) args.push(`-${id}`, inline);
-    else args.push(tok.text);
-    for (const x of toks) args.push(x.text);
+    if (inline !== undefined) args.push(SHORT_WORD[id], inline);
+    else args.push(tok.text.length === 2 ? SHORT_WORD[id] : tok.text);
+    // `value`: the single argument's text as a shared string (equal to the token's).
+    if (value !== undefined && toks.length === 1) args.push(value);
+    else pushTexts(args, toks);
   }
 
   private readTarget(isGoto: boolean, name: string, range: SourceRange, optText: string, head: Token[]): void {
@@ -611,19 +658,19 @@ class RuleReader {
     }
   }
 
-  private readModuleOption(mod: ModuleUse, spec: OptionSpec, tok: Token, neg: Token | undefined, startRange: SourceRange, inline: string | undefined, optText: string): void {
+  private readModuleOption(mod: ModuleUse, spec: OptionSpec, tok: Token, neg: Token | undefined, inline: string | undefined, optText: string): void {
     const nargs = spec.nargs ?? (spec.parse ? 1 : 0);
-    const opt = this.takeOption(nargs, inline, tok, neg, startRange, optText, !!spec.invert);
-    if (!opt) return;
-    const { taken, negated, range, argRange } = opt;
+    const taken = this.takeOption(nargs, inline, tok, neg, optText, !!spec.invert);
+    if (!taken) return;
+    const { negated, range, argRange } = taken;
     const canonical = optionText(spec);
     if (negated) this.args.push('!');
     this.args.push(canonical);
     if (nargs === 'words') this.args.push(taken.values.join(' '));
-    else for (const v0 of taken.values) this.args.push(v0);
+    else pushAll(this.args, taken.values);
     if (neg) mod.tokens.push(neg);
     mod.tokens.push(tok);
-    for (const x of taken.toks) mod.tokens.push(x);
+    pushAll(mod.tokens, taken.toks);
     if (negated && !spec.invert) {
       this.report(MSG.notInvertible, neg ?? taken.negatedInside ?? tok, canonical);
       this.fail(range, tok.text);
@@ -636,7 +683,7 @@ class RuleReader {
       return;
     }
     let v: XtValue | ValueError = true;
-    if (spec.parse) v = spec.parse(taken.values, this.ctxNow());
+    if (spec.parse) v = spec.parse(taken.values, this);
     if (v instanceof ValueError) {
       this.report(MSG.badArgument, argRange ?? range, canonical, taken.values.join(' '), v.message);
       this.fail(range, `${canonical} ${taken.values.join(' ')}`);
@@ -707,13 +754,17 @@ class RuleReader {
     } else if (spec.hooks && builtin && !spec.hooks.includes(ctx.chain)) {
       this.report(MSG.hookNotAllowed, mod.headRange, describeModule(spec), ctx.chain, ctx.table, spec.hooks.join(', '));
     }
-    for (const o of specIndex(spec).mandatory) {
+    const mandatory = specIndex(spec).mandatory;
+    for (let k = 0; k < mandatory.length; k++) {
+      const o = mandatory[k] as OptionSpec;
       if (!usesOption(mod, o)) this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs --${o.name}`);
     }
     if (spec.needsOne && !mod.opts.some((u) => spec.needsOne?.includes(u.spec.name))) {
       this.report(MSG.missingOption, moduleRange(mod), `${describeModule(spec)} needs one of ${spec.needsOne.map((n) => `--${n}`).join(', ')}`);
     }
-    for (const u of mod.opts) {
+    const opts = mod.opts;
+    for (let k = 0; k < opts.length; k++) {
+      const u = opts[k] as OptionUse;
       const { excl, also } = u.spec;
       if (excl) {
         for (const x of excl) {
@@ -736,11 +787,13 @@ class RuleReader {
     // ── checks that need the whole rule ──
     const protoBase = base.p;
     const protoNum = protoBase ? protocolNumber(protoBase.args[0] ?? '') : undefined;
-    // Object literals rather than spreads of ctxNow(): spreading cost more than the rest of the rule's setup.
-    const { table, chain } = this.input;
-    const ctx: RuleContext = protoNum !== undefined && protoBase ? { family, table, chain, proto: { num: protoNum, negated: protoBase.negated } } : this.ctxNow();
+    const { table, chain } = this;
+    if (protoNum !== undefined && protoBase) this.proto = { num: protoNum, negated: protoBase.negated };
+    const ctx: TranslateContext = this;
     const builtin = isBuiltinChain(table, chain);
-    for (const mod of this.modules) {
+    const modules = this.modules;
+    for (let k = 0; k < modules.length; k++) {
+      const mod = modules[k] as ModuleUse;
       // A cut-off rule misses options by definition: its module checks would only repeat that.
       if (!mod.spec || this.truncated) continue;
       const before = this.errors;
@@ -769,24 +822,29 @@ class RuleReader {
       // -f: "second and further fragments" (iptables-translate: ip frag-off & 0x1fff != 0)
       stmts.push(match(frag.negated ? '==' : '!=', binop('&', payload('ip', 'frag-off', frag.nameRange), value(0x1fff), frag.range), value(0), frag.range));
     }
-    for (const o of this.opaques) stmts.push({ kind: 'opaque', text: o.text, range: o.range });
+    for (let k = 0; k < this.opaques.length; k++) {
+      const o = this.opaques[k] as { text: string; range: SourceRange };
+      stmts.push({ kind: 'opaque', text: o.text, range: o.range });
+    }
 
-    const problem = (message: string, range: SourceRange) => this.report(MSG.moduleCheck, range, 'translation', message);
-    const tctx: TranslateContext = ctx.proto ? { family, table, chain, proto: ctx.proto, problem } : { family, table, chain, problem };
     let targetStmts: Stmt[] = [];
-    for (const mod of this.modules) {
+    for (let k = 0; k < modules.length; k++) {
+      const mod = modules[k] as ModuleUse;
       if (mod.kind === 'match' && mod.name === 'comment' && mod.spec) {
-        for (const o of mod.opts) comment = comment === undefined ? String(o.value) : `${comment}; ${String(o.value)}`;
+        for (let n = 0; n < mod.opts.length; n++) {
+          const o = mod.opts[n] as OptionUse;
+          comment = comment === undefined ? String(o.value) : `${comment}; ${String(o.value)}`;
+        }
         continue;
       }
-      const translated = mod.spec?.translate ? safeTranslate(mod, mod.spec, tctx) : undefined;
+      const translated = mod.spec?.translate ? safeTranslate(mod, mod.spec, ctx) : undefined;
       const out = translated ?? [xtNode(mod, ctx)];
       if (mod.kind === 'match') pushAll(stmts, out);
       else targetStmts = out;
     }
     // Every iptables rule counts packets; iptables-nft adds a counter before the target.
     const counters = this.counters;
-    stmts.push(counters && this.countersRange ? { kind: 'counter', packets: counters.packets, bytes: counters.bytes, range: this.countersRange } : { kind: 'counter' });
+    stmts.push(counters && this.countersRange ? { kind: 'counter', packets: counters.packets, bytes: counters.bytes, range: this.countersRange } : BARE_COUNTER);
     const target = this.target;
     if (target?.kind === 'standard') {
       const vk = target.name.toLowerCase();
@@ -808,6 +866,13 @@ class RuleReader {
   }
 }
 
+// Nodes without a range or anything rule-specific, shared by every rule rather than one per rule (the IR is
+// not mutated after parsing; caches keyed by node give the same answer for equal nodes).
+/** The counter iptables-nft puts in every rule. */
+const BARE_COUNTER: Stmt = { kind: 'counter' };
+/** The right side of every xt match (`xt == true`). */
+const XT_TRUE: Expr = value(true);
+
 /** `-i`/`-o`: `eth+` is a prefix match that nft writes `eth*` (a literal `*` is escaped); a bare `+` matches
  *  every interface and gives no statement. */
 function pushInterfaceMatch(stmts: Stmt[], key: 'iifname' | 'oifname', bv: BaseValue): void {
@@ -817,9 +882,17 @@ function pushInterfaceMatch(stmts: Stmt[], key: 'iifname' | 'oifname', bv: BaseV
   stmts.push(match(bv.negated ? '!=' : '==', meta(key, bv.nameRange), value(nftName, bv.argRange), bv.range));
 }
 
+// Loops over a rule's words, options and modules are indexed, not for-of: until the JIT has optimised them
+// (most of a cold parse), a for-of over an array allocates an iterator and a result object per step.
+
 /** push(...items) without the spread (which walks the iterator protocol until the JIT has warmed up). */
 function pushAll<T>(to: T[], items: readonly T[]): void {
   for (let k = 0; k < items.length; k++) to.push(items[k] as T);
+}
+
+/** The words of tokens, pushed to a rule's args. */
+function pushTexts(to: string[], toks: readonly Token[]): void {
+  for (let k = 0; k < toks.length; k++) to.push((toks[k] as Token).text);
 }
 
 function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: TranslateContext): Stmt[] | undefined {
@@ -834,7 +907,11 @@ function safeTranslate(mod: ModuleUse, spec: ModuleSpec, ctx: TranslateContext):
 /** Whether the module has the option already: the same name, or an alias with the same key
  *  (`--dport`/`--destination-port`). */
 function hasRepeat(mod: ModuleUse, spec: OptionSpec): boolean {
-  for (const x of mod.opts) if (x.spec.name === spec.name || (spec.key !== undefined && x.spec.key === spec.key)) return true;
+  const opts = mod.opts;
+  for (let k = 0; k < opts.length; k++) {
+    const x = opts[k] as OptionUse;
+    if (x.spec.name === spec.name || (spec.key !== undefined && x.spec.key === spec.key)) return true;
+  }
   return false;
 }
 
@@ -851,7 +928,8 @@ function optionText(spec: OptionSpec): string {
 }
 
 function usesOption(mod: ModuleUse, spec: OptionSpec): boolean {
-  for (const u of mod.opts) if (u.spec === spec) return true;
+  const opts = mod.opts;
+  for (let k = 0; k < opts.length; k++) if ((opts[k] as OptionUse).spec === spec) return true;
   return false;
 }
 
@@ -862,12 +940,16 @@ function describeModule(spec: ModuleSpec): string {
 /** The `xt` node for a module nflens keeps as an extension: structured options plus its text. */
 function xtNode(mod: ModuleUse, ctx: RuleContext): Stmt {
   const options: Record<string, XtOption> = {};
-  for (const o of mod.opts) {
+  for (let k = 0; k < mod.opts.length; k++) {
+    const o = mod.opts[k] as OptionUse;
     if (!o.negated && o.spec.omitIf?.(o.value)) continue;
     if (o.spec.expand) o.spec.expand(o.value).forEach(([k, v], idx) => putOption(options, k, v, idx === 0 && o.negated));
     else putOption(options, optionKey(o.spec), o.value, o.negated);
   }
-  for (const r of mod.raw) putOption(options, r.name, r.args.length === 0 ? true : r.args.length === 1 ? (r.args[0] ?? '') : r.args, r.negated);
+  for (let k = 0; k < mod.raw.length; k++) {
+    const r = mod.raw[k] as ModuleUse['raw'][number];
+    putOption(options, r.name, r.args.length === 0 ? true : r.args.length === 1 ? (r.args[0] ?? '') : r.args, r.negated);
+  }
   const defaults = typeof mod.spec?.defaults === 'function' ? mod.spec.defaults(ctx, mod) : (mod.spec?.defaults ?? {});
   // for-in rather than Object.entries: no array of pairs per module (defaults are own-property literals).
   for (const k in defaults) if (!(k in options)) options[k] = { value: defaults[k] as XtValue };
@@ -875,7 +957,7 @@ function xtNode(mod: ModuleUse, ctx: RuleContext): Stmt {
   const text = moduleText(mod);
   if (mod.kind === 'target') return { kind: 'xt', type: 'target', name: mod.name, options, text, range };
   const left: Expr = { kind: 'xt', name: mod.name, options, text, range };
-  return match('==', left, value(true), range);
+  return match('==', left, XT_TRUE, range);
 }
 
 /** Sets an xt option; a repeated key gets `#2`, `#3`… */
@@ -886,7 +968,14 @@ function putOption(options: Record<string, XtOption>, key: string, v: XtValue, n
 }
 
 function moduleText(mod: ModuleUse): string {
-  return mod.tokens.map((t) => (t.text === '!' && !t.quoted ? '!' : quoteWord(t.text))).join(' ');
+  // join rather than `+=`: the text stays in the IR, and a string built by `+=` is a tree of pieces.
+  const toks = mod.tokens;
+  const words: string[] = [];
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k] as Token;
+    words.push(t.text === '!' && !t.quoted ? '!' : quoteWord(t.text));
+  }
+  return words.join(' ');
 }
 
 /** `-s a,b` is a list (iptables adds one rule per address; one set lookup means the same). The addresses

@@ -130,8 +130,12 @@ export function optionKey(spec: OptionSpec): string {
   return key;
 }
 
+// Indexed loops rather than for-of: these run for every module of every rule, mostly before the JIT has
+// optimised them, when a for-of allocates an iterator and a result per step.
+
 export function findOption(m: ModuleUse, name: string): OptionUse | undefined {
-  for (const o of m.opts) if (o.spec.name === name) return o;
+  const opts = m.opts;
+  for (let k = 0; k < opts.length; k++) if ((opts[k] as OptionUse).spec.name === name) return opts[k];
   return undefined;
 }
 
@@ -143,13 +147,15 @@ export function hasOption(m: ModuleUse, name: string): boolean {
 export function moduleRange(m: ModuleUse): SourceRange {
   let start = m.headRange.start;
   let end = m.headRange.end;
-  for (const o of m.opts) {
-    if (o.range.start < start) start = o.range.start;
-    if (o.range.end > end) end = o.range.end;
+  for (let k = 0; k < m.opts.length; k++) {
+    const r = (m.opts[k] as OptionUse).range;
+    if (r.start < start) start = r.start;
+    if (r.end > end) end = r.end;
   }
-  for (const o of m.raw) {
-    if (o.range.start < start) start = o.range.start;
-    if (o.range.end > end) end = o.range.end;
+  for (let k = 0; k < m.raw.length; k++) {
+    const r = (m.raw[k] as RawOptionUse).range;
+    if (r.start < start) start = r.start;
+    if (r.end > end) end = r.end;
   }
   return { start, end };
 }
