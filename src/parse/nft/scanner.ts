@@ -82,6 +82,14 @@ function isDigit(c: number): boolean {
 function isLetter(c: number): boolean {
   return c < 128 && ((CHAR_CLASS[c] as number) & LETTER) !== 0;
 }
+
+/** A character of an nft identifier after `$`: letters, digits and `_`, then also `/`, `-` and `.` (a leading
+ *  digit is accepted too, more leniently than nft, which wants a letter, `_` or `.`). */
+function isVariableChar(c: number, first: boolean): boolean {
+  if (isLetter(c) || isDigit(c) || c === Ch.Underscore || c === Ch.Dot) return true;
+  return !first && (c === Ch.Slash || c === Ch.Minus);
+}
+
 function isHex(c: number): boolean {
   return c < 128 && ((CHAR_CLASS[c] as number) & HEX) !== 0;
 }
@@ -259,8 +267,10 @@ export class Scanner {
         continue;
       }
       if (c === Ch.Dollar) {
+        // `$` then an identifier, which nft scans as a string: scanner.l `({letter}|[_.])({letter}|{digit}|[/\-_\.])*`,
+        // so `$ports/router/tcp` and `$lan.v4-nets` are single names (and `$net/24` is the name `net/24`, as nft reads it).
         let j = i + 1;
-        while (j < n && (isLetter(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)) || text.charCodeAt(j) === Ch.Underscore)) j++;
+        while (j < n && isVariableChar(text.charCodeAt(j), j === i + 1)) j++;
         if (j === i + 1) {
           bag.error(M.strayCharacter.code, M.strayCharacter.text('$'), { start: i, end: i + 1 });
           i++;

@@ -311,6 +311,7 @@ export class StmtParser {
       if (op === undefined) op = '==';
     }
     right = sortFlags(right, dt);
+    if (op === undefined || op === '==' || op === '!=') right = evaluatedRhs(right, type.bits);
     if (op === undefined) op = implicitOp(dt, right);
     this.trackProtocols(left, op, right);
     this.checkMatch(left, op, right, this.p.range(start));
@@ -344,7 +345,10 @@ export class StmtParser {
       if (!this.e.rule.l3) this.e.rule.l3 = v === 'ipv4' ? 'ip' : 'ip6';
     }
     if ((left.kind === 'meta' && left.key === 'protocol') || (left.kind === 'payload' && left.protocol === 'ether' && left.field === 'type')) {
-      if ((v === 'ip' || v === 'ip6' || v === 'arp') && !this.e.rule.l3) this.e.rule.l3 = v;
+      // In inet tables `meta protocol` does not fix the network protocol (only `meta nfproto` does: nft
+      // accepts `meta protocol ip ip6 saddr ::1` there, and a bare reject after it stays icmpx).
+      const setsL3 = !(left.kind === 'meta' && this.e.family === 'inet');
+      if ((v === 'ip' || v === 'ip6' || v === 'arp') && !this.e.rule.l3 && setsL3) this.e.rule.l3 = v;
       if (left.kind === 'payload') this.e.rule.l2next = v;
     }
   }
@@ -722,6 +726,11 @@ export class StmtParser {
       addr = r.addr;
       port = r.port;
       if (!addr && !port) this.p.errorExpected(`an address after '${type} to'`);
+    } else if (type === 'redirect' && this.p.at('to') && !this.p.at(':', 1)) {
+      // redir_stmt_arg (parser_bison.y): `redirect to stmt_expr` — the colon before a redirect's port is
+      // optional (nft lists it with one); masquerade's is not (masq_stmt_args: TO COLON stmt_expr).
+      this.p.next();
+      port = this.e.parseExpr({ dt: 'inet_service', bits: 16 });
     } else if (this.p.eat('to')) {
       const r = this.parseAddrPort(undefined, false);
       port = r.port;
@@ -832,6 +841,12 @@ export class StmtParser {
 
   private bracketAddr(): Expr {
     this.p.next();
+    // nft scans `[addr]` as one token of a literal IPv6 address (scanner.l ip6addr_rfc2732): a variable
+    // between the brackets is a syntax error there; `$addr:port` is how a variable takes a port.
+    // (Expanded variables come with the position of their `$name`.)
+    const v = this.p.peek();
+    const written = this.p.slice({ start: v.start, end: v.end });
+    if (written.startsWith('$')) this.p.error(M.badStatement.code, M.badStatement.text(`nft takes only a literal IPv6 address between '[' and ']'; write '${written}:port' instead`), rangeOf(v));
     const a = this.e.parseExpr({ dt: 'ipv6_addr', bits: 128 });
     this.p.expect(']');
     return a;
@@ -850,7 +865,10 @@ export class StmtParser {
     const t = this.p.next();
     const fam = this.e.family;
     if (!this.p.eat('with')) {
-      const type = fam === 'ip' ? 'icmp' : fam === 'ip6' ? 'icmpv6' : 'icmpx';
+      // Where the rule fixed the network protocol (`ip daddr …` in inet or bridge), a bare reject is the
+      // ICMP or ICMPv6 one, not icmpx (src/evaluate.c stmt_evaluate_reject_default, protocol context).
+      const l3 = fam === 'ip' || fam === 'ip6' ? fam : this.e.rule.l3;
+      const type = l3 === 'ip' ? 'icmp' : l3 === 'ip6' ? 'icmpv6' : 'icmpx';
       this.checkRejectHook(this.p.range(t.start));
       return { kind: 'reject', type, expr: 'port-unreachable', range: this.p.range(t.start) };
     }
@@ -1205,11 +1223,19 @@ function killDependencies(stmts: Stmt[], family: string): void {
     let used = false;
     for (let j = i + 1; j < stmts.length && !used; j++) {
       const s = stmts[j] as Stmt;
+      // There, a protocol key match at the dependency's own base (`ether type 8021q vlan type arp`) keeps
+      // it, and becomes the base's dependency in its place (src/payload.c payload_may_dependency_kill,
+      // "do not kill protocol type for stacked protocols"; checked with nft 1.0.6).
+      if (keepsNetworkDep && proto === 'vlan' && isVlanTypeMatch(s)) break;
       used = stmtUses(s, proto, family, optionsOnly);
       if (s.kind !== 'match') break;
     }
     if (used) stmts.splice(i, 1);
   }
+}
+
+function isVlanTypeMatch(s: Stmt): boolean {
+  return s.kind === 'match' && s.left.kind === 'payload' && !s.left.tunnel && s.left.protocol === 'vlan' && s.left.field === 'type';
 }
 
 /** The protocol a dependency match announces (`meta l4proto tcp` → tcp), if the statement is one. */
@@ -1223,8 +1249,14 @@ function impliedProtocol(s: Stmt | undefined, family: string): string | undefine
   if (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type' && (v === '8021q' || v === '8021ad' || v === 'vlan')) return 'vlan';
   if ((l.kind === 'meta' && (l.key === 'nfproto' || l.key === 'protocol')) || (l.kind === 'payload' && !l.tunnel && l.protocol === 'ether' && l.field === 'type')) {
     if (L3_OF_VALUE[v] === family && (family === 'ip' || family === 'ip6')) return '*';
-    // inet: `meta nfproto ipv4` is what `reject with icmp …` implies there
-    return family === 'inet' && l.kind === 'meta' && l.key === 'nfproto' && L3_OF_VALUE[v] ? `nfproto ${L3_OF_VALUE[v]}` : undefined;
+    // Where the family does not fix it, the match that does (`meta nfproto ipv4` in inet; `ether type ip`
+    // or `meta protocol ip` in bridge and netdev) is what a later header match of that protocol, or
+    // `reject with icmp …`, implies: nft lists `ip saddr 1.2.3.4` for `ether type ip ip saddr 1.2.3.4`
+    // (checked with nft 1.0.6; a transport header match keeps it, its dependency is at another base).
+    const l3 = v === 'arp' ? 'arp' : L3_OF_VALUE[v];
+    if (!l3) return undefined;
+    if (family === 'inet') return l.kind === 'meta' && l.key === 'nfproto' && l3 !== 'arp' ? `nfproto ${l3}` : undefined;
+    return (family === 'bridge' || family === 'netdev') && !(l.kind === 'meta' && l.key === 'nfproto') ? `nfproto ${l3}` : undefined;
   }
   return undefined;
 }
@@ -1235,6 +1267,7 @@ function usesPayload(e: Expr | undefined, proto: string, optionsOnly: boolean): 
   if (!e) return false;
   switch (e.kind) {
     case 'payload':
+      if (proto.startsWith('nfproto ')) return !e.tunnel && e.protocol === proto.slice(8);
       return !optionsOnly && (proto === '*' ? e.protocol !== 'ether' && e.protocol !== 'vlan' : e.protocol === proto) && !e.tunnel;
     case 'option':
       return e.protocol === proto;
@@ -1293,6 +1326,16 @@ function isTerminal(s: Stmt): boolean {
  *  values of its own (nft -j prints `"counter": null`). */
 function templateStmt(s: Stmt): Stmt {
   return s.kind === 'counter' ? { kind: 'counter', ...(s.range ? { range: s.range } : {}) } : s;
+}
+
+/** The right side of an equality as nft evaluates it before it reaches the kernel: a prefix as long as the
+ *  address is the address (`ip saddr 10.0.0.1/32` is listed, and loaded, as `ip saddr 10.0.0.1`; checked
+ *  with nft 1.0.6). A one-element anonymous set stays a set: nft 1.0.6 loads `tcp dport { 22 }` as
+ *  `tcp dport 22`, but newer nft keeps and lists such sets (`iifname { "whatever" }` in its test dumps),
+ *  so a listing that shows one is a set in the kernel that listed it. */
+function evaluatedRhs(right: Expr, bits: number | undefined): Expr {
+  if (right.kind === 'prefix' && bits !== undefined && bits > 0 && right.len === bits && right.expr.kind === 'value') return right.expr;
+  return right;
 }
 
 /** The operator nft -j shows for a match written without one: `in` ("any of these bits") for flag types
