@@ -1,7 +1,8 @@
 // What the random case generators (generateCase.ts for nft, generateIptablesCase.ts for iptables-save) share:
 // IPv4 addresses as numbers, items of a value catalogue (one address, a prefix, a range), which addresses the
-// host owns, and the shape of a packet aimed at a rule. Pure: no RNG draws of its own beyond the one
-// `sampleAddr` takes, so both generators' seeds give the cases they gave before. Imports topology constants.
+// host owns, the shape of a packet aimed at a rule and where it must come from. Pure: no RNG draws of its own
+// beyond the ones `sampleAddr` and `originFor` take, so the seeds give the cases they gave before. Imports
+// topology constants.
 import type { OracleOptions } from './kernelOracle.ts';
 import type { Rng } from './prng.ts';
 import type { WirePacket } from './traceTypes.ts';
@@ -45,4 +46,17 @@ export interface PacketAim<Hook extends string> extends Partial<Pick<WirePacket,
   hooks: Hook[];
   /** How often packets aim at this rule: NAT statements and branches are worth more packets. */
   weight?: number;
+}
+
+/** Where a packet must come from to reach a rule on these hooks (lo: sent by the host to itself); nft hook
+ *  names and iptables built-in chains alike. */
+export function originFor(rng: Rng, aim: PacketAim<string>): 'remote' | 'local' {
+  if (aim.iif === 'remote') return 'remote';
+  if (aim.iif === 'lo') return 'local';
+  const hooks = aim.hooks.map((h) => h.toLowerCase());
+  const remoteHooks = hooks.some((h) => h === 'prerouting' || h === 'input' || h === 'forward');
+  const localHooks = hooks.includes('output');
+  if (localHooks && !remoteHooks) return 'local';
+  if (remoteHooks && !localHooks) return rng.chance(0.9) ? 'remote' : 'local';
+  return rng.chance(0.6) ? 'remote' : 'local';
 }

@@ -6,7 +6,7 @@ import type { OracleOptions } from './kernelOracle.ts';
 import { Rng } from './prng.ts';
 import type { WirePacket } from './traceTypes.ts';
 import { HOST_IF, HOST_SERVER_IF } from './topology.ts';
-import type { PacketAim } from './caseValues.ts';
+import { originFor, type PacketAim } from './caseValues.ts';
 
 export interface GeneratedIptablesCase {
   /** The iptables-save dump. */
@@ -709,14 +709,4 @@ function generatePackets(F: IptFamily, rng: Rng, interest: Interest, options: Or
     out.push(p);
   }
   return out;
-}
-
-function originFor(rng: Rng, aim: Aim): 'remote' | 'local' {
-  if (aim.iif === 'remote') return 'remote';
-  if (aim.iif === 'lo') return 'local';
-  const remote = aim.hooks.some((h) => h === 'PREROUTING' || h === 'INPUT' || h === 'FORWARD');
-  const localHooks = aim.hooks.includes('OUTPUT');
-  if (localHooks && !remote) return 'local';
-  if (remote && !localHooks) return rng.chance(0.9) ? 'remote' : 'local';
-  return rng.chance(0.6) ? 'remote' : 'local';
 }

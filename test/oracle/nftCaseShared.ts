@@ -7,7 +7,7 @@ import type { OracleOptions } from './kernelOracle.ts';
 import { Rng } from './prng.ts';
 import type { Hook, WirePacket } from './traceTypes.ts';
 import { HOST_IF, HOST_SERVER_IF } from './topology.ts';
-import type { PacketAim } from './caseValues.ts';
+import { originFor, type PacketAim } from './caseValues.ts';
 
 export interface GeneratedCase {
   rulesetText: string;
@@ -751,15 +751,4 @@ function generatePackets(F: NftFamily, rng: Rng, interest: Interest, options: Or
     out.push(p);
   }
   return out;
-}
-
-/** Where a packet must come from to reach a rule on these hooks (lo: sent by the host to itself). */
-function originFor(rng: Rng, aim: Aim): 'remote' | 'local' {
-  if (aim.iif === 'remote') return 'remote';
-  if (aim.iif === 'lo') return 'local';
-  const remoteHooks = aim.hooks.some((h) => h === 'prerouting' || h === 'input' || h === 'forward');
-  const localHooks = aim.hooks.includes('output');
-  if (localHooks && !remoteHooks) return 'local';
-  if (remoteHooks && !localHooks) return rng.chance(0.9) ? 'remote' : 'local';
-  return rng.chance(0.6) ? 'remote' : 'local';
 }
