@@ -60,3 +60,12 @@ export function originFor(rng: Rng, aim: PacketAim<string>): 'remote' | 'local' 
   if (remoteHooks && !localHooks) return rng.chance(0.9) ? 'remote' : 'local';
   return rng.chance(0.6) ? 'remote' : 'local';
 }
+
+/** An address (or prefix, or range) a rule may name, and how to draw an address inside it. */
+export interface AddrChoice {
+  text: string;
+  sample: (rng: Rng) => string;
+}
+
+export type IcmpProto = 'icmp' | 'icmpv6';
+export type Weighted<T> = readonly (readonly [T, number])[];

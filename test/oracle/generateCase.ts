@@ -15,7 +15,7 @@
 // nat chains on prerouting/output, snat on postrouting/input, masquerade on postrouting; a regular chain is
 // checked against every base chain that can reach it.
 import { generateIpv6Case } from './generateIpv6Case.ts';
-import { generateNftFamilyCase, HOOKS, type AddrChoice, type GeneratedCase, type NftFamily } from './nftCaseShared.ts';
+import { generateNftFamilyCase, HOOKS, type NftAddrChoice, type GeneratedCase, type NftFamily } from './nftCaseShared.ts';
 import type { Rng } from './prng.ts';
 import { CLIENT_ADDR, HOST_ADDR, HOST_LO_ADDR } from './topology.ts';
 import { ELSEWHERE, isHostLocal, n2ip, prefixAddr, rangeAddr, sampleAddr, singleAddr, type ValueItem } from './caseValues.ts';
@@ -41,7 +41,7 @@ const ADDRS: readonly AddrItem[] = [
   prefixAddr('100.64.0.0', 10),
 ];
 
-const choice = (item: AddrItem): AddrChoice => ({
+const choice = (item: AddrItem): NftAddrChoice => ({
   text: item.text,
   sample: (rng) => sampleAddr(rng, item),
   // a drawn address and the boundaries; the last address of a prefix is left out (a subnet broadcast sends

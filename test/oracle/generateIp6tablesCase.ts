@@ -6,9 +6,10 @@
 // `[addr]:port`, /128 on single addresses; no BROADCAST address type. SNAT without a fixed port (a batch's
 // packets to one endpoint would clash at conntrack confirm). Only the IPv6 profile of
 // iptablesCaseShared.ts lives here. Pure; imports only oracle data.
-import { generateIptablesFamilyCase, type AddrChoice, type GeneratedIptablesCase, type IptFamily } from './iptablesCaseShared.ts';
+import { generateIptablesFamilyCase, type GeneratedIptablesCase, type IptFamily } from './iptablesCaseShared.ts';
 import { CLIENT_ADDR6 as CLIENT_ADDR, HOST_ADDR6 as HOST_ADDR, HOST_LO_ADDR6 as HOST_LO_ADDR, HOST_SERVER_ADDR6 } from './topology.ts';
 import { isHostLocal6, prefixAddr, rangeAddr, sampleAddr, singleAddr, type AddrItem } from './generateIpv6Case.ts';
+import type { AddrChoice } from './caseValues.ts';
 
 const choice = (r: AddrItem): AddrChoice => ({ text: r.text, sample: (rng) => sampleAddr(rng, r) });
 

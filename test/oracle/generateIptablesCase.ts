@@ -29,9 +29,9 @@
 //   here they are kept to chains reached only from hooks where they mean something.
 // - DROP (target or policy) in the nat table is refused by iptables ("The nat table is not intended for
 //   filtering"); nat policies stay ACCEPT.
-import { generateIptablesFamilyCase, type AddrChoice, type GeneratedIptablesCase, type IptFamily } from './iptablesCaseShared.ts';
+import { generateIptablesFamilyCase, type GeneratedIptablesCase, type IptFamily } from './iptablesCaseShared.ts';
 import { CLIENT_ADDR, HOST_ADDR, HOST_LO_ADDR } from './topology.ts';
-import { ELSEWHERE, isHostLocal, ip2n, prefixAddr, sampleAddr, singleAddr, type ValueItem } from './caseValues.ts';
+import { ELSEWHERE, isHostLocal, ip2n, prefixAddr, sampleAddr, singleAddr, type AddrChoice, type ValueItem } from './caseValues.ts';
 
 export type { GeneratedIptablesCase } from './iptablesCaseShared.ts';
 

@@ -13,7 +13,7 @@
 // icmpx, tcp reset), dnat/snat/masquerade/redirect (with ports, maps, `dnat ip6 to` and the other family's
 // `dnat ip to` in inet tables). Packets: IPv6 TCP/UDP/ICMPv6 from the client and from the host itself, aimed
 // at the rules as in generateCase.ts. Same load rules as generateCase.ts.
-import { generateNftFamilyCase, HOOKS, type AddrChoice, type GeneratedCase, type NftAim, type NftFamily } from './nftCaseShared.ts';
+import { generateNftFamilyCase, HOOKS, type NftAddrChoice, type GeneratedCase, type NftAim, type NftFamily } from './nftCaseShared.ts';
 import type { OracleOptions } from './kernelOracle.ts';
 import type { Rng } from './prng.ts';
 import { CLIENT_ADDR6, HOST_ADDR6, HOST_LO_ADDR6, HOST_SERVER_ADDR6, SERVER_ADDR6 } from './topology.ts';
@@ -80,7 +80,7 @@ const ADDRS: readonly AddrItem[] = [
 /** Destinations no namespace owns (no route: dropped after prerouting). */
 const ELSEWHERE = ['2001:db8:9::1', 'fd00::77', '2001:db8:7::1'];
 
-const choice = (item: AddrItem): AddrChoice => ({
+const choice = (item: AddrItem): NftAddrChoice => ({
   text: item.text,
   sample: (rng) => sampleAddr(rng, item),
   // a drawn address and the boundaries (IPv6 has no subnet broadcast: a prefix's last address is an ordinary one)

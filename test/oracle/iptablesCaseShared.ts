@@ -6,7 +6,7 @@ import type { OracleOptions } from './kernelOracle.ts';
 import { Rng } from './prng.ts';
 import type { WirePacket } from './traceTypes.ts';
 import { HOST_IF, HOST_SERVER_IF } from './topology.ts';
-import { originFor, type PacketAim } from './caseValues.ts';
+import { originFor, type AddrChoice, type IcmpProto, type PacketAim, type Weighted } from './caseValues.ts';
 
 export interface GeneratedIptablesCase {
   /** The iptables-save dump. */
@@ -16,14 +16,6 @@ export interface GeneratedIptablesCase {
   options: OracleOptions;
 }
 
-/** An address (or prefix, or range) a rule may name, and how to draw an address inside it. */
-export interface AddrChoice {
-  text: string;
-  sample: (rng: Rng) => string;
-}
-
-type IcmpProto = 'icmp' | 'icmpv6';
-type Weighted<T> = readonly (readonly [T, number])[];
 
 /** What differs between the iptables and the ip6tables generators. */
 export interface IptFamily {

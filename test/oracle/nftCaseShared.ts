@@ -7,7 +7,7 @@ import type { OracleOptions } from './kernelOracle.ts';
 import { Rng } from './prng.ts';
 import type { Hook, WirePacket } from './traceTypes.ts';
 import { HOST_IF, HOST_SERVER_IF } from './topology.ts';
-import { originFor, type PacketAim } from './caseValues.ts';
+import { originFor, type AddrChoice, type IcmpProto, type PacketAim, type Weighted } from './caseValues.ts';
 
 export interface GeneratedCase {
   rulesetText: string;
@@ -17,16 +17,10 @@ export interface GeneratedCase {
   options: OracleOptions;
 }
 
-/** An address item a rule may name (single, prefix, range): its text, how to draw an address inside it, and
- *  what it adds to the case's addresses of interest (a drawn address and the boundaries). */
-export interface AddrChoice {
-  text: string;
-  sample: (rng: Rng) => string;
+/** An address item with what it adds to the case's addresses of interest (a drawn address and the boundaries). */
+export interface NftAddrChoice extends AddrChoice {
   note: (rng: Rng) => string[];
 }
-
-type IcmpProto = 'icmp' | 'icmpv6';
-type Weighted<T> = readonly (readonly [T, number])[];
 /** What a packet needs to match one rule; the IPv6 generator also aims at a DSCP. */
 export type NftAim = Omit<Partial<PacketAim<string> & { dscp?: number }>, 'hooks'>;
 
@@ -45,8 +39,8 @@ export interface NftFamily {
   /** Addresses the host owns (a remote packet from one is mostly re-sourced). */
   ownAddrs: readonly string[];
   /** Catalogue items never overlap, so any subset is a valid interval set; singleAddrs: single addresses only. */
-  addrs: readonly AddrChoice[];
-  singleAddrs: readonly AddrChoice[];
+  addrs: readonly NftAddrChoice[];
+  singleAddrs: readonly NftAddrChoice[];
   /** Made local to the host when a case turns it on (AnyIP route). */
   extraLocal: string;
   /** DNAT targets: local (input path), forwardable (server side), unroutable. */
@@ -144,7 +138,7 @@ interface TablePlan {
   family: Family;
   name: string;
   sets: string[];
-  namedAddrSets: { name: string; interval: boolean; items: AddrChoice[] }[];
+  namedAddrSets: { name: string; interval: boolean; items: NftAddrChoice[] }[];
   namedPortSets: { name: string; interval: boolean; items: PortItem[] }[];
   namedConcatSets: { name: string; samples: ConcatSample[] }[];
   base: ChainPlan[];
@@ -185,7 +179,7 @@ class Interest {
     this.current = undefined;
     return done;
   }
-  addAddr(rng: Rng, item: AddrChoice): void {
+  addAddr(rng: Rng, item: NftAddrChoice): void {
     this.addrs.push(...item.note(rng));
   }
   addPort(rng: Rng, item: PortItem, sport = false): void {
@@ -410,7 +404,7 @@ function renderMatch(F: NftFamily, rng: Rng, table: TablePlan, ctx: Ctx, interes
       const neg = rng.chance(0.15) ? '!= ' : '';
       const named = table.namedAddrSets;
       const form = rng.weighted([['one', 4], ['anon', 2], ['named', named.length ? 2 : 0]] as const);
-      const aimAt = (items: readonly AddrChoice[]) => !neg && interest.aim({ [dir]: rng.pick(items).sample(rng) });
+      const aimAt = (items: readonly NftAddrChoice[]) => !neg && interest.aim({ [dir]: rng.pick(items).sample(rng) });
       if (form === 'named') {
         const set = rng.pick(named);
         aimAt(set.items);
