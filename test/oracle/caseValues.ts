@@ -69,3 +69,28 @@ export interface AddrChoice {
 
 export type IcmpProto = 'icmp' | 'icmpv6';
 export type Weighted<T> = readonly (readonly [T, number])[];
+
+/** Values the rules mention, and one aim per rule: packets are built to hit rules, or near them. */
+export class AimTracker<A extends PacketAim<string>> {
+  addrs: string[] = [];
+  ports: number[] = [];
+  aims: A[] = [];
+  private current: A | undefined;
+  /** Starts the aim of a rule; a rule of a user (regular) chain inherits what it takes to get into the chain. */
+  begin(hooks: Iterable<A['hooks'][number]>, entry?: A): void {
+    this.current = { ...entry, hooks: [...hooks] } as A;
+  }
+  /** Adds constraints for the rule being built; the first match to constrain a field wins. */
+  aim(part: Omit<Partial<A>, 'hooks'>): void {
+    const cur = this.current as Record<string, unknown> | undefined;
+    if (!cur) return;
+    for (const [k, v] of Object.entries(part)) if (cur[k] === undefined && v !== undefined) cur[k] = v;
+  }
+  /** Ends the rule's aim; `weight` (how many packets it is worth), when given, goes on the stored copy. */
+  end(weight?: number): A | undefined {
+    const done = this.current;
+    if (done) this.aims.push(weight === undefined ? done : { ...done, weight });
+    this.current = undefined;
+    return done;
+  }
+}

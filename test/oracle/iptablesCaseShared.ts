@@ -6,7 +6,7 @@ import type { OracleOptions } from './kernelOracle.ts';
 import { Rng } from './prng.ts';
 import type { WirePacket } from './traceTypes.ts';
 import { HOST_IF, HOST_SERVER_IF } from './topology.ts';
-import { originFor, type AddrChoice, type IcmpProto, type PacketAim, type Weighted } from './caseValues.ts';
+import { AimTracker, originFor, type AddrChoice, type IcmpProto, type PacketAim, type Weighted } from './caseValues.ts';
 
 export interface GeneratedIptablesCase {
   /** The iptables-save dump. */
@@ -116,34 +116,14 @@ interface TablePlan {
   chains: ChainPlan[];
 }
 
-class Interest {
-  addrs: string[] = [];
-  ports: number[] = [];
-  aims: Aim[] = [];
-  cur: Aim | undefined;
-  begin(hooks: Iterable<Builtin>, entry?: Aim): void {
-    this.cur = { ...entry, hooks: [...hooks] };
-  }
-  /** The first match to constrain a field wins. */
-  aim(part: Omit<Partial<Aim>, 'hooks'>): void {
-    const cur = this.cur as Record<string, unknown> | undefined;
-    if (!cur) return;
-    for (const [k, v] of Object.entries(part)) if (cur[k] === undefined && v !== undefined) cur[k] = v;
-  }
-  end(weight: number): Aim | undefined {
-    const done = this.cur;
-    if (done) this.aims.push({ ...done, weight });
-    this.cur = undefined;
-    return done;
-  }
-}
+type Interest = AimTracker<Aim>;
 
 const onlyIn = (hooks: Set<Builtin>, allowed: readonly Builtin[]) => hooks.size > 0 && [...hooks].every((h) => allowed.includes(h));
 const hex = (n: number) => '0x' + n.toString(16);
 
 export function generateIptablesFamilyCase(F: IptFamily, seed: number): GeneratedIptablesCase {
   const rng = new Rng(F.seedMix(seed));
-  const interest = new Interest();
+  const interest = new AimTracker<Aim>();
   const names = rng.subset(TABLE_ORDER, 1, 3);
   const kube = rng.chance(0.25);
   const docker = rng.chance(0.15);

@@ -7,7 +7,7 @@ import type { OracleOptions } from './kernelOracle.ts';
 import { Rng } from './prng.ts';
 import type { Hook, WirePacket } from './traceTypes.ts';
 import { HOST_IF, HOST_SERVER_IF } from './topology.ts';
-import { originFor, type AddrChoice, type IcmpProto, type PacketAim, type Weighted } from './caseValues.ts';
+import { AimTracker, originFor, type AddrChoice, type IcmpProto, type PacketAim, type Weighted } from './caseValues.ts';
 
 export interface GeneratedCase {
   rulesetText: string;
@@ -155,30 +155,10 @@ interface ConcatSample {
   dport: number;
 }
 
-/** Values the rules mention, and one aim per rule: packets are built to hit rules, or near them. */
-class Interest {
-  addrs: string[] = [];
-  ports: number[] = [];
+/** Also source ports and protocols, and what a catalogue item adds. */
+class Interest extends AimTracker<Aim> {
   sports: number[] = [];
   protos = new Set<WirePacket['protocol']>();
-  aims: Aim[] = [];
-  private current: Aim | undefined;
-  /** Starts the aim of a rule; a rule of a regular chain inherits what it takes to get into the chain. */
-  begin(hooks: Iterable<string>, entry?: Aim): void {
-    this.current = { ...entry, hooks: [...hooks] };
-  }
-  /** Adds constraints for the rule being built; the first match to constrain a field wins. */
-  aim(part: Omit<Partial<Aim>, 'hooks'>): void {
-    const cur = this.current as Record<string, unknown> | undefined;
-    if (!cur) return;
-    for (const [k, v] of Object.entries(part)) if (cur[k] === undefined && v !== undefined) cur[k] = v;
-  }
-  end(): Aim | undefined {
-    const done = this.current;
-    if (done) this.aims.push(done);
-    this.current = undefined;
-    return done;
-  }
   addAddr(rng: Rng, item: NftAddrChoice): void {
     this.addrs.push(...item.note(rng));
   }
