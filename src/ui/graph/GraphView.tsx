@@ -58,6 +58,7 @@ function GraphCanvas() {
   // `fitView`, which fits once the nodes are measured and so overrode, or not, a focus that came first (a
   // search hit, a trace step), depending on timing. The layout of an empty model (the page before its first
   // parse) is no layout to fit; a layout of an older model is (the view shows it until the new one comes).
+  const [openingViewport, setOpeningViewport] = useState<Viewport | undefined>(savedViewport);
   const layoutToOpen = laidOut !== undefined && laidOut.model.nodes.length > 0 ? laidOut : undefined;
   useLayoutEffect(() => {
     if (openingViewport || !layoutToOpen) return;
