@@ -262,7 +262,7 @@ function dependency(protocol: string, base: Base, ctx: RunCtx): Out | undefined 
       if (p.l4 === undefined) return unknown('transport protocol not given');
       if (isFragment(ctx)) return absent('a non-first fragment has no transport header');
       const need = PROTOCOLS[protocol]?.l4;
-      if (need !== undefined && need !== p.l4) return absent(`not a ${protocol} packet (${L4_NAME[p.l4] ?? `protocol ${p.l4}`})`);
+      if (need !== undefined && need !== p.l4) return absent(`not ${/^[aeiou]/.test(protocol) ? 'an' : 'a'} ${protocol} packet (${L4_NAME[p.l4] ?? `protocol ${p.l4}`})`);
       return undefined;
     }
   }

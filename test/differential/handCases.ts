@@ -395,6 +395,13 @@ export const IPTABLES_CASES: readonly DiffCase[] = [
       `-A INPUT -p tcp -m hashlimit --hashlimit-above 200/sec --hashlimit-mode srcip --hashlimit-name syn -j DROP\n-A INPUT -p tcp -m hashlimit --hashlimit-upto 200/sec --hashlimit-name up\n-A INPUT -p tcp -m connlimit --connlimit-above 100 -j DROP\n-A INPUT -p tcp -m connlimit ! --connlimit-above 100\nCOMMIT\n`,
     [tcp(1, C, H, 40001, 80), tcp(2, '203.0.113.5', H, 40002, 80), udp(3, C, H, 40003, 53)],
   ),
+  ipt(
+    'iptables: -m recent sees what this packet put in a list; --mode nth counts from 0 in a fresh rule',
+    `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m recent --name a --rcheck -j MARK --set-mark 0x1\n-A INPUT -p tcp -m recent --name a --set\n-A INPUT -p tcp -m recent --name a --rcheck --seconds 60\n-A INPUT -p tcp -m recent --name a --update --hitcount 2\n-A INPUT -p tcp -m recent --name a --update\n-A INPUT -p tcp -m recent --name a --remove\n` +
+      `-A INPUT -p udp -m statistic --mode nth --every 3 --packet 0\n-A INPUT -p udp -m statistic --mode nth --every 3 --packet 1\nCOMMIT\n`,
+    // one packet per protocol: the recent list and the nth counters start empty for each
+    [tcp(1, C, H, 40001, 80), udp(2, C, H, 40002, 53)],
+  ),
 ];
 
 /** Random choices: the kernel's path must be one of the evaluator's leaves. */

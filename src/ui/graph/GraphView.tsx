@@ -53,14 +53,12 @@ function GraphCanvas() {
   const rf = useReactFlow();
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
-  // React Flow is mounted once the layout of the current model is there, with the viewport it opens with:
-  // the one the view was left with, or the layout fitted into the canvas. Computed here rather than with
-  // React Flow's `fitView`, which fits once the nodes are measured and so overrode, or not, a focus that
-  // came first (a search hit, a trace step), depending on timing.
+  // React Flow is mounted once a layout with nodes is there, with the viewport it opens with: the one the
+  // view was left with, or that layout fitted into the canvas. Computed here rather than with React Flow's
+  // `fitView`, which fits once the nodes are measured and so overrode, or not, a focus that came first (a
+  // search hit, a trace step), depending on timing. The layout of an empty model (the page before its first
+  // parse) is no layout to fit; a layout of an older model is (the view shows it until the new one comes).
   const [openingViewport, setOpeningViewport] = useState<Viewport | undefined>(savedViewport);
-  // The first layout with nodes will do, even if a newer model is being laid out (a parse's result and then
-  // its facts each make a new model object with the same nodes: waiting for the second layout cost ~0.6 s);
-  // the layout of an empty model — the page before its first parse — is no layout to fit.
   const layoutToOpen = laidOut !== undefined && laidOut.model.nodes.length > 0 ? laidOut : undefined;
   useLayoutEffect(() => {
     if (openingViewport || !layoutToOpen) return;
