@@ -330,15 +330,15 @@ function evalExthdr(e: Extract<Expr, { kind: 'exthdr' }>): Out {
 
 function evalOption(e: Extract<Expr, { kind: 'option' }>, ctx: RunCtx): Out {
   if (e.protocol === 'tcp') {
-    // `exists`/`missing` read 0 when there is no TCP header at all (nft_exthdr_tcp_eval: the err path stores 0
-    // under NFT_EXTHDR_F_PRESENT), and nft adds no tcp dependency for them: `missing` matches a UDP packet.
-    if (ctx.pkt.l4 !== 6) return !e.field || e.field === 'exists' ? val(intVal(0, dtype('boolean'))) : absent('not a tcp packet');
-    // A header of five 32-bit words has no room for options (`tcp doff 5`, the packet's default): every
-    // option is missing, which breaks the rule (nft_exthdr_tcp_eval) or reads false for `exists`. A longer
-    // header holds options the packet syntax cannot state.
-    if (ctx.pkt.hdr.get('tcp doff') === 5n) {
+    // No TCP header, or one of five 32-bit words (`tcp doff 5`, the packet's default) with no room for
+    // options: every option is missing. `exists`/`missing` then read 0 (nft_exthdr_tcp_eval: the err path
+    // stores 0 under NFT_EXTHDR_F_PRESENT, and nft adds no tcp dependency for them: `missing` matches a UDP
+    // packet); a field of the option breaks the rule. A longer header holds options the packet syntax cannot
+    // state.
+    const tcp = ctx.pkt.l4 === 6;
+    if (!tcp || ctx.pkt.hdr.get('tcp doff') === 5n) {
       if (!e.field || e.field === 'exists') return val(intVal(0, dtype('boolean')));
-      return absent(`the packet has no tcp option ${e.name} (tcp doff 5: no options)`);
+      return absent(tcp ? `the packet has no tcp option ${e.name} (tcp doff 5: no options)` : 'not a tcp packet');
     }
     return unknown(`tcp option ${e.name} (the packet's TCP options are not known)`);
   }

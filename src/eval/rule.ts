@@ -1,7 +1,7 @@
 // Evaluates one rule: its statements in order, as the kernel runs a rule's expressions — a failing match
 // ends the rule (side effects of earlier statements stay), a verdict ends it, no verdict means `continue`.
 // One function per match/statement kind. Imports eval modules below it.
-import type { Expr, Rule, Stmt } from '../model/ir.ts';
+import type { Expr, Rule, SourceRange, Stmt } from '../model/ir.ts';
 import { assertNever } from '../model/ir.ts';
 import { choose, note, type RunCtx } from './context.ts';
 import { constVal, evalExpr, fibPresent, ifaceAddress, isConstant, mapLookup, masqueradeSource, typesOf, type Out } from './evalExpr.ts';
@@ -460,31 +460,36 @@ function undecided(ctx: RunCtx, what: string, why: string, usual: 'match' | 'nom
 }
 
 /** A limit, quota or connection count: state nflens cannot know. */
-function isStatefulLimit(s: Stmt): boolean {
+function isStatefulLimit(s: Stmt): s is Extract<Stmt, { kind: 'limit' | 'quota' | 'connlimit' }> {
   return s.kind === 'limit' || s.kind === 'quota' || s.kind === 'connlimit';
 }
 
-/** `ct count [over] 0`: decided whatever the other connections, as nft_connlimit counts the packet's own
- *  connection (nf_conncount_add) before comparing: `over 0` always holds, `ct count 0` never. */
-function connlimitKnown(s: Extract<Stmt, { kind: 'connlimit' }>): 'match' | 'nomatch' | undefined {
+/** What a statement usually does to the rule when its state is not known, assumed not reached (a first
+ *  packet, a fresh meter or set element): a limit, quota or count lets the rule go on, and breaks it in its
+ *  `over` form (nft_limit, nft_quota, nft_connlimit: NFT_BREAK when over, or when not over with the invert
+ *  flag); any other statement lets it go on. */
+function limitUsual(s: Stmt): 'match' | 'nomatch' {
+  return isStatefulLimit(s) && s.inv ? 'nomatch' : 'match';
+}
+
+/** `ct count [over] 0` is decided whatever the other connections, as nft_connlimit counts the packet's own
+ *  connection (nf_conncount_add) before comparing: `over 0` always holds, `ct count 0` never. Records the
+ *  step and returns the result, or undefined for a count that depends on other connections. */
+function decidedConnlimit(s: Extract<Stmt, { kind: 'connlimit' }>, range: { readonly range?: SourceRange }, exprs: ExprStep[]): 'match' | 'nomatch' | undefined {
   if (s.val !== 0) return undefined;
-  return s.inv ? 'match' : 'nomatch';
+  const result = s.inv ? 'match' : 'nomatch';
+  exprs.push({ ...range, text: stmtText(s), result, reason: "the count holds this packet's own connection: it is at least 1" });
+  return result;
 }
 
-/** What a per-element statement of a meter or set update usually does to the rule: a fresh element is under
- *  every limit, so the `over` forms break the rule and the others let it go on (nft_limit, nft_quota,
- *  nft_connlimit: NFT_BREAK when over, or when not over with the invert flag). */
-function elementStmtUsual(s: Stmt): 'match' | 'nomatch' {
-  return isStatefulLimit(s) && (s as { readonly inv?: boolean }).inv ? 'nomatch' : 'match';
-}
-
-/** A synproxy statement or SYNPROXY target on this packet (synproxy.ts): the verdict it gives, if any. An ACK
- *  is taken or dropped depending on a cookie nflens cannot check: a choice, dropped by default (an ACK that
- *  answers no cookie of this host). */
-function synproxy(ctx: RunCtx, ruleIndex: number, ann: Annotation[]): 'stolen' | 'drop' | 'continue' | 'not-tcp' {
+/** A synproxy statement or SYNPROXY target on this packet (synproxy.ts): the verdict it gives, if any
+ *  (`not-tcp`: the rule does not match; the step is recorded). An ACK is taken or dropped depending on a
+ *  cookie nflens cannot check: a choice, dropped by default (an ACK that answers no cookie of this host). */
+function synproxy(s: Stmt, range: { readonly range?: SourceRange }, ctx: RunCtx, ruleIndex: number, exprs: ExprStep[], ann: Annotation[]): 'stolen' | 'drop' | 'continue' | 'not-tcp' {
   const outcome = synproxyOutcome(ctx.pkt.l4 === 6 ? ctx.pkt.hdr.get('tcp flags') : undefined, runsXt(ctx));
   switch (outcome) {
     case 'not-tcp':
+      exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: 'synproxy runs on tcp packets only' });
       return 'not-tcp';
     case 'continue':
       ann.push({ kind: 'other', text: 'synproxy: neither a SYN nor an ACK, the rule goes on' });
@@ -645,24 +650,20 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         // Rate state is not known: assume the usual case, under the limit (`limit rate` matches,
         // `limit rate over` does not).
         ann.push({ kind: 'limit', text: stmtText(s) });
-        if (!decide(s, 'the rate of matching packets is not known', s.inv ? 'nomatch' : 'match')) return nomatch();
+        if (!decide(s, 'the rate of matching packets is not known', limitUsual(s))) return nomatch();
         continue;
       case 'quota':
         ann.push({ kind: 'quota', text: stmtText(s) });
-        if (!decide(s, 'the bytes already counted are not known', s.inv ? 'nomatch' : 'match')) return nomatch();
+        if (!decide(s, 'the bytes already counted are not known', limitUsual(s))) return nomatch();
         continue;
       case 'connlimit': {
-        const known = connlimitKnown(s);
-        if (known) {
-          exprs.push({ ...range, text: stmtText(s), result: known, reason: "the count holds this packet's own connection: it is at least 1" });
-          if (known === 'nomatch') return nomatch();
-          continue;
-        }
-        if (!decide(s, 'the number of connections is not known', s.inv ? 'nomatch' : 'match')) return nomatch();
+        const known = decidedConnlimit(s, range, exprs);
+        if (known === 'nomatch') return nomatch();
+        if (!known && !decide(s, 'the number of connections is not known', limitUsual(s))) return nomatch();
         continue;
       }
       case 'meter':
-        if (!decide(s, 'meter state is not known (assumed a new element, under its limits)', elementStmtUsual(s.stmt))) return nomatch();
+        if (!decide(s, 'meter state is not known (assumed a new element, under its limits)', limitUsual(s.stmt))) return nomatch();
         continue;
       case 'mangle': {
         const breaks = applyMangle(s, ctx, ann);
@@ -725,26 +726,18 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         // The element's own statements run on the packet (nft_dynset_eval → nft_set_elem_update_expr): a
         // `limit rate over` / `quota over` / `ct count over` there breaks the rule while the element is under it.
         for (const inner of s.stmts ?? []) {
-          const known = inner.kind === 'connlimit' ? connlimitKnown(inner) : undefined;
-          if (known) {
-            exprs.push({ ...range, text: stmtText(inner), result: known, reason: "the count holds this packet's own connection: it is at least 1" });
-            if (known === 'nomatch') return nomatch();
-            continue;
-          }
-          const usual = elementStmtUsual(inner);
-          if (usual === 'match' && !isStatefulLimit(inner)) continue;
-          if (!decide(inner, `the state of the element's ${inner.kind} is not known (assumed a new element, under its limit)`, usual)) return nomatch();
+          if (!isStatefulLimit(inner)) continue;
+          const known = inner.kind === 'connlimit' ? decidedConnlimit(inner, range, exprs) : undefined;
+          if (known === 'nomatch') return nomatch();
+          if (!known && !decide(inner, `the state of the element's ${inner.kind} is not known (assumed a new element, under its limit)`, limitUsual(inner))) return nomatch();
         }
         continue;
       case 'tproxy':
         if (!decide(s, "tproxy needs a listening socket; the host's sockets are not known", 'nomatch')) return nomatch();
         continue;
       case 'synproxy': {
-        const outcome = synproxy(ctx, ruleIndex, ann);
-        if (outcome === 'not-tcp') {
-          exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: 'synproxy runs on tcp packets only' });
-          return nomatch();
-        }
+        const outcome = synproxy(s, range, ctx, ruleIndex, exprs, ann);
+        if (outcome === 'not-tcp') return nomatch();
         if (outcome !== 'continue') return matched({ kind: outcome });
         continue;
       }
@@ -752,11 +745,8 @@ export function evalRule(rule: Rule, ruleIndex: number, ctx: RunCtx): RuleOutcom
         if (s.type === 'quota' || s.type === 'limit') {
           if (!decide(s, `named ${s.type} state is not known`, 'match')) return nomatch();
         } else if (s.type === 'synproxy') {
-          const outcome = synproxy(ctx, ruleIndex, ann);
-          if (outcome === 'not-tcp') {
-            exprs.push({ ...range, text: stmtText(s), result: 'nomatch', reason: 'synproxy runs on tcp packets only' });
-            return nomatch();
-          }
+          const outcome = synproxy(s, range, ctx, ruleIndex, exprs, ann);
+          if (outcome === 'not-tcp') return nomatch();
           if (outcome !== 'continue') return matched({ kind: outcome });
         } else ann.push({ kind: s.type === 'counter' ? 'counter' : 'other', text: stmtText(s) });
         continue;

@@ -287,14 +287,12 @@ function owner(o: XtOptions, ctx: RunCtx): XtResult {
   return yes('owner matches');
 }
 
-/** xt_recent (net/netfilter/xt_recent.c recent_mt): `--set` adds the source (or destination) to the list
- *  and always matches (`ret = !info->invert`, whether or not the address was listed); `--rcheck`, `--update`
- *  and `--remove` depend on the list's contents, which a dump does not show. kube-proxy's session affinity
- *  DNAT rules carry `-m recent --set`. */
-/** `-m recent`: lists of addresses with the times they were seen (xt_recent.c recent_mt). What earlier packets
- *  left in a list is not known; what this packet put there is: `--set` records a hit (and always matches),
- *  `--rcheck`/`--update` find an entry with at least `--hitcount` hits (its hits are a lower bound: an earlier
- *  packet may have added more), `--update` then records one more, `--remove` takes the entry out. */
+/** `-m recent` (xt_recent.c recent_mt): lists of addresses with the times they were seen. What earlier
+ *  packets left in a list is not known (a dump does not show it); what this packet put there is: `--set` records
+ *  a hit and always matches (`ret = !info->invert`, whether or not the address was listed), `--rcheck`/`--update`
+ *  find an entry with at least `--hitcount` hits (a lower bound: an earlier packet may have added more),
+ *  `--update` then records one more, `--remove` takes the entry out. kube-proxy's session affinity DNAT rules
+ *  carry `-m recent --set`. */
 function recent(o: XtOptions, ctx: RunCtx): XtResult {
   const name = str(o.name) ?? 'DEFAULT';
   const which = o.rdest !== undefined ? 'daddr' : 'saddr';
@@ -365,7 +363,7 @@ function realm(o: XtOptions): XtResult {
 function rpfilter(o: XtOptions, ctx: RunCtx): XtResult {
   const p = ctx.pkt;
   const invert = o.invert !== undefined;
-  const result = (ok: boolean, why: string): XtResult => (ok !== invert ? yes(invert ? `${why} (--invert)` : why) : no(invert ? `${why} (--invert)` : why));
+  const result = (ok: boolean, why: string): XtResult => neg(ok ? yes(why) : no(why), invert);
   if (p.l3 !== 'ip' && p.l3 !== 'ip6') return no('not an IP packet');
   if (p.iif === 'lo') return result(true, 'a packet from lo passes the reverse path check');
   const saddr = addrOf(p, 'saddr');
@@ -400,7 +398,7 @@ function tcpMatch(o: XtOptions, ctx: RunCtx): XtResult {
   if (flagTest) {
     const [mask, comp] = o.tcpFlags ? ((o.tcpFlags.value as readonly number[]).map(BigInt) as [bigint, bigint]) : [0x17n, 0x02n];
     const have = hdr.get('tcp flags');
-    if (have === undefined || mask === undefined || comp === undefined) return { result: 'unknown', reason: 'tcp flags not known', usual: 'nomatch' };
+    if (have === undefined) return { result: 'unknown', reason: 'tcp flags not known', usual: 'nomatch' };
     const hit = (have & mask) === comp;
     results.push(neg(hit ? yes(`tcp flags & 0x${mask.toString(16)} == 0x${comp.toString(16)}`) : no(`tcp flags & 0x${mask.toString(16)} != 0x${comp.toString(16)}`), flagTest.negated));
   }
@@ -433,9 +431,9 @@ export const XT_MATCHES: Readonly<Record<string, XtMatchFn>> = lookupTable({
   conntrack: conntrackMatch,
   state: conntrackMatch,
   owner,
-  policy: (o) => policy(o),
+  policy,
   tos,
-  realm: (o) => realm(o),
+  realm,
   tcp: tcpMatch,
   limit: undecidable('rate limit state is not known (assumed under the limit)', 'match'),
   hashlimit: underLimit('hashlimit state is not known', 'hashlimitAbove', 'hashlimitUpto'),

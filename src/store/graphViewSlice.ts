@@ -38,9 +38,8 @@ export interface GraphViewSlice {
   /** Searches names and values (addresses, ports, keys) and focuses the best hit. */
   runGraphSearch(query?: string): void;
   focusSearchHit(hit: SearchHit): void;
-  /** The trace's current step is in this node: select it (the editor already shows the step) and centre
-   *  the view on it when it is out of sight. */
-  /** Selects the node of the trace's current step, and brings it into view when asked (and hidden). */
+  /** The trace's current step is in this node: select it (the editor already shows the step) and, unless
+   *  `bringIntoView` is false, centre the view on it when it is out of sight. */
   followTraceNode(nodeId: string, bringIntoView?: boolean): void;
 }
 
